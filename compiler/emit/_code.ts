@@ -1,0 +1,47 @@
+// A minimal line writer: the emitters format their own output (two-space indent, one statement
+// per line) so generated files are byte-identical everywhere, independent of any formatter.
+
+export class Code {
+  private readonly lines: string[] = [];
+  private depth = 0;
+
+  line(text = ""): this {
+    this.lines.push(text === "" ? "" : "  ".repeat(this.depth) + text);
+    return this;
+  }
+
+  /** Writes `open`, runs `body` one level deeper, then writes `close`. */
+  block(open: string, body: () => void, close = "}"): this {
+    this.line(open);
+    this.depth++;
+    body();
+    this.depth--;
+    return this.line(close);
+  }
+
+  indent(body: () => void): this {
+    this.depth++;
+    body();
+    this.depth--;
+    return this;
+  }
+
+  toString(): string {
+    return this.lines.join("\n") + "\n";
+  }
+}
+
+/** A JavaScript string literal for `s` (double quotes, JSON escaping, stable). */
+export function str(s: string): string {
+  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** `s` as a property key: bare when it is an identifier, quoted otherwise. */
+export function key(s: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) ? s : str(s);
+}
+
+/** snake_case → camelCase (`user_comment` → `userComment`). */
+export function camel(s: string): string {
+  return s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

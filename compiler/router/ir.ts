@@ -1,0 +1,86 @@
+// The router's intermediate representation: a flat, ordered, plain-data route table.
+// Everything downstream (checks, emitters, the reference interpreter, `fawkes routes`)
+// reads only this; nothing here refers to ts-morph nodes.
+
+/** A position in a source file; `file` is relative to the project root, with `/` separators. */
+export interface SourceLoc {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type SegmentIR =
+  /** A literal segment, compared against the percent-decoded request segment. */
+  | { kind: "static"; value: string }
+  /** `:name`, or `prefix:name` (`profile-:id`), binding the rest of one segment. */
+  | { kind: "param"; name: string; prefix: string }
+  /** `*name`: the (possibly empty) list of remaining segments. Always last. */
+  | { kind: "glob"; name: string };
+
+/** How the router module imports the thing a route refers to. */
+export interface ImportRefIR {
+  /** Module specifier as the router wrote it (`"./controllers/user.js"`). */
+  specifier: string;
+  /** Resolved source file relative to the root, when it is a project file. */
+  resolvedFile: string | null;
+  /** `"*"` for `import * as X`, `"default"` for a default import, else the exported name. */
+  imported: string;
+}
+
+/** A controller or plug reference: an imported binding, possibly followed by property names. */
+export interface ModuleRefIR {
+  import: ImportRefIR;
+  /** Local name in the router module (`UserController`, or `Admin` for `Admin.UserController`). */
+  local: string;
+  /** Properties after the local name (`["UserController"]` for `Admin.UserController`). */
+  members: string[];
+  /** As written: `Admin.UserController`. */
+  display: string;
+}
+
+export interface RouteIR {
+  /** Position in declaration order; first match wins. */
+  index: number;
+  kind: "match" | "forward";
+  /** Upper-case verb, or `"*"` for any (match "*" and forward). */
+  verb: string;
+  /** Normalised path pattern: `/users/:user_id/posts/:id`, `/` for the root. */
+  path: string;
+  segments: SegmentIR[];
+  /** Hosts the route answers for; `[]` means any. A trailing `.` marks a prefix. */
+  hosts: string[];
+  pipeThrough: string[];
+  /** The controller (match) or the plug / sub-router (forward). */
+  target: ModuleRefIR;
+  /** The action name (match), `null` for forward. */
+  action: string | null;
+  /** Snake-case helper base (`user_comment`), or `null` when the route has no helper. */
+  helper: string | null;
+  /** Index of the DSL call (get/resources/forward...) that produced the route, in run order. */
+  callIndex: number;
+  loc: SourceLoc;
+}
+
+export interface PipelineIR {
+  name: string;
+  /** The plugs as written, for display (`fetchSession`, `accepts(["html"])`). */
+  plugs: string[];
+  loc: SourceLoc;
+}
+
+export interface RouterIR {
+  /** The router module, relative to the root (`app/router.ts`). */
+  source: string;
+  /** How the router module's default export is imported from the root (`./app/router.js`). */
+  routerExport: string;
+  pipelines: PipelineIR[];
+  routes: RouteIR[];
+  /** Number of route-making DSL calls, to check the run-time collection against. */
+  callCount: number;
+}
+
+export function paramNames(route: Pick<RouteIR, "segments">): string[] {
+  const names: string[] = [];
+  for (const s of route.segments) if (s.kind !== "static") names.push(s.name);
+  return names;
+}

@@ -1,0 +1,49 @@
+// A matcher module without a router module around it: the generated tree plus the route
+// table inlined, as JavaScript. The benchmarks and the property tests compile random or shared
+// route sets with it and import the result like any generated module.
+
+import { transformSync } from "esbuild";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { RouteIR } from "./ir.js";
+import { emitMatcherBody } from "../emit/matcher.js";
+
+export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "fawkes"): string {
+  const table = routes.map((r) => ({
+    index: r.index,
+    kind: r.kind,
+    verb: r.verb,
+    path: r.path,
+    helper: r.helper,
+    controller: r.target.display,
+    action: r.action,
+    pipeThrough: r.pipeThrough,
+    hosts: r.hosts,
+    source: `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
+  }));
+  const ts =
+    `import { decodePath, type RouteInfo, type RouteMatch } from ${JSON.stringify(runtime)};\n` +
+    `export const routes: readonly RouteInfo[] = ${JSON.stringify(table)};\n` +
+    emitMatcherBody(routes, { describe: (r) => `${r.loc.file}:${r.loc.line}  ${r.verb} ${r.path}` });
+  return transformSync(ts, { loader: "ts", format: "esm", target: "node20" }).code;
+}
+
+let counter = 0;
+
+/** Writes the standalone matcher under `dir` and imports it. */
+export async function loadStandaloneMatcher(
+  routes: readonly RouteIR[],
+  dir: string,
+  runtime = "fawkes",
+): Promise<{
+  match: (method: string, url: string, host?: string) => import("../../runtime/router/match.js").RouteMatch | null;
+  allowedMethods: (url: string, host?: string) => string[];
+  file: string;
+}> {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `matcher-${process.pid}-${counter++}.mjs`);
+  writeFileSync(file, emitStandaloneMatcher(routes, runtime));
+  const mod = await import(pathToFileURL(file).href);
+  return { match: mod.match, allowedMethods: mod.allowedMethods, file };
+}

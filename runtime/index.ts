@@ -1,0 +1,22 @@
+// The runtime entry: what applications and generated code import from "fawkes".
+// It never imports the compiler or any build-time package (a test walks the imports).
+
+export { defineRouter } from "./router/dsl.js";
+export type {
+  ActionOf,
+  Controller,
+  ForwardTarget,
+  PipelineBuilder,
+  ResourceAction,
+  ResourceOptions,
+  RouteOptions,
+  RouterBuilder,
+  RouterDefinition,
+  ScopeOptions,
+  Verb,
+} from "./router/dsl.js";
+export { collectRouter, RouterDefinitionError } from "./router/collect.js";
+export type { CollectedCall, CollectedRouter } from "./router/collect.js";
+export type { Conn, Plug, PlugSpec } from "./router/plug.js";
+export { decodePath, MalformedURIError } from "./router/match.js";
+export type { RouteInfo, RouteMatch } from "./router/match.js";

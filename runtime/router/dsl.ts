@@ -1,0 +1,145 @@
+// The router DSL: what `app/router.ts` calls.
+//
+// The same module is read twice, for two different things:
+//   - at build time the compiler reads it *statically* (ts-morph) and takes the route
+//     structure from it: verbs, paths, scopes, controllers, actions, helper names, pipelines;
+//   - at startup the generated dispatch module *runs* it once (`collectRouter`) to obtain the
+//     values that only exist at run time: a pipeline's plugs with their options, a forward's
+//     options, per-route `private`/`assigns`. It also checks that the structure it records is
+//     the one the matcher was generated from, so a stale build fails loudly at startup.
+//
+// So every call here only records; nothing is decided at request time.
+
+import type { Plug, PlugSpec } from "./plug.js";
+
+/** HTTP verbs with a dedicated DSL function. `match` accepts these, any custom verb, or "*". */
+export type Verb = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD" | "CONNECT" | "TRACE";
+
+/** Names of the function-valued members of a controller module: its actions. */
+export type ActionOf<C> = {
+  [K in keyof C]-?: C[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof C] &
+  string;
+
+/** The seven actions `resources` can generate, in Phoenix's order. */
+export type ResourceAction = "index" | "edit" | "new" | "show" | "create" | "update" | "delete";
+
+/** Options every route accepts. Values other than `as` are run-time values. */
+export interface RouteOptions {
+  /** Helper name for this route (`as: "account"` → `Routes.accountPath`). Default: from the controller. */
+  as?: string;
+  /** Merged into `conn.private` when the route matches. */
+  private?: Record<string, unknown>;
+  /** Merged into `conn.assigns` when the route matches. */
+  assigns?: Record<string, unknown>;
+  /** Log level for this route's telemetry, or false to silence it. */
+  log?: "debug" | "info" | "warn" | "error" | false;
+}
+
+export interface ScopeOptions {
+  /** Prefix added to helper names in the scope; `false` resets the prefix. */
+  as?: string | false;
+  /** Host the scope answers for; a trailing "." makes it a prefix (`"api."`). */
+  host?: string | readonly string[];
+  private?: Record<string, unknown>;
+  assigns?: Record<string, unknown>;
+  log?: "debug" | "info" | "warn" | "error" | false;
+}
+
+export interface ResourceOptions<A extends string = ResourceAction> extends Omit<RouteOptions, "as"> {
+  /** Only these actions. */
+  only?: readonly A[];
+  /** Every action but these. */
+  except?: readonly A[];
+  /** Helper name (default: `name`). */
+  as?: string;
+  /** Resource name, used for the nested parameter `:<name>_<param>` (default: from the controller). */
+  name?: string;
+  /** The id parameter's name (default `"id"`). */
+  param?: string;
+  /** A singular resource: no index, no id (`/account`, `/account/edit`). */
+  singleton?: boolean;
+}
+
+/** A controller: a module (or object) whose functions are actions. */
+export type Controller = object;
+
+/**
+ * The builder handed to `defineRouter`'s callback. Every method records; nothing runs per request.
+ * The compiler reads the calls statically, so paths, actions and names must be literals.
+ */
+export interface RouterBuilder {
+  /** Declares a named pipeline of plugs, as Phoenix's `pipeline :browser do ... end`. */
+  pipeline(name: string, build: (p: PipelineBuilder) => void): void;
+  /** Runs the named pipelines for the routes declared after this call in the current scope. */
+  pipeThrough(...names: string[]): void;
+  pipeThrough(names: readonly string[]): void;
+
+  scope(path: string, body: () => void): void;
+  scope(path: string, options: ScopeOptions, body: () => void): void;
+  scope(options: ScopeOptions, body: () => void): void;
+
+  get<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  post<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  put<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  patch<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  delete<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  options<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  head<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  /** Any verb: `"*"` for all of them, or a custom one such as `"PURGE"`. */
+  match<C extends Controller>(
+    verb: Verb | "*" | (string & {}),
+    path: string,
+    controller: C,
+    action: ActionOf<C>,
+    options?: RouteOptions,
+  ): void;
+
+  resources<C extends Controller>(path: string, controller: C, nested?: () => void): void;
+  resources<C extends Controller>(
+    path: string,
+    controller: C,
+    options: ResourceOptions<ResourceAction & ActionOf<C>>,
+    nested?: () => void,
+  ): void;
+
+  /** Sends every request under a static prefix to a plug (or another router), any verb. */
+  forward<O>(path: string, target: Plug<O> | ForwardTarget, options?: O): void;
+}
+
+export interface PipelineBuilder {
+  /** Adds a plug with its options, as Phoenix's `plug :fetch_session` / `plug Accepts, ["html"]`. */
+  plug<O>(plug: Plug<O>, options?: O): void;
+}
+
+/** Anything with a `call(conn, opts)` can be forwarded to (a sub-router, a plug module). */
+export interface ForwardTarget {
+  call: Plug<unknown>;
+}
+
+
+/** The value `defineRouter` returns: the recorded definition, run at most once. */
+export interface RouterDefinition {
+  readonly kind: "fawkes.router";
+  readonly define: (r: RouterBuilder) => void;
+}
+
+/**
+ * Declares the application's router. The callback is read statically by `fawkes build`
+ * and run once at startup to collect plugs and options.
+ *
+ * @example
+ * export default defineRouter((r) => {
+ *   r.pipeline("browser", (p) => { p.plug(fetchSession); });
+ *   r.scope("/", () => {
+ *     r.pipeThrough("browser");
+ *     r.get("/", PageController, "home");
+ *     r.resources("/users", UserController, () => {
+ *       r.resources("/posts", PostController, { only: ["index", "show"] });
+ *     });
+ *   });
+ * });
+ */
+export function defineRouter(define: (r: RouterBuilder) => void): RouterDefinition {
+  return Object.freeze({ kind: "fawkes.router" as const, define });
+}
