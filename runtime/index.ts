@@ -20,3 +20,18 @@ export type { CollectedCall, CollectedRouter } from "./router/collect.js";
 export type { Conn, Plug, PlugSpec } from "./router/plug.js";
 export { decodePath, MalformedURIError } from "./router/match.js";
 export type { RouteInfo, RouteMatch } from "./router/match.js";
+export {
+  encodeQuery,
+  encodeSegment,
+  encodeWwwForm,
+  globPath,
+  globSegments,
+  isQueryArg,
+  joinUrl,
+  segment,
+  toParam,
+  unknownAction,
+} from "./router/url.js";
+export type { ParamValue, Query, QueryValue, UrlContext } from "./router/url.js";
+export { pipelinePlugs, verifyCollected } from "./router/dispatch.js";
+export type { DispatchEntry, ExpectedCall } from "./router/dispatch.js";

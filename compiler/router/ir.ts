@@ -75,8 +75,8 @@ export interface RouterIR {
   routerExport: string;
   pipelines: PipelineIR[];
   routes: RouteIR[];
-  /** Number of route-making DSL calls, to check the run-time collection against. */
-  callCount: number;
+  /** The route-making DSL calls in run order, to check the run-time collection against. */
+  calls: { kind: "route" | "resources" | "forward"; verb: string; path: string }[];
 }
 
 export function paramNames(route: Pick<RouteIR, "segments">): string[] {

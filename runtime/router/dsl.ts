@@ -104,7 +104,7 @@ export interface RouterBuilder {
   ): void;
 
   /** Sends every request under a static prefix to a plug (or another router), any verb. */
-  forward<O>(path: string, target: Plug<O> | ForwardTarget, options?: O): void;
+  forward<O>(path: string, target: Plug<O> | ForwardTarget<O>, options?: O): void;
 }
 
 export interface PipelineBuilder {
@@ -113,8 +113,8 @@ export interface PipelineBuilder {
 }
 
 /** Anything with a `call(conn, opts)` can be forwarded to (a sub-router, a plug module). */
-export interface ForwardTarget {
-  call: Plug<unknown>;
+export interface ForwardTarget<O = unknown> {
+  call: Plug<O>;
 }
 
 

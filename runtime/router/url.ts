@@ -8,13 +8,7 @@
  * (the equivalent of `@derive {Phoenix.Param, key: ...}` versus the default `:id` key).
  * @example const p: ParamValue = { id: 42 }; // → "42"
  */
-export type ParamValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | { toParam(): string }
-  | { id: string | number | bigint };
+export type ParamValue = string | number | bigint | boolean | { toParam(): string } | { id: string | number | bigint };
 
 /**
  * Phoenix.Param.to_param: the string form of a path parameter.
@@ -32,7 +26,9 @@ export function toParam(value: ParamValue, what?: string): string {
 function convert(value: unknown, what: string | undefined, target: string): string {
   switch (typeof value) {
     case "string": return value;
-    case "number": if (Number.isFinite(value)) return String(value); break;
+    case "number":
+      if (Number.isFinite(value)) return String(value);
+      break;
     case "bigint": return value.toString();
     case "boolean": return value ? "true" : "false";
     case "object": {
@@ -137,7 +133,7 @@ export function globSegments(value: readonly string[] | string, what?: string): 
   return out;
 }
 
-/** A query value: scalars, null/undefined (→ `k=`), arrays (`k[]=`) and plain objects (`k[sub]=`). */
+/** A query value: scalars, null (→ `k=`), undefined (left out), arrays (`k[]=`) and plain objects (`k[sub]=`). */
 export type QueryValue = ParamValue | null | undefined | readonly QueryValue[] | { readonly [k: string]: QueryValue };
 /** Query parameters, encoded in insertion order. */
 export type Query = { readonly [k: string]: QueryValue };
@@ -151,15 +147,12 @@ function isPlainObject(v: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-const isEmpty = (v: unknown): boolean => false && 
-  Array.isArray(v) ? v.length === 0 : typeof v === "object" && v !== null && isPlainObject(v) && Object.keys(v).length === 0;
-
 const isMap = (v: object): v is Query => isPlainObject(v) && typeof (v as { toParam?: unknown }).toParam !== "function";
 
 /**
  * Plug.Conn.Query.encode with Phoenix.Param values: `""` or `"?k=v&..."`. Keys listed in `drop` (the
  * route's path parameter names) are left out at the top level, as Phoenix helpers do. Values that are
- * `{}` or `[]` are omitted; `null`/`undefined` give `k=`. Objects in arrays must have exactly one key.
+ * `{}`, `[]` and `undefined` are omitted; `null` gives `k=`. Objects in arrays must have exactly one key.
  * Order is object key order (note JS puts integer-like keys first); Elixir maps would sort.
  * @example encodeQuery({ id: 3, tags: ["a b", "c"], f: { x: 1 } }, ["id"]) === "?tags[]=a+b&tags[]=c&f[x]=1"
  */
@@ -168,31 +161,35 @@ export function encodeQuery(query: Query | undefined | null, drop?: readonly str
   const parts: string[] = [];
   for (const key of Object.keys(query)) {
     if (drop !== undefined && drop.includes(key)) continue;
-    const value = query[key];
-    if (!isEmpty(value)) encodePair(encodeWwwForm(key), value, parts);
+    encodePair(encodeWwwForm(key), query[key], parts);
   }
   return parts.length === 0 ? "" : "?" + parts.join("&");
 }
 
-// Unlike Plug, an empty result nested inside a list (`[[]]`, `[{ a: {} }]`) adds nothing rather
-// than a stray "&" (the `&&` of phoenix#973).
+// Appends the `k=v` pairs for one value. Empty `{}`/`[]` values need no special case: they simply
+// produce no pairs. (Plug can leave a stray "&" for empties nested in lists, e.g. `[[]]` — the `&&`
+// of phoenix#973; collecting pairs and joining avoids that.)
 function encodePair(field: string, value: QueryValue, parts: string[]): void {
   if (typeof value === "string") {
     parts.push(field + "=" + encodeWwwForm(value));
-  } else if (value === null || value === undefined) {
+  } else if (value === undefined) {
+    // JavaScript's "absent": `{ page: opts.page }` without a page adds nothing (JSON does the same).
+  } else if (value === null) {
     parts.push(field + "=");
   } else if (Array.isArray(value)) {
     for (const item of value as readonly QueryValue[]) {
-      if (typeof item === "object" && item !== null && !Array.isArray(item) && isMap(item) && Object.keys(item).length !== 1) {
-        throw new TypeError(`cannot encode objects inside arrays unless they have exactly one key, got ${JSON.stringify(item)} for query key ${field}`);
+      // Plug's rule: each `k[][x]=` pair decodes as a new list entry, so `[{ a: 1, b: 2 }]` would
+      // come back as `[{ a: 1 }, { b: 2 }]` and `[{}]` would vanish. Refuse instead of corrupting.
+      if (typeof item === "object" && item !== null && isMap(item)) {
+        const n = Object.keys(item).length;
+        if (n !== 1) throw new TypeError(`cannot encode an object with ${n} keys inside an array for query key ${field}; objects in arrays need exactly one key`);
       }
       encodePair(field + "[]", item, parts);
     }
   } else if (typeof value === "object" && isMap(value)) {
     const map: Query = value; // the guard intersects with ParamValue's object members; widen back
     for (const key of Object.keys(map)) {
-      const sub = map[key];
-      if (!isEmpty(sub)) encodePair(`${field}[${encodeWwwForm(key)}]`, sub, parts);
+      encodePair(`${field}[${encodeWwwForm(key)}]`, map[key], parts);
     }
   } else {
     parts.push(field + "=" + encodeWwwForm(convert(value, `query key ${field}`, "a query value")));
@@ -219,3 +216,29 @@ export function joinUrl(base: string | URL | UrlContext, path: string): string {
   if (base instanceof URL) return `${base.protocol}//${base.host}${stripSlash(base.pathname)}${path}`;
   return base.url() + (base.path ? base.path(path) : path);
 }
+
+/**
+ * A glob argument as a path suffix: `""` for no segments, else `"/" + globSegments(value)`, so
+ * `/files/*path` with `[]` builds `/files`, as Phoenix does.
+ * @example globPath(["a", "b c"]) === "/a/b%20c"
+ */
+export function globPath(value: readonly string[] | string, what?: string): string {
+  const s = globSegments(value, what);
+  return s === "" && (value as readonly string[]).length === 0 ? "" : "/" + s;
+}
+
+/**
+ * For helpers whose action has several arities (`productPath("show")` and `productPath("show", id)`):
+ * is this argument the optional query rather than a path parameter?
+ */
+export function isQueryArg(v: unknown): boolean {
+  return v === undefined || v === null || (typeof v === "object" && isMap(v));
+}
+
+/** The error a helper throws for an action it does not have (only reachable from untyped callers). */
+export function unknownAction(helper: string, action: unknown, supported: readonly string[]): TypeError {
+  return new TypeError(
+    `no action ${JSON.stringify(action)} for Routes.${helper}. The following actions are supported: ${supported.join(", ")}`,
+  );
+}
+

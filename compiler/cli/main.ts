@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// `fawkes` — the command line. Argument parsing and printing only; the work is in compiler/.
+//
+//   fawkes build  [--root DIR] [--router FILE] [--out DIR]   generate .fawkes/*.gen.ts
+//   fawkes check  [...]                                      fail if generated files are stale
+//   fawkes routes [--json] [--info METHOD PATH] [...]        print the route table
+
+import { parseArgs } from "node:util";
+import pc from "picocolors";
+import { build, formatDiagnostic, hasErrors, staleFiles, writeFiles, type Diagnostic } from "../index.js";
+import { formatRoutes, formatRouteInfo, routesJson } from "./routes-table.js";
+
+const USAGE = `usage: fawkes <command> [options]
+
+commands:
+  build                    generate the router modules (matcher, helpers, dispatch, routes)
+  check                    verify the generated modules are up to date (for CI)
+  routes                   print the route table, as mix phx.routes does
+    --json                 as JSON
+    --info METHOD PATH     which route a request reaches, with its handler and source line
+
+options:
+  --root DIR               project root (default: current directory)
+  --router FILE            router module, relative to root (default: app/router.ts)
+  --out DIR                output directory, relative to root (default: .fawkes)
+`;
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      root: { type: "string", default: process.cwd() },
+      router: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean", default: false },
+      info: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const options = { root: values.root!, router: values.router, outDir: values.out };
+  const result = build(options);
+  printDiagnostics(result.diagnostics);
+  if (hasErrors(result.diagnostics)) return 1;
+
+  switch (command) {
+    case "build": {
+      const report = writeFiles(options.root, result.files);
+      for (const f of report.written) process.stdout.write(`${pc.green("wrote")} ${f}\n`);
+      if (report.unchanged.length) process.stdout.write(pc.dim(`${report.unchanged.length} file(s) unchanged\n`));
+      return 0;
+    }
+    case "check": {
+      const stale = staleFiles(options.root, result.files);
+      if (stale.length === 0) {
+        process.stdout.write(`${pc.green("ok")} generated files are up to date\n`);
+        return 0;
+      }
+      for (const f of stale) process.stderr.write(`${pc.red("stale")} ${f}\n`);
+      process.stderr.write("run `npx fawkes build` and commit the result\n");
+      return 1;
+    }
+    case "routes": {
+      const routes = result.router!.routes;
+      if (values.info) {
+        if (rest.length !== 2) {
+          process.stderr.write("usage: fawkes routes --info METHOD PATH\n");
+          return 2;
+        }
+        const text = formatRouteInfo(routes, rest[0], rest[1]);
+        process.stdout.write(text.text);
+        return text.found ? 0 : 1;
+      }
+      process.stdout.write(values.json ? routesJson(routes) : formatRoutes(routes));
+      return 0;
+    }
+    default:
+      process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+function printDiagnostics(ds: Diagnostic[]): void {
+  for (const d of ds) {
+    const [first, ...more] = formatDiagnostic(d).split("\n");
+    const colour = d.severity === "error" ? pc.red : pc.yellow;
+    process.stderr.write(colour(first) + "\n" + more.map((l) => pc.dim(l) + "\n").join(""));
+  }
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`fawkes: ${(error as Error).message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,76 @@
+// dispatch.gen.ts: route → pipelines → controller action. Controllers are imported from the
+// modules the router imports them from, and every action is referenced by name, so `tsc`
+// reports a missing action at this file's line, whose comment names the router line.
+// Plugs and options are run-time values: the router module runs once at startup
+// (collectRouter) and each distinct pipeThrough list becomes one shared plug array.
+
+import type { ModuleRefIR, RouterIR } from "../router/ir.js";
+import { Code, str } from "./_code.js";
+import { describeRoute, header } from "./header.js";
+import { importSpecifier } from "../paths.js";
+import { posix } from "node:path";
+
+export function emitDispatch(ir: RouterIR, outDir: string): string {
+  const c = new Code();
+  const imports = collectImports(ir, outDir);
+  c.line('import { collectRouter, pipelinePlugs, verifyCollected, type DispatchEntry, type ExpectedCall } from "fawkes";');
+  for (const line of imports) c.line(line);
+  c.line('import { routes } from "./routes.gen.js";');
+  c.line();
+  c.line(`/** The route-making calls of ${ir.source}, as they were when this file was generated. */`);
+  c.block("const EXPECTED: readonly ExpectedCall[] = [", () => {
+    for (const k of ir.calls) c.line(`[${str(k.kind)}, ${str(k.verb)}, ${str(k.path)}],`);
+  }, "];");
+  c.line();
+  c.line("const collected = collectRouter(__router);");
+  c.line(`verifyCollected(collected, EXPECTED, ${str(ir.source)});`);
+  c.line();
+
+  const lists = new Map<string, string>();
+  for (const r of ir.routes) {
+    const k = JSON.stringify(r.pipeThrough);
+    if (!lists.has(k)) lists.set(k, `PIPE_${lists.size}`);
+  }
+  c.line("// Each distinct pipeThrough list, built once.");
+  for (const [k, name] of lists) c.line(`const ${name} = pipelinePlugs(collected, ${k});`);
+  c.line();
+  c.line("/** One entry per route, by route index. */");
+  c.block("export const dispatch: readonly DispatchEntry[] = [", () => {
+    for (const r of ir.routes) {
+      const ref = refExpr(r.target);
+      const handler = r.action === null ? ref : `${ref}.${r.action}`;
+      c.line(`// ${describeRoute(r)}`);
+      c.line(
+        `{ route: routes[${r.index}], pipeline: ${lists.get(JSON.stringify(r.pipeThrough))}, controller: ${ref}, ` +
+          `action: ${r.action === null ? "null" : str(r.action)}, handler: ${handler}, call: collected.calls[${r.callIndex}] },`,
+      );
+    }
+  }, "];");
+  return header("dispatch.gen.ts", ir.source, "Dispatch: route → pipelines → controller action.") + c.toString();
+}
+
+function refExpr(t: ModuleRefIR): string {
+  return [t.local, ...t.members].join(".");
+}
+
+/** Sorted import lines: the router module itself, then every module a route refers to. */
+function collectImports(ir: RouterIR, outDir: string): string[] {
+  const spec = (t: ModuleRefIR) => (t.import.resolvedFile ? importSpecifier(outDir, t.import.resolvedFile) : t.import.specifier);
+  const byModule = new Map<string, { ns?: string; def?: string; named: Set<string> }>();
+  for (const r of ir.routes) {
+    const s = spec(r.target);
+    const m = byModule.get(s) ?? { named: new Set<string>() };
+    if (r.target.import.imported === "*") m.ns = r.target.local;
+    else if (r.target.import.imported === "default") m.def = r.target.local;
+    else m.named.add(r.target.import.imported === r.target.local ? r.target.local : `${r.target.import.imported} as ${r.target.local}`);
+    byModule.set(s, m);
+  }
+  const lines = [`import __router from ${str(importSpecifier(outDir, posix.join(ir.source)))};`];
+  for (const s of [...byModule.keys()].sort()) {
+    const m = byModule.get(s)!;
+    if (m.ns) lines.push(`import * as ${m.ns} from ${str(s)};`);
+    const parts = [m.def, m.named.size ? `{ ${[...m.named].sort().join(", ")} }` : undefined].filter(Boolean);
+    if (parts.length) lines.push(`import ${parts.join(", ")} from ${str(s)};`);
+  }
+  return lines;
+}

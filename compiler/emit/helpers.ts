@@ -1,0 +1,159 @@
+// helpers.gen.ts: typed path and URL helpers, `Routes.userPath("show", 42)` → "/users/42".
+//
+// Each helper is one function with a `switch` on the action, and an interface of call
+// signatures grouped by arity, so a wrong action or a wrong number of path parameters does not
+// compile. Static segments are encoded here, at build time; only parameters are encoded per call.
+// Phoenix groups routes by (helper, action, arity) and the first route of a group wins; two
+// different paths in one group are reported by checkHelperConflicts.
+
+import { encodeSegment } from "../../runtime/router/url.js";
+import type { RouteIR, RouterIR, SegmentIR } from "../router/ir.js";
+import { Code, camel, str } from "./_code.js";
+import { header } from "./header.js";
+
+interface Clause {
+  action: string;
+  route: RouteIR;
+  params: Extract<SegmentIR, { name: string }>[];
+}
+
+export function emitHelpers(ir: RouterIR): string {
+  const byHelper = new Map<string, Clause[]>();
+  for (const r of ir.routes) {
+    if (!r.helper || r.action === null) continue;
+    const params = r.segments.filter((s): s is Clause["params"][number] => s.kind !== "static");
+    const list = byHelper.get(r.helper) ?? [];
+    if (!list.some((c) => c.action === r.action && c.params.length === params.length)) {
+      list.push({ action: r.action, route: r, params });
+    }
+    byHelper.set(r.helper, list);
+  }
+
+  const c = new Code();
+  c.line("import {");
+  c.indent(() => {
+    for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "segment", "unknownAction"]) c.line(`${n},`);
+    for (const t of ["ParamValue", "Query", "UrlContext"]) c.line(`type ${t},`);
+  });
+  c.line('} from "fawkes";');
+  c.line();
+  c.line("/** Where `*Url` helpers take scheme, host and port: an endpoint, a URL, or a base string. */");
+  c.line("export type UrlBase = UrlContext | URL | string;");
+
+  const names: string[] = [];
+  for (const [helper, clauses] of byHelper) {
+    const name = camel(helper);
+    names.push(`${name}Path`, `${name}Url`);
+    emitHelper(c, name, clauses);
+  }
+
+  c.line();
+  c.line("/** Every helper, as `Routes.userPath(...)`. */");
+  c.block("export const Routes = {", () => {
+    for (const n of names) c.line(`${n},`);
+  }, "} as const;");
+  return header("helpers.gen.ts", ir.source, `${byHelper.size} helpers: typed path and URL builders.`) + c.toString();
+}
+
+function emitHelper(c: Code, name: string, clauses: Clause[]): void {
+  const Type = name[0].toUpperCase() + name.slice(1);
+  const maxArity = Math.max(...clauses.map((k) => k.params.length));
+  const args = Array.from({ length: maxArity + 1 }, (_, i) => `a${i}`);
+
+  // Call signatures: one per (arity, parameter names), actions joined into a union.
+  const groups = new Map<string, Clause[]>();
+  for (const k of clauses) {
+    const sig = k.params.map((p) => `${p.name}:${p.kind}`).join(",");
+    groups.set(sig, [...(groups.get(sig) ?? []), k]);
+  }
+  const signature = (ks: Clause[], base: string) => {
+    const actions = ks.map((k) => str(k.action)).join(" | ");
+    const params = ks[0].params.map((p) => `${identifier(p.name)}: ${p.kind === "glob" ? "readonly string[]" : "ParamValue"}`);
+    return `(${[base, `action: ${actions}`, ...params, "query?: Query"].filter(Boolean).join(", ")}): string;`;
+  };
+
+  c.line();
+  c.line(`/** Routes.${name}Path: ${[...new Set(clauses.map((k) => `${k.route.loc.file}:${k.route.loc.line}`))].join(", ")} */`);
+  c.block(`export interface ${Type}Path {`, () => {
+    for (const ks of groups.values()) c.line(signature(ks, ""));
+  });
+  c.block(`export interface ${Type}Url {`, () => {
+    for (const ks of groups.values()) c.line(signature(ks, "base: UrlBase"));
+  });
+
+  const impl = `(action: string, ${args.map((a) => `${a}?: unknown`).join(", ")}): string`;
+  c.block(`export const ${name}Path: ${Type}Path = ${impl} => {`, () => {
+    c.block("switch (action) {", () => {
+      const byAction = new Map<string, Clause[]>();
+      for (const k of clauses) byAction.set(k.action, [...(byAction.get(k.action) ?? []), k]);
+      // Actions whose bodies are identical share one case (show/update/delete on /users/:id).
+      const bodies = new Map<string, string[]>();
+      for (const [action, ks] of byAction) {
+        const body = actionBody(name, ks);
+        bodies.set(body, [...(bodies.get(body) ?? []), action]);
+      }
+      for (const [body, actions] of bodies) {
+        for (const a of actions) {
+          const routes = byAction.get(a)!.map((k) => `${k.route.verb} ${k.route.path}  ${k.route.loc.file}:${k.route.loc.line}`);
+          c.line(`case ${str(a)}:  // ${routes.join("; ")}`);
+        }
+        c.indent(() => body.split("\n").forEach((l) => c.line(l)));
+      }
+      c.line(`default: throw unknownAction(${str(name + "Path")}, action, ${JSON.stringify([...byAction.keys()])});`);
+    });
+  }, "};");
+  c.line(`export const ${name}Url: ${Type}Url = (base: UrlBase, action: string, ${args.map((a) => `${a}?: unknown`).join(", ")}): string =>`);
+  c.indent(() => c.line(`joinUrl(base, (${name}Path as (action: string, ...args: unknown[]) => string)(action, ${args.join(", ")}));`));
+}
+
+/** The statements for one action: one return per arity, highest first when there are several. */
+function actionBody(name: string, ks: Clause[]): string {
+  const sorted = [...ks].sort((a, b) => b.params.length - a.params.length);
+  const lines: string[] = [];
+  sorted.forEach((k, i) => {
+    const ret = `return ${pathExpr(name, k)};`;
+    const n = k.params.length;
+    if (i < sorted.length - 1 && n > 0) lines.push(`if (!isQueryArg(a${n - 1})) ${ret}`);
+    else lines.push(ret);
+  });
+  return lines.join("\n");
+}
+
+function pathExpr(name: string, k: Clause): string {
+  const parts: string[] = [];
+  let text = "";
+  let argIndex = 0;
+  k.route.segments.forEach((s) => {
+    if (s.kind === "static") text += "/" + encodeSegment(s.value);
+    else if (s.kind === "param") {
+      text += "/" + encodeSegment(s.prefix);
+      parts.push(str(text));
+      parts.push(`segment(a${argIndex++} as ParamValue, ${str(`${name}Path :${s.name}`)})`);
+      text = "";
+    } else {
+      if (text) parts.push(str(text));
+      parts.push(`globPath(a${argIndex++} as readonly string[], ${str(`${name}Path *${s.name}`)})`);
+      text = "";
+    }
+  });
+  if (text) parts.push(str(text));
+  if (parts.length === 0) parts.push(str("/"));
+  const q = `a${argIndex}`;
+  const drop = k.params.length ? `, ${JSON.stringify(k.params.map((p) => p.name))}` : "";
+  const path = parts.join(" + ");
+  // A glob that binds nothing must still leave "/" for the root (`/*path` with []).
+  const safe = k.route.segments[0]?.kind === "glob" ? `(${path} || "/")` : path;
+  return `${safe} + (${q} === undefined ? "" : encodeQuery(${q} as Query${drop}))`;
+}
+
+const RESERVED = new Set(
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval action query base".split(
+    " ",
+  ),
+);
+
+/** A parameter name as a TypeScript parameter: camelCase, never a reserved word. */
+function identifier(name: string): string {
+  const id = camel(name.replace(/^_+/, "")) || "param";
+  return RESERVED.has(id) ? `${id}_` : id;
+}

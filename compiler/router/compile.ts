@@ -1,0 +1,122 @@
+// The router pipeline, start to end: read (ts-morph) → expand → check → emit.
+// Returns contents; writes nothing (write.ts does), which gives `check` mode, golden tests
+// and bundler virtual modules for free.
+
+import { Project, ts } from "ts-morph";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { sortDiagnostics, type Diagnostic, hasErrors } from "../diagnostics.js";
+import type { DslCall } from "./calls.js";
+import { checkRoutes } from "./check.js";
+import { expandRouter } from "./expand.js";
+import type { RouterIR } from "./ir.js";
+import { readRouter } from "./read.js";
+import { relativePosix } from "../paths.js";
+import { emitRoutesMeta } from "../emit/routes-meta.js";
+import { emitMatcherModule } from "../emit/matcher-module.js";
+import { emitHelpers } from "../emit/helpers.js";
+import { emitDispatch } from "../emit/dispatch.js";
+
+export interface RouterCompileOptions {
+  /** Project root: locations and generated imports are relative to it. */
+  root: string;
+  /** The router module, relative to root (default `app/router.ts`). */
+  router?: string;
+  /** Where generated files go, relative to root (default `.fawkes`). */
+  outDir?: string;
+  /** A ts-morph project to reuse (watch mode); one is created from root's tsconfig.json otherwise. */
+  project?: Project;
+}
+
+export interface RouterCompileResult {
+  ir: RouterIR | null;
+  /** Generated files by path relative to root; empty when there are errors. */
+  files: Map<string, string>;
+  diagnostics: Diagnostic[];
+  /** Every source file the router depends on (for bundler watch lists). */
+  inputs: string[];
+}
+
+export function compileRouter(options: RouterCompileOptions): RouterCompileResult {
+  const root = resolve(options.root);
+  const routerRel = options.router ?? "app/router.ts";
+  const outDir = options.outDir ?? ".fawkes";
+  const routerPath = join(root, routerRel);
+  if (!existsSync(routerPath)) {
+    return {
+      ir: null,
+      files: new Map(),
+      inputs: [],
+      diagnostics: [{
+        code: "NO_ROUTER",
+        severity: "error",
+        message: `router module ${routerRel} not found`,
+        loc: { file: routerRel, line: 1, column: 1 },
+        hint: "create app/router.ts with `export default defineRouter(...)`, or pass --router",
+      }],
+    };
+  }
+  const project = options.project ?? createProject(root);
+  const sf = project.addSourceFileAtPath(routerPath);
+  project.resolveSourceFileDependencies();
+  const read = readRouter(project, sf, root);
+  const expanded = expandRouter(read.calls, read.missingActions);
+  const ir: RouterIR = {
+    source: relativePosix(root, routerPath),
+    routerExport: routerRel,
+    pipelines: expanded.pipelines,
+    routes: expanded.routes,
+    calls: callsOf(read.calls),
+  };
+  const diagnostics = sortDiagnostics([...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir.routes)]);
+  const files = new Map<string, string>();
+  if (!hasErrors(diagnostics)) {
+    for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir))) files.set(`${outDir}/${name}`, text);
+  }
+  const inputs = [sf, ...sf.getReferencedSourceFiles()].filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath());
+  return { ir, files, diagnostics, inputs };
+}
+
+/** The four generated modules for an IR (pure: same IR, same bytes). */
+export function emitRouterFiles(ir: RouterIR, outDir: string): Record<string, string> {
+  return {
+    "routes.gen.ts": emitRoutesMeta(ir),
+    "matcher.gen.ts": emitMatcherModule(ir),
+    "helpers.gen.ts": emitHelpers(ir),
+    "dispatch.gen.ts": emitDispatch(ir, outDir),
+  };
+}
+
+/** Uses the nearest tsconfig.json at or above root (its paths and module settings), loading no files up front. */
+function createProject(root: string): Project {
+  for (let dir = root; ; dir = dirname(dir)) {
+    const tsconfig = join(dir, "tsconfig.json");
+    if (existsSync(tsconfig)) return new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true });
+    if (dirname(dir) === dir) break;
+  }
+  return new Project({
+    compilerOptions: {
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+    },
+  });
+}
+
+function callsOf(calls: DslCall[]): RouterIR["calls"] {
+  const out: { index: number; kind: "route" | "resources" | "forward"; verb: string; path: string }[] = [];
+  const walk = (cs: DslCall[]) => {
+    for (const c of cs) {
+      if (c.kind === "route") out.push({ index: c.callIndex, kind: "route", verb: c.verb, path: c.path });
+      else if (c.kind === "forward") out.push({ index: c.callIndex, kind: "forward", verb: "*", path: c.path });
+      else if (c.kind === "resources") {
+        out.push({ index: c.callIndex, kind: "resources", verb: "", path: c.path });
+        walk(c.body);
+      } else if (c.kind === "scope") walk(c.body);
+    }
+  };
+  walk(calls);
+  return out.sort((a, b) => a.index - b.index).map(({ kind, verb, path }) => ({ kind, verb, path }));
+}

@@ -1,0 +1,216 @@
+// Expands the DSL call tree into the flat route table, with Phoenix's scoping rules:
+// scope paths concatenate, `as` values join into helper names (`false` resets), an inner
+// `host` replaces the outer one, `pipeThrough` appends to the current scope from that point on,
+// and `resources` expands in Phoenix's action order with nested routes under `/:<name>_<param>`.
+
+import type { Diagnostic } from "../diagnostics.js";
+import type { DslCall, ResourcesCall } from "./calls.js";
+import type { ModuleRefIR, PipelineIR, RouteIR, SourceLoc } from "./ir.js";
+import { formatPath, parsePath } from "./path.js";
+
+/** Phoenix's order: `new` precedes `show`, so `/users/new` wins over `/users/:id`. */
+const RESOURCE_ACTIONS = ["index", "edit", "new", "show", "create", "update", "delete"] as const;
+const SINGLETON_ACTIONS = ["edit", "new", "show", "create", "update", "delete"] as const;
+
+interface Scope {
+  path: string[];
+  as: string[];
+  pipes: string[];
+  hosts: string[];
+}
+
+export interface ExpandResult {
+  routes: RouteIR[];
+  pipelines: PipelineIR[];
+  diagnostics: Diagnostic[];
+}
+
+export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall, Set<string>>): ExpandResult {
+  const routes: RouteIR[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const pipelines: PipelineIR[] = [];
+  const error = (loc: SourceLoc, code: string, message: string, hint?: string) =>
+    diagnostics.push({ code, severity: "error", message, loc, hint });
+
+  // Pipelines may be declared anywhere in the router (Phoenix defines them as functions).
+  const declared = new Map<string, PipelineIR>();
+  const collectPipelines = (cs: DslCall[]) => {
+    for (const c of cs) {
+      if (c.kind === "pipeline") {
+        const first = declared.get(c.name);
+        if (first) {
+          diagnostics.push({
+            code: "DUPLICATE_PIPELINE",
+            severity: "error",
+            message: `pipeline "${c.name}" is declared twice`,
+            loc: c.loc,
+            related: [{ message: "first declared here", loc: first.loc }],
+          });
+        } else {
+          const p = { name: c.name, plugs: c.plugs, loc: c.loc };
+          declared.set(c.name, p);
+          pipelines.push(p);
+        }
+      } else if (c.kind === "scope" || c.kind === "resources") collectPipelines(c.body);
+    }
+  };
+  collectPipelines(calls);
+
+  const add = (
+    scope: Scope,
+    kind: RouteIR["kind"],
+    verb: string,
+    path: string,
+    target: ModuleRefIR,
+    action: string | null,
+    helper: string | null,
+    callIndex: number,
+    loc: SourceLoc,
+  ) => {
+    const full = [...scope.path, path].join("/");
+    const { segments, problems } = parsePath(full);
+    for (const p of problems) error(loc, p.code, p.message, p.hint);
+    const names = segments.filter((s) => s.kind !== "static").map((s) => (s as { name: string }).name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) error(loc, "BAD_PARAM_NAME", `parameter :${dup} appears twice in ${formatPath(segments)}`, "give each parameter its own name (e.g. :user_id and :id)");
+    if (kind === "forward") {
+      if (segments.some((s) => s.kind !== "static")) {
+        error(loc, "FORWARD_DYNAMIC", `forward path ${formatPath(segments)} must be static`, "a forward moves a fixed prefix to the script name; route dynamic paths with get/post/... instead");
+      }
+      segments.push({ kind: "glob", name: "_forward_path_info" });
+    }
+    if (helper === "static") {
+      error(loc, "RESERVED_HELPER", `helper name "static" is reserved`, "Routes.staticPath serves static assets; choose another `as:`");
+    }
+    routes.push({
+      index: routes.length,
+      kind,
+      verb,
+      path: formatPath(kind === "forward" ? segments.slice(0, -1) : segments),
+      segments,
+      hosts: scope.hosts,
+      pipeThrough: [...scope.pipes],
+      target,
+      action,
+      helper,
+      callIndex,
+      loc,
+    });
+  };
+
+  const helperName = (scope: Scope, as: string) => [...scope.as, as].filter((s) => s !== "").join("_") || null;
+
+  const walk = (cs: DslCall[], scope: Scope) => {
+    for (const c of cs) {
+      switch (c.kind) {
+        case "pipeline":
+          break;
+        case "pipeThrough":
+          for (const { name, loc } of c.names) {
+            if (!declared.has(name)) {
+              const known = [...declared.keys()];
+              error(loc, "UNKNOWN_PIPELINE", `unknown pipeline "${name}"`,
+                known.length ? `declared pipelines: ${known.join(", ")}${suggest(name, known)}` : `declare it with r.pipeline("${name}", (p) => { ... })`);
+            } else if (scope.pipes.includes(name)) {
+              error(loc, "DUPLICATE_PIPE_THROUGH", `pipeline "${name}" is already piped through in this scope`);
+            } else scope.pipes.push(name);
+          }
+          break;
+        case "scope":
+          walk(c.body, {
+            path: c.path === null ? scope.path : [...scope.path, c.path],
+            as: c.as === undefined ? scope.as : c.as === false ? [] : [...scope.as, c.as],
+            pipes: [...scope.pipes],
+            hosts: c.hosts ?? scope.hosts,
+          });
+          break;
+        case "route":
+          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, c.as ?? resourceName(c.target)), c.callIndex, c.loc);
+          break;
+        case "forward":
+          add(scope, "forward", "*", c.path, c.target, null, null, c.callIndex, c.loc);
+          break;
+        case "resources":
+          expandResources(c, scope);
+          break;
+      }
+    }
+  };
+
+  const expandResources = (c: ResourcesCall, scope: Scope) => {
+    const name = c.name ?? resourceName(c.target);
+    const as = c.as ?? name;
+    const param = c.param ?? "id";
+    const supported: readonly string[] = c.singleton ? SINGLETON_ACTIONS : RESOURCE_ACTIONS;
+    for (const [opt, list] of [["only", c.only], ["except", c.except]] as const) {
+      for (const a of list ?? []) {
+        if (!supported.includes(a)) {
+          error(c.optionLoc, "UNKNOWN_RESOURCE_ACTION", `${opt} lists unknown action "${a}"`,
+            `supported actions${c.singleton ? " for a singleton" : ""}: ${supported.join(", ")}`);
+        }
+      }
+    }
+    const actions = supported.filter((a) => (!c.only || c.only.includes(a)) && !(c.except ?? []).includes(a));
+    const missing = missingActions.get(c) ?? new Set<string>();
+    const lacking = actions.filter((a) => missing.has(a));
+    if (lacking.length) {
+      error(c.loc, "ACTION_MISSING", `${c.target.display} has no action${lacking.length > 1 ? "s" : ""} ${lacking.map((a) => `"${a}"`).join(", ")}`,
+        `implement ${lacking.length > 1 ? "them" : "it"}, or limit the resource with only: [...] or except: [${lacking.map((a) => `"${a}"`).join(", ")}]`);
+    }
+    const helper = helperName(scope, as);
+    const id = c.singleton ? "" : `/:${param}`;
+    const at = (suffix: string) => c.path + suffix;
+    for (const a of actions) {
+      const r = (verb: string, path: string, h: string | null = helper) =>
+        add(scope, "match", verb, path, c.target, a, h, c.callIndex, c.loc);
+      switch (a) {
+        case "index": r("GET", at("")); break;
+        case "edit": r("GET", at(`${id}/edit`)); break;
+        case "new": r("GET", at("/new")); break;
+        case "show": r("GET", at(id)); break;
+        case "create": r("POST", at("")); break;
+        case "update": r("PATCH", at(id)); r("PUT", at(id), null); break;
+        case "delete": r("DELETE", at(id)); break;
+      }
+    }
+    if (c.body.length) {
+      walk(c.body, {
+        path: [...scope.path, c.singleton ? c.path : `${c.path}/:${name}_${param}`],
+        as: [...scope.as, as],
+        pipes: [...scope.pipes],
+        hosts: scope.hosts,
+      });
+    }
+  };
+
+  walk(calls, { path: [], as: [], pipes: [], hosts: [] });
+  return { routes, pipelines, diagnostics };
+}
+
+/**
+ * Phoenix.Naming.resource_name: the controller's last name without "Controller", in snake
+ * case. `UserController` → `user`, `Admin.MessageController` → `message`, `APIKeyController` → `api_key`.
+ */
+export function resourceName(target: ModuleRefIR): string {
+  const last = target.members.length ? target.members[target.members.length - 1] : target.local;
+  return last
+    .replace(/Controller$/, "")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[-\s]+/g, "_")
+    .toLowerCase();
+}
+
+function suggest(name: string, known: string[]): string {
+  const close = known.find((k) => distance(k, name) <= 2);
+  return close ? ` (did you mean "${close}"?)` : "";
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}

@@ -1,0 +1,457 @@
+// Reads a router module statically with ts-morph, without running it, into the DSL call tree.
+//
+// Only what the matcher and the helpers need must be static: verbs, paths, controllers (as
+// imports), actions, helper names, hosts, pipeline names. Everything else (plugs, `private`,
+// `assigns`, forward options) is a run-time value the generated dispatch collects at startup.
+// Whatever the reader cannot know for sure is a diagnostic, never a guess.
+
+import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile, type Project } from "ts-morph";
+import type { Diagnostic } from "../diagnostics.js";
+import type { DslCall, ForwardCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
+import type { ModuleRefIR, SourceLoc } from "./ir.js";
+import { relativePosix } from "../paths.js";
+
+const VERB_FNS: Record<string, string> = {
+  get: "GET",
+  post: "POST",
+  put: "PUT",
+  patch: "PATCH",
+  delete: "DELETE",
+  options: "OPTIONS",
+  head: "HEAD",
+};
+
+export interface ReadResult {
+  calls: DslCall[];
+  diagnostics: Diagnostic[];
+  /** For resources: which of the seven actions the controller lacks (checked with the type checker). */
+  missingActions: Map<ResourcesCall, Set<string>>;
+  /** Number of route-making calls (get/.../resources/forward), in run order. */
+  callCount: number;
+}
+
+/** Reads `file` (already added to `project`). `root` makes locations relative. */
+export function readRouter(project: Project, sourceFile: SourceFile, root: string): ReadResult {
+  const r = new Reader(sourceFile, root);
+  r.read();
+  void project;
+  return { calls: r.calls, diagnostics: r.diagnostics, missingActions: r.missingActions, callCount: r.callIndex };
+}
+
+class Reader {
+  readonly calls: DslCall[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  readonly missingActions = new Map<ResourcesCall, Set<string>>();
+  callIndex = 0;
+  private readonly file: string;
+
+  constructor(
+    private readonly sf: SourceFile,
+    private readonly root: string,
+  ) {
+    this.file = relativePosix(root, sf.getFilePath());
+  }
+
+  loc(node: Node): SourceLoc {
+    const { line, column } = this.sf.getLineAndColumnAtPos(node.getStart());
+    return { file: this.file, line, column };
+  }
+
+  error(node: Node, code: string, message: string, hint?: string): void {
+    this.diagnostics.push({ code, severity: "error", message, loc: this.loc(node), hint });
+  }
+
+  read(): void {
+    const call = this.findDefineRouter();
+    if (!call) return;
+    const fn = call.getArguments()[0];
+    if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      this.error(call, "NOT_STATIC", "defineRouter expects a function literal", "write defineRouter((r) => { ... })");
+      return;
+    }
+    const param = fn.getParameters()[0];
+    if (!param || !Node.isIdentifier(param.getNameNode())) {
+      this.error(fn, "NOT_STATIC", "the router function must take the builder as a plain parameter", "write defineRouter((r) => { ... })");
+      return;
+    }
+    this.calls.push(...this.body(fn, new Set([param.getName()])));
+  }
+
+  private findDefineRouter(): CallExpression | undefined {
+    const exported = this.sf.getDefaultExportSymbol();
+    const decl = exported?.getDeclarations()[0];
+    const expr = decl && Node.isExportAssignment(decl) ? decl.getExpression() : undefined;
+    if (!expr || !Node.isCallExpression(expr) || expr.getExpression().getText() !== "defineRouter") {
+      this.diagnostics.push({
+        code: "NO_ROUTER",
+        severity: "error",
+        message: `${this.file} has no \`export default defineRouter(...)\``,
+        loc: { file: this.file, line: 1, column: 1 },
+        hint: `import { defineRouter } from "fawkes" and export the router as the module's default export`,
+      });
+      return undefined;
+    }
+    return expr;
+  }
+
+  /** The statements of a callback body (a block or a single call expression). */
+  private body(fn: Node, builders: Set<string>): DslCall[] {
+    if (!(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      this.error(fn, "NOT_STATIC", "expected a function literal here", "write () => { ... }");
+      return [];
+    }
+    const inner = new Set(builders);
+    const p = fn.getParameters()[0];
+    if (p) inner.add(p.getName());
+    const body = fn.getBody();
+    const out: DslCall[] = [];
+    const stmts = Node.isBlock(body) ? body.getStatements() : [body];
+    for (const stmt of stmts) {
+      const expr = Node.isExpressionStatement(stmt) ? stmt.getExpression() : Node.isExpression(stmt) ? stmt : undefined;
+      if (!expr || !Node.isCallExpression(expr)) {
+        this.error(
+          stmt,
+          "NOT_STATIC",
+          `the router cannot be read statically: expected a call such as r.get(...), found ${describeKind(stmt)}`,
+          "the router body may only call the builder's methods with literal arguments; compute values in plugs or controllers",
+        );
+        continue;
+      }
+      const call = this.call(expr, inner);
+      if (call) out.push(call);
+    }
+    return out;
+  }
+
+  private call(expr: CallExpression, builders: Set<string>): DslCall | undefined {
+    const callee = expr.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || !builders.has(callee.getExpression().getText())) {
+      this.error(expr, "NOT_STATIC", `unexpected call ${callee.getText()}(...) in the router`, "only the builder's methods (r.get, r.scope, ...) may be called here");
+      return undefined;
+    }
+    const method = callee.getName();
+    const args = expr.getArguments() as Expression[];
+    for (const a of args) {
+      if (Node.isSpreadElement(a)) {
+        this.error(a, "NOT_STATIC", "a spread argument cannot be read statically", "pass each argument explicitly");
+        return undefined;
+      }
+    }
+    if (method in VERB_FNS) return this.route(expr, method, VERB_FNS[method], args);
+    switch (method) {
+      case "match": {
+        const verb = this.literal(args[0], "verb");
+        if (verb === undefined) return undefined;
+        return this.route(expr, "match", verb === "*" ? "*" : verb.toUpperCase(), args.slice(1));
+      }
+      case "pipeline":
+        return this.pipeline(expr, args);
+      case "pipeThrough":
+        return this.pipeThrough(expr, args);
+      case "scope":
+        return this.scope(expr, args, builders);
+      case "resources":
+        return this.resources(expr, args, builders);
+      case "forward":
+        return this.forward(expr, args);
+      default:
+        this.error(callee.getNameNode(), "NOT_STATIC", `unknown router method ${method}`, "see RouterBuilder in fawkes for the DSL");
+        return undefined;
+    }
+  }
+
+  private route(expr: CallExpression, fn: string, verb: string, args: Expression[]): RouteCall | undefined {
+    const callIndex = this.callIndex++;
+    const path = this.path(args[0], expr);
+    const target = this.moduleRef(args[1], "controller");
+    const action = this.literal(args[2], "action");
+    const opts = this.options(args[3], ["as", "private", "assigns", "log"]);
+    if (path === undefined || !target || action === undefined || !opts) return undefined;
+    if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(verb) && verb !== "*" && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(verb)) {
+      this.error(args[0], "INVALID_VERB", `invalid HTTP verb ${JSON.stringify(verb)}`);
+    }
+    this.checkAction(args[1], args[2], action, target);
+    return { kind: "route", verb, fn, path, target, action, as: opts.string("as"), callIndex, loc: this.loc(expr) };
+  }
+
+  private pipeline(expr: CallExpression, args: Expression[]): DslCall | undefined {
+    const name = this.literal(args[0], "pipeline name");
+    if (name === undefined) return undefined;
+    const plugs: string[] = [];
+    const fn = args[1];
+    if (fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      fn.forEachDescendant((n) => {
+        if (Node.isCallExpression(n)) {
+          const c = n.getExpression();
+          if (Node.isPropertyAccessExpression(c) && c.getName() === "plug") {
+            plugs.push(n.getArguments().map((a) => a.getText()).join(", "));
+          }
+        }
+      });
+    }
+    return { kind: "pipeline", name, plugs, loc: this.loc(expr) };
+  }
+
+  private pipeThrough(expr: CallExpression, args: Expression[]): DslCall | undefined {
+    const names: { name: string; loc: SourceLoc }[] = [];
+    const items = args.length === 1 && Node.isArrayLiteralExpression(args[0]) ? args[0].getElements() : args;
+    for (const a of items) {
+      const name = this.literal(a, "pipeline name");
+      if (name !== undefined) names.push({ name, loc: this.loc(a) });
+    }
+    return { kind: "pipeThrough", names, loc: this.loc(expr) };
+  }
+
+  private scope(expr: CallExpression, args: Expression[], builders: Set<string>): ScopeCall | undefined {
+    let i = 0;
+    let path: string | null = null;
+    if (args[0] && !Node.isObjectLiteralExpression(args[0])) {
+      path = this.path(args[0], expr) ?? null;
+      if (path === null) return undefined;
+      i = 1;
+    }
+    let opts = this.options(undefined, []);
+    if (args[i] && Node.isObjectLiteralExpression(args[i])) {
+      opts = this.options(args[i], ["as", "host", "private", "assigns", "log", "alias"]);
+      i++;
+    }
+    if (!opts) return undefined;
+    if (opts.has("alias")) {
+      this.error(opts.node("alias")!, "UNSUPPORTED_OPTION", "scope alias has no meaning in TypeScript: controllers are imported modules",
+        "import the controllers' module as a namespace (import * as Admin from ...) and write Admin.UserController");
+    }
+    const body = args[i];
+    if (!body) {
+      this.error(expr, "NOT_STATIC", "scope needs a body", 'write r.scope("/admin", () => { ... })');
+      return undefined;
+    }
+    const as = opts.has("as") ? opts.stringOrFalse("as") : undefined;
+    const hosts = opts.has("host") ? opts.strings("host") : undefined;
+    return { kind: "scope", path, as, hosts, body: this.body(body, builders), loc: this.loc(expr) };
+  }
+
+  private resources(expr: CallExpression, args: Expression[], builders: Set<string>): ResourcesCall | undefined {
+    const callIndex = this.callIndex++;
+    const path = this.path(args[0], expr);
+    const target = this.moduleRef(args[1], "controller");
+    let opts = this.options(undefined, []);
+    let bodyNode: Node | undefined = args[2];
+    if (args[2] && Node.isObjectLiteralExpression(args[2])) {
+      opts = this.options(args[2], ["only", "except", "as", "name", "param", "singleton", "private", "assigns", "log", "alias"]);
+      bodyNode = args[3];
+    }
+    if (path === undefined || !target || !opts) return undefined;
+    if (opts.has("alias")) {
+      this.error(opts.node("alias")!, "UNSUPPORTED_OPTION", "resources alias has no meaning in TypeScript: controllers are imported modules",
+        "import the nested controllers directly");
+    }
+    const call: ResourcesCall = {
+      kind: "resources",
+      path,
+      target,
+      only: opts.has("only") ? opts.strings("only") : undefined,
+      except: opts.has("except") ? opts.strings("except") : undefined,
+      as: opts.string("as"),
+      name: opts.string("name"),
+      param: opts.string("param"),
+      singleton: opts.boolean("singleton") ?? false,
+      body: [],
+      callIndex,
+      loc: this.loc(expr),
+      optionLoc: this.loc(opts.node("only") ?? opts.node("except") ?? expr),
+    };
+    const missing = new Set<string>();
+    const type = args[1].getType();
+    if (!type.isAny()) {
+      for (const a of ["index", "edit", "new", "show", "create", "update", "delete"]) if (!type.getProperty(a)) missing.add(a);
+    }
+    this.missingActions.set(call, missing);
+    if (bodyNode) call.body = this.body(bodyNode, builders);
+    return call;
+  }
+
+  private forward(expr: CallExpression, args: Expression[]): ForwardCall | undefined {
+    const callIndex = this.callIndex++;
+    const path = this.path(args[0], expr);
+    const target = this.moduleRef(args[1], "forward target");
+    if (path === undefined || !target) return undefined;
+    return { kind: "forward", path, target, callIndex, loc: this.loc(expr) };
+  }
+
+  // --- arguments -------------------------------------------------------------------------
+
+  private path(node: Expression | undefined, call: CallExpression): string | undefined {
+    if (!node) {
+      this.error(call, "NON_LITERAL_PATH", "missing path");
+      return undefined;
+    }
+    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+    this.error(
+      node,
+      "NON_LITERAL_PATH",
+      `route path must be a string literal, found ${describeKind(node)} \`${node.getText()}\``,
+      "the matcher is generated at build time; write the path literally and use :params for the dynamic parts",
+    );
+    return undefined;
+  }
+
+  private literal(node: Expression | Node | undefined, what: string): string | undefined {
+    if (node && (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node))) return node.getLiteralValue();
+    this.error(node ?? this.sf, "NOT_STATIC", `${what} must be a string literal${node ? `, found \`${node.getText()}\`` : ""}`);
+    return undefined;
+  }
+
+  /** Follows an identifier (or `Ns.Member`) to the import that binds it. */
+  private moduleRef(node: Expression | undefined, what: string): ModuleRefIR | undefined {
+    const members: string[] = [];
+    let cur: Node | undefined = node;
+    while (cur && Node.isPropertyAccessExpression(cur)) {
+      members.unshift(cur.getName());
+      cur = cur.getExpression();
+    }
+    if (!node || !cur || !Node.isIdentifier(cur)) {
+      this.error(node ?? this.sf, "CONTROLLER_UNRESOLVED", `${what} must be an imported binding${node ? `, found \`${node.getText()}\`` : ""}`,
+        "import the controller (import * as UserController from \"./controllers/user.js\") and pass it by name");
+      return undefined;
+    }
+    const decl = cur.getSymbol()?.getDeclarations()[0];
+    const importDecl = decl?.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
+    if (!decl || !importDecl) {
+      this.error(node, "CONTROLLER_UNRESOLVED", `cannot resolve ${what} \`${node.getText()}\` to an import`,
+        decl ? "the generated code imports controllers from their modules: declare it in its own module and import it here" : `is \`${cur.getText()}\` imported?`);
+      return undefined;
+    }
+    if (importDecl.isTypeOnly() || (Node.isImportSpecifier(decl) && decl.isTypeOnly())) {
+      this.error(node, "CONTROLLER_UNRESOLVED", `${what} \`${node.getText()}\` is a type-only import`, "import it as a value");
+      return undefined;
+    }
+    const imported = Node.isNamespaceImport(decl) ? "*" : Node.isImportClause(decl) ? "default" : Node.isImportSpecifier(decl) ? decl.getName() : undefined;
+    if (!imported) {
+      this.error(node, "CONTROLLER_UNRESOLVED", `unsupported import form for \`${cur.getText()}\``);
+      return undefined;
+    }
+    const resolved = importDecl.getModuleSpecifierSourceFile();
+    const resolvedFile = resolved && !resolved.isInNodeModules() ? relativePosix(this.root, resolved.getFilePath()) : null;
+    return {
+      import: { specifier: importDecl.getModuleSpecifierValue(), resolvedFile, imported },
+      local: cur.getText(),
+      members,
+      display: node.getText().replace(/\s+/g, ""),
+    };
+  }
+
+  /** With the type checker: does the controller have this action? */
+  private checkAction(ctrlNode: Expression, actionNode: Expression, action: string, target: ModuleRefIR): void {
+    const type = ctrlNode.getType();
+    if (type.isAny()) return;
+    const prop = type.getProperty(action);
+    if (prop) return;
+    const actions = type
+      .getProperties()
+      .filter((p) => p.getValueDeclaration() && p.getTypeAtLocation(ctrlNode).getCallSignatures().length > 0)
+      .map((p) => p.getName())
+      .sort();
+    this.error(actionNode, "ACTION_MISSING", `${target.display} has no action "${action}"`,
+      actions.length ? `its actions are: ${actions.join(", ")}` : `export a function named ${action} from the controller module`);
+  }
+
+  private options(node: Expression | undefined, allowed: string[]): Options | undefined {
+    const props = new Map<string, Node>();
+    if (!node) return new Options(this, props);
+    if (!Node.isObjectLiteralExpression(node)) {
+      this.error(node, "NOT_STATIC", `options must be an object literal, found \`${node.getText()}\``);
+      return undefined;
+    }
+    for (const p of node.getProperties()) {
+      if (!Node.isPropertyAssignment(p) && !Node.isShorthandPropertyAssignment(p)) {
+        this.error(p, "NOT_STATIC", "options cannot be read statically: use plain `key: value` properties", "spreads and methods are not allowed here");
+        return undefined;
+      }
+      const name = p.getName().replace(/^["']|["']$/g, "");
+      if (!allowed.includes(name)) {
+        this.error(p, "INVALID_OPTION", `unknown option ${name}`, `supported options: ${allowed.filter((a) => a !== "alias").join(", ")}`);
+        continue;
+      }
+      props.set(name, Node.isPropertyAssignment(p) ? p.getInitializerOrThrow() : p);
+    }
+    return new Options(this, props);
+  }
+
+  staticError(node: Node, message: string, hint?: string): void {
+    this.error(node, "NOT_STATIC", message, hint);
+  }
+}
+
+/** Literal option values; the ones read here must be static, the rest stay run-time values. */
+class Options {
+  constructor(
+    private readonly reader: Reader,
+    private readonly props: Map<string, Node>,
+  ) {}
+
+  has(name: string): boolean {
+    return this.props.has(name);
+  }
+
+  node(name: string): Node | undefined {
+    return this.props.get(name);
+  }
+
+  string(name: string): string | undefined {
+    const n = this.props.get(name);
+    if (!n) return undefined;
+    if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return n.getLiteralValue();
+    this.reader.staticError(n, `option ${name} must be a string literal, found \`${n.getText()}\``);
+    return undefined;
+  }
+
+  stringOrFalse(name: string): string | false | undefined {
+    const n = this.props.get(name);
+    if (n && n.getKind() === SyntaxKind.FalseKeyword) return false;
+    return this.string(name);
+  }
+
+  strings(name: string): string[] | undefined {
+    const n = this.props.get(name);
+    if (!n) return undefined;
+    if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return [n.getLiteralValue()];
+    const inner = Node.isAsExpression(n) || Node.isSatisfiesExpression(n) ? n.getExpression() : n;
+    if (Node.isArrayLiteralExpression(inner)) {
+      const out: string[] = [];
+      for (const e of inner.getElements()) {
+        if (Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e)) out.push(e.getLiteralValue());
+        else {
+          this.reader.staticError(e, `option ${name} must list string literals, found \`${e.getText()}\``);
+          return undefined;
+        }
+      }
+      return out;
+    }
+    this.reader.staticError(n, `option ${name} must be an array of string literals, found \`${n.getText()}\``);
+    return undefined;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const n = this.props.get(name);
+    if (!n) return undefined;
+    if (n.getKind() === SyntaxKind.TrueKeyword) return true;
+    if (n.getKind() === SyntaxKind.FalseKeyword) return false;
+    this.reader.staticError(n, `option ${name} must be true or false, found \`${n.getText()}\``);
+    return undefined;
+  }
+}
+
+function describeKind(node: Node): string {
+  const k = node.getKindName();
+  const map: Record<string, string> = {
+    Identifier: "a variable",
+    BinaryExpression: "an expression",
+    TemplateExpression: "a template with substitutions",
+    CallExpression: "a call",
+    IfStatement: "an if statement",
+    ForStatement: "a loop",
+    ForOfStatement: "a loop",
+    VariableStatement: "a variable declaration",
+  };
+  return map[k] ?? k.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}

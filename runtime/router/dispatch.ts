@@ -1,0 +1,55 @@
+// Support for the generated dispatch table (dispatch.gen.ts): building each distinct pipeline
+// list once, and checking at startup that the router module still says what the generated
+// code was built from.
+
+import { RouterDefinitionError, type CollectedCall, type CollectedRouter } from "./collect.js";
+import type { RouteInfo } from "./match.js";
+import type { PlugSpec } from "./plug.js";
+
+/** One route's dispatch: its pipelines' plugs, then the controller action (or forward target). */
+export interface DispatchEntry<H = unknown> {
+  readonly route: RouteInfo;
+  /** Every plug of the route's `pipeThrough` pipelines, in order. Shared between routes with the same list. */
+  readonly pipeline: readonly PlugSpec[];
+  /** The controller module (or forward target) as imported by the router. */
+  readonly controller: unknown;
+  readonly action: string | null;
+  /** The action function, or the forward target. */
+  readonly handler: H;
+  /** Run-time values from the router module: options, merged private/assigns, log level. */
+  readonly call: CollectedCall;
+}
+
+/** The plugs of `names`' pipelines, concatenated in order. */
+export function pipelinePlugs(collected: CollectedRouter, names: readonly string[]): readonly PlugSpec[] {
+  const out: PlugSpec[] = [];
+  for (const name of names) {
+    const plugs = collected.pipelines.get(name);
+    if (!plugs) throw new RouterDefinitionError(`pipeline "${name}" is not declared when the router runs; run \`npx fawkes build\``);
+    out.push(...plugs);
+  }
+  return Object.freeze(out);
+}
+
+/** `[kind, verb, path]` of each route-making call, in the order the compiler numbered them. */
+export type ExpectedCall = readonly [kind: CollectedCall["kind"], verb: string, path: string];
+
+/**
+ * Fails startup when the router module and the generated code disagree (someone edited
+ * the router and did not rebuild): better a clear error now than a wrong route later.
+ */
+export function verifyCollected(collected: CollectedRouter, expected: readonly ExpectedCall[], source: string): void {
+  const calls = collected.calls;
+  const n = Math.max(calls.length, expected.length);
+  for (let i = 0; i < n; i++) {
+    const got = calls[i];
+    const want = expected[i];
+    if (!got || !want || got.kind !== want[0] || got.verb !== want[1] || got.path !== want[2]) {
+      const show = (c: readonly [string, string, string] | undefined) => (c ? `${c[0]} ${c[1]} ${c[2]}`.replace(/ +/g, " ") : "nothing");
+      throw new RouterDefinitionError(
+        `${source} has changed since the routes were generated (call ${i + 1}: generated code expects ${show(want)}, ` +
+          `the router now says ${show(got && [got.kind, got.verb, got.path])}); run \`npx fawkes build\``,
+      );
+    }
+  }
+}
