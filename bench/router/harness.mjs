@@ -108,7 +108,7 @@ export function spread(xs) {
 
 export function fmtRate(x) {
   if (!Number.isFinite(x)) return "-";
-  if (x >= 1e6) return (x / 1e6).toFixed(2) + "M";
+  if (x >= 999.5e3) return (x / 1e6).toFixed(2) + "M"; // not "1000k"
   if (x >= 1e3) return (x / 1e3).toFixed(0) + "k";
   return x.toFixed(0);
 }

@@ -33,9 +33,14 @@ const builtFile = join(root, "dist/compiler/router/standalone.js");
 const stale = !existsSync(builtFile) ||
   Math.max(...["runtime", "compiler"].map((d) => newestSource(join(root, d)))) > statSync(builtFile).mtimeMs;
 if (stale || process.env.BENCH_BUILD === "1") {
-  console.log("# building dist/ (node scripts/build.mjs)");
-  const b = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
-  if (b.status !== 0) console.log(`# build exited with ${b.status}; going on with the JavaScript it emitted`);
+  // The build starts by deleting dist/: a build someone else runs at the same moment can
+  // delete our output mid-way (seen as ENOENT), so a failed build gets one more try.
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    console.log("# building dist/ (node scripts/build.mjs)");
+    const b = spawnSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
+    if (b.status === 0) break;
+    console.log(`# build exited with ${b.status}${attempt === 1 ? "; retrying once" : "; going on with the JavaScript it emitted"}`);
+  }
 }
 if (!existsSync(builtFile)) {
   console.error("# dist/compiler/router/standalone.js is missing after the build; cannot run");
