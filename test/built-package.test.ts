@@ -1,0 +1,84 @@
+// The package as users get it: dist/ built by `prepare` (esbuild + tsc declarations), its
+// `fawkes` bin, and its entry points. A bundler once changed behaviour between src and dist in
+// a project we learn from (h3), so the built output is tested too.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BIN = join(ROOT, "dist/compiler/cli/main.js");
+const DEMO = join(ROOT, "fixtures/demo");
+
+function fawkes(args: string[], cwd = ROOT) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+}
+
+describe("built package", () => {
+  it("was built by prepare", () => {
+    expect(existsSync(BIN), "dist/ is missing: run `npm run build` (npm ci does it via prepare)").toBe(true);
+    expect(existsSync(join(ROOT, "dist/types/runtime/index.d.ts"))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(pkg.bin.fawkes).toBe("./dist/compiler/cli/main.js");
+  });
+
+  it("exports from dist what the sources export", async () => {
+    const built = await import(join(ROOT, "dist/runtime/index.js"));
+    const source = await import("../runtime/index.js");
+    expect(Object.keys(built).sort()).toEqual(Object.keys(source).sort());
+  });
+
+  it("`fawkes routes` prints the table as mix phx.routes does", () => {
+    const r = fawkes(["routes", "--root", DEMO]);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toContain("             userPath  GET     /users                                       UserController.index");
+    expect(lines).toContain("                       PUT     /users/:id                                   UserController.update");
+    expect(lines.at(-1)).toBe("                       *       /admin                                       AdminPlug");
+  });
+
+  it("`fawkes routes --json` and `--info`", () => {
+    const json = JSON.parse(fawkes(["routes", "--json", "--root", DEMO]).stdout);
+    expect(json[0]).toMatchObject({ helper: "pagePath", verb: "GET", path: "/", controller: "PageController", action: "home", source: "app/router.ts:22:5" });
+    const info = fawkes(["routes", "--info", "GET", "/users/1/posts/2/comments/3", "--root", DEMO]);
+    expect(info.stdout).toContain("Function: show");
+    expect(info.stdout).toContain("Params: {\"user_id\":\"1\",\"post_id\":\"2\",\"id\":\"3\"}");
+    expect(info.stdout).toContain("app/router.ts:26:9");
+    const miss = fawkes(["routes", "--info", "GET", "/nope", "--root", DEMO]);
+    expect(miss.status).toBe(1);
+    expect(miss.stdout).toBe("no route matches GET /nope\n");
+  });
+
+  it("`fawkes check` passes on the committed demo output and fails when it is stale", () => {
+    expect(fawkes(["check", "--root", DEMO]).status).toBe(0);
+    const copy = mkdtempSync(join(tmpdir(), "fawkes-check-"));
+    try {
+      cpSync(DEMO, copy, { recursive: true });
+      writeFileSync(join(copy, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: true } }));
+      const routes = join(copy, ".fawkes/routes.gen.ts");
+      writeFileSync(routes, readFileSync(routes, "utf8") + "// edited\n");
+      const r = fawkes(["check", "--root", copy]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain("stale .fawkes/routes.gen.ts");
+      expect(fawkes(["build", "--root", copy]).stdout).toContain("wrote .fawkes/routes.gen.ts");
+      expect(fawkes(["check", "--root", copy]).status).toBe(0);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("reports diagnostics and exits 1 on a broken router", () => {
+    const r = fawkes(["build", "--root", join(ROOT, "fixtures/router/errors-routes")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("app/router.ts:13:3: error[ROUTE_SHADOWED]: GET /users/new is unreachable");
+  });
+
+  it("prints usage for no command", () => {
+    const r = fawkes([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("usage: fawkes <command>");
+    void execFileSync;
+  });
+});
