@@ -1,0 +1,81 @@
+// The esbuild plugin: a thin adapter over the compiler's build(). On every build start it
+// regenerates the router modules (written atomically, skipped when unchanged), reports
+// diagnostics in esbuild's own format (file, line, column, notes), and tells esbuild to watch
+// the router and everything it imports, so `ctx.watch()` rebuilds when they change.
+
+import type { PartialMessage, Plugin } from "esbuild";
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { build as compile, writeFiles, type Diagnostic } from "../compiler/index.js";
+
+export interface FawkesEsbuildOptions {
+  /** Project root (default: esbuild's absWorkingDir, else the current directory). */
+  root?: string;
+  /** Router module relative to root (default `app/router.ts`). */
+  router?: string;
+  /** Output directory relative to root (default `.fawkes`). */
+  outDir?: string;
+}
+
+/**
+ * @example
+ * import { build } from "esbuild";
+ * import { fawkes } from "fawkes/esbuild";
+ * await build({ entryPoints: ["app/main.ts"], bundle: true, platform: "node", plugins: [fawkes()] });
+ */
+export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
+  return {
+    name: "fawkes",
+    setup(build) {
+      const root = resolve(options.root ?? build.initialOptions.absWorkingDir ?? process.cwd());
+      const outDir = options.outDir ?? ".fawkes";
+      let inputs: string[] = [join(root, options.router ?? "app/router.ts")];
+
+      build.onStart(async () => {
+        const result = compile({ root, router: options.router, outDir });
+        if (result.inputs.length) inputs = result.inputs;
+        const errors = result.diagnostics.filter((d) => d.severity === "error");
+        if (errors.length === 0) writeFiles(root, result.files);
+        return {
+          errors: await Promise.all(errors.map((d) => toMessage(root, d))),
+          warnings: await Promise.all(result.diagnostics.filter((d) => d.severity !== "error").map((d) => toMessage(root, d))),
+        };
+      });
+
+      // esbuild only watches files it read itself: the generated modules carry the router's inputs.
+      const generated = new RegExp(`[\\\\/]${outDir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}[\\\\/][^\\\\/]+\\.gen\\.ts$`);
+      build.onLoad({ filter: generated }, async (args) => ({
+        contents: await readFile(args.path, "utf8"),
+        loader: "ts",
+        watchFiles: inputs,
+      }));
+    },
+  };
+}
+
+async function toMessage(root: string, d: Diagnostic): Promise<PartialMessage> {
+  const location = async (loc: Diagnostic["loc"]) => ({
+    file: loc.file,
+    line: loc.line,
+    column: loc.column - 1, // esbuild columns are 0-based
+    lineText: await lineOf(join(root, loc.file), loc.line),
+  });
+  return {
+    id: d.code,
+    pluginName: "fawkes",
+    text: `${d.message} [${d.code}]`,
+    location: await location(d.loc),
+    notes: [
+      ...(await Promise.all((d.related ?? []).map(async (r) => ({ text: r.message, location: await location(r.loc) })))),
+      ...(d.hint ? [{ text: `hint: ${d.hint}` }] : []),
+    ],
+  };
+}
+
+async function lineOf(file: string, line: number): Promise<string> {
+  try {
+    return (await readFile(file, "utf8")).split("\n")[line - 1] ?? "";
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,65 @@
+// The esbuild plugin, driven by esbuild itself: a bundle that imports the generated helpers
+// runs; a broken router fails the build with esbuild messages pointing at the router line.
+
+import { build } from "esbuild";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { fawkes } from "../plugin-esbuild/esbuild.js";
+import { TMP } from "./support/app.js";
+
+const DEMO = resolve(import.meta.dirname, "../fixtures/demo");
+const dirs: string[] = [];
+const copyDemo = () => {
+  const dir = mkdtempSync(join(TMP, "esbuild-"));
+  dirs.push(dir);
+  cpSync(DEMO, dir, { recursive: true });
+  rmSync(join(dir, ".fawkes"), { recursive: true, force: true });
+  writeFileSync(join(dir, "main.ts"), `import { Routes } from "./.fawkes/helpers.gen.js";\nexport const path = Routes.userPostPath("show", 42, "a b");\n`);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe("fawkes/esbuild", () => {
+  it("generates the router modules before the build and bundles them", async () => {
+    const dir = copyDemo();
+    const result = await build({
+      absWorkingDir: dir,
+      entryPoints: ["main.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile: join(dir, "out.mjs"),
+      alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") },
+      plugins: [fawkes()],
+      logLevel: "silent",
+      metafile: true,
+    });
+    expect(result.errors).toEqual([]);
+    expect(readFileSync(join(dir, ".fawkes/helpers.gen.ts"), "utf8")).toContain("export const userPostPath");
+    const mod = await import(pathToFileURL(join(dir, "out.mjs")).href);
+    expect(mod.path).toBe("/users/42/posts/a%20b");
+  });
+
+  it("fails with esbuild messages at the router line", async () => {
+    const dir = copyDemo();
+    const router = join(dir, "app/router.ts");
+    writeFileSync(router, readFileSync(router, "utf8").replace('r.get("/about", PageController, "about");', 'r.get("/about", PageController, "missing");'));
+    const failure = await build({
+      absWorkingDir: dir,
+      entryPoints: ["main.ts"],
+      bundle: true,
+      write: false,
+      platform: "node",
+      alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") },
+      plugins: [fawkes()],
+      logLevel: "silent",
+    }).catch((e: { errors: unknown[] }) => e);
+    const { errors } = failure as { errors: { text: string; location: { file: string; line: number; column: number; lineText: string } }[] };
+    const error = errors.find((e) => e.text.endsWith("[ACTION_MISSING]"))!;
+    expect(error.text).toBe('PageController has no action "missing" [ACTION_MISSING]');
+    expect(error.location).toMatchObject({ file: "app/router.ts", line: 23, column: 36 });
+    expect(error.location.lineText).toContain('"missing"');
+  });
+});
