@@ -288,6 +288,91 @@ describe("routing: catch-all and hosts", () => {
   });
 });
 
+describe("routing: first match across verbs, literals, globs and hosts", () => {
+  let a: BuiltApp;
+  beforeAll(async () => {
+    a = await buildApp(
+      app(
+        ["UserController"],
+        `
+  r.match("*", "/mix/:a/x", UserController, "any", { as: "mix_any" });
+  r.get("/mix/b/:c", UserController, "show", { as: "mix_get" });
+  r.get("/t/:x/one", UserController, "index", { as: "t1" });
+  r.get("/t/lit/two", UserController, "show", { as: "t2" });
+  r.get("/t/:y/three", UserController, "named", { as: "t3" });
+  r.get("/t/lit/b/c", UserController, "index", { as: "t4" });
+  r.get("/t/:x/b/d", UserController, "show", { as: "t5" });
+  r.get("/t/lit/b/e", UserController, "named", { as: "t6" });
+  r.scope("/", { host: "a." }, () => {
+    r.get("/g/*rest", UserController, "image", { as: "g_host" });
+    r.get("/leaf", UserController, "show", { as: "leaf_host" });
+  });
+  r.get("/g/z", UserController, "index", { as: "g_z" });
+  r.get("/leaf/*rest", UserController, "image", { as: "leaf_glob" });
+  r.get("/v/v-:ver/*rest", UserController, "image", { as: "v" });
+  r.get("/v/:other", UserController, "named", { as: "v_other" });
+  r.get("/proto/:__proto__/:constructor", UserController, "show", { as: "proto" });
+  r.get("/", UserController, "index", { as: "root" });
+`,
+        ACTIONS,
+      ),
+    );
+  });
+
+  it("builds without diagnostics", () => {
+    expect(a.errors).toEqual([]);
+  });
+
+  it('merges match("*") routes into each verb in declaration order', () => {
+    expect(hit(a, "GET", "/mix/b/x")).toEqual({ action: "any", params: { a: "b" } });
+    expect(hit(a, "GET", "/mix/b/y")).toEqual({ action: "show", params: { c: "y" } });
+    expect(hit(a, "HEAD", "/mix/b/x")?.action).toBe("any");
+    expect(hit(a, "POST", "/mix/b/y")).toBeNull();
+  });
+
+  it("tries parameter routes declared before a literal inside the literal's branch, and after it", () => {
+    expect(hit(a, "GET", "/t/lit/one")).toEqual({ action: "index", params: { x: "lit" } });
+    expect(hit(a, "GET", "/t/lit/two")).toEqual({ action: "show", params: {} });
+    expect(hit(a, "GET", "/t/lit/three")).toEqual({ action: "named", params: { y: "lit" } });
+    expect(hit(a, "GET", "/t/other/three")).toEqual({ action: "named", params: { y: "other" } });
+    expect(hit(a, "GET", "/t/lit/b/c")?.action).toBe("index");
+    expect(hit(a, "GET", "/t/lit/b/d")).toEqual({ action: "show", params: { x: "lit" } });
+    expect(hit(a, "GET", "/t/lit/b/e")?.action).toBe("named");
+    expect(hit(a, "GET", "/t/lit/four")).toBeNull();
+    // Same answers on the decoding path.
+    expect(hit(a, "GET", "/t/l%69t/three")).toEqual({ action: "named", params: { y: "lit" } });
+    expect(hit(a, "GET", "/t/lit/b/d/")).toEqual({ action: "show", params: { x: "lit" } });
+  });
+
+  it("falls through a host-restricted glob or leaf to later routes", () => {
+    expect(hit(a, "GET", "/g/z", "a.example")).toEqual({ action: "image", params: { rest: ["z"] } });
+    expect(hit(a, "GET", "/g/z", "b.example")).toEqual({ action: "index", params: {} });
+    expect(hit(a, "GET", "/g/q", "b.example")).toBeNull();
+    expect(hit(a, "GET", "/leaf", "a.example")).toEqual({ action: "show", params: {} });
+    expect(hit(a, "GET", "/leaf", "b.example")).toEqual({ action: "image", params: { rest: [] } });
+    expect(hit(a, "GET", "/leaf/x/y", "b.example")).toEqual({ action: "image", params: { rest: ["x", "y"] } });
+  });
+
+  it("binds a prefixed param followed by a glob", () => {
+    expect(hit(a, "GET", "/v/v-2/a/b")).toEqual({ action: "image", params: { ver: "2", rest: ["a", "b"] } });
+    expect(hit(a, "GET", "/v/v-2")).toEqual({ action: "image", params: { ver: "2", rest: [] } });
+    expect(hit(a, "GET", "/v/w-2")).toEqual({ action: "named", params: { other: "w-2" } });
+  });
+
+  it("binds params named like Object.prototype members as own properties", () => {
+    const m = a.match("GET", "/proto/p/c")!;
+    expect(Object.keys(m.params).sort()).toEqual(["__proto__", "constructor"]);
+    expect(m.params["__proto__"]).toBe("p");
+    expect(m.params["constructor"]).toBe("c");
+    expect(Object.getPrototypeOf(m.params)).toBe(Object.prototype);
+  });
+
+  it("treats an empty path like /", () => {
+    expect(hit(a, "GET", "")?.action).toBe("index");
+    expect(hit(a, "GET", "?a=b")?.action).toBe("index");
+  });
+});
+
 describe("routing: build-time diagnostics", () => {
   let a: BuiltApp;
   beforeAll(async () => {

@@ -2,46 +2,33 @@
 // `ratio helper template-literal x` = helper calls/s over template-literal calls/s (x < 1: the
 // helper's toParam + percent-encoding costs that much).
 
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { transformSync } from "esbuild";
 import { fmtRate, makeLoop, measure, median, netRates, spread, table, OPTS } from "./harness.mjs";
 
-// Generated code imports the runtime as `import { segment, encodeQuery } from "fawkes"`. While the
-// package entry does not export them yet, take them from the built module directly.
-async function runtimeUrl() {
-  const pkg = await import("fawkes").catch(() => ({}));
-  if (typeof pkg.segment === "function" && typeof pkg.encodeQuery === "function") return pkg;
-  const file = fileURLToPath(new URL("../../dist/runtime/router/url.js", import.meta.url));
-  if (!existsSync(file)) return null;
-  const url = await import(file);
-  if (typeof url.segment !== "function" || typeof url.encodeQuery !== "function") return null;
-  console.log(`# helper: "fawkes" does not export segment/encodeQuery yet; using dist/runtime/router/url.js`);
-  return url;
-}
-
-// The helper as the generator emits it for `resources("/users", ..., () => resources("/posts", ...))`,
-// wrapped in a factory only so it can bind whichever module provides `segment`.
-function makeUserPostPath({ segment, encodeQuery }) {
-  return function userPostPath(action, userId, id, query) {
-    switch (action) {
-      case "index": return "/users/" + segment(userId) + "/posts" + (id ? encodeQuery(id, ["user_id"]) : "");
-      case "new": return "/users/" + segment(userId) + "/posts/new" + (id ? encodeQuery(id, ["user_id"]) : "");
-      case "show": return "/users/" + segment(userId) + "/posts/" + segment(id) + (query ? encodeQuery(query, ["user_id", "id"]) : "");
-      case "edit": return "/users/" + segment(userId) + "/posts/" + segment(id) + "/edit" + (query ? encodeQuery(query, ["user_id", "id"]) : "");
-      default: throw new TypeError(`userPostPath: unknown action ${JSON.stringify(action)}`);
-    }
-  };
+// The helper under test is the real generated one: fixtures/demo's router compiled by the
+// built compiler, helpers.gen.ts transpiled and imported (its "fawkes" import resolves to dist/).
+async function generatedUserPostPath() {
+  const { build } = await import("../../dist/compiler/index.js");
+  const root = fileURLToPath(new URL("../../fixtures/demo", import.meta.url));
+  const { files, diagnostics } = build({ root });
+  if (diagnostics.length) throw new Error(`fixtures/demo does not compile: ${diagnostics[0].message}`);
+  const dir = fileURLToPath(new URL("../../.fawkes-tmp/bench-helper", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `helpers-${process.pid}.mjs`);
+  writeFileSync(file, transformSync(files.get(".fawkes/helpers.gen.ts"), { loader: "ts", format: "esm" }).code);
+  try {
+    return (await import(pathToFileURL(file).href)).Routes.userPostPath;
+  } finally {
+    rmSync(file);
+  }
 }
 const templateLiteral = (u, p) => `/users/${u}/posts/${p}`;
 
-console.log("\n## helper: userPostPath(\"show\", u, p) vs (u, p) => `/users/${u}/posts/${p}`");
-const url = await runtimeUrl();
-if (url === null) {
-  console.log("# helper: runtime/router/url.js not built yet");
-  console.log("ratio helper template-literal n/a");
-  process.exit(0);
-}
-const userPostPath = makeUserPostPath(url);
+console.log("\n## helper: Routes.userPostPath(\"show\", u, p) vs (u, p) => `/users/${u}/posts/${p}`");
+const userPostPath = await generatedUserPostPath();
 
 // Numbers (ids straight from a record) and string ids; "mix" alternates them and gives the ratio.
 const INPUTS = { numbers: [[42, 7]], strings: [["42", "7"]], mix: [[42, 7], ["42", "7"]] };

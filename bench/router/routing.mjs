@@ -6,9 +6,11 @@
 import { fawkes, peers } from "./peers.mjs";
 import { FRESH, codesOf, fmtRate, fresh, makeLoop, measure, median, netRates, spread, table, OPTS, QUICK } from "./harness.mjs";
 
+// The shared route sets sit beside the repository: ../shared/bench-data.
+const SHARED = new URL("../../../shared/bench-data/", import.meta.url);
 const SETS = {
-  github: async () => { const m = await import("/work/shared/bench-data/github.mjs"); return [m.githubRoutes, m.githubRequests()]; },
-  app: async () => { const m = await import("/work/shared/bench-data/app.mjs"); return [m.appRoutes, m.appRequests()]; },
+  github: async () => { const m = await import(new URL("github.mjs", SHARED).href); return [m.githubRoutes, m.githubRequests()]; },
+  app: async () => { const m = await import(new URL("app.mjs", SHARED).href); return [m.appRoutes, m.appRequests()]; },
 };
 const CATS = ["mix", "static", "param", "miss"];
 

@@ -30,9 +30,11 @@ export function emitHelpers(ir: RouterIR): string {
   }
 
   const c = new Code();
+  // The runtime functions are imported under `$` names: helper names cannot contain `$`, so a
+  // route named `glob` or `join` (globPath, joinUrl) cannot collide with them.
   c.line("import {");
   c.indent(() => {
-    for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "segment", "unknownAction"]) c.line(`${n},`);
+    for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "segment", "unknownAction"]) c.line(`${n} as $${n},`);
     for (const t of ["ParamValue", "Query", "UrlContext"]) c.line(`type ${t},`);
   });
   c.line('} from "fawkes";');
@@ -81,8 +83,11 @@ function emitHelper(c: Code, name: string, clauses: Clause[]): void {
     for (const ks of groups.values()) c.line(signature(ks, "base: UrlBase"));
   });
 
-  const impl = `(action: string, ${args.map((a) => `${a}?: unknown`).join(", ")}): string`;
-  c.block(`export const ${name}Path: ${Type}Path = ${impl} => {`, () => {
+  // One implementation for both helpers; `helper` is the name the caller used, for errors. Its
+  // name ends in `$`, which no export (…Path/…Url), type or `$`-prefixed import does.
+  const impl = `${name}$`;
+  const params = args.map((a) => `${a}?: unknown`).join(", ");
+  c.block(`function ${impl}(helper: string, action: string, ${params}): string {`, () => {
     c.block("switch (action) {", () => {
       const byAction = new Map<string, Clause[]>();
       for (const k of clauses) byAction.set(k.action, [...(byAction.get(k.action) ?? []), k]);
@@ -99,11 +104,13 @@ function emitHelper(c: Code, name: string, clauses: Clause[]): void {
         }
         c.indent(() => body.split("\n").forEach((l) => c.line(l)));
       }
-      c.line(`default: throw unknownAction(${str(name + "Path")}, action, ${JSON.stringify([...byAction.keys()])});`);
+      c.line(`default: throw $unknownAction(helper, action, ${JSON.stringify([...byAction.keys()])});`);
     });
-  }, "};");
-  c.line(`export const ${name}Url: ${Type}Url = (base: UrlBase, action: string, ${args.map((a) => `${a}?: unknown`).join(", ")}): string =>`);
-  c.indent(() => c.line(`joinUrl(base, (${name}Path as (action: string, ...args: unknown[]) => string)(action, ${args.join(", ")}));`));
+  });
+  c.line(`export const ${name}Path: ${Type}Path = (action: string, ${params}): string =>`);
+  c.indent(() => c.line(`${impl}(${str(name + "Path")}, action, ${args.join(", ")});`));
+  c.line(`export const ${name}Url: ${Type}Url = (base: UrlBase, action: string, ${params}): string =>`);
+  c.indent(() => c.line(`$joinUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}));`));
 }
 
 /** The statements for one action: one return per arity, highest first when there are several. */
@@ -113,7 +120,7 @@ function actionBody(name: string, ks: Clause[]): string {
   sorted.forEach((k, i) => {
     const ret = `return ${pathExpr(name, k)};`;
     const n = k.params.length;
-    if (i < sorted.length - 1 && n > 0) lines.push(`if (!isQueryArg(a${n - 1})) ${ret}`);
+    if (i < sorted.length - 1 && n > 0) lines.push(`if (!$isQueryArg(a${n - 1})) ${ret}`);
     else lines.push(ret);
   });
   return lines.join("\n");
@@ -128,22 +135,22 @@ function pathExpr(name: string, k: Clause): string {
     else if (s.kind === "param") {
       text += "/" + encodeSegment(s.prefix);
       parts.push(str(text));
-      parts.push(`segment(a${argIndex++} as ParamValue, ${str(`${name}Path :${s.name}`)})`);
+      parts.push(`$segment(a${argIndex++} as ParamValue, ${str(`${name}Path :${s.name}`)})`);
       text = "";
     } else {
       if (text) parts.push(str(text));
-      parts.push(`globPath(a${argIndex++} as readonly string[], ${str(`${name}Path *${s.name}`)})`);
+      parts.push(`$globPath(a${argIndex++} as readonly string[], ${str(`${name}Path *${s.name}`)})`);
       text = "";
     }
   });
   if (text) parts.push(str(text));
   if (parts.length === 0) parts.push(str("/"));
   const q = `a${argIndex}`;
-  const drop = k.params.length ? `, ${JSON.stringify(k.params.map((p) => p.name))}` : "";
+  const drop = k.params.length ? JSON.stringify(k.params.map((p) => p.name)) : "undefined";
   const path = parts.join(" + ");
   // A glob that binds nothing must still leave "/" for the root (`/*path` with []).
   const safe = k.route.segments[0]?.kind === "glob" ? `(${path} || "/")` : path;
-  return `${safe} + (${q} === undefined ? "" : encodeQuery(${q} as Query${drop}))`;
+  return `${safe} + (${q} === undefined ? "" : $encodeQuery(${q} as Query, ${drop}, helper))`;
 }
 
 const RESERVED = new Set(

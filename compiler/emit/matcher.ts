@@ -7,21 +7,24 @@
 //     may bind nothing) and accepts the host wins;
 //   - otherwise the routes are cut into runs at each glob-at-d route G: the runs before G are
 //     tried first, then G (it takes everything that is left), then the runs after it;
-//   - inside a run, a switch on the segment's length, then `startsWith` for each literal,
-//     leads to the state for that literal, holding the static routes for it *and* every
-//     parameter route declared before the last of them; the parameter routes follow the switch,
-//     so a literal that finds nothing falls through to them. Every state either returns or
-//     falls through, so declaration order (Phoenix's first-match rule) holds without a
-//     specificity ranking.
+//   - inside a run, each literal leads to the state for that literal, holding the static routes
+//     for it and every parameter route declared before the last of them that could match the
+//     same path; all parameter routes follow the literals, so a literal that finds nothing falls
+//     through to them. Every state either returns or falls through, so declaration order
+//     (Phoenix's first-match rule) holds without a specificity ranking.
 //
 // Two trees are emitted from the same states:
-//   - the scan tree (hot path) for paths with no `%`, no `//` and no trailing `/`: it never
-//     splits or decodes, it walks the string with `indexOf("/")` and compares literals in
-//     place, slicing only the parameters of the route that matched (`split` on a fresh request
-//     string costs ~300 ns, see ../shared/reference/perf-micro.md);
+//   - the scan tree (hot path) for paths without `%`: it never splits or decodes. Literals are
+//     compared in place (a switch on the first char code, then the other chars, then "/" or the
+//     end), `indexOf("/")` finds the end of a parameter, and only the parameters of the route
+//     that matched are sliced. (`split` on a fresh request string costs ~300 ns and a builtin
+//     call per literal ~10 ns, see ../shared/reference/perf-micro.md.) An empty segment ("//")
+//     returns BAIL and the request is redone on the segments tree, which drops it;
 //   - the segments tree for everything else: the path is split and each segment
 //     percent-decoded by the runtime's `decodePath` (malformed `%` → MalformedURIError → 400),
-//     then matched segment by segment.
+//     then matched segment by segment with `switch` on the whole segment.
+// Large subtrees become functions of their own: V8 does not optimize very large functions
+// (a single 1,500-line function for the GitHub route set ran 2x slower than the split one).
 
 import type { RouteIR, SegmentIR } from "../router/ir.js";
 import { Code, key, str } from "./_code.js";
@@ -33,74 +36,110 @@ export interface MatcherEmitOptions {
   describe: (route: RouteIR) => string;
 }
 
+/** A subtree with at least this many candidate routes is emitted as a function of its own. */
+const SPLIT_AT = 12;
+/** Literals longer than this (after the first char) are compared with one `startsWith`. */
+const MAX_INLINE_CHARS = 8;
+
+/** What the emitter of one function knows: the variables in scope and where subtrees go. */
+interface Ctx {
+  mode: Mode;
+  o: MatcherEmitOptions;
+  /** Variables (p0, e1, ...) declared so far on the current branch. */
+  vars: string[];
+  /** The function being written, to name its split-off subtrees. */
+  fn: string;
+  pending: { name: string; vars: string[]; d: number; cands: readonly RouteIR[] }[];
+  counter: { n: number };
+}
+
 /** The body of the matcher module after its imports (route constants, trees, `match`). */
 export function emitMatcherBody(routes: readonly RouteIR[], options: MatcherEmitOptions): string {
   const c = new Code();
-  const verbs = verbsOf(routes);
-  const fns = new Map<string, string>(verbs.map((v, i) => [v, fnName(v, i)]));
+  const trees = treesOf(routes);
 
   c.line("const EMPTY: Readonly<Record<string, never>> = Object.freeze({});");
-  for (const r of routes) {
-    c.line(`const R${r.index} = routes[${r.index}];`);
-  }
+  c.line("/** Returned by the scan tree for an empty segment: the request is redone on the segments tree. */");
+  c.line("const BAIL: RouteMatch = Object.freeze({ route: null!, params: EMPTY, pathInfo: null });");
+  for (const r of routes) c.line(`const R${r.index} = routes[${r.index}];`);
   c.line("// A match with no parameters is the same object every time: no allocation.");
   for (const r of routes) {
     if (isConstant(r)) c.line(`const M${r.index}: RouteMatch = Object.freeze({ route: R${r.index}, params: EMPTY, pathInfo: null });`);
   }
   c.line();
-
-  emitEntry(c, verbs, fns, routes);
+  emitEntry(c, trees);
 
   for (const mode of ["scan", "segments"] as const) {
-    for (const verb of [...verbs, "*"]) {
-      const cands = routes.filter((r) => accepts(r.verb, verb));
-      if (verb === "*" && cands.length === 0) continue;
-      const name = (mode === "scan" ? "scan" : "segs") + (verb === "*" ? "Any" : fns.get(verb)!);
+    for (const t of trees) {
+      if (t.sameAs) continue;
+      const name = (mode === "scan" ? "scan" : "segs") + t.fn;
       const sig = mode === "scan" ? "(u: string, host: string)" : "(s: readonly string[], host: string)";
       c.line();
-      c.line(`// ${verb === "*" ? "any other method" : verb}: ${cands.length} route${cands.length === 1 ? "" : "s"}`);
+      c.line(`// ${t.label}: ${t.routes.length} route${t.routes.length === 1 ? "" : "s"}`);
+      const ctx: Ctx = { mode, o: options, vars: mode === "scan" ? ["p0"] : [], fn: name, pending: [], counter: { n: 0 } };
       c.block(`function ${name}${sig}: RouteMatch | null {`, () => {
         if (mode === "scan") c.line("const n = u.length;").line("const p0 = 1;");
-        emitState(c, mode, 0, cands, options);
+        emitState(c, ctx, 0, t.routes);
         c.line("return null;");
       });
+      emitPending(c, ctx);
     }
   }
   return c.toString();
 }
 
-/** Verbs with a tree of their own, in a stable order. HEAD always has one (it falls back to GET). */
-function verbsOf(routes: readonly RouteIR[]): string[] {
+interface Tree {
+  /** Method label for the comment (`GET`, `any other method`). */
+  label: string;
+  /** Function-name suffix. */
+  fn: string;
+  routes: readonly RouteIR[];
+  /** Another tree with exactly the same routes (HEAD without HEAD routes is GET's tree). */
+  sameAs: Tree | null;
+  verb: string | null;
+}
+
+/** One tree per verb (HEAD also takes GET's routes, every verb takes "*"), and one for other methods. */
+function treesOf(routes: readonly RouteIR[]): Tree[] {
   const order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"];
   const set = new Set(routes.map((r) => r.verb).filter((v) => v !== "*"));
   if (set.has("GET")) set.add("HEAD");
-  const known = order.filter((v) => set.has(v));
-  const custom = [...set].filter((v) => !order.includes(v)).sort();
-  return [...known, ...custom];
-}
-
-/** Which routes a request with `method` can match: its own, HEAD also GET's, and "*". */
-function accepts(routeVerb: string, method: string): boolean {
-  if (method === "*") return routeVerb === "*";
-  return routeVerb === method || routeVerb === "*" || (method === "HEAD" && routeVerb === "GET");
-}
-
-function fnName(verb: string, i: number): string {
-  const clean = verb.replace(/[^A-Za-z0-9_]/g, "_");
-  return clean === verb ? verb : `${clean}_${i}`;
+  const verbs = [...order.filter((v) => set.has(v)), ...[...set].filter((v) => !order.includes(v)).sort()];
+  const trees: Tree[] = verbs.map((verb, i) => {
+    const clean = verb.replace(/[^A-Za-z0-9_]/g, "_");
+    return {
+      label: verb,
+      fn: clean === verb ? verb : `${clean}_${i}`,
+      routes: routes.filter((r) => r.verb === verb || r.verb === "*" || (verb === "HEAD" && r.verb === "GET")),
+      sameAs: null,
+      verb,
+    };
+  });
+  const any = routes.filter((r) => r.verb === "*");
+  if (any.length) trees.push({ label: "any other method", fn: "Any", routes: any, sameAs: null, verb: null });
+  for (const t of trees) {
+    const twin = trees.find((o) => o !== t && o.sameAs === null && o.routes.length === t.routes.length && o.routes.every((r, i) => r === t.routes[i]));
+    if (twin && trees.indexOf(twin) < trees.indexOf(t)) t.sameAs = twin;
+  }
+  return trees;
 }
 
 function isConstant(r: RouteIR): boolean {
   return r.hosts.length === 0 && r.kind === "match" && r.segments.every((s) => s.kind === "static");
 }
 
-function emitEntry(c: Code, verbs: string[], fns: Map<string, string>, routes: readonly RouteIR[]): void {
-  const hasAny = routes.some((r) => r.verb === "*");
-  const dispatch = (mode: Mode, arg: string) => {
-    const prefix = mode === "scan" ? "scan" : "segs";
+function emitEntry(c: Code, trees: Tree[]): void {
+  const fnOf = (t: Tree) => (t.sameAs ?? t).fn;
+  const other = trees.find((t) => t.verb === null);
+  const dispatch = (prefix: string, arg: string, assign: boolean) => {
     c.block("switch (method) {", () => {
-      for (const v of verbs) c.line(`case ${str(v)}: return ${prefix}${fns.get(v)}(${arg}, host);`);
-      c.line(`default: return ${hasAny ? `${prefix}Any(${arg}, host)` : "null"};`);
+      for (const t of trees) {
+        if (t.verb === null) continue;
+        const call = `${prefix}${fnOf(t)}(${arg}, host)`;
+        c.line(`case ${str(t.verb)}: ${assign ? `m = ${call}; break;` : `return ${call};`}`);
+      }
+      const call = other ? `${prefix}Any(${arg}, host)` : "null";
+      c.line(`default: ${assign ? `m = ${call};` : `return ${call};`}`);
     });
   };
   c.line("/**");
@@ -108,139 +147,164 @@ function emitEntry(c: Code, verbs: string[], fns: Map<string, string>, routes: r
   c.line(" * `host` the request's host without port. Returns null when no route matches; throws");
   c.line(" * MalformedURIError (status 400) when a path segment is not valid percent-encoding.");
   c.line(" */");
-  c.block("export function match(method: string, url: string, host = \"\"): RouteMatch | null {", () => {
+  c.block('export function match(method: string, url: string, host = ""): RouteMatch | null {', () => {
     c.line('const q = url.indexOf("?");');
     c.line("const u = q === -1 ? url : url.slice(0, q);");
-    c.line("// Anything but a clean absolute path takes the decoding path.");
-    c.block(
-      'if (u.charCodeAt(0) !== 47 || u.indexOf("%") !== -1 || u.indexOf("//") !== -1 || (u.length > 1 && u.charCodeAt(u.length - 1) === 47)) {',
-      () => c.line("return matchSegments(method, decodePath(u), host);"),
-    );
-    dispatch("scan", "u");
+    c.line("// Percent-encoded or relative paths take the decoding path.");
+    c.line('if (u.charCodeAt(0) !== 47 || u.indexOf("%") !== -1) return matchSegments(method, decodePath(u), host);');
+    c.line("let m: RouteMatch | null;");
+    dispatch("scan", "u", true);
+    c.line('// An empty segment ("//") bails out of the scan: redo on the segments, which drop it.');
+    c.line("return m === BAIL ? matchSegments(method, decodePath(u), host) : m;");
   });
   c.line();
   c.line("/** Like `match`, for a path already split into percent-decoded segments. */");
-  c.block("export function matchSegments(method: string, s: readonly string[], host = \"\"): RouteMatch | null {", () =>
-    dispatch("segments", "s"),
+  c.block('export function matchSegments(method: string, s: readonly string[], host = ""): RouteMatch | null {', () =>
+    dispatch("segs", "s", false),
   );
   c.line();
   c.line("/** The methods some route accepts for this path (for 405 and `Allow`); slow, use on a miss. */");
-  c.block("export function allowedMethods(url: string, host = \"\"): string[] {", () => {
-    const probe = hasAny ? "[...METHODS, \"*\"]" : "METHODS";
-    c.line(`return ${probe}.filter((m) => match(m, url, host) !== null);`);
+  c.block('export function allowedMethods(url: string, host = ""): string[] {', () => {
+    c.line(`return ${other ? '[...METHODS, "*"]' : "METHODS"}.filter((m) => match(m, url, host) !== null);`);
   });
-  c.line(`const METHODS: readonly string[] = ${JSON.stringify(verbs)};`);
+  c.line(`const METHODS: readonly string[] = ${JSON.stringify(trees.filter((t) => t.verb !== null).map((t) => t.verb))};`);
 }
 
 // --- the tree ---------------------------------------------------------------------------
 
-function emitState(c: Code, mode: Mode, d: number, cands: readonly RouteIR[], o: MatcherEmitOptions): void {
+function emitState(c: Code, ctx: Ctx, d: number, cands: readonly RouteIR[]): void {
   if (cands.length === 0) return;
   const leaf = cands.filter((r) => r.segments.length === d || r.segments[d]?.kind === "glob");
   const more = cands.filter((r) => r.segments.length > d);
-  const noMore = mode === "scan" ? `p${d} >= n` : `s.length === ${d}`;
-  const hasMore = mode === "scan" ? `p${d} < n` : `s.length > ${d}`;
+  const scan = ctx.mode === "scan";
+  const noMore = scan ? `p${d} >= n` : `s.length === ${d}`;
+  const hasMore = scan ? `p${d} < n` : `s.length > ${d}`;
   if (leaf.length > 0 && more.length > 0) {
-    c.block(`if (${noMore}) {`, () => emitLeaf(c, mode, d, leaf, o), "} else {");
-    c.indent(() => emitSegment(c, mode, d, more, o));
+    c.block(`if (${noMore}) {`, () => emitLeaf(c, ctx, d, leaf), "} else {");
+    c.indent(() => emitSegment(c, ctx, d, more));
     c.line("}");
   } else if (leaf.length > 0) {
-    c.block(`if (${noMore}) {`, () => emitLeaf(c, mode, d, leaf, o));
+    c.block(`if (${noMore}) {`, () => emitLeaf(c, ctx, d, leaf), scan ? "} else if (u.charCodeAt(p" + d + ") === 47) {" : "}");
+    // The path goes on with an empty segment ("//"): only the segments tree knows the answer.
+    if (scan) c.indent(() => c.line("return BAIL;")).line("}");
   } else {
-    c.block(`if (${hasMore}) {`, () => emitSegment(c, mode, d, more, o));
+    c.block(`if (${hasMore}) {`, () => emitSegment(c, ctx, d, more));
   }
 }
 
 /** The path has ended at depth d: the first route (in order) whose host matches wins. */
-function emitLeaf(c: Code, mode: Mode, d: number, leaf: readonly RouteIR[], o: MatcherEmitOptions): void {
-  for (const r of leaf) {
-    if (emitReturn(c, mode, d, r, true, o)) return;
-  }
+function emitLeaf(c: Code, ctx: Ctx, d: number, leaf: readonly RouteIR[]): void {
+  for (const r of leaf) if (emitReturn(c, ctx, d, r, true)) return;
 }
 
 /** Segment d exists: runs of non-glob routes, cut at each route with a glob at d. */
-function emitSegment(c: Code, mode: Mode, d: number, more: readonly RouteIR[], o: MatcherEmitOptions): void {
-  if (mode === "scan" && more.some((r) => r.segments[d].kind !== "glob")) {
-    c.line(`let e${d} = u.indexOf("/", p${d});`);
-    c.line(`if (e${d} === -1) e${d} = n;`);
-    c.line(`const p${d + 1} = e${d} + 1;`);
-  }
+function emitSegment(c: Code, ctx: Ctx, d: number, more: readonly RouteIR[]): void {
+  if (ctx.mode === "scan") c.line(`if (u.charCodeAt(p${d}) === 47) return BAIL;  // "//"`);
   let run: RouteIR[] = [];
   for (const r of more) {
     if (r.segments[d].kind !== "glob") {
       run.push(r);
       continue;
     }
-    emitRun(c, mode, d, run, o);
+    emitRun(c, ctx, d, run);
     run = [];
-    if (emitReturn(c, mode, d, r, false, o)) return;
+    if (emitReturn(c, ctx, d, r, false)) return;
   }
-  emitRun(c, mode, d, run, o);
+  emitRun(c, ctx, d, run);
 }
 
-function emitRun(c: Code, mode: Mode, d: number, run: readonly RouteIR[], o: MatcherEmitOptions): void {
+function emitRun(c: Code, ctx: Ctx, d: number, run: readonly RouteIR[]): void {
   if (run.length === 0) return;
-  // Literals at d, with the last declaration index among their static routes.
   const last = new Map<string, number>();
   for (const r of run) {
     const s = r.segments[d];
     if (s.kind === "static") last.set(s.value, r.index);
   }
-  const caseFor = (lit: string) => run.filter((r) => r.index <= last.get(lit)! && segmentAccepts(r.segments[d], lit));
-  if (last.size > 0) emitLiterals(c, mode, d, [...last.keys()], caseFor, o);
+  // A literal's state: its static routes, plus each parameter route declared before the last of
+  // them that could match a path some later route of the state also matches (decided from the
+  // highest index down, so every later route is known). The other parameter routes are tried
+  // after the literals (fall-through), which keeps declaration order wherever it matters.
+  const caseFor = (lit: string) => {
+    const inCase = run.filter((r) => r.segments[d].kind === "static" && (r.segments[d] as { value: string }).value === lit);
+    const params = run.filter((r) => r.segments[d].kind === "param" && r.index < last.get(lit)! && segmentAccepts(r.segments[d], lit));
+    for (const p of params.reverse()) {
+      if (inCase.some((r) => r.index > p.index && overlapAfter(p.segments, r.segments, d + 1))) inCase.push(p);
+    }
+    return inCase.sort((a, b) => a.index - b.index);
+  };
+  if (last.size > 0) emitLiterals(c, ctx, d, [...last.keys()], caseFor);
 
-  // Parameter routes, grouped into consecutive runs of the same shape (same prefix).
   const params = run.filter((r) => r.segments[d].kind === "param");
+  if (params.length === 0) return;
+  if (ctx.mode === "scan") {
+    c.block("{", () => {
+      c.line(`let e${d} = u.indexOf("/", p${d});`);
+      c.line(`if (e${d} === -1) e${d} = n;`);
+      c.line(`const p${d + 1} = e${d} + 1;`);
+      within(ctx, [`e${d}`, `p${d + 1}`], () => emitParams(c, ctx, d, params));
+    });
+  } else emitParams(c, ctx, d, params);
+}
+
+/** Parameter routes, in consecutive groups of the same shape (same prefix). */
+function emitParams(c: Code, ctx: Ctx, d: number, params: readonly RouteIR[]): void {
   let i = 0;
   while (i < params.length) {
     const prefix = (params[i].segments[d] as { prefix: string }).prefix;
     let j = i;
     while (j < params.length && (params[j].segments[d] as { prefix: string }).prefix === prefix) j++;
     const group = params.slice(i, j);
-    if (prefix === "") emitState(c, mode, d + 1, group, o);
+    if (prefix === "") subtree(c, ctx, d + 1, group);
     else {
-      const test = mode === "scan" ? `u.startsWith(${str(prefix)}, p${d})` : `s[${d}].startsWith(${str(prefix)})`;
-      c.block(`if (${test}) {`, () => emitState(c, mode, d + 1, group, o));
+      const test = ctx.mode === "scan" ? charsAt(prefix, `p${d}`) : `s[${d}].startsWith(${str(prefix)})`;
+      c.block(`if (${test}) {`, () => subtree(c, ctx, d + 1, group));
     }
     i = j;
   }
 }
 
-function emitLiterals(
-  c: Code,
-  mode: Mode,
-  d: number,
-  literals: string[],
-  caseFor: (lit: string) => RouteIR[],
-  o: MatcherEmitOptions,
-): void {
-  if (mode === "segments") {
+function emitLiterals(c: Code, ctx: Ctx, d: number, literals: string[], caseFor: (lit: string) => RouteIR[]): void {
+  if (ctx.mode === "segments") {
     c.block(`switch (s[${d}]) {`, () => {
       for (const lit of literals) {
         c.block(`case ${str(lit)}: {`, () => {
-          emitState(c, mode, d + 1, caseFor(lit), o);
+          subtree(c, ctx, d + 1, caseFor(lit));
           c.line("break;");
         });
       }
     });
     return;
   }
-  const byLength = new Map<number, string[]>();
-  for (const lit of literals) byLength.set(lit.length, [...(byLength.get(lit.length) ?? []), lit]);
-  const lengths = [...byLength.keys()].sort((a, b) => a - b);
-  const test = (lit: string) => `u.startsWith(${str(lit)}, p${d})`;
+  const p = `p${d}`;
+  const test = (lit: string, from: number) =>
+    [charsAt(lit, p, from), `(${p} + ${lit.length} === n || u.charCodeAt(${p} + ${lit.length}) === 47)`].filter(Boolean).join(" && ");
+  const enter = (lit: string) =>
+    c.indent(() => {
+      const cands = caseFor(lit);
+      // Parameter routes that take this literal as their value need the segment's end.
+      const vars = [`p${d + 1}`];
+      if (cands.some((r) => r.segments[d].kind === "param")) {
+        c.line(`const e${d} = ${p} + ${lit.length};`);
+        vars.unshift(`e${d}`);
+      }
+      c.line(`const p${d + 1} = ${p} + ${lit.length + 1};`);
+      within(ctx, vars, () => subtree(c, ctx, d + 1, cands));
+    });
   if (literals.length === 1) {
-    const lit = literals[0];
-    c.block(`if (e${d} - p${d} === ${lit.length} && ${test(lit)}) {`, () => emitState(c, mode, d + 1, caseFor(lit), o));
+    c.line(`if (${test(literals[0], 0)}) {  // ${literals[0]}`);
+    enter(literals[0]);
+    c.line("}");
     return;
   }
-  c.block(`switch (e${d} - p${d}) {`, () => {
-    for (const len of lengths) {
-      c.line(`case ${len}:`);
+  const byFirst = new Map<number, string[]>();
+  for (const lit of literals) byFirst.set(lit.charCodeAt(0), [...(byFirst.get(lit.charCodeAt(0)) ?? []), lit]);
+  c.block(`switch (u.charCodeAt(${p})) {`, () => {
+    for (const [code, lits] of [...byFirst].sort(([a], [b]) => a - b)) {
+      c.line(`case ${code}:`);
       c.indent(() => {
-        byLength.get(len)!.forEach((lit, k) => {
-          c.line(`${k === 0 ? "" : "} else "}if (${test(lit)}) {`);
-          c.indent(() => emitState(c, mode, d + 1, caseFor(lit), o));
+        lits.forEach((lit, k) => {
+          c.line(`${k === 0 ? "" : "} else "}if (${test(lit, 1)}) {  // ${lit}`);
+          enter(lit);
         });
         c.line("}");
         c.line("break;");
@@ -249,25 +313,82 @@ function emitLiterals(
   });
 }
 
+/** The state at d, inline, or as a call to a function of its own when it is large. */
+function subtree(c: Code, ctx: Ctx, d: number, cands: readonly RouteIR[]): void {
+  if (cands.length < SPLIT_AT) return emitState(c, ctx, d, cands);
+  const name = `${ctx.fn}_${++ctx.counter.n}`;
+  ctx.pending.push({ name, vars: [...ctx.vars], d, cands });
+  const args = ctx.mode === "scan" ? ["u", "n", "host", ...ctx.vars] : ["s", "host", ...ctx.vars];
+  c.block("{", () => {
+    c.line(`const m = ${name}(${args.join(", ")});`);
+    c.line("if (m !== null) return m;");
+  });
+}
+
+function emitPending(c: Code, parent: Ctx): void {
+  while (parent.pending.length) {
+    const p = parent.pending.shift()!;
+    const params = (parent.mode === "scan" ? ["u: string", "n: number", "host: string"] : ["s: readonly string[]", "host: string"]).concat(
+      p.vars.map((v) => `${v}: number`),
+    );
+    const ctx: Ctx = { ...parent, vars: p.vars, fn: parent.fn, pending: parent.pending };
+    c.line();
+    c.block(`function ${p.name}(${params.join(", ")}): RouteMatch | null {`, () => {
+      emitState(c, ctx, p.d, p.cands);
+      c.line("return null;");
+    });
+  }
+}
+
+function within(ctx: Ctx, vars: string[], body: () => void): void {
+  const before = ctx.vars;
+  ctx.vars = [...before, ...vars];
+  body();
+  ctx.vars = before;
+}
+
+/** `u.charCodeAt(p + i) === c && ...` for the chars of `lit` from index `from` ("" when none). */
+function charsAt(lit: string, p: string, from = 0): string {
+  const at = (i: number) => (i === 0 ? p : `${p} + ${i}`);
+  if (lit.length - from > MAX_INLINE_CHARS) return `u.startsWith(${str(lit.slice(from))}, ${at(from)})`;
+  const tests: string[] = [];
+  for (let i = from; i < lit.length; i++) tests.push(`u.charCodeAt(${at(i)}) === ${lit.charCodeAt(i)}`);
+  return tests.join(" && ");
+}
+
 function segmentAccepts(s: SegmentIR, lit: string): boolean {
   if (s.kind === "static") return s.value === lit;
   if (s.kind === "param") return lit.startsWith(s.prefix);
   return true;
 }
 
+/** Can some path match both patterns, given that they agree on the segments before `from`? */
+function overlapAfter(a: readonly SegmentIR[], b: readonly SegmentIR[], from: number): boolean {
+  for (let i = from; ; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x?.kind === "glob" || y?.kind === "glob") return true;
+    if (!x || !y) return !x && !y;
+    if (x.kind === "static" && y.kind === "static" && x.value !== y.value) return false;
+    if (x.kind === "static" && y.kind === "param" && !x.value.startsWith(y.prefix)) return false;
+    if (y.kind === "static" && x.kind === "param" && !y.value.startsWith(x.prefix)) return false;
+    if (x.kind === "param" && y.kind === "param" && !(x.prefix.startsWith(y.prefix) || y.prefix.startsWith(x.prefix))) return false;
+  }
+}
+
 /**
  * Writes the return for route r, matched with segments 0..d-1 bound (and a glob at d, when it
  * has one). Returns true when the return is unconditional, i.e. nothing after it can run.
  */
-function emitReturn(c: Code, mode: Mode, d: number, r: RouteIR, ended: boolean, o: MatcherEmitOptions): boolean {
-  c.line(`// ${o.describe(r)}`);
+function emitReturn(c: Code, ctx: Ctx, d: number, r: RouteIR, ended: boolean): boolean {
+  c.line(`// ${ctx.o.describe(r)}`);
   let value: string;
   if (isConstant(r)) value = `M${r.index}`;
   else {
-    const glob = r.segments[d]?.kind === "glob" ? globValue(mode, d, ended) : null;
+    const glob = r.segments[d]?.kind === "glob" ? globValue(ctx.mode, d, ended) : null;
     const params: string[] = [];
     r.segments.forEach((s, i) => {
-      if (s.kind === "param") params.push(`${prop(s.name)}: ${paramValue(mode, i, s.prefix.length)}`);
+      if (s.kind === "param") params.push(`${prop(s.name)}: ${paramValue(ctx.mode, i, s.prefix.length)}`);
       else if (s.kind === "glob" && r.kind === "match") params.push(`${prop(s.name)}: ${glob}`);
     });
     const p = params.length ? `{ ${params.join(", ")} }` : "EMPTY";
@@ -285,7 +406,8 @@ function paramValue(mode: Mode, i: number, prefixLength: number): string {
 
 function globValue(mode: Mode, d: number, ended: boolean): string {
   if (ended) return "[]";
-  return mode === "segments" ? `s.slice(${d})` : `u.slice(p${d}).split("/")`;
+  // decodePath drops the empty segments of "a//b" and "a/" (there is no "%" on the scan path).
+  return mode === "segments" ? `s.slice(${d})` : `decodePath(u.slice(p${d}))`;
 }
 
 /** `__proto__` as a plain key would set the prototype: write it computed. */

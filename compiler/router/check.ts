@@ -7,7 +7,7 @@ import type { RouteIR, SegmentIR } from "./ir.js";
 import { camel } from "../emit/_code.js";
 
 export function checkRoutes(routes: readonly RouteIR[]): Diagnostic[] {
-  return [...checkShadowing(routes), ...checkHelperConflicts(routes)];
+  return [...checkShadowing(routes), ...checkHelperConflicts(routes), ...checkHelperNameClashes(routes)];
 }
 
 /** A later route is a duplicate (same verb, pattern and hosts) or shadowed (every path it matches is taken first). */
@@ -69,6 +69,36 @@ export function checkHelperConflicts(routes: readonly RouteIR[]): Diagnostic[] {
       loc: r.loc,
       related: [{ message: `${name} is first claimed by ${label(first)}`, loc: first.loc }],
       hint: `give one of them its own helper name with { as: "..." }`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Distinct helper names can camelCase to one identifier (`admin_user` and `adminUser` both give
+ * `adminUserPath`); the generated module would declare it twice and fail to load.
+ */
+export function checkHelperNameClashes(routes: readonly RouteIR[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byName = new Map<string, RouteIR>();
+  const reported = new Set<string>();
+  for (const r of routes) {
+    if (!r.helper) continue;
+    const name = camel(r.helper) + "Path";
+    const first = byName.get(name);
+    if (!first) {
+      byName.set(name, r);
+      continue;
+    }
+    if (first.helper === r.helper || reported.has(r.helper)) continue;
+    reported.add(r.helper);
+    out.push({
+      code: "HELPER_CONFLICT",
+      severity: "error",
+      message: `helper names "${first.helper}" and "${r.helper}" both become ${name}`,
+      loc: r.loc,
+      related: [{ message: `"${first.helper}" comes from ${label(first)}`, loc: first.loc }],
+      hint: `give one of them another name with { as: "..." }`,
     });
   }
   return out;

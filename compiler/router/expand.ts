@@ -11,6 +11,8 @@ import { formatPath, parsePath } from "./path.js";
 /** Phoenix's order: `new` precedes `show`, so `/users/new` wins over `/users/:id`. */
 const RESOURCE_ACTIONS = ["index", "edit", "new", "show", "create", "update", "delete"] as const;
 const SINGLETON_ACTIONS = ["edit", "new", "show", "create", "update", "delete"] as const;
+/** One part of a helper name (a scope's or a route's `as`). */
+const HELPER_PART = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface Scope {
   path: string[];
@@ -79,9 +81,6 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
       }
       segments.push({ kind: "glob", name: "_forward_path_info" });
     }
-    if (helper === "static") {
-      error(loc, "RESERVED_HELPER", `helper name "static" is reserved`, "Routes.staticPath serves static assets; choose another `as:`");
-    }
     routes.push({
       index: routes.length,
       kind,
@@ -100,6 +99,19 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
 
   const helperName = (scope: Scope, as: string) => [...scope.as, as].filter((s) => s !== "").join("_") || null;
 
+  // Checked once per call (a resources call reports once, not once per action), on the call's
+  // own name: Phoenix refuses `as: "static"` before joining the scope prefix, so it is refused
+  // inside `scope as: "admin"` too, while a scope named "static" is fine. Every part also ends up
+  // in a TypeScript identifier (`adminUserPath`), which Phoenix's atoms do not need.
+  const checkAs = (as: string, loc: SourceLoc, own: boolean) => {
+    if (as !== "" && !HELPER_PART.test(as)) {
+      error(loc, "INVALID_HELPER_NAME", `helper name ${JSON.stringify(as)} is not an identifier`,
+        'use letters, digits and "_", not starting with a digit (e.g. "admin_user")');
+    } else if (own && as === "static") {
+      error(loc, "RESERVED_HELPER", `helper name "static" is reserved`, "Routes.staticPath serves static assets; choose another `as:`");
+    }
+  };
+
   const walk = (cs: DslCall[], scope: Scope) => {
     for (const c of cs) {
       switch (c.kind) {
@@ -117,6 +129,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
           }
           break;
         case "scope":
+          if (typeof c.as === "string") checkAs(c.as, c.loc, false);
           walk(c.body, {
             path: c.path === null ? scope.path : [...scope.path, c.path],
             as: c.as === undefined ? scope.as : c.as === false ? [] : [...scope.as, c.as],
@@ -124,9 +137,12 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
             hosts: c.hosts ?? scope.hosts,
           });
           break;
-        case "route":
-          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, c.as ?? resourceName(c.target)), c.callIndex, c.loc);
+        case "route": {
+          const as = c.as ?? resourceName(c.target);
+          checkAs(as, c.loc, true);
+          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, as), c.callIndex, c.loc);
           break;
+        }
         case "forward":
           add(scope, "forward", "*", c.path, c.target, null, null, c.callIndex, c.loc);
           break;
@@ -140,6 +156,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
   const expandResources = (c: ResourcesCall, scope: Scope) => {
     const name = c.name ?? resourceName(c.target);
     const as = c.as ?? name;
+    checkAs(as, c.loc, true);
     const param = c.param ?? "id";
     const supported: readonly string[] = c.singleton ? SINGLETON_ACTIONS : RESOURCE_ACTIONS;
     for (const [opt, list] of [["only", c.only], ["except", c.except]] as const) {

@@ -50,13 +50,21 @@ function hostOk(hosts: readonly string[], host: string): boolean {
   return hosts.length === 0 || hosts.some((h) => (h.endsWith(".") ? host.startsWith(h) : host === h));
 }
 
+/**
+ * `params[name] = value` as an own property: `__proto__` is a valid parameter name, and plain
+ * assignment would set the prototype (or, for a string, do nothing) instead of binding it.
+ */
+function setParam(params: Record<string, string | string[]>, name: string, value: string | string[]): void {
+  Object.defineProperty(params, name, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function bind(pattern: readonly SegmentIR[], segs: readonly string[]) {
   const params: Record<string, string | string[]> = {};
   for (let i = 0; i < pattern.length; i++) {
     const p = pattern[i];
     if (p.kind === "glob") {
       const rest = segs.slice(i);
-      params[p.name] = rest;
+      setParam(params, p.name, rest);
       return { params, rest };
     }
     if (i >= segs.length) return null;
@@ -64,7 +72,7 @@ function bind(pattern: readonly SegmentIR[], segs: readonly string[]) {
       if (segs[i] !== p.value) return null;
     } else {
       if (!segs[i].startsWith(p.prefix)) return null;
-      params[p.name] = segs[i].slice(p.prefix.length);
+      setParam(params, p.name, segs[i].slice(p.prefix.length));
     }
   }
   return segs.length === pattern.length ? { params, rest: null } : null;

@@ -130,7 +130,7 @@ class Reader {
       return undefined;
     }
     const method = callee.getName();
-    const args = expr.getArguments() as Expression[];
+    const args = (expr.getArguments() as Expression[]).map(unwrap);
     for (const a of args) {
       if (Node.isSpreadElement(a)) {
         this.error(a, "NOT_STATIC", "a spread argument cannot be read statically", "pass each argument explicitly");
@@ -372,7 +372,7 @@ class Reader {
         this.error(p, "INVALID_OPTION", `unknown option ${name}`, `supported options: ${allowed.filter((a) => a !== "alias").join(", ")}`);
         continue;
       }
-      props.set(name, Node.isPropertyAssignment(p) ? p.getInitializerOrThrow() : p);
+      props.set(name, Node.isPropertyAssignment(p) ? unwrap(p.getInitializerOrThrow()) : p);
     }
     return new Options(this, props);
   }
@@ -439,6 +439,19 @@ class Options {
     this.reader.staticError(n, `option ${name} must be true or false, found \`${n.getText()}\``);
     return undefined;
   }
+}
+
+/**
+ * Strips what does not change a value: parentheses and type assertions. Without this,
+ * `{ host: "api." } satisfies ScopeOptions` would not be seen as the options object and the
+ * reader would complain about the scope body instead.
+ */
+function unwrap(node: Expression): Expression {
+  let cur: Expression = node;
+  while (Node.isParenthesizedExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur) || Node.isNonNullExpression(cur)) {
+    cur = cur.getExpression();
+  }
+  return cur;
 }
 
 function describeKind(node: Node): string {
