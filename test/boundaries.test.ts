@@ -72,6 +72,8 @@ describe("boundaries", () => {
     const entries: Record<string, string> = {
       fawkes: "../runtime/index.js",
       "fawkes/compiler": "../compiler/index.js",
+      "fawkes/testing": "../runtime/testing/index.js",
+      "fawkes/esbuild": "../plugin-esbuild/esbuild.js",
     };
     const actual: Record<string, string[]> = {};
     for (const [name, path] of Object.entries(entries)) actual[name] = Object.keys(await import(path)).sort();

@@ -100,3 +100,20 @@ describe("verifyCollected", () => {
     expect(() => verifyCollected(collectRouter(def), [["route", "GET", "/users"]], "app/router.ts")).toThrow(/call 2: generated code expects nothing, the router now says forward \* \/admin/);
   });
 });
+
+describe("fawkes/testing routeInfo", () => {
+  it("reports what a request reaches, as Phoenix.Router.route_info", async () => {
+    const { routeInfo } = await import("fawkes/testing");
+    const { match } = await import("../fixtures/demo/.fawkes/matcher.gen.js");
+    expect(routeInfo(match, "get", "/users/1/posts/2")).toEqual({
+      verb: "GET",
+      route: "/users/:user_id/posts/:id",
+      plug: "PostController",
+      plugOpts: "show",
+      pathParams: { user_id: "1", id: "2" },
+      pipeThrough: ["browser"],
+      source: "app/router.ts:25:7",
+    });
+    expect(routeInfo(match, "GET", "/nope")).toBeNull();
+  });
+});

@@ -39,7 +39,9 @@ const fmwLookup = { lookup: "const r = R.find(m, s);", hit: "r !== null", index:
 export const fawkes = {
   label: "fawkes",
   async load(table) {
-    const { match, file } = await loadStandaloneMatcher(routesFromTable(table), TMP, "fawkes");
+    // FAWKES_SPLIT_AT=n tries another subtree-splitting threshold (see compiler/emit/matcher.ts).
+    const tuning = process.env.FAWKES_SPLIT_AT ? { splitAt: Number(process.env.FAWKES_SPLIT_AT) } : {};
+    const { match, file } = await loadStandaloneMatcher(routesFromTable(table), TMP, "fawkes", tuning);
     rmSync(file); // imported already; keep .fawkes-tmp/ from filling up run after run
     return match;
   },

@@ -24,7 +24,7 @@
 //     percent-decoded by the runtime's `decodePath` (malformed `%` → MalformedURIError → 400),
 //     then matched segment by segment with `switch` on the whole segment.
 // Large subtrees become functions of their own: V8 does not optimize very large functions
-// (a single 1,500-line function for the GitHub route set ran 2x slower than the split one).
+// (TurboFan skips functions over ~60 kB of bytecode); SPLIT_AT = 32 keeps the GitHub set (203 routes) within a few percent of a single function in `npm run bench:router` (FAWKES_SPLIT_AT=n to retry).
 
 import type { RouteIR, SegmentIR } from "../router/ir.js";
 import { Code, key, str } from "./_code.js";
@@ -34,10 +34,12 @@ type Mode = "scan" | "segments";
 export interface MatcherEmitOptions {
   /** Writes the comment above each return: `app/router.ts:12  GET /users/:id -> UserController.show`. */
   describe: (route: RouteIR) => string;
+  /** Tuning: subtrees with at least this many routes become functions (default SPLIT_AT). */
+  splitAt?: number;
 }
 
 /** A subtree with at least this many candidate routes is emitted as a function of its own. */
-const SPLIT_AT = 12;
+const SPLIT_AT = 32;
 /** Literals longer than this (after the first char) are compared with one `startsWith`. */
 const MAX_INLINE_CHARS = 8;
 
@@ -49,6 +51,8 @@ interface Ctx {
   vars: string[];
   /** The function being written, to name its split-off subtrees. */
   fn: string;
+  /** How many routes the function being written started with (a subtree with as many stays inline). */
+  size: number;
   pending: { name: string; vars: string[]; d: number; cands: readonly RouteIR[] }[];
   counter: { n: number };
 }
@@ -76,7 +80,7 @@ export function emitMatcherBody(routes: readonly RouteIR[], options: MatcherEmit
       const sig = mode === "scan" ? "(u: string, host: string)" : "(s: readonly string[], host: string)";
       c.line();
       c.line(`// ${t.label}: ${t.routes.length} route${t.routes.length === 1 ? "" : "s"}`);
-      const ctx: Ctx = { mode, o: options, vars: mode === "scan" ? ["p0"] : [], fn: name, pending: [], counter: { n: 0 } };
+      const ctx: Ctx = { mode, o: options, vars: mode === "scan" ? ["p0"] : [], fn: name, size: t.routes.length, pending: [], counter: { n: 0 } };
       c.block(`function ${name}${sig}: RouteMatch | null {`, () => {
         if (mode === "scan") c.line("const n = u.length;").line("const p0 = 1;");
         emitState(c, ctx, 0, t.routes);
@@ -199,13 +203,14 @@ function emitLeaf(c: Code, ctx: Ctx, d: number, leaf: readonly RouteIR[]): void 
 
 /** Segment d exists: runs of non-glob routes, cut at each route with a glob at d. */
 function emitSegment(c: Code, ctx: Ctx, d: number, more: readonly RouteIR[]): void {
-  if (ctx.mode === "scan") c.line(`if (u.charCodeAt(p${d}) === 47) return BAIL;  // "//"`);
   let run: RouteIR[] = [];
   for (const r of more) {
     if (r.segments[d].kind !== "glob") {
       run.push(r);
       continue;
     }
+    // A run always bails on an empty segment; a glob with no run before it checks for itself.
+    if (run.length === 0 && ctx.mode === "scan") c.line(`if (u.charCodeAt(p${d}) === 47) return BAIL;  // "//"`);
     emitRun(c, ctx, d, run);
     run = [];
     if (emitReturn(c, ctx, d, r, false)) return;
@@ -240,6 +245,7 @@ function emitRun(c: Code, ctx: Ctx, d: number, run: readonly RouteIR[]): void {
     c.block("{", () => {
       c.line(`let e${d} = u.indexOf("/", p${d});`);
       c.line(`if (e${d} === -1) e${d} = n;`);
+      c.line(`else if (e${d} === p${d}) return BAIL;  // an empty segment ("//")`);
       c.line(`const p${d + 1} = e${d} + 1;`);
       within(ctx, [`e${d}`, `p${d + 1}`], () => emitParams(c, ctx, d, params));
     });
@@ -290,15 +296,19 @@ function emitLiterals(c: Code, ctx: Ctx, d: number, literals: string[], caseFor:
       c.line(`const p${d + 1} = ${p} + ${lit.length + 1};`);
       within(ctx, vars, () => subtree(c, ctx, d + 1, cands));
     });
+  // A "/" where a segment starts is an empty segment ("//"): checked only once no literal matched.
   if (literals.length === 1) {
     c.line(`if (${test(literals[0], 0)}) {  // ${literals[0]}`);
     enter(literals[0]);
+    c.line(`} else if (u.charCodeAt(${p}) === 47) {`);
+    c.line("  return BAIL;");
     c.line("}");
     return;
   }
   const byFirst = new Map<number, string[]>();
   for (const lit of literals) byFirst.set(lit.charCodeAt(0), [...(byFirst.get(lit.charCodeAt(0)) ?? []), lit]);
   c.block(`switch (u.charCodeAt(${p})) {`, () => {
+    c.line("case 47: return BAIL;  // an empty segment (\"//\")");
     for (const [code, lits] of [...byFirst].sort(([a], [b]) => a - b)) {
       c.line(`case ${code}:`);
       c.indent(() => {
@@ -315,7 +325,8 @@ function emitLiterals(c: Code, ctx: Ctx, d: number, literals: string[], caseFor:
 
 /** The state at d, inline, or as a call to a function of its own when it is large. */
 function subtree(c: Code, ctx: Ctx, d: number, cands: readonly RouteIR[]): void {
-  if (cands.length < SPLIT_AT) return emitState(c, ctx, d, cands);
+  // A subtree holding all of the function's routes (a parameter step) gains nothing from a call.
+  if (cands.length < (ctx.o.splitAt ?? SPLIT_AT) || cands.length >= ctx.size) return emitState(c, ctx, d, cands);
   const name = `${ctx.fn}_${++ctx.counter.n}`;
   ctx.pending.push({ name, vars: [...ctx.vars], d, cands });
   const args = ctx.mode === "scan" ? ["u", "n", "host", ...ctx.vars] : ["s", "host", ...ctx.vars];
@@ -331,7 +342,7 @@ function emitPending(c: Code, parent: Ctx): void {
     const params = (parent.mode === "scan" ? ["u: string", "n: number", "host: string"] : ["s: readonly string[]", "host: string"]).concat(
       p.vars.map((v) => `${v}: number`),
     );
-    const ctx: Ctx = { ...parent, vars: p.vars, fn: parent.fn, pending: parent.pending };
+    const ctx: Ctx = { ...parent, vars: p.vars, size: p.cands.length };
     c.line();
     c.block(`function ${p.name}(${params.join(", ")}): RouteMatch | null {`, () => {
       emitState(c, ctx, p.d, p.cands);

@@ -38,6 +38,8 @@ export interface RouteCall {
   action: string;
   as: string | undefined;
   callIndex: number;
+  /** Where the path argument is: path problems point there. */
+  pathLoc: SourceLoc;
   loc: SourceLoc;
 }
 
@@ -53,6 +55,8 @@ export interface ResourcesCall {
   singleton: boolean;
   body: DslCall[];
   callIndex: number;
+  /** Where the path argument is: path problems point there. */
+  pathLoc: SourceLoc;
   loc: SourceLoc;
   /** Where `only`/`except` were written, for diagnostics about their values. */
   optionLoc: SourceLoc;
@@ -63,5 +67,7 @@ export interface ForwardCall {
   path: string;
   target: ModuleRefIR;
   callIndex: number;
+  /** Where the path argument is: path problems point there. */
+  pathLoc: SourceLoc;
   loc: SourceLoc;
 }

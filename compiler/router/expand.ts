@@ -68,16 +68,19 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
     helper: string | null,
     callIndex: number,
     loc: SourceLoc,
+    pathLoc: SourceLoc,
   ) => {
     const full = [...scope.path, path].join("/");
     const { segments, problems } = parsePath(full);
-    for (const p of problems) error(loc, p.code, p.message, p.hint);
+    for (const p of problems) error(pathLoc, p.code, p.message, p.hint);
     const names = segments.filter((s) => s.kind !== "static").map((s) => (s as { name: string }).name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) error(loc, "BAD_PARAM_NAME", `parameter :${dup} appears twice in ${formatPath(segments)}`, "give each parameter its own name (e.g. :user_id and :id)");
+    // A route whose path is already reported claims no helper: no conflict reports on top.
+    if (problems.length || dup) helper = null;
+    if (dup) error(pathLoc, "BAD_PARAM_NAME", `parameter :${dup} appears twice in ${formatPath(segments)}`, "give each parameter its own name (e.g. :user_id and :id)");
     if (kind === "forward") {
       if (segments.some((s) => s.kind !== "static")) {
-        error(loc, "FORWARD_DYNAMIC", `forward path ${formatPath(segments)} must be static`, "a forward moves a fixed prefix to the script name; route dynamic paths with get/post/... instead");
+        error(pathLoc, "FORWARD_DYNAMIC", `forward path ${formatPath(segments)} must be static`, "a forward moves a fixed prefix to the script name; route dynamic paths with get/post/... instead");
       }
       segments.push({ kind: "glob", name: "_forward_path_info" });
     }
@@ -140,11 +143,11 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
         case "route": {
           const as = c.as ?? resourceName(c.target);
           checkAs(as, c.loc, true);
-          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, as), c.callIndex, c.loc);
+          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, as), c.callIndex, c.loc, c.pathLoc);
           break;
         }
         case "forward":
-          add(scope, "forward", "*", c.path, c.target, null, null, c.callIndex, c.loc);
+          add(scope, "forward", "*", c.path, c.target, null, null, c.callIndex, c.loc, c.pathLoc);
           break;
         case "resources":
           expandResources(c, scope);
@@ -179,7 +182,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
     const at = (suffix: string) => c.path + suffix;
     for (const a of actions) {
       const r = (verb: string, path: string, h: string | null = helper) =>
-        add(scope, "match", verb, path, c.target, a, h, c.callIndex, c.loc);
+        add(scope, "match", verb, path, c.target, a, h, c.callIndex, c.loc, c.pathLoc);
       switch (a) {
         case "index": r("GET", at("")); break;
         case "edit": r("GET", at(`${id}/edit`)); break;

@@ -171,7 +171,7 @@ class Reader {
       this.error(args[0], "INVALID_VERB", `invalid HTTP verb ${JSON.stringify(verb)}`);
     }
     this.checkAction(args[1], args[2], action, target);
-    return { kind: "route", verb, fn, path, target, action, as: opts.string("as"), callIndex, loc: this.loc(expr) };
+    return { kind: "route", verb, fn, path, target, action, as: opts.string("as"), callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
   }
 
   private pipeline(expr: CallExpression, args: Expression[]): DslCall | undefined {
@@ -258,6 +258,7 @@ class Reader {
       body: [],
       callIndex,
       loc: this.loc(expr),
+      pathLoc: this.loc(args[0]),
       optionLoc: this.loc(opts.node("only") ?? opts.node("except") ?? expr),
     };
     const missing = new Set<string>();
@@ -275,7 +276,7 @@ class Reader {
     const path = this.path(args[0], expr);
     const target = this.moduleRef(args[1], "forward target");
     if (path === undefined || !target) return undefined;
-    return { kind: "forward", path, target, callIndex, loc: this.loc(expr) };
+    return { kind: "forward", path, target, callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
   }
 
   // --- arguments -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { RouteIR } from "./ir.js";
 import { emitMatcherBody } from "../emit/matcher.js";
 
-export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "fawkes"): string {
+export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "fawkes", tuning: { splitAt?: number } = {}): string {
   const table = routes.map((r) => ({
     index: r.index,
     kind: r.kind,
@@ -25,7 +25,7 @@ export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "faw
   const ts =
     `import { decodePath, type RouteInfo, type RouteMatch } from ${JSON.stringify(runtime)};\n` +
     `export const routes: readonly RouteInfo[] = ${JSON.stringify(table)};\n` +
-    emitMatcherBody(routes, { describe: (r) => `${r.loc.file}:${r.loc.line}  ${r.verb} ${r.path}` });
+    emitMatcherBody(routes, { describe: (r) => `${r.loc.file}:${r.loc.line}  ${r.verb} ${r.path}`, ...tuning });
   return transformSync(ts, { loader: "ts", format: "esm", target: "node20" }).code;
 }
 
@@ -36,6 +36,7 @@ export async function loadStandaloneMatcher(
   routes: readonly RouteIR[],
   dir: string,
   runtime = "fawkes",
+  tuning: { splitAt?: number } = {},
 ): Promise<{
   match: (method: string, url: string, host?: string) => import("../../runtime/router/match.js").RouteMatch | null;
   allowedMethods: (url: string, host?: string) => string[];
@@ -43,7 +44,7 @@ export async function loadStandaloneMatcher(
 }> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `matcher-${process.pid}-${counter++}.mjs`);
-  writeFileSync(file, emitStandaloneMatcher(routes, runtime));
+  writeFileSync(file, emitStandaloneMatcher(routes, runtime, tuning));
   const mod = await import(pathToFileURL(file).href);
   return { match: mod.match, allowedMethods: mod.allowedMethods, file };
 }
