@@ -151,7 +151,7 @@ describe("forward: build-time diagnostics", () => {
 
   it("rejects a dynamic segment in the forward path", () => {
     const e = find(/FORWARD_DYNAMIC/);
-    expect(e.map((x) => x.split(": error")[0])).toEqual(["app/router.ts:9:3", "app/router.ts:11:5", "app/router.ts:13:3", "app/router.ts:14:3"]);
+    expect(e.map((x) => x.split(": error")[0])).toEqual(["app/router.ts:9:13", "app/router.ts:11:15", "app/router.ts:13:13", "app/router.ts:14:13"]);
     expect(e[0]).toContain("forward path /api/:version must be static");
     // The scope's dynamic prefix counts too: Phoenix checks the joined path.
     expect(e[1]).toContain("forward path /:tenant/admin must be static");
