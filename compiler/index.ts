@@ -1,11 +1,20 @@
 // The compiler's public entry ("fawkes/compiler"). Build time only: the CLI and the bundler
 // plugins call `build`; it returns contents and diagnostics and writes nothing itself.
 
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { compileRouter, type RouterCompileOptions } from "./router/compile.js";
+import { compileTemplates, type TemplateConfig } from "./templates/compile.js";
+import { sortDiagnostics } from "./diagnostics.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { RouterIR } from "./router/ir.js";
 
-export interface BuildOptions extends RouterCompileOptions {}
+export interface BuildOptions extends RouterCompileOptions {
+  /** Templates root, relative to root (default `app/templates`); compiled when it exists. */
+  templatesDir?: string;
+  /** Eta configuration decided at build time (tags, trimming, escaping). */
+  templates?: TemplateConfig;
+}
 
 export interface BuildResult {
   /** Generated files, by path relative to root. Empty when there are errors. */
@@ -26,7 +35,14 @@ export interface BuildResult {
  */
 export function build(options: BuildOptions): BuildResult {
   const router = compileRouter(options);
-  return { files: router.files, diagnostics: router.diagnostics, router: router.ir, inputs: router.inputs };
+  const templatesDir = options.templatesDir ?? "app/templates";
+  if (!existsSync(join(options.root, templatesDir))) {
+    return { files: router.files, diagnostics: router.diagnostics, router: router.ir, inputs: router.inputs };
+  }
+  const templates = compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates });
+  const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics]);
+  const files = new Map([...router.files, ...templates.files]);
+  return { files, diagnostics, router: router.ir, inputs: [...router.inputs, ...templates.inputs] };
 }
 
 export { writeFiles, staleFiles } from "./write.js";
@@ -36,3 +52,5 @@ export type { RouterIR, RouteIR, SegmentIR, SourceLoc, ModuleRefIR, PipelineIR }
 export { interpret } from "./router/interpret.js";
 export { routesFromTable } from "./router/table.js";
 export { emitRouterFiles } from "./router/compile.js";
+export { compileTemplates } from "./templates/compile.js";
+export type { TemplateConfig, TemplateCompileOptions, TemplateCompileResult } from "./templates/compile.js";

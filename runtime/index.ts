@@ -35,3 +35,6 @@ export {
 export type { ParamValue, Query, QueryValue, UrlContext } from "./router/url.js";
 export { pipelinePlugs, verifyCollected } from "./router/dispatch.js";
 export type { DispatchEntry, ExpectedCall } from "./router/dispatch.js";
+export { escapeHtml } from "./templates/escape.js";
+export { TemplateRegistry, TemplateNotFoundError, mergeData } from "./templates/registry.js";
+export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/registry.js";

@@ -1,0 +1,116 @@
+// templates.gen.ts: one render function per template, in Eta's shape (see compile.ts), plus
+// the table that `include`, `layout` and `renderTemplate` resolve names against.
+
+import { Code, str } from "../emit/_code.js";
+import { header } from "../emit/header.js";
+import type { TemplateConfig } from "./compile.js";
+
+/** Eta's AST: text (already escaped for a '...' literal) or a tag. */
+export type EtaAst = Array<string | { t: string; val: string; lineNo?: number }>;
+
+export interface TemplateIR {
+  /** Relative to the templates root: `user/show.html.eta`. */
+  file: string;
+  /** Relative to the project root, for comments and diagnostics. */
+  source: string;
+  ast: EtaAst;
+}
+
+/** Tag code that needs an async function: Eta compiles such templates as AsyncFunction. */
+const ASYNC_CODE = /\bawait\b|\bincludeAsync\b|\bblockAsync\b|\bcaptureAsync\b|\blayout\s*\(/;
+
+export function emitTemplates(templates: readonly TemplateIR[], config: TemplateConfig & { templatesDir: string }): string {
+  const c = new Code();
+  const ext = config.defaultExtension ?? ".eta";
+  c.line('import { escapeHtml as __e, TemplateRegistry, type TemplateOptions } from "fawkes";');
+  c.line();
+  c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
+  const names = functionNames(templates);
+  for (const t of templates) {
+    const name = names.get(t.file)!;
+    const isAsync = t.ast.some((n) => typeof n !== "string" && ASYNC_CODE.test(n.val));
+    const needsOnlyAsync = t.ast.some((n) => typeof n !== "string" && /\bawait\b/.test(n.val));
+    c.line();
+    c.line(`// ${t.source}`);
+    if (needsOnlyAsync) {
+      c.block(`function ${name}(${config.varName ?? "it"}: any, options?: TemplateOptions): string {`, () => {
+        c.line(`throw new Error(${str(`${t.source} uses await: render it with renderTemplateAsync`)});`);
+      });
+    } else emitFunction(c, name, t, config, false);
+    if (isAsync) emitFunction(c, `${name}$async`, t, config, true);
+    c.line(`__registry.define(${str(t.file)}, ${name}${isAsync ? `, ${name}$async` : ""});`);
+  }
+  c.line();
+  c.line("/** Every template by name (its path under the templates root, without the extension). */");
+  c.block("export const templates = {", () => {
+    for (const t of templates) c.line(`${str(t.file.endsWith(ext) ? t.file.slice(0, -ext.length) : t.file)}: ${names.get(t.file)},`);
+  }, "} as const;");
+  c.line();
+  c.line("/** Renders a template by name, as Eta's `render(name, data)` with `views` at the templates root. */");
+  c.line("export const renderTemplate = (name: string, data?: object): string => __registry.render(name, data, null);");
+  c.line("export const renderTemplateAsync = (name: string, data?: object): Promise<string> => __registry.renderAsync(name, data, null);");
+  return header("templates.gen.ts", `${config.templatesDir}/**/*.eta`, `${templates.length} templates, compiled with Eta's parser.`) + c.toString();
+}
+
+function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConfig, isAsync: boolean): void {
+  const it = config.varName ?? "it";
+  const autoEscape = config.autoEscape ?? true;
+  c.block(`${isAsync ? "async " : ""}function ${name}(${it}: any, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
+    // Only the helpers the tag code mentions (a layout also needs `include`, a block `capture`).
+    const code = t.ast.map((n) => (typeof n === "string" ? "" : n.val)).join("\n");
+    const uses = (id: string) => new RegExp(`\\b${id}\\b`).test(code);
+    const usesLayout = uses("layout");
+    const need = {
+      include: uses("include") || (usesLayout && !isAsync),
+      includeAsync: uses("includeAsync") || (usesLayout && isAsync),
+      capture: uses("capture") || uses("block"),
+      captureAsync: uses("captureAsync") || uses("blockAsync"),
+    };
+    if (need.include || need.includeAsync) c.line(`const __file = ${str(t.file)};`);
+    if (need.include) c.line(`const include = (__eta_t: string, __eta_d?: object): string => __registry.render(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+    if (need.includeAsync) c.line(`const includeAsync = (__eta_t: string, __eta_d?: object): Promise<string> => __registry.renderAsync(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+    c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
+    if (usesLayout) c.line("function layout(path: string, data?: object): void { __eta.layout = path; __eta.layoutData = data; }");
+    if (uses("output")) c.line("function output(s: unknown): void { __eta.res += s; }");
+    if (need.capture) c.line("function capture(fn: () => void): string { const s = __eta.res; __eta.res = \"\"; try { fn(); return __eta.res; } finally { __eta.res = s; } }");
+    if (need.captureAsync) c.line("async function captureAsync(fn: () => Promise<void>): Promise<string> { const s = __eta.res; __eta.res = \"\"; try { await fn(); return __eta.res; } finally { __eta.res = s; } }");
+    if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = ${it}.__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
+    if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = ${it}.__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
+    for (const node of t.ast) {
+      if (typeof node === "string") {
+        c.line(`__eta.res += '${node}';`);
+        continue;
+      }
+      const at = node.lineNo ? `  // ${t.source}:${node.lineNo}` : "";
+      let content = node.val || "";
+      if (node.t === "e") {
+        c.line(`${content}${at}`);
+        continue;
+      }
+      if (config.autoFilter) content = `String(${content})`;
+      if (node.t === "i" && autoEscape) content = `__e(${content})`;
+      c.line(`__eta.res += ${content};${at}`);
+    }
+    if (usesLayout) {
+      c.block("if (__eta.layout) {", () => {
+        const data = `{ ...${it}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks }`;
+        c.line(`__eta.res = ${isAsync ? `await includeAsync(__eta.layout, ${data})` : `include(__eta.layout, ${data})`};`);
+      });
+    }
+    c.line("return __eta.res;");
+  });
+}
+
+/** `user/show.html.eta` → `user_show_html`, made unique and never a reserved word. */
+function functionNames(templates: readonly TemplateIR[]): Map<string, string> {
+  const used = new Set<string>();
+  const out = new Map<string, string>();
+  for (const t of templates) {
+    const base = "t_" + t.file.replace(/\.eta$/, "").replace(/[^A-Za-z0-9_$]/g, "_");
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    out.set(t.file, name);
+  }
+  return out;
+}
