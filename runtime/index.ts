@@ -38,3 +38,5 @@ export type { DispatchEntry, ExpectedCall } from "./router/dispatch.js";
 export { escapeHtml } from "./templates/escape.js";
 export { TemplateRegistry, TemplateNotFoundError, mergeData } from "./templates/registry.js";
 export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/registry.js";
+export { renderToString, ViewNotFoundError } from "./views/render.js";
+export type { RenderOptions, ViewFunctions, ViewSet } from "./views/render.js";

@@ -88,7 +88,7 @@ export function emitRouterFiles(ir: RouterIR, outDir: string): Record<string, st
 }
 
 /** Uses the nearest tsconfig.json at or above root (its paths and module settings), loading no files up front. */
-function createProject(root: string): Project {
+export function createProject(root: string): Project {
   for (let dir = root; ; dir = dirname(dir)) {
     const tsconfig = join(dir, "tsconfig.json");
     if (existsSync(tsconfig)) return new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true });

@@ -11,10 +11,10 @@
 
 import { Eta, EtaParseError } from "eta";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
-import { emitTemplates, type TemplateIR } from "./emit.js";
+import { emitTemplates, type EtaAst, type TemplateIR } from "./emit.js";
 
 /** The part of Eta's configuration that is decided at build time. */
 export interface TemplateConfig {
@@ -77,7 +77,8 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     const loc = { file: toPosix(relative(root, abs)), line: 1, column: 1 };
     try {
       const ast = eta.parse(source);
-      templates.push({ file, source: loc.file, ast });
+      const header = readHeader(ast, abs, join(root, outDir), toPosix);
+      templates.push({ file, source: loc.file, ast, ...header });
     } catch (error) {
       diagnostics.push(parseDiagnostic(error, loc));
     }
@@ -87,6 +88,34 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     out.set(`${outDir}/templates.gen.ts`, emitTemplates(templates, { ...config, templatesDir: dirRel }));
   }
   return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs: files };
+}
+
+// Typed assigns, declared in the template itself with comments Eta renders as nothing:
+//   <%/* @import { User } from "../../models/user.js" */%>
+//   <%/* @type { user: User; title?: string } */%>
+// The type becomes the render function's `it`, so tsc checks every expression of the template
+// (`it.user.nmae` is an error, reported at the template line by `fawkes check`). Imports are
+// resolved from the template's folder and re-pointed at the output directory.
+function readHeader(ast: EtaAst, file: string, outDir: string, toPosix: (p: string) => string): { assigns: string | null; imports: string[] } {
+  let assigns: string | null = null;
+  const imports: string[] = [];
+  for (const node of ast) {
+    if (typeof node === "string" || node.t !== "e") continue;
+    for (const m of node.val.matchAll(/\/\*\s*@(type|import)\s+([\s\S]*?)\*\//g)) {
+      if (m[1] === "type") assigns = m[2].trim();
+      else {
+        const spec = /^([\s\S]*?)\s+from\s+["']([^"']+)["']\s*;?\s*$/.exec(m[2].trim());
+        if (!spec) continue;
+        let target = spec[2];
+        if (target.startsWith(".")) {
+          target = toPosix(relative(outDir, resolve(dirname(file), target)));
+          if (!target.startsWith(".")) target = "./" + target;
+        }
+        imports.push(`import type ${spec[1]} from ${JSON.stringify(target)};`);
+      }
+    }
+  }
+  return { assigns, imports };
 }
 
 /** Every `*.eta` file under dir, sorted, so output order is the same on every machine. */

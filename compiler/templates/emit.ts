@@ -14,6 +14,10 @@ export interface TemplateIR {
   /** Relative to the project root, for comments and diagnostics. */
   source: string;
   ast: EtaAst;
+  /** The declared type of `it` (a `@type` comment tag, see compile.ts), or null: loosely typed. */
+  assigns: string | null;
+  /** `@import` lines, already re-pointed at the output directory. */
+  imports: string[];
 }
 
 /** Tag code that needs an async function: Eta compiles such templates as AsyncFunction. */
@@ -23,6 +27,7 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
   const c = new Code();
   const ext = config.defaultExtension ?? ".eta";
   c.line('import { escapeHtml as __e, TemplateRegistry, type TemplateOptions } from "fawkes";');
+  for (const line of [...new Set(templates.flatMap((t) => t.imports))].sort()) c.line(line);
   c.line();
   c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
   const names = functionNames(templates);
@@ -32,8 +37,9 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
     const needsOnlyAsync = t.ast.some((n) => typeof n !== "string" && /\bawait\b/.test(n.val));
     c.line();
     c.line(`// ${t.source}`);
+    if (t.assigns) c.line(`export type ${assignsType(name)} = ${t.assigns};`);
     if (needsOnlyAsync) {
-      c.block(`function ${name}(${config.varName ?? "it"}: any, options?: TemplateOptions): string {`, () => {
+      c.block(`function ${name}(${config.varName ?? "it"}: ${t.assigns ? assignsType(name) : "any"}, options?: TemplateOptions): string {`, () => {
         c.line(`throw new Error(${str(`${t.source} uses await: render it with renderTemplateAsync`)});`);
       });
     } else emitFunction(c, name, t, config, false);
@@ -55,7 +61,8 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
 function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConfig, isAsync: boolean): void {
   const it = config.varName ?? "it";
   const autoEscape = config.autoEscape ?? true;
-  c.block(`${isAsync ? "async " : ""}function ${name}(${it}: any, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
+  const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
+  c.block(`${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
     // Only the helpers the tag code mentions (a layout also needs `include`, a block `capture`).
     const code = t.ast.map((n) => (typeof n === "string" ? "" : n.val)).join("\n");
     const uses = (id: string) => new RegExp(`\\b${id}\\b`).test(code);
@@ -74,8 +81,8 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     if (uses("output")) c.line("function output(s: unknown): void { __eta.res += s; }");
     if (need.capture) c.line("function capture(fn: () => void): string { const s = __eta.res; __eta.res = \"\"; try { fn(); return __eta.res; } finally { __eta.res = s; } }");
     if (need.captureAsync) c.line("async function captureAsync(fn: () => Promise<void>): Promise<string> { const s = __eta.res; __eta.res = \"\"; try { await fn(); return __eta.res; } finally { __eta.res = s; } }");
-    if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = ${it}.__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
-    if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = ${it}.__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
+    if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
+    if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
     for (const node of t.ast) {
       if (typeof node === "string") {
         c.line(`__eta.res += '${node}';`);
@@ -99,6 +106,11 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     }
     c.line("return __eta.res;");
   });
+}
+
+/** `t_user_show_html` → `UserShowHtmlAssigns`. */
+function assignsType(fn: string): string {
+  return fn.replace(/^t_/, "").split("_").filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Assigns";
 }
 
 /** `user/show.html.eta` → `user_show_html`, made unique and never a reserved word. */

@@ -1,0 +1,27 @@
+// Type-checks the generated templates module and reports each error at the template line it
+// comes from: every line of tag code in templates.gen.ts ends with `// <template>:<line>`, so
+// a TypeScript diagnostic on that line belongs to that template line.
+
+import { ts } from "ts-morph";
+import { join } from "node:path";
+import type { Diagnostic } from "../diagnostics.js";
+import { createProject } from "../router/compile.js";
+
+const ORIGIN = /\/\/ (\S+\.eta):(\d+)$/;
+
+export function checkTemplateTypes(root: string, file: string, contents: string): Diagnostic[] {
+  const project = createProject(root);
+  const sf = project.createSourceFile(join(root, file), contents, { overwrite: true });
+  project.resolveSourceFileDependencies();
+  const lines = contents.split("\n");
+  return sf.getPreEmitDiagnostics().map((d) => {
+    const line = d.getLineNumber() ?? 1;
+    const origin = ORIGIN.exec(lines[line - 1] ?? "");
+    return {
+      code: "TEMPLATE_TYPE",
+      severity: "error",
+      message: `${ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ")} (TS${d.getCode()})`,
+      loc: origin ? { file: origin[1], line: Number(origin[2]), column: 1 } : { file, line, column: 1 },
+    } satisfies Diagnostic;
+  });
+}
