@@ -34,9 +34,12 @@ export interface BuildResult {
  * if (!diagnostics.length) writeFiles(process.cwd(), files);
  */
 export function build(options: BuildOptions): BuildResult {
-  const router = compileRouter(options);
   const templatesDir = options.templatesDir ?? "app/templates";
-  if (!existsSync(join(options.root, templatesDir))) {
+  const hasTemplates = existsSync(join(options.root, templatesDir));
+  // The router is optional for an app of templates only; with neither, NO_ROUTER says what is missing.
+  const hasRouter = options.router !== undefined || existsSync(join(options.root, "app/router.ts")) || !hasTemplates;
+  const router = hasRouter ? compileRouter(options) : { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
+  if (!hasTemplates) {
     return { files: router.files, diagnostics: router.diagnostics, router: router.ir, inputs: router.inputs };
   }
   const templates = compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates });

@@ -40,3 +40,4 @@ export { TemplateRegistry, TemplateNotFoundError, mergeData } from "./templates/
 export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/registry.js";
 export { renderToString, ViewNotFoundError } from "./views/render.js";
 export type { RenderOptions, ViewFunctions, ViewSet } from "./views/render.js";
+export { TemplateError, templateError } from "./templates/errors.js";

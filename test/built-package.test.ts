@@ -82,3 +82,17 @@ describe("built package", () => {
     void execFileSync;
   });
 });
+
+describe("fawkes check on typed templates", () => {
+  it("reports a wrong field at the template line and exits 1", () => {
+    const copy = mkdtempSync(join(resolve(import.meta.dirname, "../.fawkes-tmp"), "typed-"));
+    try {
+      cpSync(join(ROOT, "fixtures/templates/errors-types"), copy, { recursive: true });
+      const t = fawkes(["check", "--root", copy]);
+      expect(t.status).toBe(1);
+      expect(t.stderr).toContain("app/templates/user/show.html.eta:3:1: error[TEMPLATE_TYPE]: Property 'nmae' does not exist on type 'User'.");
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,12 +9,13 @@ import { parseArgs } from "node:util";
 import pc from "picocolors";
 import { build, formatDiagnostic, hasErrors, staleFiles, writeFiles, type Diagnostic } from "../index.js";
 import { formatRoutes, formatRouteInfo, routesJson } from "./routes-table.js";
+import { checkTemplateTypes } from "../templates/typecheck.js";
 
 const USAGE = `usage: fawkes <command> [options]
 
 commands:
   build                    generate the router modules (matcher, helpers, dispatch, routes)
-  check                    verify the generated modules are up to date (for CI)
+  check                    verify the generated modules are up to date and templates type-check (CI)
   routes                   print the route table, as mix phx.routes does
     --json                 as JSON
     --info METHOD PATH     which route a request reaches, with its handler and source line
@@ -56,17 +57,23 @@ function main(argv: string[]): number {
       return 0;
     }
     case "check": {
+      // Typed templates: tsc over the generated module, errors reported at the template line.
+      const templates = [...result.files].find(([f]) => f.endsWith("/templates.gen.ts"));
+      const typeErrors = templates ? checkTemplateTypes(options.root, templates[0], templates[1]) : [];
+      printDiagnostics(typeErrors);
       const stale = staleFiles(options.root, result.files);
-      if (stale.length === 0) {
-        process.stdout.write(`${pc.green("ok")} generated files are up to date\n`);
-        return 0;
-      }
       for (const f of stale) process.stderr.write(`${pc.red("stale")} ${f}\n`);
-      process.stderr.write("run `npx fawkes build` and commit the result\n");
-      return 1;
+      if (stale.length) process.stderr.write("run `npx fawkes build` and commit the result\n");
+      if (stale.length || typeErrors.length) return 1;
+      process.stdout.write(`${pc.green("ok")} generated files are up to date${templates ? " and templates type-check" : ""}\n`);
+      return 0;
     }
     case "routes": {
-      const routes = result.router!.routes;
+      if (!result.router) {
+        process.stderr.write("no router: create app/router.ts or pass --router\n");
+        return 1;
+      }
+      const routes = result.router.routes;
       if (values.info) {
         if (rest.length !== 2) {
           process.stderr.write("usage: fawkes routes --info METHOD PATH\n");

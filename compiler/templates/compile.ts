@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
 import { emitTemplates, type EtaAst, type TemplateIR } from "./emit.js";
+import { templateSyntaxErrors } from "./syntax.js";
 
 /** The part of Eta's configuration that is decided at build time. */
 export interface TemplateConfig {
@@ -69,7 +70,7 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
 
   // debug: true only makes the parser record each tag's line (for the comments in the output).
   const eta = new Eta({ ...config, views: dir, debug: true } as ConstructorParameters<typeof Eta>[0]);
-  const files = listTemplates(dir);
+  const files = listTemplates(dir, config.defaultExtension ?? ".eta");
   const templates: TemplateIR[] = [];
   for (const abs of files) {
     const file = toPosix(relative(dir, abs));
@@ -85,7 +86,9 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   }
   const out = new Map<string, string>();
   if (diagnostics.length === 0) {
-    out.set(`${outDir}/templates.gen.ts`, emitTemplates(templates, { ...config, templatesDir: dirRel }));
+    const text = emitTemplates(templates, { ...config, templatesDir: dirRel });
+    diagnostics.push(...templateSyntaxErrors(text));
+    if (diagnostics.length === 0) out.set(`${outDir}/templates.gen.ts`, text);
   }
   return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs: files };
 }
@@ -118,8 +121,8 @@ function readHeader(ast: EtaAst, file: string, outDir: string, toPosix: (p: stri
   return { assigns, imports };
 }
 
-/** Every `*.eta` file under dir, sorted, so output order is the same on every machine. */
-function listTemplates(dir: string): string[] {
+/** Every `*.eta` (or default-extension) file under dir, sorted: the same output on every machine. */
+function listTemplates(dir: string, ext: string): string[] {
   let entries: string[];
   try {
     entries = readdirSync(dir).sort();
@@ -128,8 +131,8 @@ function listTemplates(dir: string): string[] {
   }
   return entries.flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return listTemplates(p);
-    return name.endsWith(".eta") ? [p] : [];
+    if (statSync(p).isDirectory()) return listTemplates(p, ext);
+    return name.endsWith(".eta") || name.endsWith(ext) ? [p] : [];
   });
 }
 

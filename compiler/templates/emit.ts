@@ -3,6 +3,8 @@
 
 import { Code, str } from "../emit/_code.js";
 import { header } from "../emit/header.js";
+import { TemplateRegistry } from "../../runtime/templates/registry.js";
+import { usesAwait } from "./syntax.js";
 import type { TemplateConfig } from "./compile.js";
 
 /** Eta's AST: text (already escaped for a '...' literal) or a tag. */
@@ -21,12 +23,12 @@ export interface TemplateIR {
 }
 
 /** Tag code that needs an async function: Eta compiles such templates as AsyncFunction. */
-const ASYNC_CODE = /\bawait\b|\bincludeAsync\b|\bblockAsync\b|\bcaptureAsync\b|\blayout\s*\(/;
+const ASYNC_CODE = /\bawait\b|\bincludeAsync\b|\bblockAsync\b|\bcaptureAsync\b|\blayout\b/;
 
 export function emitTemplates(templates: readonly TemplateIR[], config: TemplateConfig & { templatesDir: string }): string {
   const c = new Code();
   const ext = config.defaultExtension ?? ".eta";
-  c.line('import { escapeHtml as __e, TemplateRegistry, type TemplateOptions } from "fawkes";');
+  c.line('import { escapeHtml as __e, templateError as __error, TemplateRegistry, type TemplateOptions } from "fawkes";');
   for (const line of [...new Set(templates.flatMap((t) => t.imports))].sort()) c.line(line);
   c.line();
   c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
@@ -34,7 +36,7 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
   for (const t of templates) {
     const name = names.get(t.file)!;
     const isAsync = t.ast.some((n) => typeof n !== "string" && ASYNC_CODE.test(n.val));
-    const needsOnlyAsync = t.ast.some((n) => typeof n !== "string" && /\bawait\b/.test(n.val));
+    const needsOnlyAsync = usesAwait(t.ast);
     c.line();
     c.line(`// ${t.source}`);
     if (t.assigns) c.line(`export type ${assignsType(name)} = ${t.assigns};`);
@@ -42,14 +44,17 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
       c.block(`function ${name}(${config.varName ?? "it"}: ${t.assigns ? assignsType(name) : "any"}, options?: TemplateOptions): string {`, () => {
         c.line(`throw new Error(${str(`${t.source} uses await: render it with renderTemplateAsync`)});`);
       });
-    } else emitFunction(c, name, t, config, false);
-    if (isAsync) emitFunction(c, `${name}$async`, t, config, true);
+    } else emitFunction(c, name, t, config, false, names);
+    if (isAsync) emitFunction(c, `${name}$async`, t, config, true, names);
     c.line(`__registry.define(${str(t.file)}, ${name}${isAsync ? `, ${name}$async` : ""});`);
   }
   c.line();
   c.line("/** Every template by name (its path under the templates root, without the extension). */");
   c.block("export const templates = {", () => {
-    for (const t of templates) c.line(`${str(t.file.endsWith(ext) ? t.file.slice(0, -ext.length) : t.file)}: ${names.get(t.file)},`);
+    for (const t of templates) {
+      const key = t.file.endsWith(ext) ? t.file.slice(0, -ext.length) : t.file;
+      c.line(`${key === "__proto__" ? '["__proto__"]' : str(key)}: ${names.get(t.file)},`);
+    }
   }, "} as const;");
   c.line();
   c.line("/** Renders a template by name, as Eta's `render(name, data)` with `views` at the templates root. */");
@@ -58,8 +63,9 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
   return header("templates.gen.ts", `${config.templatesDir}/**/*.eta`, `${templates.length} templates, compiled with Eta's parser.`) + c.toString();
 }
 
-function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConfig, isAsync: boolean): void {
+function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConfig, isAsync: boolean, names: Map<string, string>): void {
   const it = config.varName ?? "it";
+  const direct = directIncludes(t, names, config.defaultExtension ?? ".eta");
   const autoEscape = config.autoEscape ?? true;
   const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
   c.block(`${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
@@ -75,6 +81,11 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     };
     if (need.include || need.includeAsync) c.line(`const __file = ${str(t.file)};`);
     if (need.include) c.line(`const include = (__eta_t: string, __eta_d?: object): string => __registry.render(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+    // include("literal", data) calls the partial directly: no name resolution per call, and tsc
+    // checks the data against the partial's declared assigns.
+    for (const [file, local] of direct) {
+      c.line(`const ${local} = (__eta_d?: object): string => ${names.get(file)}({ ...${it}, ...(__eta_d ?? {}) }, { ...options, filepath: ${str(file)}, async: false });`);
+    }
     if (need.includeAsync) c.line(`const includeAsync = (__eta_t: string, __eta_d?: object): Promise<string> => __registry.renderAsync(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
     c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
     if (usesLayout) c.line("function layout(path: string, data?: object): void { __eta.layout = path; __eta.layoutData = data; }");
@@ -83,29 +94,79 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     if (need.captureAsync) c.line("async function captureAsync(fn: () => Promise<void>): Promise<string> { const s = __eta.res; __eta.res = \"\"; try { await fn(); return __eta.res; } finally { __eta.res = s; } }");
     if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
     if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
-    for (const node of t.ast) {
-      if (typeof node === "string") {
-        c.line(`__eta.res += '${node}';`);
-        continue;
+    // The line of the tag being run, for errors (see runtime/templates/errors.ts).
+    c.line("let __line = 1;");
+    c.line("try {");
+    c.indent(() => {
+      let line = 0;
+      for (const node of t.ast) {
+        if (typeof node === "string") {
+          c.line(`__eta.res += '${node}';`);
+          continue;
+        }
+        const at = node.lineNo ? `  // ${t.source}:${node.lineNo}` : "";
+        if (node.lineNo && node.lineNo !== line) {
+          line = node.lineNo;
+          c.line(`__line = ${line};`);
+        }
+        let content = rewriteIncludes(node.val || "", direct, t.file, config.defaultExtension ?? ".eta");
+        // Eta emits nothing for a tag whose prefix is none of the configured ones.
+        if (node.t !== "e" && node.t !== "i" && node.t !== "r") continue;
+        if (node.t === "e") {
+          c.line(`${content}${at}`);
+          continue;
+        }
+        if (config.autoFilter) content = `String(${content})`;
+        if (node.t === "i" && autoEscape) content = `__e(${content})`;
+        c.line(`__eta.res += ${content};${at}`);
       }
-      const at = node.lineNo ? `  // ${t.source}:${node.lineNo}` : "";
-      let content = node.val || "";
-      if (node.t === "e") {
-        c.line(`${content}${at}`);
-        continue;
+      if (usesLayout) {
+        c.block("if (__eta.layout) {", () => {
+          const data = `{ ...${it}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks }`;
+          c.line(`__eta.res = ${isAsync ? `await includeAsync(__eta.layout, ${data})` : `include(__eta.layout, ${data})`};`);
+        });
       }
-      if (config.autoFilter) content = `String(${content})`;
-      if (node.t === "i" && autoEscape) content = `__e(${content})`;
-      c.line(`__eta.res += ${content};${at}`);
-    }
-    if (usesLayout) {
-      c.block("if (__eta.layout) {", () => {
-        const data = `{ ...${it}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks }`;
-        c.line(`__eta.res = ${isAsync ? `await includeAsync(__eta.layout, ${data})` : `include(__eta.layout, ${data})`};`);
-      });
-    }
+    });
+    c.line("} catch (error) {");
+    c.line(`  throw __error(error, ${str(t.source)}, __line);`);
+    c.line("}");
     c.line("return __eta.res;");
   });
+}
+
+/** `include("./x.html.eta", ` with a literal name (not `includeAsync`). */
+const LITERAL_INCLUDE = /\binclude\(\s*(["'])([^"'\\\n]+)\1\s*(,|(?=\)))/g;
+
+/** The templates this one includes by literal name, each with the local that calls it directly. */
+function directIncludes(t: TemplateIR, names: Map<string, string>, ext: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const registry = new TemplateRegistry(ext);
+  for (const node of t.ast) {
+    if (typeof node === "string") continue;
+    for (const m of node.val.matchAll(LITERAL_INCLUDE)) {
+      const file = resolveOrNull(registry, m[2], t.file);
+      if (file && names.has(file) && !out.has(file)) out.set(file, `__include_${out.size + 1}`);
+    }
+  }
+  return out;
+}
+
+function rewriteIncludes(code: string, direct: Map<string, string>, from: string, ext: string): string {
+  if (direct.size === 0) return code;
+  const registry = new TemplateRegistry(ext);
+  return code.replace(LITERAL_INCLUDE, (whole, _q: string, name: string) => {
+    const file = resolveOrNull(registry, name, from);
+    const local = file ? direct.get(file) : undefined;
+    return local ? `${local}(` : whole;
+  });
+}
+
+function resolveOrNull(registry: TemplateRegistry, name: string, from: string): string | null {
+  try {
+    return registry.resolve(name, from);
+  } catch {
+    return null;
+  }
 }
 
 /** `t_user_show_html` → `UserShowHtmlAssigns`. */

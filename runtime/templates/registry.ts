@@ -37,13 +37,16 @@ export class TemplateRegistry {
     const withExt = posix.extname(name) ? name : name + this.defaultExtension;
     const absolute = /^[\\/]/.test(withExt);
     const joined =
-      from && !absolute ? posix.join(posix.dirname(from), withExt) : posix.join(withExt.replace(/^[\\/]*/, ""));
+      from && !absolute ? posix.join(posix.dirname(from), withExt) : posix.join(withExt.replace(/^\/*/, ""));
     const file = posix.normalize(joined);
     if (file === "." || file.startsWith("../") || file === ".." || posix.isAbsolute(file)) {
       throw new TemplateNotFoundError(`Template '${withExt}' is not in the views directory`);
     }
     return file;
   }
+
+  // Eta strips leading "/" only (its `^\/*|^\\*` always takes the first, possibly empty, branch),
+  // so a name starting with "\\" keeps it and names a file that cannot exist.
 
   render(name: string, data: object | undefined, from: string | null): string {
     const file = this.resolve(name, from);

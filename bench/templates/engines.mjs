@@ -1,0 +1,126 @@
+// One adapter per engine: `load(workload)` returns `render(data) -> html` for the workload's
+// template (bench/templates/<engine>/<template>.<ext>), compiled once, up front, the way the
+// engine is meant to run in production (compile modes from perf-micro.md Part B). It throws
+// NotAvailable when the engine cannot run the workload. `note` adds a `#` line to the report.
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Eta } from "eta";
+import ejs from "ejs";
+import Handlebars from "handlebars";
+import pug from "pug";
+import doT from "dot";
+import { compile as compileSvelte } from "svelte/compiler";
+import { render as renderSvelte } from "svelte/server";
+import { loadFawkesTemplates } from "./fawkes.mjs";
+import * as hand from "./hand/render.mjs";
+import { NotAvailable } from "./not-available.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const TMP = join(here, "../../.fawkes-tmp/bench-templates");
+const read = (engine, file) => readFileSync(join(here, engine, file), "utf8");
+
+// Fawkes and Eta compile the very same files: the syntax is Eta's, so one source guarantees
+// that any difference in speed or output comes from the compiler, not from the template.
+const ETA_VIEWS = join(here, "app/templates/bench");
+
+export const engines = [
+  {
+    label: "fawkes",
+    async load({ template }) {
+      const templates = await loadFawkesTemplates();
+      const fn = templates[`bench/${template}.html`];
+      if (typeof fn !== "function") throw new NotAvailable(`templates.gen.ts has no "bench/${template}.html"`);
+      return fn;
+    },
+  },
+  {
+    label: "eta",
+    load({ template }) {
+      const eta = new Eta({ views: ETA_VIEWS, cache: true });
+      // Partials are where Eta pays per call (each include resolves its path and dispatches
+      // through this.render), so that workload goes through render() with the cache on.
+      if (template === "table") return (data) => eta.render("./table.html.eta", data);
+      const fn = eta.compile(readFileSync(join(ETA_VIEWS, `${template}.html.eta`), "utf8"));
+      return (data) => fn.call(eta, data);
+    },
+  },
+  {
+    label: "ejs",
+    load({ template }) {
+      // cache: true is what include() looks its partial up in (by resolved filename).
+      const filename = join(here, "ejs", `${template}.ejs`);
+      return ejs.compile(read("ejs", `${template}.ejs`), { filename, cache: true, compileDebug: false, _with: false, strict: true });
+    },
+    notes: { table: "include() resolves the partial with fs.existsSync on every call, cached or not" },
+  },
+  {
+    label: "handlebars",
+    load({ template }) {
+      const hb = Handlebars.create();
+      // What loading the CLI's precompiled output does: evaluate the spec, wrap it in template().
+      const precompiled = (name) => {
+        const spec = hb.precompile(read("handlebars", `${name}.hbs`), { data: false, knownHelpersOnly: true });
+        return hb.template(new Function(`return ${spec};`)());
+      };
+      if (template === "table") hb.registerPartial("row", precompiled("row"));
+      return precompiled(template);
+    },
+  },
+  {
+    label: "pug",
+    load({ template }) {
+      // The row partial is a mixin (a function called per row), pulled in by `include`.
+      return pug.compileFile(join(here, "pug", `${template}.pug`), { compileDebug: false, self: true });
+    },
+  },
+  {
+    label: "dot",
+    load({ template }) {
+      const def = template === "table" ? { row: read("dot", "row.dot") } : undefined;
+      return doT.template(read("dot", `${template}.dot`), undefined, def); // default settings: strip, append
+    },
+    notes: { table: "{{#def.row}} is pasted in at compile time (doT has no run-time partials)" },
+  },
+  {
+    label: "svelte",
+    async load({ template }) {
+      const component = await compileSvelteComponent(template[0].toUpperCase() + template.slice(1));
+      return (data) => renderSvelte(component, { props: data }).body;
+    },
+    notes: { table: "the row is a child component (a plain call sharing the renderer)" },
+  },
+  {
+    label: "hand-written",
+    load: ({ template }) => hand[template],
+    notes: { table: "the row is a direct function call" },
+  },
+];
+
+/**
+ * Compiles `svelte/<name>.svelte` and its `./X.svelte` imports with generate: "server", writes
+ * them to .fawkes-tmp/ as `X.svelte.js` (Node will not load a `.svelte` file) and imports them.
+ */
+async function compileSvelteComponent(name) {
+  const dir = join(TMP, `svelte-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const pending = [name];
+  for (const done = new Set(); pending.length; ) {
+    const n = pending.pop();
+    if (done.has(n)) continue;
+    done.add(n);
+    // Warnings (a11y: <html> without lang) do not change the output; they are not printed.
+    const { js } = compileSvelte(read("svelte", `${n}.svelte`), { generate: "server", filename: `${n}.svelte` });
+    const code = js.code.replace(/(["'])\.\/(\w+)\.svelte\1/g, (_, q, child) => {
+      pending.push(child);
+      return `${q}./${child}.svelte.js${q}`;
+    });
+    writeFileSync(join(dir, `${n}.svelte.js`), code);
+  }
+  try {
+    return (await import(pathToFileURL(join(dir, `${name}.svelte.js`)).href)).default;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,40 @@
+// Fawkes' side: compile bench/templates/app/templates/**/*.html.eta with our template compiler
+// (from dist/, built by scripts/build.mjs), transpile the generated TypeScript with esbuild and
+// import it. The module is written inside the package (.fawkes-tmp/) so its `import … from
+// "fawkes"` resolves by self-reference to dist/, exactly as an app's generated code would.
+
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { transformSync } from "esbuild";
+import { NotAvailable } from "./not-available.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = join(here, "../..");
+const GENERATED = ".fawkes/templates.gen.ts";
+
+/** `{ "bench/baryshev.html": (it) => string, ... }`, or throws NotAvailable saying why not. */
+export async function loadFawkesTemplates() {
+  const compiler = join(root, "dist/compiler/templates/compile.js");
+  if (!existsSync(compiler)) throw new NotAvailable("compiler/templates not built yet");
+  const { compileTemplates } = await import(pathToFileURL(compiler).href);
+  const { formatDiagnostic } = await import(pathToFileURL(join(root, "dist/compiler/diagnostics.js")).href);
+
+  const { files, diagnostics } = await compileTemplates({ root: here, templatesDir: "app/templates", outDir: ".fawkes" });
+  for (const d of diagnostics) console.log(`# fawkes: ${formatDiagnostic(d).replaceAll("\n", "\n#   ")}`);
+  const source = files.get(GENERATED);
+  if (source === undefined) throw new NotAvailable(`the compiler produced no ${GENERATED}${diagnostics.length ? " (diagnostics above)" : ""}`);
+
+  const { code } = transformSync(source, { loader: "ts", format: "esm", sourcefile: GENERATED });
+  const dir = join(root, ".fawkes-tmp/bench-templates");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `templates-${process.pid}.mjs`); // pid: runs by others may overlap
+  writeFileSync(file, code);
+  try {
+    const mod = await import(pathToFileURL(file).href);
+    if (!mod.templates) throw new NotAvailable(`${GENERATED} exports no \`templates\``);
+    return mod.templates;
+  } finally {
+    rmSync(file); // imported already; keeps .fawkes-tmp/ from filling up run after run
+  }
+}
