@@ -22,7 +22,10 @@ export async function loadFawkesTemplates() {
 
   const { files, diagnostics } = await compileTemplates({ root: here, templatesDir: "app/templates", outDir: ".fawkes" });
   for (const d of diagnostics) console.log(`# fawkes: ${formatDiagnostic(d).replaceAll("\n", "\n#   ")}`);
-  const source = files.get(GENERATED);
+  // FAWKES_NO_LINE_TRACKING=1 drops the per-tag `__line = N;` stores, to measure what the
+  // template-and-line error reporting costs (see runtime/templates/errors.ts).
+  const generated = files.get(GENERATED);
+  const source = process.env.FAWKES_NO_LINE_TRACKING === "1" ? generated?.replace(/^\s*__line = \d+;\n/gm, "") : generated;
   if (source === undefined) throw new NotAvailable(`the compiler produced no ${GENERATED}${diagnostics.length ? " (diagnostics above)" : ""}`);
 
   const { code } = transformSync(source, { loader: "ts", format: "esm", sourcefile: GENERATED });

@@ -33,6 +33,12 @@ export function emitTemplates(templates: readonly TemplateIR[], config: Template
   c.line();
   c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
   const names = functionNames(templates);
+  // The options a directly included template receives, one frozen object each (Eta passes the
+  // includer's options with its own filepath and async: false).
+  const targets = new Set(templates.flatMap((t) => [...directIncludes(t, names, ext).keys()]));
+  for (const t of templates) {
+    if (targets.has(t.file)) c.line(`const ${names.get(t.file)}$options: TemplateOptions = Object.freeze({ filepath: ${str(t.file)}, async: false });`);
+  }
   for (const t of templates) {
     const name = names.get(t.file)!;
     const isAsync = t.ast.some((n) => typeof n !== "string" && ASYNC_CODE.test(n.val));
@@ -84,10 +90,14 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     // include("literal", data) calls the partial directly: no name resolution per call, and tsc
     // checks the data against the partial's declared assigns.
     for (const [file, local] of direct) {
-      c.line(`const ${local} = (__eta_d?: object): string => ${names.get(file)}({ ...${it}, ...(__eta_d ?? {}) }, { ...options, filepath: ${str(file)}, async: false });`);
+      c.line(`const ${local} = (__eta_d?: object): string => ${names.get(file)}({ ...${it}, ...(__eta_d ?? {}) }, ${names.get(file)}$options);`);
     }
     if (need.includeAsync) c.line(`const includeAsync = (__eta_t: string, __eta_d?: object): Promise<string> => __registry.renderAsync(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
-    c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
+    // Output goes to a local string unless a helper (capture, block, output, layout) must share it.
+    const shared = usesLayout || uses("output") || need.capture || need.captureAsync;
+    const res = shared ? "__eta.res" : "__res";
+    if (shared) c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
+    else c.line('let __res = "";');
     if (usesLayout) c.line("function layout(path: string, data?: object): void { __eta.layout = path; __eta.layoutData = data; }");
     if (uses("output")) c.line("function output(s: unknown): void { __eta.res += s; }");
     if (need.capture) c.line("function capture(fn: () => void): string { const s = __eta.res; __eta.res = \"\"; try { fn(); return __eta.res; } finally { __eta.res = s; } }");
@@ -99,27 +109,52 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     c.line("try {");
     c.indent(() => {
       let line = 0;
+      // With a local accumulator, text and escaped values on one template line are appended in
+      // one statement (`res += '<a href="' + __e(x) + '">'`), as a hand-written function would.
+      let parts: string[] = [];
+      let partsAt = "";
+      const flush = () => {
+        if (parts.length) c.line(`${res} += ${parts.join(" + ")};${partsAt}`);
+        parts = [];
+        partsAt = "";
+      };
       for (const node of t.ast) {
         if (typeof node === "string") {
-          c.line(`__eta.res += '${node}';`);
+          if (shared) c.line(`${res} += '${node}';`);
+          else {
+            parts.push(`'${node}'`);
+            if (node.includes("\\n")) flush();
+          }
           continue;
         }
+        // Eta emits nothing for a tag whose prefix is none of the configured ones.
+        if (node.t !== "e" && node.t !== "i" && node.t !== "r") continue;
         const at = node.lineNo ? `  // ${t.source}:${node.lineNo}` : "";
         if (node.lineNo && node.lineNo !== line) {
+          // Pending text cannot throw: only a pending value must be written under its own line.
+          if (parts.some((p) => !p.startsWith("'"))) flush();
           line = node.lineNo;
           c.line(`__line = ${line};`);
         }
         let content = rewriteIncludes(node.val || "", direct, t.file, config.defaultExtension ?? ".eta");
-        // Eta emits nothing for a tag whose prefix is none of the configured ones.
-        if (node.t !== "e" && node.t !== "i" && node.t !== "r") continue;
         if (node.t === "e") {
+          flush();
           c.line(`${content}${at}`);
           continue;
         }
         if (config.autoFilter) content = `String(${content})`;
+        // Only an escaped value is a single call expression that is safe to join with "+";
+        // raw tag code (`a, b`, `x ? y : z`) keeps a statement of its own, as in Eta.
+        if (!shared && node.t === "i" && autoEscape) {
+          parts.push(`__e(${content})`);
+          partsAt = at;
+          continue;
+        }
+        flush();
         if (node.t === "i" && autoEscape) content = `__e(${content})`;
-        c.line(`__eta.res += ${content};${at}`);
+        c.line(`${res} += ${content};${at}`);
       }
+      flush();
       if (usesLayout) {
         c.block("if (__eta.layout) {", () => {
           const data = `{ ...${it}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks }`;
@@ -130,7 +165,7 @@ function emitFunction(c: Code, name: string, t: TemplateIR, config: TemplateConf
     c.line("} catch (error) {");
     c.line(`  throw __error(error, ${str(t.source)}, __line);`);
     c.line("}");
-    c.line("return __eta.res;");
+    c.line(`return ${res};`);
   });
 }
 
