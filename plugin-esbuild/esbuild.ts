@@ -1,9 +1,10 @@
 // The esbuild plugin: a thin adapter over the compiler's build(). On every build start it
 // regenerates the router modules (written atomically, skipped when unchanged), reports
 // diagnostics in esbuild's own format (file, line, column, notes), and tells esbuild to watch
-// the router and everything it imports, so `ctx.watch()` rebuilds when they change.
+// the router and everything it imports, and the templates, so `ctx.watch()` rebuilds when they change.
 
 import type { PartialMessage, Plugin } from "esbuild";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { build as compile, writeFiles, type Diagnostic } from "../compiler/index.js";
@@ -15,6 +16,8 @@ export interface FawkesEsbuildOptions {
   router?: string;
   /** Output directory relative to root (default `.fawkes`). */
   outDir?: string;
+  /** Templates root relative to root (default `app/templates`). */
+  templatesDir?: string;
 }
 
 /**
@@ -32,7 +35,7 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       let inputs: string[] = [join(root, options.router ?? "app/router.ts")];
 
       build.onStart(async () => {
-        const result = compile({ root, router: options.router, outDir });
+        const result = compile({ root, router: options.router, outDir, templatesDir: options.templatesDir });
         if (result.inputs.length) inputs = result.inputs;
         const errors = result.diagnostics.filter((d) => d.severity === "error");
         if (errors.length === 0) writeFiles(root, result.files);
@@ -44,10 +47,13 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
 
       // esbuild only watches files it read itself: the generated modules carry the router's inputs.
       const generated = new RegExp(`[\\\\/]${outDir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}[\\\\/][^\\\\/]+\\.gen\\.ts$`);
+      // watchDirs: a template added to the templates folder must trigger a rebuild too.
+      const templatesDir = join(root, options.templatesDir ?? "app/templates");
       build.onLoad({ filter: generated }, async (args) => ({
         contents: await readFile(args.path, "utf8"),
         loader: "ts",
         watchFiles: inputs,
+        watchDirs: existsSync(templatesDir) ? [templatesDir] : [],
       }));
     },
   };
