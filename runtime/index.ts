@@ -17,7 +17,7 @@ export type {
 } from "./router/dsl.js";
 export { collectRouter, RouterDefinitionError } from "./router/collect.js";
 export type { CollectedCall, CollectedRouter } from "./router/collect.js";
-export type { Conn, Plug, PlugSpec } from "./router/plug.js";
+export type { Plug, PlugSpec } from "./router/plug.js";
 export { decodePath, MalformedURIError } from "./router/match.js";
 export type { RouteInfo, RouteMatch } from "./router/match.js";
 export {
@@ -41,3 +41,8 @@ export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/r
 export { renderToString, ViewNotFoundError } from "./views/render.js";
 export type { RenderOptions, ViewFunctions, ViewSet } from "./views/render.js";
 export { TemplateError, templateError } from "./templates/errors.js";
+export { Conn, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./http/conn.js";
+export type { ConnInit, Params } from "./http/conn.js";
+export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
+export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, RouterModules } from "./http/endpoint.js";
+export { text, json, html, redirect, render, putView, putLayout, putRootLayout } from "./http/controller.js";

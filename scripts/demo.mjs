@@ -1,21 +1,33 @@
-// `npm run demo`: bundles fixtures/demo/main.ts with esbuild and the Fawkes plugin (which
-// regenerates the router and template modules first), then runs it.
+// `npm run demo`: bundles fixtures/demo/server.ts with esbuild and the Fawkes plugin (which
+// regenerates the router and template modules first), then runs it: the demo app on
+// http://localhost:4000 (PORT to change it).
 import { build } from "esbuild";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { fawkes } from "../dist/plugin-esbuild/esbuild.js";
 
 const root = fileURLToPath(new URL("../fixtures/demo", import.meta.url));
-const outfile = fileURLToPath(new URL("../.fawkes-tmp/demo/main.mjs", import.meta.url));
-await build({
-  absWorkingDir: root,
-  entryPoints: ["main.ts"],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  outfile,
-  plugins: [fawkes()],
-  logLevel: "warning",
-});
-const run = spawnSync(process.execPath, [outfile], { stdio: "inherit" });
-process.exit(run.status ?? 1);
+const outfile = fileURLToPath(new URL("../.fawkes-tmp/demo/server.mjs", import.meta.url));
+
+/** Bundles the demo server; returns the file to run with node. */
+export async function bundleDemo() {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ["server.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    plugins: [fawkes()],
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = await bundleDemo();
+  const child = spawn(process.execPath, [file], { stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code) => process.exit(code ?? 0));
+}

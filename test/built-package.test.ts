@@ -40,11 +40,11 @@ describe("built package", () => {
 
   it("`fawkes routes --json` and `--info`", () => {
     const json = JSON.parse(fawkes(["routes", "--json", "--root", DEMO]).stdout);
-    expect(json[0]).toMatchObject({ helper: "pagePath", verb: "GET", path: "/", controller: "PageController", action: "home", source: "app/router.ts:22:5" });
+    expect(json[0]).toMatchObject({ helper: "pagePath", verb: "GET", path: "/", controller: "PageController", action: "home", source: "app/router.ts:24:5" });
     const info = fawkes(["routes", "--info", "GET", "/users/1/posts/2/comments/3", "--root", DEMO]);
     expect(info.stdout).toContain("Function: show");
     expect(info.stdout).toContain("Params: {\"user_id\":\"1\",\"post_id\":\"2\",\"id\":\"3\"}");
-    expect(info.stdout).toContain("app/router.ts:26:9");
+    expect(info.stdout).toContain("app/router.ts:28:9");
     const miss = fawkes(["routes", "--info", "GET", "/nope", "--root", DEMO]);
     expect(miss.status).toBe(1);
     expect(miss.stdout).toBe("no route matches GET /nope\n");

@@ -59,7 +59,7 @@ describe("fawkes/esbuild", () => {
     const { errors } = failure as { errors: { text: string; location: { file: string; line: number; column: number; lineText: string } }[] };
     const error = errors.find((e) => e.text.endsWith("[ACTION_MISSING]"))!;
     expect(error.text).toBe('PageController has no action "missing" [ACTION_MISSING]');
-    expect(error.location).toMatchObject({ file: "app/router.ts", line: 23, column: 36 });
+    expect(error.location).toMatchObject({ file: "app/router.ts", line: 25, column: 36 });
     expect(error.location.lineText).toContain('"missing"');
   });
 });

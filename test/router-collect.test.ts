@@ -3,7 +3,7 @@
 // generated code.
 
 import { describe, expect, it } from "vitest";
-import { collectRouter, defineRouter, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
+import { collectRouter, defineRouter, putLayout, putRootLayout, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
 import { dispatch } from "../fixtures/demo/.fawkes/dispatch.gen.js";
 import { routes } from "../fixtures/demo/.fawkes/routes.gen.js";
 import { putBrowserAssign } from "../fixtures/demo/app/plugs/browser.js";
@@ -20,7 +20,11 @@ describe("generated dispatch (fixtures/demo)", () => {
 
   it("builds each pipeThrough list from the plugs the router declared, once", () => {
     const browser = dispatch.find((d) => d.route.pipeThrough.join() === "browser")!;
-    expect(browser.pipeline).toEqual([{ plug: putBrowserAssign, options: "html" }]);
+    expect(browser.pipeline).toEqual([
+      { plug: putBrowserAssign, options: "html" },
+      { plug: putRootLayout, options: "layouts/root.html" },
+      { plug: putLayout, options: "layouts/app.html" },
+    ]);
     const other = dispatch.filter((d) => d.route.pipeThrough.join() === "browser");
     expect(new Set(other.map((d) => d.pipeline)).size).toBe(1);
     const api = dispatch.find((d) => d.route.pipeThrough.join() === "api")!;
@@ -112,7 +116,7 @@ describe("fawkes/testing routeInfo", () => {
       plugOpts: "show",
       pathParams: { user_id: "1", id: "2" },
       pipeThrough: ["browser"],
-      source: "app/router.ts:25:7",
+      source: "app/router.ts:27:7",
     });
     expect(routeInfo(match, "GET", "/nope")).toBeNull();
   });

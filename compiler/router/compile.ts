@@ -16,6 +16,7 @@ import { emitRoutesMeta } from "../emit/routes-meta.js";
 import { emitMatcherModule } from "../emit/matcher-module.js";
 import { emitHelpers } from "../emit/helpers.js";
 import { emitDispatch } from "../emit/dispatch.js";
+import { header } from "../emit/header.js";
 
 export interface RouterCompileOptions {
   /** Project root: locations and generated imports are relative to it. */
@@ -77,13 +78,18 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
   return { ir, files, diagnostics, inputs };
 }
 
-/** The four generated modules for an IR (pure: same IR, same bytes). */
+/** The generated router modules for an IR (pure: same IR, same bytes). */
 export function emitRouterFiles(ir: RouterIR, outDir: string): Record<string, string> {
   return {
     "routes.gen.ts": emitRoutesMeta(ir),
     "matcher.gen.ts": emitMatcherModule(ir),
     "helpers.gen.ts": emitHelpers(ir),
     "dispatch.gen.ts": emitDispatch(ir, outDir),
+    "router.gen.ts":
+      header("router.gen.ts", ir.source, "The router as the endpoint takes it: defineEndpoint({ router }).") +
+      'export { allowedMethods, match, matchSegments } from "./matcher.gen.js";\n' +
+      'export { dispatch } from "./dispatch.gen.js";\n' +
+      'export { routes } from "./routes.gen.js";\n',
   };
 }
 

@@ -1,11 +1,9 @@
-// Plugs as the router sees them. The HTTP runtime gives `Conn` its full shape; the router only
-// records plugs and hands them to the generated dispatch table.
+// Plugs as the router records them. A plug takes the conn and its options and returns the
+// (possibly halted) conn, synchronously or not; a module plug is anything with `call`.
 
-/** The connection a plug transforms. The HTTP runtime extends this interface. */
-export interface Conn {
-  halted: boolean;
-  assigns: Record<string, unknown>;
-}
+import type { Conn } from "../http/conn.js";
+
+export type { Conn };
 
 /** A plug: takes the conn and its options, returns the (possibly halted) conn. */
 export type Plug<O = unknown> = (conn: Conn, options: O) => Conn | Promise<Conn>;

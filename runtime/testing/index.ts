@@ -44,3 +44,6 @@ export function routeInfo(
     source: m.route.source,
   };
 }
+
+export { dispatch, get, post, put, patch, del, htmlResponse, textResponse, jsonResponse, redirectedTo } from "./conn-test.js";
+export type { TestRequest } from "./conn-test.js";

@@ -1,0 +1,118 @@
+// The connection every plug and action transforms: Plug.Conn in TypeScript. Request data is
+// read once from node:http's request; the response is accumulated on the conn and written by
+// the endpoint at the end, so plugs and actions stay plain synchronous functions.
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { RouteInfo } from "../router/match.js";
+
+export type Params = Record<string, unknown>;
+
+export interface ConnInit {
+  method: string;
+  /** The request target (`req.url`): path and query. */
+  url: string;
+  headers?: IncomingHttpHeaders;
+  host?: string;
+  port?: number;
+  scheme?: "http" | "https";
+  remoteIp?: string;
+  req?: IncomingMessage;
+  res?: ServerResponse;
+}
+
+export class Conn {
+  // --- request ---
+  /** The method, after method override (`_method`) when a plug applied it. */
+  method: string;
+  readonly originalMethod: string;
+  readonly host: string;
+  readonly port: number;
+  readonly scheme: "http" | "https";
+  readonly remoteIp: string;
+  /** The raw path of the request target (no query). */
+  readonly requestPath: string;
+  readonly queryString: string;
+  readonly reqHeaders: IncomingHttpHeaders;
+  /** Prefix segments consumed before the router (a `forward` moves its prefix here). */
+  scriptName: string[] = [];
+
+  // --- data ---
+  assigns: Record<string, unknown> = {};
+  /** Framework-private data (route, view, layouts, session...). */
+  private: Record<string, unknown> = {};
+  queryParams: Params = {};
+  bodyParams: Params = {};
+  pathParams: Readonly<Record<string, string | readonly string[]>> = {};
+  /** Query, body and path params merged (path params win), as Phoenix merges them. */
+  params: Params = {};
+  route: RouteInfo | null = null;
+
+  // --- response ---
+  status: number | null = null;
+  readonly respHeaders: Record<string, string | string[]> = {};
+  respBody: string | Buffer | null = null;
+  /** "unset" until a response is set, "set" once it is, "sent" after the endpoint wrote it. */
+  state: "unset" | "set" | "sent" = "unset";
+  halted = false;
+
+  readonly req: IncomingMessage | undefined;
+  readonly res: ServerResponse | undefined;
+
+  constructor(init: ConnInit) {
+    this.method = init.method.toUpperCase();
+    this.originalMethod = this.method;
+    const q = init.url.indexOf("?");
+    this.requestPath = q === -1 ? init.url : init.url.slice(0, q);
+    this.queryString = q === -1 ? "" : init.url.slice(q + 1);
+    this.reqHeaders = init.headers ?? {};
+    const hostHeader = init.host ?? (typeof this.reqHeaders.host === "string" ? this.reqHeaders.host : "localhost");
+    const colon = hostHeader.lastIndexOf(":");
+    this.host = colon > 0 && !hostHeader.endsWith("]") ? hostHeader.slice(0, colon) : hostHeader;
+    this.scheme = init.scheme ?? "http";
+    this.port = init.port ?? (colon > 0 ? Number(hostHeader.slice(colon + 1)) : this.scheme === "https" ? 443 : 80);
+    this.remoteIp = init.remoteIp ?? "127.0.0.1";
+    this.req = init.req;
+    this.res = init.res;
+  }
+
+  /** A request header (lower-case name), the first value when repeated. */
+  getReqHeader(name: string): string | undefined {
+    const v = this.reqHeaders[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+  }
+}
+
+/** Stops the plug pipeline: nothing after the current plug runs, the response is sent as is. */
+export function halt(conn: Conn): Conn {
+  conn.halted = true;
+  return conn;
+}
+
+/** Merges into `conn.assigns`. */
+export function assign(conn: Conn, values: Record<string, unknown>): Conn {
+  Object.assign(conn.assigns, values);
+  return conn;
+}
+
+/** Sets the response (status and body); the endpoint sends it once the pipeline is done. */
+export function resp(conn: Conn, status: number, body: string | Buffer): Conn {
+  if (conn.state === "sent") throw new Error("the response was already sent");
+  conn.status = status;
+  conn.respBody = body;
+  conn.state = "set";
+  return conn;
+}
+
+export function putRespHeader(conn: Conn, name: string, value: string | string[]): Conn {
+  conn.respHeaders[name.toLowerCase()] = value;
+  return conn;
+}
+
+export function putStatus(conn: Conn, status: number): Conn {
+  conn.status = status;
+  return conn;
+}
+
+export function putRespContentType(conn: Conn, type: string, charset: string | null = "utf-8"): Conn {
+  return putRespHeader(conn, "content-type", charset ? `${type}; charset=${charset}` : type);
+}

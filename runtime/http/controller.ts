@@ -1,0 +1,94 @@
+// Phoenix.Controller's response functions: text, json, html, redirect, render (a view's
+// template inside the layouts), and the view/layout settings render reads.
+
+import { renderToString } from "../views/render.js";
+import { type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
+
+/** Sends plain text (status defaults to 200, or what putStatus set). */
+export function text(conn: Conn, body: string): Conn {
+  if (!conn.respHeaders["content-type"]) putRespContentType(conn, "text/plain");
+  return resp(conn, conn.status ?? 200, body);
+}
+
+/** Sends JSON. */
+export function json(conn: Conn, data: unknown): Conn {
+  if (!conn.respHeaders["content-type"]) putRespContentType(conn, "application/json");
+  return resp(conn, conn.status ?? 200, JSON.stringify(data));
+}
+
+/** Sends HTML as is (no layout). */
+export function html(conn: Conn, body: string): Conn {
+  if (!conn.respHeaders["content-type"]) putRespContentType(conn, "text/html");
+  return resp(conn, conn.status ?? 200, body);
+}
+
+/**
+ * Redirects: `{ to: "/local/path" }` only accepts a local path (no scheme, no "//host"), so a
+ * user-supplied value cannot send visitors elsewhere; `{ external: "https://..." }` for others.
+ */
+export function redirect(conn: Conn, target: { to: string } | { external: string }): Conn {
+  let url: string;
+  if ("to" in target) {
+    if (!/^\/(?![/\\])/.test(target.to)) {
+      throw new TypeError(`redirect to: expects a path starting with "/" (got ${JSON.stringify(target.to)}); use { external: url } for other hosts`);
+    }
+    url = target.to;
+  } else url = target.external;
+  putRespHeader(conn, "location", url);
+  putRespContentType(conn, "text/html");
+  const escaped = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return resp(conn, conn.status && conn.status >= 300 && conn.status < 400 ? conn.status : 302, `<html><body>You are being <a href="${escaped}">redirected</a>.</body></html>`);
+}
+
+/** The view templates are looked up in (default: from the controller, UserController → "user"). */
+export function putView(conn: Conn, view: string): Conn {
+  conn.private.view = view;
+  return conn;
+}
+
+/** The app layout (`"layouts/app.html"`), or false for none. */
+export function putLayout(conn: Conn, layout: string | false): Conn {
+  conn.private.layout = layout;
+  return conn;
+}
+
+/** The root layout (`"layouts/root.html"`), or false for none. */
+export function putRootLayout(conn: Conn, layout: string | false): Conn {
+  conn.private.rootLayout = layout;
+  return conn;
+}
+
+/**
+ * Renders a template of the conn's view with `assigns` (merged over `conn.assigns`), inside the
+ * app and root layouts for HTML. `"show"` without a format takes the request's format
+ * (`_format` param, else html).
+ *
+ * @example render(conn, "show.html", { user })
+ */
+export function render(conn: Conn, template: string, assigns: Record<string, unknown> = {}, options: { layout?: false } = {}): Conn {
+  const views = conn.private.views as Parameters<typeof renderToString>[0] | undefined;
+  if (!views) throw new Error("render: this endpoint has no views; pass { views: { templates } } to defineEndpoint");
+  const name = /\.[a-z0-9]+$/i.test(template) ? template : `${template}.${formatOf(conn)}`;
+  const view = (conn.private.view as string | undefined) ?? viewOf(conn.route?.controller ?? "");
+  const html = name.endsWith(".html");
+  const body = renderToString(views, view, name, { ...conn.assigns, ...assigns, conn }, {
+    layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
+    rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
+  });
+  if (!conn.respHeaders["content-type"]) putRespContentType(conn, html ? "text/html" : name.endsWith(".json") ? "application/json" : "text/plain");
+  return resp(conn, conn.status ?? 200, body);
+}
+
+function formatOf(conn: Conn): string {
+  const f = conn.params._format;
+  return typeof f === "string" && /^[a-z0-9]+$/i.test(f) ? f : "html";
+}
+
+/** Phoenix's convention: `UserController` → `user`, `Admin.UserController` → `user`. */
+export function viewOf(controller: string): string {
+  const last = controller.split(".").pop() ?? "";
+  return last
+    .replace(/Controller$/, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .toLowerCase();
+}

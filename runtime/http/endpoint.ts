@@ -1,0 +1,265 @@
+// The endpoint: owns the node:http server and runs every request through endpoint plugs →
+// router → pipeline plugs → controller plugs → action, in Phoenix's order, with `halt` stopping
+// the chain. The chain stays synchronous while every plug is (no promise per request unless a
+// plug or action returns one). A throw anywhere becomes a 500 (or the status the error
+// carries), logged, and the server goes on.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DispatchEntry } from "../router/dispatch.js";
+import type { RouteMatch } from "../router/match.js";
+import type { PlugSpec } from "../router/plug.js";
+import type { ViewSet } from "../views/render.js";
+import { Conn, halt } from "./conn.js";
+import { renderError } from "./errors.js";
+
+export type AnyPlug = PlugSpec["plug"];
+/** An endpoint plug: a function or module plug, alone or with its options. */
+export type EndpointPlug = AnyPlug | readonly [AnyPlug, unknown];
+
+export interface RouterModules {
+  match(method: string, url: string, host?: string): RouteMatch | null;
+  dispatch: readonly DispatchEntry[];
+}
+
+export interface EndpointConfig {
+  /** Where `*Url` helpers point: scheme, host, port, path prefix. */
+  url?: { scheme?: "http" | "https"; host?: string; port?: number; path?: string };
+  http?: { port?: number; host?: string };
+  /** Development: error pages show the error, the stack and, for a 404, the routes. */
+  debugErrors?: boolean;
+  /** Where errors are logged (default console.error). */
+  logger?: (message: string, error?: unknown) => void;
+}
+
+export interface EndpointOptions {
+  router: RouterModules;
+  plugs?: readonly EndpointPlug[];
+  views?: ViewSet;
+  config?: EndpointConfig;
+}
+
+/** Something a plug or action returned that is not a Conn: named, so the mistake is findable. */
+export class PlugReturnError extends Error {
+  override name = "PlugReturnError";
+}
+
+export class Endpoint {
+  readonly config: EndpointConfig;
+  private server: Server | null = null;
+  private readonly plugs: readonly PlugSpec[];
+
+  constructor(private readonly options: EndpointOptions) {
+    this.config = options.config ?? {};
+    this.plugs = (options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined }));
+  }
+
+  /** Runs a conn through the whole chain. Never throws: errors become error responses. */
+  call(conn: Conn): Conn | Promise<Conn> {
+    conn.private.views = this.options.views;
+    conn.private.endpoint = this;
+    try {
+      const out = runPlugs(conn, this.plugs, 0, (c) => this.route(c));
+      return isThenable(out) ? out.then((c) => this.finish(c), (e: unknown) => this.fail(conn, e)) : this.finish(out);
+    } catch (e) {
+      return this.fail(conn, e);
+    }
+  }
+
+  /** A chain that ends without a response is a bug in a plug or action: say which. */
+  private finish(conn: Conn): Conn {
+    if (conn.state !== "unset") return conn;
+    const where = conn.route ? `${conn.route.controller}.${conn.route.action ?? "call"} (${conn.route.source})` : "an endpoint plug";
+    return this.fail(conn, new PlugReturnError(`${conn.halted ? "the conn was halted" : "the request finished"} without a response; set one in ${where} (text, json, html, render or redirect)`));
+  }
+
+  private route(conn: Conn): Conn | Promise<Conn> {
+    const m = this.options.router.match(conn.method, conn.requestPath, conn.host);
+    if (m === null) return renderError(conn, 404, null, this);
+    const entry = this.options.router.dispatch[m.route.index];
+    conn.route = m.route;
+    conn.pathParams = m.params;
+    conn.params = { ...conn.queryParams, ...conn.bodyParams, ...m.params };
+    Object.assign(conn.private, entry.call.private);
+    Object.assign(conn.assigns, entry.call.assigns);
+    if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
+    return runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry, m));
+  }
+
+  private action(conn: Conn, entry: DispatchEntry, m: RouteMatch): Conn | Promise<Conn> {
+    if (entry.action === null) {
+      // A forward: the target plug gets the rest of the path; its options come from the router.
+      return callPlug({ plug: entry.handler as AnyPlug, options: entry.call.options }, conn);
+    }
+    const controller = entry.controller as ControllerModule;
+    const plugs = (controller.plugs ?? []).filter((p) => (!p.only || p.only.includes(entry.action!)) && !(p.except ?? []).includes(entry.action!));
+    void m;
+    return runPlugs(conn, plugs, 0, (c) => {
+      const handler = entry.handler as (conn: Conn, params: Conn["params"]) => unknown;
+      const out = handler(c, c.params);
+      return isThenable(out) ? out.then((v) => actionResult(c, v, entry, controller)) : actionResult(c, out, entry, controller);
+    });
+  }
+
+  private fail(conn: Conn, error: unknown): Conn {
+    const status = statusOf(error);
+    if (status >= 500) (this.config.logger ?? defaultLogger)(`${conn.method} ${conn.requestPath} failed`, error);
+    return renderError(conn, status, error, this);
+  }
+
+  /** The node:http request listener. */
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, remoteIp: req.socket.remoteAddress, req, res });
+    const out = this.call(conn);
+    if (isThenable(out)) out.then((c) => send(c, res));
+    else send(out, res);
+  };
+
+  /** Listens (port 0 for tests) and resolves with the address. */
+  start(listen: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+    const server = createServer(this.handler);
+    this.server = server;
+    const port = listen.port ?? this.config.http?.port ?? 4000;
+    // No host: every interface, IPv4 and IPv6, so http://localhost works whichever it resolves to.
+    const host = listen.host ?? this.config.http?.host;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        const a = server.address() as AddressInfo;
+        resolve({ port: a.port, url: `http://${host ?? "localhost"}:${a.port}` });
+      });
+    });
+  }
+
+  /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
+  stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = null;
+    return new Promise((resolve, reject) => {
+      server.close((e) => (e ? reject(e) : resolve()));
+      server.closeIdleConnections();
+    });
+  }
+
+  /** `scheme://host[:port]` from the url config, for `*Url` helpers (default ports left out). */
+  url(): string {
+    const u = this.config.url ?? {};
+    const scheme = u.scheme ?? "http";
+    const port = u.port ?? this.config.http?.port ?? (scheme === "https" ? 443 : 80);
+    const defaultPort = (scheme === "http" && port === 80) || (scheme === "https" && port === 443);
+    return `${scheme}://${u.host ?? "localhost"}${defaultPort ? "" : `:${port}`}`;
+  }
+
+  /** A path under the url config's path prefix. */
+  path(path: string): string {
+    const prefix = (this.config.url?.path ?? "/").replace(/\/$/, "");
+    return prefix + path;
+  }
+
+  /** The route table, for the debug 404 page. */
+  routes(): readonly DispatchEntry[] {
+    return this.options.router.dispatch;
+  }
+}
+
+/**
+ * Declares the endpoint: the router's generated modules, endpoint plugs, views and config.
+ *
+ * @example
+ * import * as router from "./.fawkes/router.gen.js";
+ * export const endpoint = defineEndpoint({ router, views: { templates }, config: { http: { port: 4000 } } });
+ * await endpoint.start();
+ */
+export function defineEndpoint(options: EndpointOptions): Endpoint {
+  return new Endpoint(options);
+}
+
+/** A controller module: actions, plus optional controller plugs and an action fallback. */
+export interface ControllerModule {
+  plugs?: readonly ControllerPlug[];
+  actionFallback?: (conn: Conn, result: unknown) => Conn | Promise<Conn>;
+  [action: string]: unknown;
+}
+
+/** `export const plugs = [{ plug: authenticate, only: ["edit"] }]` in a controller. */
+export interface ControllerPlug {
+  plug: AnyPlug;
+  options?: unknown;
+  only?: readonly string[];
+  except?: readonly string[];
+}
+
+function actionResult(conn: Conn, value: unknown, entry: DispatchEntry, controller: ControllerModule): Conn | Promise<Conn> {
+  if (value instanceof Conn) return value;
+  if (controller.actionFallback) {
+    const out = controller.actionFallback(conn, value);
+    return isThenable(out) ? out.then((c) => expectConn(c, `actionFallback of ${entry.route.controller}`)) : expectConn(out, `actionFallback of ${entry.route.controller}`);
+  }
+  throw new PlugReturnError(
+    `expected ${entry.route.controller}.${entry.action} to return a Conn, got: ${describe(value)} (add an actionFallback to handle other results)`,
+  );
+}
+
+/** Runs plugs from index i; calls `done` with the conn unless one halts. Sync while the plugs are. */
+function runPlugs(conn: Conn, plugs: readonly (PlugSpec | ControllerPlug)[], i: number, done: (conn: Conn) => Conn | Promise<Conn>): Conn | Promise<Conn> {
+  for (; i < plugs.length; i++) {
+    if (conn.halted) return conn;
+    const spec = plugs[i];
+    const out = callPlug(spec, conn);
+    if (isThenable(out)) {
+      const next = i + 1;
+      return out.then((c) => runPlugs(expectConn(c, plugName(spec.plug)), plugs, next, done));
+    }
+    conn = expectConn(out, plugName(spec.plug));
+  }
+  return conn.halted ? conn : done(conn);
+}
+
+function callPlug(spec: { plug: AnyPlug; options?: unknown }, conn: Conn): Conn | Promise<Conn> {
+  const p = spec.plug as unknown as ((c: Conn, o: unknown) => Conn | Promise<Conn>) | { call: (c: Conn, o: unknown) => Conn | Promise<Conn> };
+  return typeof p === "function" ? p(conn, spec.options) : p.call(conn, spec.options);
+}
+
+function expectConn(value: unknown, what: string): Conn {
+  if (value instanceof Conn) return value;
+  throw new PlugReturnError(`expected plug ${what} to return a Conn, got: ${describe(value)}`);
+}
+
+function plugName(plug: unknown): string {
+  if (typeof plug === "function") return plug.name || "(anonymous function)";
+  const call = (plug as { call?: { name?: string } })?.call;
+  return call?.name ? `module plug (call)` : "(plug)";
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === "object") return `an object with keys [${Object.keys(value).slice(0, 5).join(", ")}]`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function statusOf(error: unknown): number {
+  const s = (error as { status?: unknown })?.status;
+  return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
+}
+
+function isThenable<T>(v: unknown): v is Promise<T> {
+  return typeof (v as { then?: unknown })?.then === "function";
+}
+
+function defaultLogger(message: string, error?: unknown): void {
+  console.error(`[fawkes] ${message}`, error);
+}
+
+/** Writes the conn's response to node:http (HEAD without a body). */
+export function send(conn: Conn, res: ServerResponse): void {
+  if (conn.state === "sent") return;
+  conn.state = "sent";
+  res.statusCode = conn.status ?? 200;
+  for (const [k, v] of Object.entries(conn.respHeaders)) res.setHeader(k, v);
+  const body = conn.respBody ?? "";
+  if (!res.hasHeader("content-length")) res.setHeader("content-length", Buffer.byteLength(body));
+  res.end(conn.originalMethod === "HEAD" ? undefined : body);
+}
+
+export { halt };

@@ -1,0 +1,38 @@
+// Error responses, as Phoenix's error views render them: the status' reason phrase as HTML
+// (or `{"errors":{"detail":...}}` for JSON clients). With `debugErrors` (development only) the
+// page shows the error with its stack, and for a 404 every route, like Phoenix's debugger.
+
+import { STATUS_CODES } from "node:http";
+import { Conn, putRespContentType, resp } from "./conn.js";
+import type { Endpoint } from "./endpoint.js";
+
+export function renderError(conn: Conn, status: number, error: unknown, endpoint: Endpoint): Conn {
+  const reason = STATUS_CODES[status] ?? "Error";
+  // Start from a clean response: whatever a failed action set is discarded.
+  for (const k of Object.keys(conn.respHeaders)) delete conn.respHeaders[k];
+  conn.state = "unset";
+  conn.halted = true;
+  const accept = conn.getReqHeader("accept") ?? "";
+  if (/json/.test(accept) && !/html/.test(accept)) {
+    putRespContentType(conn, "application/json");
+    return resp(conn, status, JSON.stringify({ errors: { detail: reason } }));
+  }
+  putRespContentType(conn, "text/html");
+  if (!endpoint.config.debugErrors) return resp(conn, status, `<!DOCTYPE html><html><head><title>${reason}</title></head><body><h1>${reason}</h1></body></html>\n`);
+  return resp(conn, status, debugPage(conn, status, reason, error, endpoint));
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+function debugPage(conn: Conn, status: number, reason: string, error: unknown, endpoint: Endpoint): string {
+  const title = status === 404 && !error ? `no route found for ${conn.method} ${conn.requestPath}` : error instanceof Error ? `${error.name}: ${error.message}` : reason;
+  const stack = error instanceof Error && error.stack ? `<pre>${esc(error.stack)}</pre>` : "";
+  const routes =
+    status === 404
+      ? `<h2>Routes</h2><table>${endpoint
+          .routes()
+          .map((d) => `<tr><td>${esc(d.route.helper ?? "")}</td><td>${d.route.verb}</td><td>${esc(d.route.path)}</td><td>${esc(d.route.controller)}${d.route.action ? "." + esc(d.route.action) : ""}</td><td>${esc(d.route.source)}</td></tr>`)
+          .join("")}</table>`
+      : "";
+  return `<!DOCTYPE html><html><head><title>${status} ${esc(reason)}</title></head><body><h1>${status} ${esc(reason)}</h1><p>${esc(title)}</p>${stack}${routes}</body></html>\n`;
+}
