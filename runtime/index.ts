@@ -46,3 +46,24 @@ export type { ConnInit, Params } from "./http/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
 export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, RouterModules } from "./http/endpoint.js";
 export { text, json, html, redirect, render, putView, putLayout, putRootLayout } from "./http/controller.js";
+export { parsers, methodOverride, serveStatic } from "./http/plugs.js";
+export {
+  beforeSend,
+  clearSession,
+  deleteSession,
+  fetchFlash,
+  fetchSession,
+  getCsrfToken,
+  getFlash,
+  getSession,
+  InvalidCsrfTokenError,
+  protectFromForgery,
+  putFlash,
+  putSecureBrowserHeaders,
+  putSession,
+} from "./http/session.js";
+export type { SessionOptions } from "./http/session.js";
+export { Token } from "./http/crypto/index.js";
+export type { TokenResult, TokenError } from "./http/crypto/index.js";
+export { accepts, HttpError } from "./http/body/index.js";
+export { staticPath, loadManifest } from "./http/static/index.js";

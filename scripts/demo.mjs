@@ -18,6 +18,8 @@ export async function bundleDemo() {
     platform: "node",
     format: "esm",
     target: "node20",
+    // Dependencies (fawkes itself included) load from node_modules at run time, as a server's do.
+    packages: "external",
     outfile,
     plugins: [fawkes()],
     logLevel: "warning",

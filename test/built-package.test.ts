@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { locate } from "./support/source.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "dist/compiler/cli/main.js");
@@ -40,11 +41,12 @@ describe("built package", () => {
 
   it("`fawkes routes --json` and `--info`", () => {
     const json = JSON.parse(fawkes(["routes", "--json", "--root", DEMO]).stdout);
-    expect(json[0]).toMatchObject({ helper: "pagePath", verb: "GET", path: "/", controller: "PageController", action: "home", source: "app/router.ts:24:5" });
+    const router = join(DEMO, "app/router.ts");
+    expect(json[0]).toMatchObject({ helper: "pagePath", verb: "GET", path: "/", controller: "PageController", action: "home", source: locate(router, 'r.get("/", PageController', "app/router.ts") });
     const info = fawkes(["routes", "--info", "GET", "/users/1/posts/2/comments/3", "--root", DEMO]);
     expect(info.stdout).toContain("Function: show");
     expect(info.stdout).toContain("Params: {\"user_id\":\"1\",\"post_id\":\"2\",\"id\":\"3\"}");
-    expect(info.stdout).toContain("app/router.ts:28:9");
+    expect(info.stdout).toContain(locate(router, 'r.resources("/comments"', "app/router.ts"));
     const miss = fawkes(["routes", "--info", "GET", "/nope", "--root", DEMO]);
     expect(miss.status).toBe(1);
     expect(miss.stdout).toBe("no route matches GET /nope\n");

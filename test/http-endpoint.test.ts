@@ -2,7 +2,7 @@
 // plus ConnTest dispatching the same endpoint without a socket.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineEndpoint, halt, text, type Conn, type Endpoint } from "fawkes";
+import { defineEndpoint, halt, methodOverride, parsers, text, type Conn, type Endpoint } from "fawkes";
 import { get, htmlResponse, jsonResponse, redirectedTo, textResponse } from "fawkes/testing";
 import * as router from "../fixtures/demo/.fawkes/router.gen.js";
 import { templates } from "../fixtures/demo/.fawkes/templates.gen.js";
@@ -40,7 +40,7 @@ function faults(conn: Conn): Conn | Promise<Conn> {
 }
 
 const makeEndpoint = () =>
-  defineEndpoint({ router, views: { templates }, plugs: [faults], config: { logger: (m) => void logged.push(m), debugErrors: false } });
+  defineEndpoint({ router, views: { templates }, plugs: [faults, parsers, methodOverride], config: { logger: (m) => void logged.push(m), debugErrors: false } });
 
 describe("endpoint over a real socket", () => {
   let endpoint: Endpoint;
@@ -128,6 +128,76 @@ describe("endpoint over a real socket", () => {
     expect(await res.text()).toBe("slow\n");
     await stopped;
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+});
+
+describe("sessions, CSRF and flash over a real socket", () => {
+  let endpoint: Endpoint;
+  let base: string;
+  beforeAll(async () => {
+    endpoint = makeEndpoint();
+    const { port } = await endpoint.start({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(() => endpoint.stop());
+
+  const cookieOf = (res: Response) => res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+  it("a form with a masked CSRF token posts, sets a flash and redirects; the flash shows once", async () => {
+    const page = await fetch(`${base}/users/new`);
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    const cookie = cookieOf(page);
+    expect(cookie).toMatch(/^_demo_key=/);
+    const token = /name="_csrf_token" value="([^"]+)"/.exec(await page.text())![1];
+    expect(token).toHaveLength(56);
+
+    const posted = await fetch(`${base}/users`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: form({ _csrf_token: token, "user[name]": "Ada & Lin" }),
+    });
+    expect(posted.status).toBe(302);
+    expect(posted.headers.get("location")).toBe("/users/1");
+    const withFlash = cookieOf(posted);
+
+    const shown = await fetch(`${base}/users/1`, { headers: { cookie: withFlash } });
+    expect(await shown.text()).toContain('<p class="flash info">Welcome, Ada &amp; Lin!</p>');
+    const again = await fetch(`${base}/users/1`, { headers: { cookie: cookieOf(shown) || withFlash } });
+    expect(await again.text()).not.toContain("flash");
+  });
+
+  it("refuses an unsafe method without a valid token (403), and a tampered cookie is an empty session", async () => {
+    const page = await fetch(`${base}/users/new`);
+    const cookie = cookieOf(page);
+    const token = /name="_csrf_token" value="([^"]+)"/.exec(await page.text())![1];
+    const headers = { "content-type": "application/x-www-form-urlencoded" };
+    expect((await fetch(`${base}/users`, { method: "POST", headers: { ...headers, cookie }, body: form({ "user[name]": "x" }) })).status).toBe(403);
+    const tampered = cookie.slice(0, -2) + (cookie.endsWith("A") ? "BB" : "AA");
+    const res = await fetch(`${base}/users`, { method: "POST", redirect: "manual", headers: { ...headers, cookie: tampered }, body: form({ _csrf_token: token }) });
+    expect(res.status).toBe(403);
+    expect((await fetch(`${base}/users/new`, { headers: { cookie: "_demo_key=garbage!!" } })).status).toBe(200);
+  });
+
+  it("method override: a POST with _method=PUT reaches the update action (CSRF still checked)", async () => {
+    const page = await fetch(`${base}/users/new`);
+    const cookie = cookieOf(page);
+    const token = /name="_csrf_token" value="([^"]+)"/.exec(await page.text())![1];
+    const res = await fetch(`${base}/users/1`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: form({ _method: "PUT", _csrf_token: token }),
+    });
+    expect(await res.text()).toBe("updated\n");
+  });
+
+  it("bad bodies get their status and the server goes on: invalid JSON 400, unsupported type 415", async () => {
+    expect((await fetch(`${base}/api/v1/items`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" })).status).toBe(400);
+    const refused = await fetch(`${base}/api/v1/items`, { method: "POST", headers: { "content-type": "text/csv" }, body: "a,b" });
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get("connection")).toBe("close");
+    expect((await fetch(`${base}/api/v1/items`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(201);
   });
 });
 

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { fawkes } from "../plugin-esbuild/esbuild.js";
 import { TMP } from "./support/app.js";
+import { locate } from "./support/source.js";
 
 const DEMO = resolve(import.meta.dirname, "../fixtures/demo");
 const dirs: string[] = [];
@@ -59,7 +60,8 @@ describe("fawkes/esbuild", () => {
     const { errors } = failure as { errors: { text: string; location: { file: string; line: number; column: number; lineText: string } }[] };
     const error = errors.find((e) => e.text.endsWith("[ACTION_MISSING]"))!;
     expect(error.text).toBe('PageController has no action "missing" [ACTION_MISSING]');
-    expect(error.location).toMatchObject({ file: "app/router.ts", line: 25, column: 36 });
+    const [, line, column] = locate(router, '"missing"', "app/router.ts").split(":").map(Number);
+    expect(error.location).toMatchObject({ file: "app/router.ts", line, column: column - 1 });
     expect(error.location.lineText).toContain('"missing"');
   });
 });

@@ -2,7 +2,10 @@
 // collects plugs and options, and refuses to start when the module no longer matches the
 // generated code.
 
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { locate } from "./support/source.js";
+import demoRouter from "../fixtures/demo/app/router.js";
 import { collectRouter, defineRouter, putLayout, putRootLayout, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
 import { dispatch } from "../fixtures/demo/.fawkes/dispatch.gen.js";
 import { routes } from "../fixtures/demo/.fawkes/routes.gen.js";
@@ -20,8 +23,9 @@ describe("generated dispatch (fixtures/demo)", () => {
 
   it("builds each pipeThrough list from the plugs the router declared, once", () => {
     const browser = dispatch.find((d) => d.route.pipeThrough.join() === "browser")!;
-    expect(browser.pipeline).toEqual([
-      { plug: putBrowserAssign, options: "html" },
+    expect(browser.pipeline).toEqual(collectRouter(demoRouter).pipelines.get("browser"));
+    expect(browser.pipeline[0]).toEqual({ plug: putBrowserAssign, options: "html" });
+    expect(browser.pipeline.slice(-2)).toEqual([
       { plug: putRootLayout, options: "layouts/root.html" },
       { plug: putLayout, options: "layouts/app.html" },
     ]);
@@ -116,7 +120,7 @@ describe("fawkes/testing routeInfo", () => {
       plugOpts: "show",
       pathParams: { user_id: "1", id: "2" },
       pipeThrough: ["browser"],
-      source: "app/router.ts:27:7",
+      source: locate(resolve(import.meta.dirname, "../fixtures/demo/app/router.ts"), 'r.resources("/posts"', "app/router.ts"),
     });
     expect(routeInfo(match, "GET", "/nope")).toBeNull();
   });

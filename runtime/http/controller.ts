@@ -71,7 +71,8 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
   const name = /\.[a-z0-9]+$/i.test(template) ? template : `${template}.${formatOf(conn)}`;
   const view = (conn.private.view as string | undefined) ?? viewOf(conn.route?.controller ?? "");
   const html = name.endsWith(".html");
-  const body = renderToString(views, view, name, { ...conn.assigns, ...assigns, conn }, {
+  // Layouts and templates see `flash` (Phoenix's @flash) and the conn, besides the assigns.
+  const body = renderToString(views, view, name, { flash: conn.private.flash ?? {}, ...conn.assigns, ...assigns, conn }, {
     layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
     rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
   });

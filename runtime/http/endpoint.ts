@@ -68,7 +68,7 @@ export class Endpoint {
 
   /** A chain that ends without a response is a bug in a plug or action: say which. */
   private finish(conn: Conn): Conn {
-    if (conn.state !== "unset") return conn;
+    if (conn.state !== "unset") return runBeforeSend(conn);
     const where = conn.route ? `${conn.route.controller}.${conn.route.action ?? "call"} (${conn.route.source})` : "an endpoint plug";
     return this.fail(conn, new PlugReturnError(`${conn.halted ? "the conn was halted" : "the request finished"} without a response; set one in ${where} (text, json, html, render or redirect)`));
   }
@@ -104,7 +104,13 @@ export class Endpoint {
   private fail(conn: Conn, error: unknown): Conn {
     const status = statusOf(error);
     if (status >= 500) (this.config.logger ?? defaultLogger)(`${conn.method} ${conn.requestPath} failed`, error);
-    return renderError(conn, status, error, this);
+    const out = renderError(conn, status, error, this);
+    try {
+      return runBeforeSend(out);
+    } catch (e) {
+      (this.config.logger ?? defaultLogger)(`before-send of ${conn.method} ${conn.requestPath} failed`, e);
+      return out;
+    }
   }
 
   /** The node:http request listener. */
@@ -188,6 +194,15 @@ export interface ControllerPlug {
   options?: unknown;
   only?: readonly string[];
   except?: readonly string[];
+}
+
+/** Runs the hooks registered with beforeSend (session cookie, flash...) once. */
+function runBeforeSend(conn: Conn): Conn {
+  const hooks = conn.private.beforeSend as ((c: Conn) => void)[] | undefined;
+  if (!hooks || conn.state === "sent") return conn;
+  conn.private.beforeSend = undefined;
+  for (const hook of hooks) hook(conn);
+  return conn;
 }
 
 function actionResult(conn: Conn, value: unknown, entry: DispatchEntry, controller: ControllerModule): Conn | Promise<Conn> {

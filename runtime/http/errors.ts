@@ -12,6 +12,10 @@ export function renderError(conn: Conn, status: number, error: unknown, endpoint
   for (const k of Object.keys(conn.respHeaders)) delete conn.respHeaders[k];
   conn.state = "unset";
   conn.halted = true;
+  // An error may carry headers: a body refused half-read sends `connection: close`, or the
+  // keep-alive connection would be left with unread bytes.
+  const headers = (error as { headers?: Record<string, string> } | null)?.headers;
+  if (headers && typeof headers === "object") for (const [k, v] of Object.entries(headers)) conn.respHeaders[k.toLowerCase()] = v;
   const accept = conn.getReqHeader("accept") ?? "";
   if (/json/.test(accept) && !/html/.test(accept)) {
     putRespContentType(conn, "application/json");

@@ -1,0 +1,173 @@
+// Sessions, flash and CSRF protection as plugs, on top of runtime/http/crypto:
+// - fetchSession: a signed (optionally encrypted) cookie session, written back only when changed;
+// - fetchFlash / putFlash / getFlash: Phoenix's flash, kept across exactly one redirect;
+// - protectFromForgery / getCsrfToken: masked per-request tokens checked on unsafe methods;
+// - putSecureBrowserHeaders: Phoenix 1.8's defaults.
+
+import { parse as parseCookies, serialize as serializeCookie } from "cookie";
+import { type Conn, putRespHeader } from "./conn.js";
+import {
+  CSRF_SESSION_KEY,
+  decodeSession,
+  encodeSession,
+  generateCsrfSecret,
+  isUnsafeMethod,
+  maskCsrfToken,
+  secureBrowserHeaders,
+  validCsrfToken,
+  type RotatingSessionOptions,
+} from "./crypto/index.js";
+
+export interface SessionOptions {
+  /** Cookie name, e.g. "_demo_key". */
+  key: string;
+  secretKeyBase: string;
+  signingSalt: string;
+  /** Encrypts the cookie (AES-256-GCM) as well as signing it. */
+  encryptionSalt?: string;
+  rotatingOptions?: RotatingSessionOptions[];
+  sameSite?: "Lax" | "Strict" | "None";
+  /** Cookie max-age in seconds; default: a browser-session cookie. */
+  maxAge?: number;
+  path?: string;
+}
+
+interface SessionState {
+  data: Record<string, unknown>;
+  dirty: boolean;
+  options: SessionOptions;
+}
+
+const state = (conn: Conn): SessionState => {
+  const s = conn.private.session as SessionState | undefined;
+  if (!s) throw new Error("the session is not fetched: add fetchSession to the pipeline (p.plug(fetchSession, { key, secretKeyBase, signingSalt }))");
+  return s;
+};
+
+/** Reads the session cookie (a tampered or garbled one gives an empty session) and writes it back when changed. */
+export function fetchSession(conn: Conn, options: SessionOptions): Conn {
+  if (conn.private.session) return conn;
+  const raw = parseCookies(conn.getReqHeader("cookie") ?? "")[options.key];
+  const data = raw ? decodeSession(raw, options) : {};
+  conn.private.session = { data, dirty: false, options } satisfies SessionState;
+  beforeSend(conn, writeSessionCookie);
+  return conn;
+}
+
+function writeSessionCookie(conn: Conn): void {
+  const s = conn.private.session as SessionState;
+  if (!s.dirty) return;
+  const value = encodeSession(s.data, s.options);
+  const cookie = serializeCookie(s.options.key, value, {
+    path: s.options.path ?? "/",
+    httpOnly: true,
+    secure: conn.scheme === "https",
+    sameSite: s.options.sameSite ? (s.options.sameSite.toLowerCase() as "lax" | "strict" | "none") : undefined,
+    maxAge: s.options.maxAge,
+  });
+  const prev = conn.respHeaders["set-cookie"];
+  putRespHeader(conn, "set-cookie", prev === undefined ? [cookie] : [...(Array.isArray(prev) ? prev : [prev]), cookie]);
+}
+
+export function getSession(conn: Conn, key: string): unknown {
+  return state(conn).data[key];
+}
+
+export function putSession(conn: Conn, key: string, value: unknown): Conn {
+  const s = state(conn);
+  s.data = { ...s.data, [key]: value };
+  s.dirty = true;
+  return conn;
+}
+
+export function deleteSession(conn: Conn, key: string): Conn {
+  const s = state(conn);
+  if (key in s.data) {
+    const { [key]: _drop, ...rest } = s.data;
+    s.data = rest;
+    s.dirty = true;
+  }
+  return conn;
+}
+
+export function clearSession(conn: Conn): Conn {
+  const s = state(conn);
+  s.data = {};
+  s.dirty = true;
+  return conn;
+}
+
+/** Functions run just before the response is written (Plug's register_before_send). */
+export function beforeSend(conn: Conn, fn: (conn: Conn) => void): Conn {
+  const list = (conn.private.beforeSend ??= []) as ((conn: Conn) => void)[];
+  list.unshift(fn); // last registered runs first, as in Plug
+  return conn;
+}
+
+// --- flash ---------------------------------------------------------------------------------
+
+const FLASH_KEY = "phoenix_flash";
+
+/** Makes the flash of the previous request (a redirect) available; keeps new messages only across a redirect. */
+export function fetchFlash(conn: Conn): Conn {
+  const stored = getSession(conn, FLASH_KEY);
+  conn.private.flash = stored && typeof stored === "object" ? { ...(stored as Record<string, string>) } : {};
+  conn.private.flashNext = {};
+  beforeSend(conn, (c) => {
+    const next = c.private.flashNext as Record<string, string>;
+    const redirecting = c.status !== null && c.status >= 300 && c.status < 400;
+    if (redirecting && Object.keys(next).length) putSession(c, FLASH_KEY, next);
+    else if (getSession(c, FLASH_KEY) !== undefined) deleteSession(c, FLASH_KEY);
+  });
+  return conn;
+}
+
+/** Sets a flash message (shown in this response, and after a redirect in the next one). */
+export function putFlash(conn: Conn, key: string, message: string): Conn {
+  if (!conn.private.flash) throw new Error("the flash is not fetched: add fetchFlash to the pipeline");
+  (conn.private.flash as Record<string, string>)[key] = message;
+  (conn.private.flashNext as Record<string, string>)[key] = message;
+  return conn;
+}
+
+export function getFlash(conn: Conn, key: string): string | undefined {
+  return (conn.private.flash as Record<string, string> | undefined)?.[key];
+}
+
+// --- CSRF ----------------------------------------------------------------------------------
+
+/** A request that failed the CSRF check: answered 403. */
+export class InvalidCsrfTokenError extends Error {
+  override name = "InvalidCsrfTokenError";
+  readonly status = 403;
+  constructor() {
+    super("invalid CSRF (Cross Site Request Forgery) token: send the token from getCsrfToken(conn) as _csrf_token or the x-csrf-token header");
+  }
+}
+
+/** Checks unsafe methods (POST, PUT, PATCH, DELETE...) for a valid masked token from `_csrf_token` or `x-csrf-token`. */
+export function protectFromForgery(conn: Conn): Conn {
+  if (!isUnsafeMethod(conn.method)) return conn;
+  const secret = getSession(conn, CSRF_SESSION_KEY);
+  const candidate = conn.bodyParams._csrf_token ?? conn.getReqHeader("x-csrf-token");
+  if (typeof secret !== "string" || typeof candidate !== "string" || !validCsrfToken(secret, candidate)) throw new InvalidCsrfTokenError();
+  return conn;
+}
+
+/** A masked token for forms and `x-csrf-token`; a new mask on every call, the secret kept in the session. */
+export function getCsrfToken(conn: Conn): string {
+  let secret = getSession(conn, CSRF_SESSION_KEY);
+  if (typeof secret !== "string") {
+    secret = generateCsrfSecret();
+    putSession(conn, CSRF_SESSION_KEY, secret);
+  }
+  return maskCsrfToken(secret as string);
+}
+
+/** Phoenix 1.8's secure browser headers, without overriding headers already set. */
+export function putSecureBrowserHeaders(conn: Conn, extra?: Record<string, string>): Conn {
+  const existing: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(conn.respHeaders)) existing[k] = Array.isArray(v) ? v.join(", ") : v;
+  for (const [k, v] of Object.entries(secureBrowserHeaders(existing, extra))) putRespHeader(conn, k, v);
+  return conn;
+}
