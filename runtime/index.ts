@@ -45,7 +45,7 @@ export { Conn, halt, assign, resp, putRespHeader, putStatus, putRespContentType 
 export type { ConnInit, Params } from "./http/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
 export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, RouterModules } from "./http/endpoint.js";
-export { text, json, html, redirect, render, putView, putLayout, putRootLayout } from "./http/controller.js";
+export { acceptsFormats, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { parsers, methodOverride, serveStatic } from "./http/plugs.js";
 export {
   beforeSend,
@@ -67,3 +67,5 @@ export { Token } from "./http/crypto/index.js";
 export type { TokenResult, TokenError } from "./http/crypto/index.js";
 export { accepts, HttpError } from "./http/body/index.js";
 export { staticPath, loadManifest } from "./http/static/index.js";
+export { attachLogger, dispatchChannel, endpointChannel, errorChannel, renderChannel } from "./http/telemetry.js";
+export type { DispatchEvent, RenderEvent } from "./http/telemetry.js";

@@ -2,6 +2,8 @@
 // template inside the layouts), and the view/layout settings render reads.
 
 import { renderToString } from "../views/render.js";
+import { renderChannel, traced } from "./telemetry.js";
+import { accepts } from "./body/negotiate.js";
 import { type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
 
 /** Sends plain text (status defaults to 200, or what putStatus set). */
@@ -72,16 +74,17 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
   const view = (conn.private.view as string | undefined) ?? viewOf(conn.route?.controller ?? "");
   const html = name.endsWith(".html");
   // Layouts and templates see `flash` (Phoenix's @flash) and the conn, besides the assigns.
-  const body = renderToString(views, view, name, { flash: conn.private.flash ?? {}, ...conn.assigns, ...assigns, conn }, {
+  const event = { conn, view, template: name, format: name.split(".").pop() ?? "html" };
+  const body = traced(renderChannel, event, () => renderToString(views, view, name, { flash: conn.private.flash ?? {}, ...conn.assigns, ...assigns, conn }, {
     layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
     rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
-  });
+  }));
   if (!conn.respHeaders["content-type"]) putRespContentType(conn, html ? "text/html" : name.endsWith(".json") ? "application/json" : "text/plain");
   return resp(conn, conn.status ?? 200, body);
 }
 
 function formatOf(conn: Conn): string {
-  const f = conn.params._format;
+  const f = conn.params._format ?? conn.private.format;
   return typeof f === "string" && /^[a-z0-9]+$/i.test(f) ? f : "html";
 }
 
@@ -92,4 +95,30 @@ export function viewOf(controller: string): string {
     .replace(/Controller$/, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase();
+}
+
+/**
+ * Sends a file's contents as a download (`content-disposition: attachment`), as
+ * Phoenix's send_download with `{:binary, data}`.
+ */
+export function sendDownload(conn: Conn, data: string | Buffer, options: { filename: string; contentType?: string }): Conn {
+  const quoted = options.filename.replace(/["\\]/g, "_");
+  putRespHeader(conn, "content-disposition", `attachment; filename="${quoted}"; filename*=UTF-8''${encodeURIComponent(options.filename)}`);
+  putRespHeader(conn, "content-type", options.contentType ?? "application/octet-stream");
+  return resp(conn, conn.status ?? 200, data);
+}
+
+/**
+ * A plug: picks the response format from `_format` or the Accept header among `formats`
+ * (stored for render("show")), or answers 406 when none is acceptable.
+ * @example p.plug(acceptsFormats, ["html", "json"])
+ */
+export function acceptsFormats(conn: Conn, formats: readonly string[]): Conn {
+  const explicit = conn.params._format ?? conn.queryParams._format;
+  const format = typeof explicit === "string" ? (formats.includes(explicit) ? explicit : undefined) : accepts(conn.getReqHeader("accept") ?? "*/*", formats);
+  if (!format) {
+    throw Object.assign(new Error(`no supported media type in accept header, expected one of ${JSON.stringify(formats)}`), { status: 406 });
+  }
+  conn.private.format = format;
+  return conn;
 }

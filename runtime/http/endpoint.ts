@@ -12,6 +12,7 @@ import type { PlugSpec } from "../router/plug.js";
 import type { ViewSet } from "../views/render.js";
 import { Conn, halt } from "./conn.js";
 import { renderError } from "./errors.js";
+import { dispatchChannel, endpointChannel, traced } from "./telemetry.js";
 
 export type AnyPlug = PlugSpec["plug"];
 /** An endpoint plug: a function or module plug, alone or with its options. */
@@ -58,6 +59,10 @@ export class Endpoint {
   call(conn: Conn): Conn | Promise<Conn> {
     conn.private.views = this.options.views;
     conn.private.endpoint = this;
+    return traced(endpointChannel, { conn }, () => this.run(conn));
+  }
+
+  private run(conn: Conn): Conn | Promise<Conn> {
     try {
       const out = runPlugs(conn, this.plugs, 0, (c) => this.route(c));
       return isThenable(out) ? out.then((c) => this.finish(c), (e: unknown) => this.fail(conn, e)) : this.finish(out);
@@ -83,7 +88,8 @@ export class Endpoint {
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
     if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
-    return runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry, m));
+    const event = { conn, route: m.route.path, pathParams: m.params, pipeThrough: m.route.pipeThrough, plug: m.route.controller, plugOpts: m.route.action };
+    return traced(dispatchChannel, event, () => runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry, m)));
   }
 
   private action(conn: Conn, entry: DispatchEntry, m: RouteMatch): Conn | Promise<Conn> {

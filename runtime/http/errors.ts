@@ -5,9 +5,11 @@
 import { STATUS_CODES } from "node:http";
 import { Conn, putRespContentType, resp } from "./conn.js";
 import type { Endpoint } from "./endpoint.js";
+import { errorChannel } from "./telemetry.js";
 
 export function renderError(conn: Conn, status: number, error: unknown, endpoint: Endpoint): Conn {
   const reason = STATUS_CODES[status] ?? "Error";
+  if (errorChannel.hasSubscribers) errorChannel.publish({ conn, status, kind: error === null ? "no_route" : "error", reason: error });
   // Start from a clean response: whatever a failed action set is discarded.
   for (const k of Object.keys(conn.respHeaders)) delete conn.respHeaders[k];
   conn.state = "unset";

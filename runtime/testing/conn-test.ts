@@ -7,6 +7,8 @@ import type { Endpoint } from "../http/endpoint.js";
 
 export interface TestRequest {
   headers?: IncomingHttpHeaders;
+  /** Cookies to send (e.g. from a previous response's set-cookie, via recycleCookies). */
+  cookies?: Record<string, string>;
   /** Body params as a parser would have produced them. */
   params?: Record<string, unknown>;
   host?: string;
@@ -14,7 +16,8 @@ export interface TestRequest {
 
 /** Runs `method path` through the endpoint (plugs, router, pipelines, action) and returns the conn. */
 export async function dispatch(endpoint: Endpoint, method: string, path: string, request: TestRequest = {}): Promise<Conn> {
-  const conn = new Conn({ method, url: path, headers: { host: request.host ?? "www.example.com", ...request.headers } });
+  const cookie = Object.entries(request.cookies ?? {}).map(([k, v]) => `${k}=${v}`).join("; ");
+  const conn = new Conn({ method, url: path, headers: { host: request.host ?? "www.example.com", ...(cookie ? { cookie } : {}), ...request.headers } });
   conn.bodyParams = request.params ?? {};
   return endpoint.call(conn);
 }
@@ -49,4 +52,21 @@ export function redirectedTo(conn: Conn, status = 302): string {
   const location = conn.respHeaders.location;
   if (typeof location !== "string") throw new Error("expected a redirect with a location header, found none");
   return location;
+}
+
+/** The cookies a response set (name → value), to send with the next request, as Phoenix's recycle does. */
+export function recycleCookies(conn: Conn): Record<string, string> {
+  const set = conn.respHeaders["set-cookie"];
+  const out: Record<string, string> = {};
+  for (const c of set === undefined ? [] : Array.isArray(set) ? set : [set]) {
+    const [pair] = c.split(";");
+    const eq = pair.indexOf("=");
+    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** A response header (lower-case name). */
+export function getRespHeader(conn: Conn, name: string): string | string[] | undefined {
+  return conn.respHeaders[name.toLowerCase()];
 }

@@ -45,5 +45,5 @@ export function routeInfo(
   };
 }
 
-export { dispatch, get, post, put, patch, del, htmlResponse, textResponse, jsonResponse, redirectedTo } from "./conn-test.js";
+export { dispatch, get, post, put, patch, del, htmlResponse, textResponse, jsonResponse, redirectedTo, recycleCookies, getRespHeader } from "./conn-test.js";
 export type { TestRequest } from "./conn-test.js";
