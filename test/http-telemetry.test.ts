@@ -78,4 +78,73 @@ describe("controller functions and ConnTest helpers", () => {
     // The session came back: no new cookie is needed, so none is set.
     expect(getRespHeader(second, "set-cookie")).toBeUndefined();
   });
+
+  it("a test session reaches the action without a cookie, and bypassThrough runs only the pipeline", async () => {
+    const { getSession } = await import("fawkes");
+    const conn = await get(endpoint, "/users/new", { session: { user_id: 7 }, bypassThrough: true });
+    expect(conn.state).toBe("unset");
+    expect(getSession(conn, "user_id")).toBe(7);
+    expect(conn.private.flash).toEqual({});
+    expect(conn.respHeaders["x-content-type-options"]).toBe("nosniff");
+    const rendered = await get(endpoint, "/users/new", { session: { user_id: 7 } });
+    expect(rendered.status).toBe(200);
+    expect(getSession(rendered, "user_id")).toBe(7);
+    expect(typeof getSession(rendered, "_csrf_token")).toBe("string");
+  });
+});
+
+describe("forceSsl", () => {
+  const ssl = defineEndpoint({ router, views: { templates }, config: { forceSsl: {}, logger: () => {} } });
+
+  it("redirects plain HTTP to HTTPS: 301 for GET, 307 for other methods", async () => {
+    const conn = await get(ssl, "/users/1?tab=posts", { host: "example.com" });
+    expect(conn.status).toBe(301);
+    expect(conn.respHeaders.location).toBe("https://example.com/users/1?tab=posts");
+    const { post } = await import("fawkes/testing");
+    expect((await post(ssl, "/users", { host: "example.com" })).status).toBe(307);
+  });
+
+  it("sends HSTS on HTTPS requests", async () => {
+    const conn = new Conn({ method: "GET", url: "/about", headers: { host: "example.com" }, scheme: "https" });
+    const out = await ssl.call(conn);
+    expect(out.status).toBe(200);
+    expect(out.respHeaders["strict-transport-security"]).toBe("max-age=31536000");
+  });
+});
+
+describe("https", () => {
+  it("serves over TLS with the configured key and certificate", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { request } = await import("node:https");
+    const dir = mkdtempSync(join(tmpdir(), "fawkes-tls-"));
+    try {
+      // A throwaway self-signed certificate (openssl is installed by .ci/run).
+      execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+        "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
+      const key = readFileSync(join(dir, "key.pem"));
+      const cert = readFileSync(join(dir, "cert.pem"));
+      const tls = defineEndpoint({ router, views: { templates }, config: { https: { key, cert }, logger: () => {} } });
+      const { port, url } = await tls.start({ port: 0, host: "127.0.0.1" });
+      try {
+        expect(url).toBe(`https://127.0.0.1:${port}`);
+        const body = await new Promise<string>((resolve, reject) => {
+          const req = request({ host: "127.0.0.1", port, path: "/about", ca: cert, servername: "localhost" }, (res) => {
+            let data = "";
+            res.on("data", (d) => (data += d));
+            res.on("end", () => resolve(data));
+          });
+          req.on("error", reject);
+          req.end();
+        });
+        expect(body).toBe("Fawkes: Phoenix for TypeScript, compiled.\n");
+      } finally {
+        await tls.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

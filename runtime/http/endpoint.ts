@@ -5,6 +5,7 @@
 // carries), logged, and the server goes on.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { DispatchEntry } from "../router/dispatch.js";
 import type { RouteMatch } from "../router/match.js";
@@ -27,6 +28,10 @@ export interface EndpointConfig {
   /** Where `*Url` helpers point: scheme, host, port, path prefix. */
   url?: { scheme?: "http" | "https"; host?: string; port?: number; path?: string };
   http?: { port?: number; host?: string };
+  /** Serve HTTPS with this key and certificate (PEM) instead of HTTP. */
+  https?: { key: string | Buffer; cert: string | Buffer };
+  /** Redirect plain HTTP to HTTPS (301) and send HSTS on HTTPS, as Plug.SSL does. */
+  forceSsl?: { hsts?: boolean; host?: string };
   /** Development: error pages show the error, the stack and, for a 404, the routes. */
   debugErrors?: boolean;
   /** Where errors are logged (default console.error). */
@@ -63,6 +68,18 @@ export class Endpoint {
   }
 
   private run(conn: Conn): Conn | Promise<Conn> {
+    const ssl = this.config.forceSsl;
+    if (ssl && conn.scheme !== "https") {
+      // Plug.SSL: GET/HEAD get a 301, other methods a 307 so the body is sent again.
+      const location = `https://${ssl.host ?? conn.host}${conn.requestPath}${conn.queryString ? "?" + conn.queryString : ""}`;
+      conn.respHeaders.location = location;
+      conn.status = conn.method === "GET" || conn.method === "HEAD" ? 301 : 307;
+      conn.respBody = "";
+      conn.state = "set";
+      conn.halted = true;
+      return conn;
+    }
+    if (ssl && ssl.hsts !== false) conn.respHeaders["strict-transport-security"] = "max-age=31536000";
     try {
       const out = runPlugs(conn, this.plugs, 0, (c) => this.route(c));
       return isThenable(out) ? out.then((c) => this.finish(c), (e: unknown) => this.fail(conn, e)) : this.finish(out);
@@ -73,7 +90,7 @@ export class Endpoint {
 
   /** A chain that ends without a response is a bug in a plug or action: say which. */
   private finish(conn: Conn): Conn {
-    if (conn.state !== "unset") return runBeforeSend(conn);
+    if (conn.state !== "unset" || conn.private.bypassThrough) return runBeforeSend(conn);
     const where = conn.route ? `${conn.route.controller}.${conn.route.action ?? "call"} (${conn.route.source})` : "an endpoint plug";
     return this.fail(conn, new PlugReturnError(`${conn.halted ? "the conn was halted" : "the request finished"} without a response; set one in ${where} (text, json, html, render or redirect)`));
   }
@@ -93,6 +110,8 @@ export class Endpoint {
   }
 
   private action(conn: Conn, entry: DispatchEntry, m: RouteMatch): Conn | Promise<Conn> {
+    // ConnTest's bypassThrough: the pipelines ran, the controller does not.
+    if (conn.private.bypassThrough) return conn;
     if (entry.action === null) {
       // A forward: the target plug gets the rest of the path; its options come from the router.
       return callPlug({ plug: entry.handler as AnyPlug, options: entry.call.options }, conn);
@@ -121,7 +140,8 @@ export class Endpoint {
 
   /** The node:http request listener. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, remoteIp: req.socket.remoteAddress, req, res });
+    const scheme = this.config.https ? "https" : "http";
+    const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, remoteIp: req.socket.remoteAddress, req, res, scheme });
     const out = this.call(conn);
     if (isThenable(out)) out.then((c) => send(c, res));
     else send(out, res);
@@ -129,7 +149,8 @@ export class Endpoint {
 
   /** Listens (port 0 for tests) and resolves with the address. */
   start(listen: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
-    const server = createServer(this.handler);
+    const https = this.config.https;
+    const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
     this.server = server;
     const port = listen.port ?? this.config.http?.port ?? 4000;
     // No host: every interface, IPv4 and IPv6, so http://localhost works whichever it resolves to.
@@ -138,7 +159,7 @@ export class Endpoint {
       server.once("error", reject);
       server.listen(port, host, () => {
         const a = server.address() as AddressInfo;
-        resolve({ port: a.port, url: `http://${host ?? "localhost"}:${a.port}` });
+        resolve({ port: a.port, url: `${https ? "https" : "http"}://${host ?? "localhost"}:${a.port}` });
       });
     });
   }

@@ -46,7 +46,15 @@ const state = (conn: Conn): SessionState => {
 
 /** Reads the session cookie (a tampered or garbled one gives an empty session) and writes it back when changed. */
 export function fetchSession(conn: Conn, options: SessionOptions): Conn {
-  if (conn.private.session) return conn;
+  const preset = conn.private.session as SessionState | undefined;
+  if (preset) {
+    // Set by ConnTest's `session:` (Phoenix's init_test_session): keep its data, learn the options.
+    if (!preset.options) {
+      preset.options = options;
+      beforeSend(conn, writeSessionCookie);
+    }
+    return conn;
+  }
   const raw = parseCookies(conn.getReqHeader("cookie") ?? "")[options.key];
   const data = raw ? decodeSession(raw, options) : {};
   conn.private.session = { data, dirty: false, options } satisfies SessionState;

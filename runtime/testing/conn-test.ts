@@ -9,6 +9,10 @@ export interface TestRequest {
   headers?: IncomingHttpHeaders;
   /** Cookies to send (e.g. from a previous response's set-cookie, via recycleCookies). */
   cookies?: Record<string, string>;
+  /** A session the request starts with, without a cookie (Phoenix's init_test_session). */
+  session?: Record<string, unknown>;
+  /** Run the pipelines only, not the controller (Phoenix's bypass_through): test plugs in place. */
+  bypassThrough?: boolean;
   /** Body params as a parser would have produced them. */
   params?: Record<string, unknown>;
   host?: string;
@@ -19,6 +23,8 @@ export async function dispatch(endpoint: Endpoint, method: string, path: string,
   const cookie = Object.entries(request.cookies ?? {}).map(([k, v]) => `${k}=${v}`).join("; ");
   const conn = new Conn({ method, url: path, headers: { host: request.host ?? "www.example.com", ...(cookie ? { cookie } : {}), ...request.headers } });
   conn.bodyParams = request.params ?? {};
+  if (request.session) conn.private.session = { data: { ...request.session }, dirty: false, options: undefined };
+  if (request.bypassThrough) conn.private.bypassThrough = true;
   return endpoint.call(conn);
 }
 
