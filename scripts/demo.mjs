@@ -8,6 +8,8 @@ import { fawkes } from "../dist/plugin-esbuild/esbuild.js";
 
 const root = fileURLToPath(new URL("../fixtures/demo", import.meta.url));
 const outfile = fileURLToPath(new URL("../.fawkes-tmp/demo/server.mjs", import.meta.url));
+/** The demo's static files; the bundle runs from .fawkes-tmp, so it is told where they are. */
+export const staticRoot = fileURLToPath(new URL("../fixtures/demo/priv/static", import.meta.url));
 
 /** Bundles the demo server; returns the file to run with node. */
 export async function bundleDemo() {
@@ -29,7 +31,7 @@ export async function bundleDemo() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = await bundleDemo();
-  const child = spawn(process.execPath, [file], { stdio: "inherit" });
+  const child = spawn(process.execPath, [file], { stdio: "inherit", env: { ...process.env, DEMO_STATIC: staticRoot } });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
 }

@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 
 describe("the demo app", () => {
   it("bundles with the esbuild plugin, starts, and serves pages and JSON", async () => {
-    const { bundleDemo } = (await import("../scripts/demo.mjs" as string)) as { bundleDemo: () => Promise<string> };
+    const { bundleDemo, staticRoot } = (await import("../scripts/demo.mjs" as string)) as { bundleDemo: () => Promise<string>; staticRoot: string };
     const file = await bundleDemo();
-    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: "0" }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: "0", DEMO_STATIC: staticRoot }, stdio: ["ignore", "pipe", "inherit"] });
     try {
       let out = "";
       const url = await new Promise<string>((resolve, reject) => {
@@ -24,6 +24,12 @@ describe("the demo app", () => {
       expect(home.status).toBe(200);
       expect(await home.text()).toContain("<h1>Welcome to Fawkes</h1>");
       expect(await (await fetch(url + "/api/v1/status")).json()).toEqual({ status: "ok" });
+      const css = await fetch(url + "/css/app.css", { headers: { "accept-encoding": "gzip" } });
+      expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+      expect(css.headers.get("content-encoding")).toBe("gzip");
+      const missing = await fetch(url + "/nowhere");
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toContain("Sorry, the page you are looking for does not exist.");
     } finally {
       child.kill("SIGTERM");
       if (child.exitCode === null) await once(child, "exit");

@@ -72,7 +72,8 @@ describe("endpoint over a real socket", () => {
   it("answers 404 for no route, 400 for malformed percent-encoding", async () => {
     const miss = await fetch(`${base}/nowhere`);
     expect(miss.status).toBe(404);
-    expect(await miss.text()).toContain("<h1>Not Found</h1>");
+    // The app renders its own error/404.html template.
+    expect(await miss.text()).toContain("Sorry, the page you are looking for does not exist.");
     const json = await fetch(`${base}/nowhere`, { headers: { accept: "application/json" } });
     expect(await json.json()).toEqual({ errors: { detail: "Not Found" } });
     expect((await fetch(`${base}/users/%zz`)).status).toBe(400);

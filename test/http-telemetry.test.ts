@@ -148,3 +148,14 @@ describe("https", () => {
     }
   });
 });
+
+describe("endpoint tokens", () => {
+  it("signs and verifies with the endpoint's secret_key_base; a different salt is invalid", () => {
+    const e = defineEndpoint({ router, config: { secretKeyBase: "s".repeat(64) } });
+    const token = e.signToken("user socket", { name: "alice" });
+    expect(e.verifyToken("user socket", token)).toEqual({ ok: true, data: { name: "alice" } });
+    expect(e.verifyToken("other salt", token)).toEqual({ ok: false, error: "invalid" });
+    expect(e.verifyToken("user socket", undefined)).toEqual({ ok: false, error: "missing" });
+    expect(() => defineEndpoint({ router }).signToken("x", 1)).toThrow(/no secretKeyBase/);
+  });
+});

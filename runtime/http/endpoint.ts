@@ -13,6 +13,7 @@ import type { PlugSpec } from "../router/plug.js";
 import type { ViewSet } from "../views/render.js";
 import { Conn, halt } from "./conn.js";
 import { renderError } from "./errors.js";
+import { Token, type TokenResult } from "./crypto/index.js";
 import { dispatchChannel, endpointChannel, traced } from "./telemetry.js";
 
 export type AnyPlug = PlugSpec["plug"];
@@ -34,6 +35,8 @@ export interface EndpointConfig {
   forceSsl?: { hsts?: boolean; host?: string };
   /** Development: error pages show the error, the stack and, for a 404, the routes. */
   debugErrors?: boolean;
+  /** Signs tokens and cookies; at least 64 bytes in production. */
+  secretKeyBase?: string;
   /** Where errors are logged (default console.error). */
   logger?: (message: string, error?: unknown) => void;
 }
@@ -188,6 +191,29 @@ export class Endpoint {
   path(path: string): string {
     const prefix = (this.config.url?.path ?? "/").replace(/\/$/, "");
     return prefix + path;
+  }
+
+  /** The views the endpoint renders with (error pages look for `error/<status>.html`). */
+  get views(): ViewSet | undefined {
+    return this.options.views;
+  }
+
+  /**
+   * Phoenix.Token with this endpoint's secret_key_base: `endpoint.signToken("user socket", id)`.
+   * @example const token = endpoint.signToken("user socket", { name }); endpoint.verifyToken("user socket", token, { maxAge: 86400 })
+   */
+  signToken(salt: string, data: unknown, options?: Parameters<typeof Token.sign>[3]): string {
+    return Token.sign(this.secretKeyBase(), salt, data, options);
+  }
+
+  verifyToken<T = unknown>(salt: string, token: string | null | undefined, options?: Parameters<typeof Token.verify>[3]): TokenResult<T> {
+    return Token.verify(this.secretKeyBase(), salt, token, options) as TokenResult<T>;
+  }
+
+  private secretKeyBase(): string {
+    const s = this.config.secretKeyBase;
+    if (!s) throw new Error("this endpoint has no secretKeyBase: set config.secretKeyBase (64+ random bytes, e.g. from SECRET_KEY_BASE)");
+    return s;
   }
 
   /** The route table, for the debug 404 page. */

@@ -24,7 +24,18 @@ export function renderError(conn: Conn, status: number, error: unknown, endpoint
     return resp(conn, status, JSON.stringify({ errors: { detail: reason } }));
   }
   putRespContentType(conn, "text/html");
-  if (!endpoint.config.debugErrors) return resp(conn, status, `<!DOCTYPE html><html><head><title>${reason}</title></head><body><h1>${reason}</h1></body></html>\n`);
+  if (!endpoint.config.debugErrors) {
+    // The app's own error page when it has one: app/templates/error/<status>.html.eta.
+    const template = endpoint.views?.templates[`error/${status}.html`];
+    if (template) {
+      try {
+        return resp(conn, status, template({ status, reason, conn }));
+      } catch {
+        // An error page that fails falls back to the plain one below.
+      }
+    }
+    return resp(conn, status, `<!DOCTYPE html><html><head><title>${reason}</title></head><body><h1>${reason}</h1></body></html>\n`);
+  }
   return resp(conn, status, debugPage(conn, status, reason, error, endpoint));
 }
 
