@@ -13,6 +13,7 @@ import type { PlugSpec } from "../router/plug.js";
 import type { ViewSet } from "../views/render.js";
 import { Conn, halt } from "./conn.js";
 import { renderError } from "./errors.js";
+import { parseQuery } from "./body/query.js";
 import { Token, type TokenResult } from "./crypto/index.js";
 import { dispatchChannel, endpointChannel, traced } from "./telemetry.js";
 
@@ -104,6 +105,8 @@ export class Endpoint {
     const entry = this.options.router.dispatch[m.route.index];
     conn.route = m.route;
     conn.pathParams = m.params;
+    // Query params even without the parsers plug (a body needs it: reading one is async).
+    if (!conn.private.parsed && conn.queryString) conn.queryParams = parseQuery(conn.queryString);
     conn.params = { ...conn.queryParams, ...conn.bodyParams, ...m.params };
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);

@@ -14,6 +14,7 @@ import { beforeSend } from "./session.js";
 export function parsers(conn: Conn, options: ParseBodyOptions = {}): Conn | Promise<Conn> {
   conn.queryParams = conn.queryString ? parseQuery(conn.queryString) : {};
   conn.params = { ...conn.queryParams };
+  conn.private.parsed = true;
   const req = conn.req;
   if (!req || !mayHaveBody(req)) return conn;
   return parseBody(req, options).then((parsed) => {
