@@ -77,6 +77,7 @@ describe("boundaries", () => {
       "fawkes/compiler": "../compiler/index.js",
       "fawkes/testing": "../runtime/testing/index.js",
       "fawkes/esbuild": "../plugin-esbuild/esbuild.js",
+      "fawkes/vite": "../plugin-esbuild/vite.js",
     };
     const actual: Record<string, string[]> = {};
     for (const [name, path] of Object.entries(entries)) actual[name] = Object.keys(await import(path)).sort();
