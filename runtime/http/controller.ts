@@ -68,14 +68,16 @@ export function putRootLayout(conn: Conn, layout: string | false): Conn {
  * @example render(conn, "show.html", { user })
  */
 export function render(conn: Conn, template: string, assigns: Record<string, unknown> = {}, options: { layout?: false } = {}): Conn {
-  const views = conn.private.views as Parameters<typeof renderToString>[0] | undefined;
-  if (!views) throw new Error("render: this endpoint has no views; pass { views: { templates } } to defineEndpoint");
+  const viewSet = conn.private.views as Parameters<typeof renderToString>[0] | undefined;
+  if (!viewSet) throw new Error("render: this endpoint has no views; pass { views: { templates } } to defineEndpoint");
   const name = /\.[a-z0-9]+$/i.test(template) ? template : `${template}.${formatOf(conn)}`;
   const view = (conn.private.view as string | undefined) ?? viewOf(conn.route?.controller ?? "");
   const html = name.endsWith(".html");
   // Layouts and templates see `flash` (Phoenix's @flash) and the conn, besides the assigns.
   const event = { conn, view, template: name, format: name.split(".").pop() ?? "html" };
-  const body = traced(renderChannel, event, () => renderToString(views, view, name, { flash: conn.private.flash ?? {}, ...conn.assigns, ...assigns, conn }, {
+  // One object, filled with Object.assign: spreading spread objects is slow on Node 20 (~1 µs each).
+  const all = Object.assign({ flash: conn.private.flash ?? {} }, conn.assigns, assigns, { conn });
+  const body = traced(renderChannel, event, () => renderToString(viewSet, view, name, all, {
     layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
     rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
   }));
@@ -88,13 +90,20 @@ function formatOf(conn: Conn): string {
   return typeof f === "string" && /^[a-z0-9]+$/i.test(f) ? f : "html";
 }
 
-/** Phoenix's convention: `UserController` → `user`, `Admin.UserController` → `user`. */
+const views = new Map<string, string>();
+
+/** Phoenix's convention: `UserController` → `user`, `Admin.UserController` → `user` (cached: it runs per render). */
 export function viewOf(controller: string): string {
-  const last = controller.split(".").pop() ?? "";
-  return last
-    .replace(/Controller$/, "")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase();
+  let view = views.get(controller);
+  if (view === undefined) {
+    const last = controller.split(".").pop() ?? "";
+    view = last
+      .replace(/Controller$/, "")
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .toLowerCase();
+    views.set(controller, view);
+  }
+  return view;
 }
 
 /**

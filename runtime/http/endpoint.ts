@@ -68,6 +68,8 @@ export class Endpoint {
   call(conn: Conn): Conn | Promise<Conn> {
     conn.private.views = this.options.views;
     conn.private.endpoint = this;
+    // No context object or closure per request unless someone listens.
+    if (!endpointChannel.hasSubscribers) return this.run(conn);
     return traced(endpointChannel, { conn }, () => this.run(conn));
   }
 
@@ -111,8 +113,10 @@ export class Endpoint {
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
     if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
+    const run = () => runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry, m));
+    if (!dispatchChannel.hasSubscribers) return run();
     const event = { conn, route: m.route.path, pathParams: m.params, pipeThrough: m.route.pipeThrough, plug: m.route.controller, plugOpts: m.route.action };
-    return traced(dispatchChannel, event, () => runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry, m)));
+    return traced(dispatchChannel, event, run);
   }
 
   private action(conn: Conn, entry: DispatchEntry, m: RouteMatch): Conn | Promise<Conn> {
@@ -123,7 +127,7 @@ export class Endpoint {
       return callPlug({ plug: entry.handler as AnyPlug, options: entry.call.options }, conn);
     }
     const controller = entry.controller as ControllerModule;
-    const plugs = (controller.plugs ?? []).filter((p) => (!p.only || p.only.includes(entry.action!)) && !(p.except ?? []).includes(entry.action!));
+    const plugs = controllerPlugs(entry, controller);
     void m;
     return runPlugs(conn, plugs, 0, (c) => {
       const handler = entry.handler as (conn: Conn, params: Conn["params"]) => unknown;
@@ -252,6 +256,18 @@ export interface ControllerPlug {
   except?: readonly string[];
 }
 
+const plugsByEntry = new WeakMap<DispatchEntry, readonly ControllerPlug[]>();
+
+/** The controller plugs that apply to the entry's action (only/except), worked out once per route. */
+function controllerPlugs(entry: DispatchEntry, controller: ControllerModule): readonly ControllerPlug[] {
+  let plugs = plugsByEntry.get(entry);
+  if (!plugs) {
+    plugs = (controller.plugs ?? []).filter((p) => (!p.only || p.only.includes(entry.action!)) && !(p.except ?? []).includes(entry.action!));
+    plugsByEntry.set(entry, plugs);
+  }
+  return plugs;
+}
+
 /** Runs the hooks registered with beforeSend (session cookie, flash...) once. */
 function runBeforeSend(conn: Conn): Conn {
   const hooks = conn.private.beforeSend as ((c: Conn) => void)[] | undefined;
@@ -326,10 +342,11 @@ function defaultLogger(message: string, error?: unknown): void {
 export function send(conn: Conn, res: ServerResponse): void {
   if (conn.state === "sent") return;
   conn.state = "sent";
-  res.statusCode = conn.status ?? 200;
-  for (const [k, v] of Object.entries(conn.respHeaders)) res.setHeader(k, v);
   const body = conn.respBody ?? "";
-  if (!res.hasHeader("content-length")) res.setHeader("content-length", Buffer.byteLength(body));
+  const headers = conn.respHeaders;
+  if (headers["content-length"] === undefined) headers["content-length"] = String(Buffer.byteLength(body));
+  // One writeHead with every header: cheaper than a setHeader per header.
+  res.writeHead(conn.status ?? 200, headers);
   res.end(conn.originalMethod === "HEAD" ? undefined : body);
 }
 

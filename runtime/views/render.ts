@@ -43,10 +43,14 @@ export function renderToString(
 ): string {
   const inner = renderView(views, view, template, assigns);
   if (!template.endsWith(".html")) return inner;
+  if (!options.layout && !options.rootLayout) return inner;
+  // One assigns object for both layouts, innerContent replaced in between (no spread per layout).
+  const layoutAssigns: Record<string, unknown> = Object.assign({}, assigns);
   let out = inner;
   for (const layout of [options.layout, options.rootLayout]) {
     if (!layout) continue;
-    out = renderLayout(views, layout, { ...assigns, innerContent: out });
+    layoutAssigns.innerContent = out;
+    out = renderLayout(views, layout, layoutAssigns);
   }
   return out;
 }
