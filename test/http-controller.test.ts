@@ -6,7 +6,7 @@ import { defineEndpoint, type Endpoint } from "fawkes";
 import { get, htmlResponse, jsonResponse, textResponse } from "fawkes/testing";
 import { buildApp, routerSource } from "./support/app.js";
 
-const CONTROLLER = `import { json, text, putStatus, halt, type Conn, type ControllerPlug } from "fawkes";
+const CONTROLLER = `import { json, render, text, putStatus, halt, type Conn, type ControllerPlug } from "fawkes";
 
 function requireUser(conn: Conn): Conn {
   if (conn.params.user === "boom") throw new Error("boom in requireUser");
@@ -15,9 +15,10 @@ function requireUser(conn: Conn): Conn {
   return conn;
 }
 
-export const plugs: ControllerPlug[] = [{ plug: requireUser, except: ["open"] }];
+export const plugs: ControllerPlug[] = [{ plug: requireUser, except: ["open", "boom"] }];
 
 export const open = (conn: Conn) => text(conn, "open\\n");
+export const boom = (conn: Conn) => render(conn, "boom.html", {});
 export const secret = (conn: Conn) => text(conn, "secret for " + String(conn.assigns.user) + "\\n");
 export const missing = (_conn: Conn) => ({ error: "not_found" }) as unknown as Conn;
 export const nothing = (_conn: Conn) => undefined as unknown as Conn;
@@ -34,13 +35,15 @@ describe("controller plugs and action fallback", () => {
   let debug: Endpoint;
   beforeAll(async () => {
     const app = await buildApp({
-      "app/router.ts": routerSource(["ThingController"], `  r.get("/open", ThingController, "open");\n  r.get("/secret", ThingController, "secret");\n  r.get("/missing", ThingController, "missing");\n  r.get("/nothing", ThingController, "nothing");`),
+      "app/templates/thing/boom.html.eta": "<p>\n<%= it.nope.deep %>\n</p>\n",
+      "app/router.ts": routerSource(["ThingController"], `  r.get("/boom", ThingController, "boom");\n  r.get("/open", ThingController, "open");\n  r.get("/secret", ThingController, "secret");\n  r.get("/missing", ThingController, "missing");\n  r.get("/nothing", ThingController, "nothing");`),
       "app/controllers/thing-controller.ts": CONTROLLER,
     });
     expect(app.errors).toEqual([]);
     const router = await import(`${app.root}/.fawkes/router.gen.ts`);
-    endpoint = defineEndpoint({ router, config: { logger: () => {} } });
-    debug = defineEndpoint({ router, config: { logger: () => {}, debugErrors: true } });
+    const { templates } = await import(`${app.root}/.fawkes/templates.gen.ts`);
+    endpoint = defineEndpoint({ router, views: { templates }, config: { logger: () => {} } });
+    debug = defineEndpoint({ router, views: { templates }, config: { logger: () => {}, debugErrors: true } });
   });
 
   it("controller plugs run before the action, except where excluded, and can halt", async () => {
@@ -52,6 +55,14 @@ describe("controller plugs and action fallback", () => {
   it("the action fallback answers results that are not a Conn", async () => {
     expect(jsonResponse(await get(endpoint, "/missing?user=ok"), 404)).toEqual({ errors: { detail: "Not Found" } });
     expect(textResponse(await get(endpoint, "/nothing?user=ok"), 500)).toBe("unexpected result\n");
+  });
+
+  it("the debug page names the route's router line and the template line of a throw", async () => {
+    const page = htmlResponse(await get(debug, "/boom"), 500);
+    expect(page).toContain("TemplateError: app/templates/thing/boom.html.eta:2: Cannot read properties of undefined");
+    expect(page).toMatch(/Route: GET \/boom → ThingController\.boom \(app\/router\.ts:\d+:\d+\)/);
+    expect(page).toContain("Template: app/templates/thing/boom.html.eta:2");
+    expect(htmlResponse(await get(endpoint, "/boom"), 500)).not.toContain("boom.html.eta");
   });
 
   it("a throw in a controller plug is a 500 that names it in the debug page", async () => {

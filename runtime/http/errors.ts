@@ -44,6 +44,12 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 function debugPage(conn: Conn, status: number, reason: string, error: unknown, endpoint: Endpoint): string {
   const title = status === 404 && !error ? `no route found for ${conn.method} ${conn.requestPath}` : error instanceof Error ? `${error.name}: ${error.message}` : reason;
   const stack = error instanceof Error && error.stack ? `<pre>${esc(error.stack)}</pre>` : "";
+  // Where in the app's own sources: the route (router line) and, for a template, its line.
+  const where: string[] = [];
+  if (conn.route) where.push(`Route: ${conn.route.verb} ${conn.route.path} → ${conn.route.controller}${conn.route.action ? "." + conn.route.action : ""} (${conn.route.source})`);
+  const template = error as { template?: unknown; line?: unknown } | null;
+  if (template && typeof template.template === "string" && typeof template.line === "number") where.push(`Template: ${template.template}:${template.line}`);
+  const origin = where.length ? `<ul>${where.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>` : "";
   const routes =
     status === 404
       ? `<h2>Routes</h2><table>${endpoint
@@ -51,5 +57,5 @@ function debugPage(conn: Conn, status: number, reason: string, error: unknown, e
           .map((d) => `<tr><td>${esc(d.route.helper ?? "")}</td><td>${d.route.verb}</td><td>${esc(d.route.path)}</td><td>${esc(d.route.controller)}${d.route.action ? "." + esc(d.route.action) : ""}</td><td>${esc(d.route.source)}</td></tr>`)
           .join("")}</table>`
       : "";
-  return `<!DOCTYPE html><html><head><title>${status} ${esc(reason)}</title></head><body><h1>${status} ${esc(reason)}</h1><p>${esc(title)}</p>${stack}${routes}</body></html>\n`;
+  return `<!DOCTYPE html><html><head><title>${status} ${esc(reason)}</title></head><body><h1>${status} ${esc(reason)}</h1><p>${esc(title)}</p>${origin}${stack}${routes}</body></html>\n`;
 }
