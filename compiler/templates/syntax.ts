@@ -8,7 +8,7 @@ import { ts } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
 import type { EtaAst } from "./emit.js";
 
-const ORIGIN = /\/\/ (\S+\.eta|\S+):(\d+)$/;
+const ORIGIN = /\/\/ (\S+):(\d+)$/;
 const HEADER = /^\/\/ (\S+)$/;
 
 /** Syntax errors in the generated templates module, each at the template line it comes from. */
@@ -35,8 +35,11 @@ export function templateSyntaxErrors(moduleText: string): Diagnostic[] {
   return out;
 }
 
-/** The template line a generated line belongs to: its own trailing comment, or the nearest one above. */
-function originOf(lines: string[], index: number): Diagnostic["loc"] {
+/**
+ * The template line a line of templates.gen.ts (0-based index) belongs to: its own trailing
+ * `// <template>:<line>` comment, or the nearest one above. Shared by the syntax and type checks.
+ */
+export function originOf(lines: string[], index: number): Diagnostic["loc"] {
   for (let i = index; i >= 0; i--) {
     const m = ORIGIN.exec(lines[i]);
     if (m) return { file: m[1], line: Number(m[2]), column: 1 };

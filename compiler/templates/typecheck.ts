@@ -1,13 +1,12 @@
 // Type-checks the generated templates module and reports each error at the template line it
 // comes from: every line of tag code in templates.gen.ts ends with `// <template>:<line>`, so
-// a TypeScript diagnostic on that line belongs to that template line.
+// a TypeScript diagnostic on that line belongs to that template line (syntax.ts's originOf).
 
 import { ts } from "ts-morph";
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { createProject } from "../router/compile.js";
-
-const ORIGIN = /\/\/ (\S+\.eta):(\d+)$/;
+import { originOf } from "./syntax.js";
 
 export function checkTemplateTypes(root: string, file: string, contents: string): Diagnostic[] {
   const project = createProject(root);
@@ -16,12 +15,11 @@ export function checkTemplateTypes(root: string, file: string, contents: string)
   const lines = contents.split("\n");
   return sf.getPreEmitDiagnostics().map((d) => {
     const line = d.getLineNumber() ?? 1;
-    const origin = ORIGIN.exec(lines[line - 1] ?? "");
     return {
       code: "TEMPLATE_TYPE",
       severity: "error",
       message: `${ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ")} (TS${d.getCode()})`,
-      loc: origin ? { file: origin[1], line: Number(origin[2]), column: 1 } : { file, line, column: 1 },
+      loc: originOf(lines, line - 1),
     } satisfies Diagnostic;
   });
 }

@@ -116,3 +116,10 @@ export function putStatus(conn: Conn, status: number): Conn {
 export function putRespContentType(conn: Conn, type: string, charset: string | null = "utf-8"): Conn {
   return putRespHeader(conn, "content-type", charset ? `${type}; charset=${charset}` : type);
 }
+
+/** Functions run just before the response is written (Plug's register_before_send); the endpoint runs them. */
+export function beforeSend(conn: Conn, fn: (conn: Conn) => void): Conn {
+  const list = (conn.private.beforeSend ??= []) as ((conn: Conn) => void)[];
+  list.unshift(fn); // last registered runs first, as in Plug
+  return conn;
+}

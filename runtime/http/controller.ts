@@ -4,6 +4,7 @@
 import { renderToString } from "../views/render.js";
 import { renderChannel, traced } from "./telemetry.js";
 import { accepts } from "./body/negotiate.js";
+import { escapeHtml } from "../templates/escape.js";
 import { type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
 
 /** Sends plain text (status defaults to 200, or what putStatus set). */
@@ -38,8 +39,7 @@ export function redirect(conn: Conn, target: { to: string } | { external: string
   } else url = target.external;
   putRespHeader(conn, "location", url);
   putRespContentType(conn, "text/html");
-  const escaped = url.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
-  return resp(conn, conn.status && conn.status >= 300 && conn.status < 400 ? conn.status : 302, `<html><body>You are being <a href="${escaped}">redirected</a>.</body></html>`);
+  return resp(conn, conn.status && conn.status >= 300 && conn.status < 400 ? conn.status : 302, `<html><body>You are being <a href="${escapeHtml(url)}">redirected</a>.</body></html>`);
 }
 
 /** The view templates are looked up in (default: from the controller, UserController → "user"). */

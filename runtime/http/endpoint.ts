@@ -113,13 +113,13 @@ export class Endpoint {
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
     if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
-    const run = () => runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry, m));
+    const run = () => runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry));
     if (!dispatchChannel.hasSubscribers) return run();
     const event = { conn, route: m.route.path, pathParams: m.params, pipeThrough: m.route.pipeThrough, plug: m.route.controller, plugOpts: m.route.action };
     return traced(dispatchChannel, event, run);
   }
 
-  private action(conn: Conn, entry: DispatchEntry, m: RouteMatch): Conn | Promise<Conn> {
+  private action(conn: Conn, entry: DispatchEntry): Conn | Promise<Conn> {
     // ConnTest's bypassThrough: the pipelines ran, the controller does not.
     if (conn.private.bypassThrough) return conn;
     if (entry.action === null) {
@@ -128,7 +128,6 @@ export class Endpoint {
     }
     const controller = entry.controller as ControllerModule;
     const plugs = controllerPlugs(entry, controller);
-    void m;
     return runPlugs(conn, plugs, 0, (c) => {
       const handler = entry.handler as (conn: Conn, params: Conn["params"]) => unknown;
       const out = handler(c, c.params);

@@ -6,6 +6,7 @@ import { STATUS_CODES } from "node:http";
 import { Conn, putRespContentType, resp } from "./conn.js";
 import type { Endpoint } from "./endpoint.js";
 import { errorChannel } from "./telemetry.js";
+import { escapeHtml } from "../templates/escape.js";
 
 export function renderError(conn: Conn, status: number, error: unknown, endpoint: Endpoint): Conn {
   const reason = STATUS_CODES[status] ?? "Error";
@@ -39,7 +40,7 @@ export function renderError(conn: Conn, status: number, error: unknown, endpoint
   return resp(conn, status, debugPage(conn, status, reason, error, endpoint));
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = escapeHtml;
 
 function debugPage(conn: Conn, status: number, reason: string, error: unknown, endpoint: Endpoint): string {
   const title = status === 404 && !error ? `no route found for ${conn.method} ${conn.requestPath}` : error instanceof Error ? `${error.name}: ${error.message}` : reason;

@@ -2,10 +2,9 @@
 // and query parsers, method override. HEAD is answered as GET by the router and the endpoint.
 
 import type { IncomingMessage } from "node:http";
-import { type Conn, halt } from "./conn.js";
+import { beforeSend, type Conn, halt } from "./conn.js";
 import { methodOverride as overriddenMethod, parseBody, parseQuery, type ParseBodyOptions } from "./body/index.js";
 import { serveStatic as serveStaticFile, type ServeStaticOptions } from "./static/index.js";
-import { beforeSend } from "./session.js";
 
 /**
  * Plug.Parsers: query params always, the body (JSON, urlencoded, multipart) when there is one.

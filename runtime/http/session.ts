@@ -5,7 +5,7 @@
 // - putSecureBrowserHeaders: Phoenix 1.8's defaults.
 
 import { parse as parseCookies, serialize as serializeCookie } from "cookie";
-import { type Conn, putRespHeader } from "./conn.js";
+import { beforeSend, type Conn, putRespHeader } from "./conn.js";
 import {
   CSRF_SESSION_KEY,
   decodeSession,
@@ -102,13 +102,6 @@ export function clearSession(conn: Conn): Conn {
   const s = state(conn);
   s.data = {};
   s.dirty = true;
-  return conn;
-}
-
-/** Functions run just before the response is written (Plug's register_before_send). */
-export function beforeSend(conn: Conn, fn: (conn: Conn) => void): Conn {
-  const list = (conn.private.beforeSend ??= []) as ((conn: Conn) => void)[];
-  list.unshift(fn); // last registered runs first, as in Plug
   return conn;
 }
 

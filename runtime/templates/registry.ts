@@ -36,6 +36,8 @@ export class TemplateRegistry {
   resolve(name: string, from: string | null): string {
     const withExt = posix.extname(name) ? name : name + this.defaultExtension;
     const absolute = /^[\\/]/.test(withExt);
+    // Eta strips leading "/" only (its `^\/*|^\\*` always takes the first, possibly empty, branch),
+    // so a name starting with "\\" keeps it and names a file that cannot exist.
     const joined =
       from && !absolute ? posix.join(posix.dirname(from), withExt) : posix.join(withExt.replace(/^\/*/, ""));
     const file = posix.normalize(joined);
@@ -44,9 +46,6 @@ export class TemplateRegistry {
     }
     return file;
   }
-
-  // Eta strips leading "/" only (its `^\/*|^\\*` always takes the first, possibly empty, branch),
-  // so a name starting with "\\" keeps it and names a file that cannot exist.
 
   render(name: string, data: object | undefined, from: string | null): string {
     const file = this.resolve(name, from);
