@@ -68,3 +68,40 @@ export { accepts, HttpError } from "./http/body/index.js";
 export { staticPath, loadManifest } from "./http/static/index.js";
 export { attachLogger, dispatchChannel, endpointChannel, errorChannel, renderChannel } from "./http/telemetry.js";
 export type { DispatchEvent, RenderEvent } from "./http/telemetry.js";
+export {
+  Broadcast,
+  ChannelSocket,
+  defineChannel,
+  defineSocket,
+  error,
+  FrameError,
+  ok,
+  PubSub,
+  reply,
+  Socket,
+  socket,
+  stop,
+} from "./channels/index.js";
+export type {
+  Assigns,
+  Channel,
+  ChannelDefinition,
+  CheckOrigin,
+  ConnectInfo,
+  InResult,
+  LongPollOptions,
+  Message,
+  Payload,
+  PubSubAdapter,
+  PubSubOptions,
+  Reply,
+  SocketDefinition,
+  SocketMount,
+  SocketOptions,
+  SocketRef,
+  Stop,
+  StopReason,
+  Subscriber,
+  UserSocket,
+  WebSocketOptions,
+} from "./channels/index.js";

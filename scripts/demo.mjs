@@ -23,6 +23,10 @@ export async function bundleDemo() {
     // Dependencies (fawkes itself included) load from node_modules at run time, as a server's do.
     packages: "external",
     outfile,
+    // server.mjs.map beside the bundle: run with --enable-source-maps, stack frames name the
+    // .fawkes/*.gen.ts files, and the debug page (DEBUG_ERRORS=1) maps them to router and
+    // template lines (runtime/http/stack.ts).
+    sourcemap: true,
     plugins: [fawkes()],
     logLevel: "warning",
   });
@@ -31,7 +35,7 @@ export async function bundleDemo() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = await bundleDemo();
-  const child = spawn(process.execPath, [file], { stdio: "inherit", env: { ...process.env, DEMO_STATIC: staticRoot } });
+  const child = spawn(process.execPath, ["--enable-source-maps", file], { stdio: "inherit", env: { ...process.env, DEMO_STATIC: staticRoot } });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
 }

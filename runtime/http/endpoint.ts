@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import type { DispatchEntry } from "../router/dispatch.js";
 import type { RouteMatch } from "../router/match.js";
 import type { PlugSpec } from "../router/plug.js";
@@ -16,6 +17,12 @@ import { renderError } from "./errors.js";
 import { parseQuery } from "./body/query.js";
 import { Token, type TokenResult } from "./crypto/index.js";
 import { dispatchChannel, endpointChannel, traced } from "./telemetry.js";
+import { Broadcast } from "../channels/message.js";
+import { PubSub, type Subscriber } from "../channels/pubsub.js";
+import type { CheckOrigin } from "../channels/origin.js";
+import { SocketHandler, type SocketMount } from "../channels/socket.js";
+import { WebSocketTransport } from "../channels/transports/websocket.js";
+import { LongPollTransport } from "../channels/transports/longpoll.js";
 
 export type AnyPlug = PlugSpec["plug"];
 /** An endpoint plug: a function or module plug, alone or with its options. */
@@ -40,6 +47,11 @@ export interface EndpointConfig {
   secretKeyBase?: string;
   /** Where errors are logged (default console.error). */
   logger?: (message: string, error?: unknown) => void;
+  /**
+   * Which browser origins may open sockets: `true` (default) = the `url` host, a list of
+   * patterns ("//example.com", "https://*.example.com"), "conn" = the request's host, false = any.
+   */
+  checkOrigin?: CheckOrigin;
 }
 
 export interface EndpointOptions {
@@ -47,6 +59,10 @@ export interface EndpointOptions {
   plugs?: readonly EndpointPlug[];
   views?: ViewSet;
   config?: EndpointConfig;
+  /** Channel sockets: `[socket("/socket", UserSocket, { websocket: true, longpoll: true })]`. */
+  sockets?: readonly SocketMount[];
+  /** The PubSub channels and `broadcast` use; default: in-process only. */
+  pubsub?: PubSub;
 }
 
 /** Something a plug or action returned that is not a Conn: named, so the mistake is findable. */
@@ -56,12 +72,47 @@ export class PlugReturnError extends Error {
 
 export class Endpoint {
   readonly config: EndpointConfig;
+  readonly pubsub: PubSub;
   private server: Server | null = null;
   private readonly plugs: readonly PlugSpec[];
+  private readonly sockets: readonly SocketHandler[];
+  private readonly websockets = new Map<string, WebSocketTransport>();
+  /** Long-poll paths, checked before the plugs as Phoenix mounts sockets ahead of them; null when none. */
+  private readonly longpolls: Map<string, LongPollTransport> | null = null;
 
   constructor(private readonly options: EndpointOptions) {
     this.config = options.config ?? {};
     this.plugs = (options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined }));
+    this.pubsub = options.pubsub ?? new PubSub({ logger: this.config.logger });
+    this.sockets = (options.sockets ?? []).map((mount) => new SocketHandler(this, mount));
+    for (const handler of this.sockets) {
+      const { websocket = true, longpoll = false } = handler.mount.options;
+      if (websocket) this.websockets.set(`${handler.path}/websocket`, new WebSocketTransport(handler));
+      if (longpoll) (this.longpolls ??= new Map()).set(`${handler.path}/longpoll`, new LongPollTransport(handler));
+    }
+  }
+
+  /**
+   * Sends `event` with `payload` to every client joined to `topic`, on every node.
+   * @example endpoint.broadcast("room:lobby", "new_msg", { body: "hello" })
+   */
+  broadcast(topic: string, event: string, payload: object): void {
+    this.pubsub.broadcast(topic, new Broadcast(topic, event, payload));
+  }
+
+  /** As `broadcast`, on this node only. */
+  localBroadcast(topic: string, event: string, payload: object): void {
+    this.pubsub.localBroadcast(topic, new Broadcast(topic, event, payload));
+  }
+
+  /**
+   * Receives what is published on a topic (a `Broadcast` for `broadcast`); returns the unsubscribe.
+   * @example const off = endpoint.subscribe("room:lobby", (message) => console.log(message)); off();
+   */
+  subscribe(topic: string, listener: (message: unknown, topic: string) => void): () => void {
+    const subscriber: Subscriber = { deliver: (t, message) => listener(message, t) };
+    this.pubsub.subscribe(topic, subscriber);
+    return () => this.pubsub.unsubscribe(topic, subscriber);
   }
 
   /** Runs a conn through the whole chain. Never throws: errors become error responses. */
@@ -149,6 +200,12 @@ export class Endpoint {
 
   /** The node:http request listener. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.longpolls !== null) {
+      const url = req.url ?? "/";
+      const q = url.indexOf("?");
+      const longpoll = this.longpolls.get(q === -1 ? url : url.slice(0, q));
+      if (longpoll) return longpoll.handle(req, res);
+    }
     const scheme = this.config.https ? "https" : "http";
     const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, remoteIp: req.socket.remoteAddress, req, res, scheme });
     const out = this.call(conn);
@@ -161,16 +218,28 @@ export class Endpoint {
     const https = this.config.https;
     const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
     this.server = server;
+    if (this.websockets.size > 0) {
+      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const url = req.url ?? "/";
+        const q = url.indexOf("?");
+        const ws = this.websockets.get(q === -1 ? url : url.slice(0, q));
+        if (ws) ws.upgrade(req, socket, head);
+        else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      });
+    }
+    for (const ws of this.websockets.values()) ws.start();
+    for (const lp of this.longpolls?.values() ?? []) lp.start();
+    const pubsubStarted = this.pubsub.start();
     const port = listen.port ?? this.config.http?.port ?? 4000;
     // No host: every interface, IPv4 and IPv6, so http://localhost works whichever it resolves to.
     const host = listen.host ?? this.config.http?.host;
-    return new Promise((resolve, reject) => {
+    return pubsubStarted.then(() => new Promise((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => {
         const a = server.address() as AddressInfo;
         resolve({ port: a.port, url: `${https ? "https" : "http"}://${host ?? "localhost"}:${a.port}` });
       });
-    });
+    }));
   }
 
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
@@ -178,10 +247,19 @@ export class Endpoint {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = null;
-    return new Promise((resolve, reject) => {
+    for (const ws of this.websockets.values()) ws.stop();
+    for (const lp of this.longpolls?.values() ?? []) lp.stop();
+    // Sockets are told to go away (1001): clients reconnect, to this server's successor.
+    for (const handler of this.sockets) {
+      for (const c of [...handler.connections]) {
+        c.transport.close(1001, "server shutting down");
+        c.closed();
+      }
+    }
+    return new Promise<void>((resolve, reject) => {
       server.close((e) => (e ? reject(e) : resolve()));
       server.closeIdleConnections();
-    });
+    }).then(() => (this.options.pubsub ? undefined : this.pubsub.stop()));
   }
 
   /** `scheme://host[:port]` from the url config, for `*Url` helpers (default ports left out). */

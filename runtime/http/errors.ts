@@ -1,10 +1,12 @@
 // Error responses, as Phoenix's error views render them: the status' reason phrase as HTML
 // (or `{"errors":{"detail":...}}` for JSON clients). With `debugErrors` (development only) the
-// page shows the error with its stack, and for a 404 every route, like Phoenix's debugger.
+// page shows the error with its stack, and for a 404 every route, like Phoenix's debugger. Stack
+// frames in generated code name the router or template line they came from (stack.ts).
 
 import { STATUS_CODES } from "node:http";
 import { Conn, putRespContentType, resp } from "./conn.js";
 import type { Endpoint } from "./endpoint.js";
+import { mapStack } from "./stack.js";
 import { errorChannel } from "./telemetry.js";
 import { escapeHtml } from "../templates/escape.js";
 
@@ -44,7 +46,7 @@ const esc = escapeHtml;
 
 function debugPage(conn: Conn, status: number, reason: string, error: unknown, endpoint: Endpoint): string {
   const title = status === 404 && !error ? `no route found for ${conn.method} ${conn.requestPath}` : error instanceof Error ? `${error.name}: ${error.message}` : reason;
-  const stack = error instanceof Error && error.stack ? `<pre>${esc(error.stack)}</pre>` : "";
+  const stack = error instanceof Error ? debugStack(error) : "";
   // Where in the app's own sources: the route (router line) and, for a template, its line.
   const where: string[] = [];
   if (conn.route) where.push(`Route: ${conn.route.verb} ${conn.route.path} → ${conn.route.controller}${conn.route.action ? "." + conn.route.action : ""} (${conn.route.source})`);
@@ -59,4 +61,23 @@ function debugPage(conn: Conn, status: number, reason: string, error: unknown, e
           .join("")}</table>`
       : "";
   return `<!DOCTYPE html><html><head><title>${status} ${esc(reason)}</title></head><body><h1>${status} ${esc(reason)}</h1><p>${esc(title)}</p>${origin}${stack}${routes}</body></html>\n`;
+}
+
+// How many causes deep the page follows `error.cause`: a TemplateError's cause holds the frame
+// of the template line that threw; chains longer than this are rare and would bury the page.
+const MAX_CAUSES = 4;
+
+/** The stack of `error` and of its causes, one line each; a frame in generated code gets `→ origin`. */
+function debugStack(error: Error): string {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e instanceof Error && !seen.has(e) && seen.size <= MAX_CAUSES; e = e.cause) {
+    seen.add(e);
+    if (!e.stack) continue;
+    if (e !== error) out.push("Caused by: ");
+    for (const { text, origin } of mapStack(e.stack)) {
+      out.push(origin ? `${esc(text)}  <span class="origin">→ ${esc(origin)}</span>\n` : `${esc(text)}\n`);
+    }
+  }
+  return out.length ? `<pre>${out.join("")}</pre>` : "";
 }

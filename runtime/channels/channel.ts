@@ -1,0 +1,145 @@
+// Channels: `defineChannel({ join, handleIn, intercept, handleOut, handleInfo, terminate })` and
+// the socket a channel's callbacks receive. The socket is the app's handle; the process-like
+// machinery (mailbox, crash, fastlane) is in channel-server.ts.
+
+import { Broadcast, type Payload, type Reply, type Stop, type StopReason } from "./message.js";
+import type { ChannelServer } from "./channel-server.js";
+import type { SocketEndpoint } from "./socket.js";
+
+export type Assigns = Record<string, unknown>;
+type Maybe<T> = T | Promise<T>;
+
+/** What `handleIn` answers: a reply, a stop, or nothing (no reply). */
+export type InResult = Reply | Stop | void;
+
+export interface ChannelDefinition<A extends Assigns = Assigns> {
+  /** Accepts with `ok(reply?)` or refuses with `error(reason)`; a throw answers `{reason: "join crashed"}`. */
+  join(topic: string, payload: Payload, socket: ChannelSocket<A>): Maybe<Reply>;
+  /** A push from the client. Without handleIn every push crashes the channel, as in Phoenix. */
+  handleIn?(event: string, payload: Payload, socket: ChannelSocket<A>): Maybe<InResult>;
+  /** Broadcast events that run `handleOut` for each subscriber instead of the fastlane. */
+  intercept?: readonly string[];
+  handleOut?(event: string, payload: Payload, socket: ChannelSocket<A>): Maybe<Stop | void>;
+  /** Anything else sent to the channel: `socket.sendInfo(msg)`, PubSub messages, other topics. */
+  handleInfo?(message: unknown, socket: ChannelSocket<A>): Maybe<Stop | void>;
+  terminate?(reason: StopReason, socket: ChannelSocket<A>): Maybe<void>;
+}
+
+export interface Channel<A extends Assigns = Assigns> extends ChannelDefinition<A> {
+  readonly intercepts: ReadonlySet<string> | null;
+}
+
+/**
+ * Declares a channel.
+ * @example
+ * export const RoomChannel = defineChannel<{ name: string }>({
+ *   join: (topic, _payload, socket) => ok({ name: socket.assigns.name }),
+ *   handleIn(event, payload, socket) {
+ *     if (event === "new_msg") socket.broadcast("new_msg", { name: socket.assigns.name, body: payload.body });
+ *   },
+ * });
+ */
+export function defineChannel<A extends Assigns = Assigns>(definition: ChannelDefinition<A>): Channel<A> {
+  if (typeof definition?.join !== "function") throw new TypeError("defineChannel: `join(topic, payload, socket)` is required");
+  const intercept = definition.intercept ?? [];
+  if (intercept.length > 0 && typeof definition.handleOut !== "function") {
+    throw new TypeError(`defineChannel: intercept [${intercept.join(", ")}] needs a handleOut(event, payload, socket) to run for those events`);
+  }
+  return { ...definition, intercepts: intercept.length ? new Set(intercept) : null };
+}
+
+/** Where a deferred reply goes: taken with `socket.socketRef()` during `handleIn`. */
+export interface SocketRef {
+  readonly server: ChannelServer;
+  readonly joinRef: string | null;
+  readonly ref: string | null;
+  readonly topic: string;
+}
+
+/**
+ * A channel's view of its socket: the topic, its own copy of the socket's assigns, and the
+ * functions Phoenix.Channel offers.
+ */
+export class ChannelSocket<A extends Assigns = Assigns> {
+  /** The ref of the push being handled; `socketRef()` captures it. */
+  currentRef: string | null = null;
+
+  constructor(
+    readonly topic: string,
+    readonly joinRef: string | null,
+    public assigns: A,
+    private readonly server: ChannelServer,
+  ) {}
+
+  get endpoint(): SocketEndpoint {
+    return this.server.connection.endpoint;
+  }
+
+  /** "websocket", "longpoll" or "test". */
+  get transport(): string {
+    return this.server.connection.transportName;
+  }
+
+  /** The socket's id (from the socket's `id(socket)`), or null. */
+  get id(): string | null {
+    return this.server.connection.id;
+  }
+
+  get joined(): boolean {
+    return this.server.state === "joined";
+  }
+
+  assign(values: Partial<A>): this {
+    Object.assign(this.assigns, values);
+    return this;
+  }
+
+  /** Sends an event to this client only. */
+  push(event: string, payload: Payload | Uint8Array = {}): void {
+    this.server.push(event, payload);
+  }
+
+  /** Sends an event to every subscriber of the topic, on every node, this client included. */
+  broadcast(event: string, payload: Payload | Uint8Array = {}): void {
+    this.endpoint.pubsub.broadcast(this.topic, new Broadcast(this.topic, event, checkPayload(payload, "broadcast")));
+  }
+
+  /** As `broadcast`, without this client. */
+  broadcastFrom(event: string, payload: Payload | Uint8Array = {}): void {
+    this.endpoint.pubsub.broadcast(this.topic, new Broadcast(this.topic, event, checkPayload(payload, "broadcastFrom")), this.server);
+  }
+
+  /**
+   * The push being handled, to answer later with `reply(ref, ok(...))` (handleIn returns nothing).
+   * @example handleIn(event, payload, socket) { const ref = socket.socketRef(); setTimeout(() => reply(ref, ok()), 10); }
+   */
+  socketRef(): SocketRef {
+    return { server: this.server, joinRef: this.joinRef, ref: this.currentRef, topic: this.topic };
+  }
+
+  /** Delivers `message` to this channel's handleInfo, after the current callback (Phoenix's send(self(), msg)). */
+  sendInfo(message: unknown): void {
+    this.server.sendInfo(message);
+  }
+
+  /** Also receive this topic's messages, in handleInfo (a Broadcast arrives as one). */
+  subscribe(topic: string): void {
+    this.server.subscribeExtra(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    this.server.unsubscribeExtra(topic);
+  }
+}
+
+/** Answers a push whose ref was taken with `socket.socketRef()`. */
+export function reply(ref: SocketRef, answer: Reply): void {
+  ref.server.replyTo(ref, answer);
+}
+
+export function checkPayload<T>(payload: T, what: string): T {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+    throw new TypeError(`${what} expects an object payload (or binary data), got: ${payload === null ? "null" : Array.isArray(payload) ? "an array" : typeof payload}`);
+  }
+  return payload;
+}

@@ -1,0 +1,134 @@
+// The WebSocket transport on `ws` (noServer: the endpoint's own HTTP server hands us its
+// upgrades). Everything is decided before the upgrade completes: a bad vsn, a foreign origin
+// or a refused `connect` is an HTTP answer (403), as Phoenix gives, not an open-then-close.
+
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { STATUS_CODES } from "node:http";
+import { WebSocketServer, type WebSocket } from "ws";
+import { Connection, type Transport } from "../connection.js";
+import type { Frame } from "../serializer.js";
+import type { SocketHandler, WebSocketOptions } from "../socket.js";
+import { admit } from "./_connect.js";
+
+const DEFAULT_TIMEOUT = 60_000;
+const DEFAULT_MAX_PAYLOAD = 8 * 1024 * 1024;
+/** Internal server error: an unexpected throw while handling a frame. */
+const CLOSE_INTERNAL = 1011;
+
+// A fastlane broadcast hands the same string to every subscriber in turn: converting it to
+// bytes once and writing that Buffer (as a text frame) saves one UTF-8 encode per socket.
+let lastText: string | null = null;
+let lastBytes: Buffer | null = null;
+
+class WsTransport implements Transport {
+  readonly name = "websocket";
+  constructor(private readonly ws: WebSocket) {}
+
+  send(frame: Frame): void {
+    if (typeof frame === "string") {
+      if (frame !== lastText) {
+        lastBytes = Buffer.from(frame, "utf8");
+        lastText = frame;
+      }
+      this.ws.send(lastBytes!, { binary: false });
+    } else {
+      this.ws.send(frame, { binary: true });
+    }
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+}
+
+export class WebSocketTransport {
+  private readonly wss: WebSocketServer;
+  private readonly timeout: number;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(private readonly handler: SocketHandler) {
+    const options: WebSocketOptions = typeof handler.mount.options.websocket === "object" ? handler.mount.options.websocket : {};
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD,
+      // The official client may offer "phoenix" plus its auth token; the answer must be "phoenix".
+      handleProtocols: (protocols) => (protocols.has("phoenix") ? "phoenix" : false),
+    });
+  }
+
+  /** Takes an upgrade request for `<path>/websocket`. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    admit(this.handler, req, "websocket", bearerToken(req)).then(
+      (admission) => {
+        if (!admission.ok) {
+          if (admission.status >= 500 || admission.status === 400) this.handler.log(`websocket ${req.url}: ${admission.reason}`);
+          return refuse(socket, admission.status, admission.body);
+        }
+        if (socket.destroyed) return;
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          const connection = new Connection(this.handler, admission.serializer, new WsTransport(ws), admission.assigns, admission.id);
+          ws.on("message", (data, binary) => this.receive(connection, ws, data as Buffer, binary));
+          ws.on("close", () => connection.closed());
+          ws.on("error", (e) => this.handler.log(`websocket ${this.handler.path}: ${e.message}; closing it`));
+        });
+      },
+      (e: unknown) => {
+        this.handler.log(`websocket upgrade of ${req.url} failed`, e);
+        refuse(socket, 500, "");
+      },
+    );
+  }
+
+  private receive(connection: Connection, ws: WebSocket, data: Buffer, binary: boolean): void {
+    try {
+      connection.receive(data, binary);
+    } catch (e) {
+      // A bug, not a bad frame (those close inside receive): this socket only.
+      this.handler.log(`websocket ${this.handler.path}: handling a frame failed; closing the socket`, e);
+      ws.close(CLOSE_INTERNAL, "internal error");
+      connection.closed();
+    }
+  }
+
+  /** Closes connections idle past the timeout; one timer for the whole mount, not one per socket. */
+  start(): void {
+    if (this.sweeper) return;
+    const every = Math.max(10, Math.min(this.timeout / 4, 15_000));
+    this.sweeper = setInterval(() => {
+      const limit = Date.now() - this.timeout;
+      for (const c of this.handler.connections) {
+        if (c.transportName === "websocket" && c.lastSeen < limit) {
+          c.transport.close(1000, "idle timeout");
+          c.closed();
+        }
+      }
+    }, every);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+}
+
+/** `Sec-WebSocket-Protocol: phoenix, base64url.bearer.phx.<base64url(token)>`. */
+function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers["sec-websocket-protocol"];
+  if (!header) return undefined;
+  for (const p of header.split(",")) {
+    const s = p.trim();
+    if (s.startsWith("base64url.bearer.phx.")) return Buffer.from(s.slice("base64url.bearer.phx.".length), "base64url").toString("utf8");
+  }
+  return undefined;
+}
+
+function refuse(socket: Duplex, status: number, body: string): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
