@@ -4,6 +4,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
+import { client, connected, disconnect, join, next, push } from "./support/channels.js";
 
 describe("the demo app", () => {
   it("bundles with the esbuild plugin, starts, and serves pages and JSON", async () => {
@@ -30,9 +31,41 @@ describe("the demo app", () => {
       const missing = await fetch(url + "/nowhere");
       expect(missing.status).toBe(404);
       expect(await missing.text()).toContain("Sorry, the page you are looking for does not exist.");
+      await chatFromOutside(url);
     } finally {
       child.kill("SIGTERM");
       if (child.exitCode === null) await once(child, "exit");
     }
   });
 });
+
+/** The chat exactly as the issue specifies it, driven from outside with the official client. */
+async function chatFromOutside(url: string): Promise<void> {
+  const page = await (await fetch(url + "/chat?name=alice")).text();
+  const token = /<meta name="user-token" content="([^"]+)">/.exec(page)?.[1];
+  expect(token).toMatch(/^SFMyNTY\./);
+  const server = { url: url.replace(/^http/, "ws") + "/socket" };
+  const forged = client(server, "websocket", { params: { token: "forged" }, reconnectAfterMs: () => 60_000 });
+  await expect(connected(forged)).rejects.toThrow(/socket error/);
+  await disconnect(forged);
+  const s = client(server, "websocket", { params: { token: token! } });
+  try {
+    await connected(s);
+    const lobby = s.channel("room:lobby");
+    expect(await join(lobby)).toEqual({ name: "alice" });
+    expect(await join(s.channel("room:7"))).toEqual({ name: "alice" });
+    await expect(join(s.channel("room:private"))).rejects.toMatchObject({ response: { reason: "unauthorized" } });
+    await expect(join(s.channel("lobby"))).rejects.toMatchObject({ response: { reason: "unauthorized" } });
+    const msg = next(lobby, "new_msg");
+    lobby.push("new_msg", { body: "hello" });
+    expect(await msg).toEqual({ name: "alice", body: "hello" });
+    expect(await push(lobby, "ping", { n: 1 })).toEqual(["ok", { n: 1 }]);
+    const errored = new Promise<void>((resolve) => lobby.onError(() => resolve()));
+    lobby.push("crash", {});
+    await errored;
+    // The client rejoins by itself; the room answers again.
+    expect(await push(lobby, "ping", { n: 2 })).toEqual(["ok", { n: 2 }]);
+  } finally {
+    await disconnect(s);
+  }
+}

@@ -15,6 +15,7 @@ export const terminated: string[] = [];
 
 export const ProtoChannel = defineChannel<ChatAssigns>({
   join(topic, payload, socket) {
+    if (payload.explode) throw new Error("join exploded");
     if (payload.after_join) socket.sendInfo({ kind: "after_join" });
     return ok({ topic });
   },
