@@ -16,6 +16,7 @@ import { Conn, halt } from "./conn.js";
 import { renderError } from "./errors.js";
 import { parseQuery } from "./body/query.js";
 import { Token, type TokenResult } from "./crypto/index.js";
+import { loadManifest, staticPath, type StaticManifest } from "./static/index.js";
 import { dispatchChannel, endpointChannel, traced } from "./telemetry.js";
 import { Broadcast } from "../channels/message.js";
 import { PubSub, type Subscriber } from "../channels/pubsub.js";
@@ -52,6 +53,13 @@ export interface EndpointConfig {
    * patterns ("//example.com", "https://*.example.com"), "conn" = the request's host, false = any.
    */
   checkOrigin?: CheckOrigin;
+  /**
+   * Phoenix's `cache_static_manifest`: the folder holding `cache_manifest.json` (from a digest
+   * step), read by `start()`; `endpoint.staticPath("/app.css")` then gives the digested path.
+   */
+  cacheStaticManifest?: string;
+  /** Phoenix's `static_url`: where `staticUrl()`/`staticPath()` point (a CDN); default: `url`. */
+  staticUrl?: { scheme?: "http" | "https"; host?: string; port?: number; path?: string };
 }
 
 export interface EndpointOptions {
@@ -74,6 +82,7 @@ export class Endpoint {
   readonly config: EndpointConfig;
   readonly pubsub: PubSub;
   private server: Server | null = null;
+  private manifest: StaticManifest | undefined;
   private readonly plugs: readonly PlugSpec[];
   private readonly sockets: readonly SocketHandler[];
   private readonly websockets = new Map<string, WebSocketTransport>();
@@ -214,32 +223,33 @@ export class Endpoint {
   };
 
   /** Listens (port 0 for tests) and resolves with the address. */
-  start(listen: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+  async start(listen: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+    // What the server needs before the first request: the static manifest, the PubSub adapter.
+    const manifest = this.config.cacheStaticManifest;
+    await Promise.all([this.pubsub.start(), manifest ? loadManifest(manifest).then((m) => void (this.manifest = m)) : undefined]);
     const https = this.config.https;
     const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
-    this.server = server;
-    if (this.websockets.size > 0) {
-      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const url = req.url ?? "/";
-        const q = url.indexOf("?");
-        const ws = this.websockets.get(q === -1 ? url : url.slice(0, q));
-        if (ws) ws.upgrade(req, socket, head);
-        else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-      });
-    }
-    for (const ws of this.websockets.values()) ws.start();
-    for (const lp of this.longpolls?.values() ?? []) lp.start();
-    const pubsubStarted = this.pubsub.start();
+    if (this.websockets.size > 0) server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     const port = listen.port ?? this.config.http?.port ?? 4000;
     // No host: every interface, IPv4 and IPv6, so http://localhost works whichever it resolves to.
     const host = listen.host ?? this.config.http?.host;
-    return pubsubStarted.then(() => new Promise((resolve, reject) => {
+    const address = await new Promise<AddressInfo>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(port, host, () => {
-        const a = server.address() as AddressInfo;
-        resolve({ port: a.port, url: `${https ? "https" : "http"}://${host ?? "localhost"}:${a.port}` });
-      });
-    }));
+      server.listen(port, host, () => resolve(server.address() as AddressInfo));
+    });
+    this.server = server;
+    for (const ws of this.websockets.values()) ws.start();
+    for (const lp of this.longpolls?.values() ?? []) lp.start();
+    return { port: address.port, url: `${https ? "https" : "http"}://${host ?? "localhost"}:${address.port}` };
+  }
+
+  /** Hands `<socket>/websocket` upgrades to their transport; anything else is a 404. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const ws = this.websockets.get(q === -1 ? url : url.slice(0, q));
+    if (ws) ws.upgrade(req, socket, head);
+    else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
   }
 
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
@@ -269,6 +279,26 @@ export class Endpoint {
     const port = u.port ?? this.config.http?.port ?? (scheme === "https" ? 443 : 80);
     const defaultPort = (scheme === "http" && port === 80) || (scheme === "https" && port === 443);
     return `${scheme}://${u.host ?? "localhost"}${defaultPort ? "" : `:${port}`}`;
+  }
+
+  /** `scheme://host[:port]` for static files: `staticUrl` config, else `url`. */
+  staticUrl(): string {
+    const s = this.config.staticUrl;
+    if (!s) return this.url();
+    const scheme = s.scheme ?? "http";
+    const port = s.port ?? (scheme === "https" ? 443 : 80);
+    const defaultPort = (scheme === "http" && port === 80) || (scheme === "https" && port === 443);
+    return `${scheme}://${s.host ?? "localhost"}${defaultPort ? "" : `:${port}`}`;
+  }
+
+  /**
+   * The path of a static file: digested (`/app-abc123.css?vsn=d`) when the manifest knows it,
+   * under the static (or url) path prefix.
+   * @example endpoint.staticPath("/css/app.css")
+   */
+  staticPath(path: string): string {
+    const prefix = (this.config.staticUrl?.path ?? this.config.url?.path ?? "/").replace(/\/$/, "");
+    return prefix + staticPath(this.manifest, path);
   }
 
   /** A path under the url config's path prefix. */
