@@ -20,6 +20,8 @@ const CLOSE_INTERNAL = 1011;
 // bytes once and writing that Buffer (as a text frame) saves one UTF-8 encode per socket.
 let lastText: string | null = null;
 let lastBytes: Buffer | null = null;
+const TEXT = { binary: false };
+const BINARY = { binary: true };
 
 class WsTransport implements Transport {
   readonly name = "websocket";
@@ -31,9 +33,9 @@ class WsTransport implements Transport {
         lastBytes = Buffer.from(frame, "utf8");
         lastText = frame;
       }
-      this.ws.send(lastBytes!, { binary: false });
+      this.ws.send(lastBytes!, TEXT);
     } else {
-      this.ws.send(frame, { binary: true });
+      this.ws.send(frame, BINARY);
     }
   }
 
@@ -123,7 +125,8 @@ function bearerToken(req: IncomingMessage): string | undefined {
   if (!header) return undefined;
   for (const p of header.split(",")) {
     const s = p.trim();
-    if (s.startsWith("base64url.bearer.phx.")) return Buffer.from(s.slice("base64url.bearer.phx.".length), "base64url").toString("utf8");
+    // The client encodes with btoa (one byte per char, Latin-1), so decode as atob would.
+    if (s.startsWith("base64url.bearer.phx.")) return Buffer.from(s.slice("base64url.bearer.phx.".length), "base64url").toString("latin1");
   }
   return undefined;
 }
