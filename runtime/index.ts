@@ -44,7 +44,7 @@ export { TemplateError, templateError } from "./templates/errors.js";
 export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./http/conn.js";
 export type { ConnInit, Params } from "./http/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
-export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, RouterModules } from "./http/endpoint.js";
+export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./http/endpoint.js";
 export { acceptsFormats, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { parsers, methodOverride, serveStatic } from "./http/plugs.js";
 export {

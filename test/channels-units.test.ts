@@ -138,3 +138,22 @@ describe("definitions", () => {
     expect(() => defineSocket({ channels: { "room:*": {} as never } })).toThrow(/made with defineChannel/);
   });
 });
+
+describe("endpoint PubSub for app code", () => {
+  it("subscribe/unsubscribe/broadcast/localBroadcast", async () => {
+    const { defineEndpoint, Broadcast: B } = await import("fawkes");
+    const endpoint = defineEndpoint({ router: { match: () => null, dispatch: [] } });
+    const got: unknown[] = [];
+    const listener = (m: unknown, topic: string) => got.push([topic, m instanceof B ? [m.event, m.payload] : m]);
+    const off = endpoint.subscribe("news", listener);
+    endpoint.subscribe("news", listener); // once per listener and topic
+    endpoint.broadcast("news", "headline", { a: 1 });
+    endpoint.pubsub.broadcast("news", "raw message");
+    off();
+    endpoint.localBroadcast("news", "after", {});
+    endpoint.subscribe("other", listener);
+    endpoint.unsubscribe("other", listener);
+    endpoint.broadcast("other", "x", {});
+    expect(got).toEqual([["news", ["headline", { a: 1 }]], ["news", "raw message"]]);
+  });
+});

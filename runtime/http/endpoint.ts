@@ -73,6 +73,9 @@ export interface EndpointOptions {
   pubsub?: PubSub;
 }
 
+/** App code listening on a PubSub topic (`endpoint.subscribe`). */
+export type Listener = (message: unknown, topic: string) => void;
+
 /** Something a plug or action returned that is not a Conn: named, so the mistake is findable. */
 export class PlugReturnError extends Error {
   override name = "PlugReturnError";
@@ -83,6 +86,7 @@ export class Endpoint {
   readonly pubsub: PubSub;
   private server: Server | null = null;
   private manifest: StaticManifest | undefined;
+  private readonly listeners = new WeakMap<Listener, Map<string, Subscriber>>();
   private readonly plugs: readonly PlugSpec[];
   private readonly sockets: readonly SocketHandler[];
   private readonly websockets = new Map<string, WebSocketTransport>();
@@ -118,10 +122,24 @@ export class Endpoint {
    * Receives what is published on a topic (a `Broadcast` for `broadcast`); returns the unsubscribe.
    * @example const off = endpoint.subscribe("room:lobby", (message) => console.log(message)); off();
    */
-  subscribe(topic: string, listener: (message: unknown, topic: string) => void): () => void {
-    const subscriber: Subscriber = { deliver: (t, message) => listener(message, t) };
-    this.pubsub.subscribe(topic, subscriber);
-    return () => this.pubsub.unsubscribe(topic, subscriber);
+  subscribe(topic: string, listener: Listener): () => void {
+    let byTopic = this.listeners.get(listener);
+    if (!byTopic) this.listeners.set(listener, (byTopic = new Map()));
+    let subscriber = byTopic.get(topic);
+    if (!subscriber) {
+      byTopic.set(topic, (subscriber = { deliver: (t, message) => listener(message, t) }));
+      this.pubsub.subscribe(topic, subscriber);
+    }
+    return () => this.unsubscribe(topic, listener);
+  }
+
+  /** Stops `listener` receiving the topic's messages. */
+  unsubscribe(topic: string, listener: Listener): void {
+    const byTopic = this.listeners.get(listener);
+    const subscriber = byTopic?.get(topic);
+    if (!subscriber) return;
+    byTopic!.delete(topic);
+    this.pubsub.unsubscribe(topic, subscriber);
   }
 
   /** Runs a conn through the whole chain. Never throws: errors become error responses. */
