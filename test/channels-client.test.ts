@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Socket as PhoenixSocket } from "phoenix";
 import { client, closed, connected, disconnect, join, next, push, seen, startChat, terminated, tokenFor, type ChatServer, type TransportName } from "./support/channels.js";
 
-const transports: TransportName[] = ["websocket"]; // longpoll: being written
+const transports: TransportName[] = ["websocket", "longpoll"];
 
 describe.each(transports)("official phoenix client over %s", (transport) => {
   let server: ChatServer;
@@ -165,7 +165,8 @@ describe.each(transports)("official phoenix client over %s", (transport) => {
     const gone = closed(a);
     server.endpoint.broadcast("users_socket:alice", "disconnect", {});
     const { code } = await gone;
-    if (transport === "websocket") expect(code).toBe(1001);
+    // WebSocket: 1001 (going away). LongPoll: the waiting poll answers 410, which the client reports as 3410 (session gone).
+    expect(code).toBe(transport === "websocket" ? 1001 : 3410);
     const rb = b.channel("room:lobby");
     expect(await join(rb)).toEqual({ name: "bob" });
   });

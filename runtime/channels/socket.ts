@@ -90,9 +90,8 @@ export interface WebSocketOptions {
 }
 
 export interface LongPollOptions {
-  /** How long a poll waits for messages, ms. Default 10 000. */
+  /** How long a poll waits for messages, ms (default 10 000); a session without a poll for 1.5 × window ends. */
   window?: number;
-  /** A session without a poll for 1.5 × window ends. */
 }
 
 export interface SocketOptions {
