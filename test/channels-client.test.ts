@@ -100,12 +100,6 @@ describe.each(transports)("official phoenix client over %s", (transport) => {
     expect(await info).toEqual({ message: { topic: "news", event: "headline", payload: { text: "extra" } } });
   });
 
-  it.runIf(transport === "websocket")("answers heartbeats on the phoenix topic", async () => {
-    const s = await open("alice", { heartbeatIntervalMs: 20 });
-    await seen(s, (m) => m.topic === "phoenix" && m.event === "phx_reply" && (m.payload as { status: string }).status === "ok");
-    expect(s.isConnected()).toBe(true);
-  });
-
   it("isolates a crash: phx_error, automatic rejoin, the socket and other channels go on", async () => {
     const s = await open("alice");
     const room = s.channel("room:lobby");
@@ -189,6 +183,22 @@ describe.each(transports)("official phoenix client over %s", (transport) => {
     } finally {
       await disconnect(s);
       await again.stop();
+    }
+  });
+});
+
+// LongPoll has no heartbeats (the client skips them): this one is WebSocket only.
+describe("official phoenix client heartbeat", () => {
+  it("is answered on the phoenix topic", async () => {
+    const server = await startChat();
+    const s = client(server, "websocket", { params: { token: tokenFor("alice") }, heartbeatIntervalMs: 20 });
+    try {
+      await connected(s);
+      await seen(s, (m) => m.topic === "phoenix" && m.event === "phx_reply" && (m.payload as { status: string }).status === "ok");
+      expect(s.isConnected()).toBe(true);
+    } finally {
+      await disconnect(s);
+      await server.stop();
     }
   });
 });

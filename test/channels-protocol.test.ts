@@ -99,6 +99,20 @@ describe("channel protocol over raw WebSocket frames", () => {
     c.ws.close();
   });
 
+  it("an async handleIn that settles after its channel closed answers nothing", async () => {
+    const c = await raw(server);
+    c.send(["1", "1", "proto:late", "phx_join", {}]);
+    await c.next();
+    // The rejoin closes the first channel while its "async" push is still pending.
+    c.send(["1", "2", "proto:late", "async", {}]);
+    c.send(["3", "3", "proto:late", "phx_join", {}]);
+    expect(await c.next()).toEqual(["1", "1", "proto:late", "phx_close", {}]);
+    expect(await c.next()).toEqual(["3", "3", "proto:late", "phx_reply", OK({ topic: "proto:late" })]);
+    c.send(["3", "4", "proto:late", "async", {}]);
+    expect(await c.next()).toEqual(["3", "4", "proto:late", "phx_reply", OK({ async: true })]);
+    c.ws.close();
+  });
+
   it("caps the channels per connection", async () => {
     const c = await raw(server);
     for (const [i, topic] of ["room:1", "room:2", "room:3"].entries()) {

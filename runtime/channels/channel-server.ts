@@ -142,6 +142,8 @@ export class ChannelServer implements Subscriber {
   }
 
   private sendReply(ref: string | null, reply: Reply): void {
+    // An async handleIn that settles after the channel closed (left, crashed, rejoined) answers nothing.
+    if (this.state === "closed") return;
     const response = isBinary(reply.response) ? reply.response : checkPayload(reply.response, `reply ${reply.status}`);
     this.connection.send({ joinRef: this.socket.joinRef, ref, topic: this.topic, event: "phx_reply", payload: { status: reply.status, response } });
   }

@@ -47,3 +47,25 @@ export function routeInfo(
 
 export { dispatch, get, post, put, patch, del, htmlResponse, textResponse, jsonResponse, redirectedTo, recycleCookies, getRespHeader } from "./conn-test.js";
 export type { TestRequest } from "./conn-test.js";
+export {
+  assertBroadcast,
+  assertCrashed,
+  assertPush,
+  assertReply,
+  broadcastFrom,
+  close,
+  connect,
+  ConnectError,
+  join,
+  JoinError,
+  leave,
+  push,
+  refuteBroadcast,
+  refutePush,
+  refuteReply,
+  socket,
+  subscribeAndJoin,
+  TestChannel,
+  TestSocket,
+} from "./channel-test.js";
+export type { ChannelTestOptions, ConnectOptions, Joined, PayloadMatch, PushRef, Wait } from "./channel-test.js";
