@@ -11,8 +11,8 @@ const outfile = fileURLToPath(new URL("../.fawkes-tmp/demo/server.mjs", import.m
 /** The demo's static files; the bundle runs from .fawkes-tmp, so it is told where they are. */
 export const staticRoot = fileURLToPath(new URL("../fixtures/demo/priv/static", import.meta.url));
 
-/** Bundles the demo server; returns the file to run with node. */
-export async function bundleDemo() {
+/** Bundles the demo server (tests running in parallel pass their own outfile); returns the file to run with node. */
+export async function bundleDemo(out = outfile) {
   await build({
     absWorkingDir: root,
     entryPoints: ["server.ts"],
@@ -22,7 +22,7 @@ export async function bundleDemo() {
     target: "node20",
     // Dependencies (fawkes itself included) load from node_modules at run time, as a server's do.
     packages: "external",
-    outfile,
+    outfile: out,
     // server.mjs.map beside the bundle: run with --enable-source-maps, stack frames name the
     // .fawkes/*.gen.ts files, and the debug page (DEBUG_ERRORS=1) maps them to router and
     // template lines (runtime/http/stack.ts).
@@ -30,7 +30,7 @@ export async function bundleDemo() {
     plugins: [fawkes()],
     logLevel: "warning",
   });
-  return outfile;
+  return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -52,7 +52,7 @@ describe("built package", () => {
     expect(miss.stdout).toBe("no route matches GET /nope\n");
   });
 
-  it("`fawkes check` passes on the committed demo output and fails when it is stale", () => {
+  it("`fawkes check` passes on the committed demo output and fails when it is stale", { timeout: 90_000 }, () => {
     expect(fawkes(["check", "--root", DEMO]).status).toBe(0);
     // Inside the repo, so the type check of its templates finds "fawkes" through tsconfig paths.
     const copy = mkdtempSync(join(ROOT, ".fawkes-tmp", "check-"));
