@@ -98,6 +98,10 @@ describe.each(transports)("official phoenix client over %s", (transport) => {
     const info = next(proto, "info");
     server.endpoint.broadcast("news", "headline", { text: "extra" });
     expect(await info).toEqual({ message: { topic: "news", event: "headline", payload: { text: "extra" } } });
+    // App code sending a plain message on the channel's own topic reaches handleInfo, not the client.
+    const direct = next(proto, "info");
+    server.endpoint.pubsub.broadcast("proto:info", { kind: "from_app", n: 3 });
+    expect(await direct).toEqual({ message: { kind: "from_app", n: 3 } });
   });
 
   it("isolates a crash: phx_error, automatic rejoin, the socket and other channels go on", async () => {
