@@ -7,6 +7,13 @@ import type { RouteInfo } from "../router/match.js";
 
 export type Params = Record<string, unknown>;
 
+/**
+ * The params of a request that has none: one frozen object shared by every conn, so a GET
+ * without a query or body allocates nothing for them. Parsers replace it, never write into it.
+ */
+export const NO_PARAMS: Params = Object.freeze({});
+const NO_SEGMENTS: string[] = Object.freeze([]) as unknown as string[];
+
 export interface ConnInit {
   method: string;
   /** The request target (`req.url`): path and query. */
@@ -34,15 +41,15 @@ export class Conn {
   readonly queryString: string;
   readonly reqHeaders: IncomingHttpHeaders;
   /** Prefix segments consumed before the router (a `forward` moves its prefix here). */
-  scriptName: string[] = [];
+  scriptName: string[] = NO_SEGMENTS;
 
   // --- data ---
   assigns: Record<string, unknown> = {};
   /** Framework-private data (route, view, layouts, session...). */
   private: Record<string, unknown> = {};
-  queryParams: Params = {};
-  bodyParams: Params = {};
-  pathParams: Readonly<Record<string, string | readonly string[]>> = {};
+  queryParams: Params = NO_PARAMS;
+  bodyParams: Params = NO_PARAMS;
+  pathParams: Readonly<Record<string, string | readonly string[]>> = NO_PARAMS as Record<string, string>;
   /** Query, body and path params merged (path params win), as Phoenix merges them. */
   params: Params = {};
   route: RouteInfo | null = null;

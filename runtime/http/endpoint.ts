@@ -12,7 +12,7 @@ import type { DispatchEntry } from "../router/dispatch.js";
 import type { RouteMatch } from "../router/match.js";
 import type { PlugSpec } from "../router/plug.js";
 import type { ViewSet } from "../views/render.js";
-import { Conn, halt } from "./conn.js";
+import { Conn, halt, NO_PARAMS } from "./conn.js";
 import { renderError } from "./errors.js";
 import { parseQuery } from "./body/query.js";
 import { Token, type TokenResult } from "./crypto/index.js";
@@ -187,7 +187,10 @@ export class Endpoint {
     conn.pathParams = m.params;
     // Query params even without the parsers plug (a body needs it: reading one is async).
     if (!conn.private.parsed && conn.queryString) conn.queryParams = parseQuery(conn.queryString);
-    conn.params = { ...conn.queryParams, ...conn.bodyParams, ...m.params };
+    const query = conn.queryParams;
+    const body = conn.bodyParams;
+    // One copy of the path params when there is nothing to merge (most GETs): three spreads cost ~3x.
+    conn.params = query === NO_PARAMS && body === NO_PARAMS ? { ...m.params } : { ...query, ...body, ...m.params };
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
     if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];

@@ -2,7 +2,7 @@
 // and query parsers, method override. HEAD is answered as GET by the router and the endpoint.
 
 import type { IncomingMessage } from "node:http";
-import { beforeSend, type Conn, halt } from "./conn.js";
+import { beforeSend, type Conn, halt, NO_PARAMS } from "./conn.js";
 import { methodOverride as overriddenMethod, parseBody, parseQuery, type ParseBodyOptions } from "./body/index.js";
 import { serveStatic as serveStaticFile, type ServeStaticOptions } from "./static/index.js";
 
@@ -11,7 +11,7 @@ import { serveStatic as serveStaticFile, type ServeStaticOptions } from "./stati
  * Synchronous for requests without a body; uploads' temp files are removed after the response.
  */
 export function parsers(conn: Conn, options: ParseBodyOptions = {}): Conn | Promise<Conn> {
-  conn.queryParams = conn.queryString ? parseQuery(conn.queryString) : {};
+  conn.queryParams = conn.queryString ? parseQuery(conn.queryString) : NO_PARAMS;
   conn.params = { ...conn.queryParams };
   conn.private.parsed = true;
   const req = conn.req;
