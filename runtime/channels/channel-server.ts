@@ -7,6 +7,7 @@ import { ChannelSocket, checkPayload, type Assigns, type Channel, type SocketRef
 import type { Connection } from "./connection.js";
 import { Broadcast, isBinary, isCleanStop, type Message, type Payload, type Reply, type StopReason } from "./message.js";
 import type { FrameCache, Subscriber } from "./pubsub.js";
+import { describe, isThenable } from "./_values.js";
 
 type Task = () => unknown;
 
@@ -249,15 +250,4 @@ function isReply(v: unknown): v is Reply {
 
 function isStop(v: unknown): v is { stop: StopReason; reply?: Reply } {
   return typeof v === "object" && v !== null && "stop" in v;
-}
-
-export function isThenable(v: unknown): v is Promise<unknown> {
-  return typeof (v as { then?: unknown } | null)?.then === "function";
-}
-
-export function describe(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === "object") return `an object with keys [${Object.keys(value).slice(0, 5).join(", ")}]`;
-  if (typeof value === "function") return "a function";
-  return `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -9,7 +9,7 @@ import type { Assigns, Channel } from "./channel.js";
 import type { Connection } from "./connection.js";
 import type { Reply } from "./message.js";
 import type { CheckOrigin } from "./origin.js";
-import { describe, isThenable } from "./channel-server.js";
+import { describe, isThenable } from "./_values.js";
 import { decodeSession, validCsrfToken, CSRF_SESSION_KEY } from "../http/crypto/index.js";
 import type { ParsedParams } from "../http/body/query.js";
 import type { SessionOptions } from "../http/session.js";

@@ -4,7 +4,8 @@
 // why the channel exited — by wrapping the routed channel's join and terminate. The channel
 // core needs no test hooks: routing is the handler's job, and that is where the watch goes in.
 
-import { isThenable, type ChannelServer } from "../channels/channel-server.js";
+import type { ChannelServer } from "../channels/channel-server.js";
+import { isThenable } from "../channels/_values.js";
 import type { Channel } from "../channels/channel.js";
 import type { Transport } from "../channels/connection.js";
 import type { Message, StopReason } from "../channels/message.js";
