@@ -32,14 +32,16 @@ export class Conn {
   /** The method, after method override (`_method`) when a plug applied it. */
   method: string;
   readonly originalMethod: string;
-  readonly host: string;
-  readonly port: number;
   readonly scheme: "http" | "https";
   readonly remoteIp: string;
   /** The raw path of the request target (no query). */
   readonly requestPath: string;
   readonly queryString: string;
-  readonly reqHeaders: IncomingHttpHeaders;
+  // Headers, host and port are read when first asked for: node:http builds `req.headers` lazily,
+  // and a request no plug looks at (most of a JSON API's) then never pays for it.
+  private headers: IncomingHttpHeaders | undefined;
+  private hostName: string | undefined;
+  private portNumber: number | undefined;
   /** Prefix segments consumed before the router (a `forward` moves its prefix here). */
   scriptName: string[] = NO_SEGMENTS;
 
@@ -71,15 +73,37 @@ export class Conn {
     const q = init.url.indexOf("?");
     this.requestPath = q === -1 ? init.url : init.url.slice(0, q);
     this.queryString = q === -1 ? "" : init.url.slice(q + 1);
-    this.reqHeaders = init.headers ?? {};
-    const hostHeader = init.host ?? (typeof this.reqHeaders.host === "string" ? this.reqHeaders.host : "localhost");
-    const colon = hostHeader.lastIndexOf(":");
-    this.host = colon > 0 && !hostHeader.endsWith("]") ? hostHeader.slice(0, colon) : hostHeader;
+    this.headers = init.headers;
+    this.hostName = init.host;
+    this.portNumber = init.port;
     this.scheme = init.scheme ?? "http";
-    this.port = init.port ?? (colon > 0 ? Number(hostHeader.slice(colon + 1)) : this.scheme === "https" ? 443 : 80);
     this.remoteIp = init.remoteIp ?? "127.0.0.1";
     this.req = init.req;
     this.res = init.res;
+  }
+
+  get reqHeaders(): IncomingHttpHeaders {
+    return (this.headers ??= this.req?.headers ?? {});
+  }
+
+  /** The request's host, without the port. */
+  get host(): string {
+    if (this.hostName === undefined) this.readHost();
+    return this.hostName!;
+  }
+
+  get port(): number {
+    if (this.portNumber === undefined) this.readHost();
+    return this.portNumber!;
+  }
+
+  private readHost(): void {
+    const header = this.reqHeaders.host;
+    const hostHeader = typeof header === "string" ? header : "localhost";
+    const colon = hostHeader.lastIndexOf(":");
+    const hasPort = colon > 0 && !hostHeader.endsWith("]");
+    this.hostName ??= hasPort ? hostHeader.slice(0, colon) : hostHeader;
+    this.portNumber ??= hasPort ? Number(hostHeader.slice(colon + 1)) : this.scheme === "https" ? 443 : 80;
   }
 
   /** A request header (lower-case name), the first value when repeated. */

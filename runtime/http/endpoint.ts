@@ -87,6 +87,8 @@ export class Endpoint {
   private server: Server | null = null;
   private manifest: StaticManifest | undefined;
   private readonly listeners = new WeakMap<Listener, Map<string, Subscriber>>();
+  /** Whether any route is scoped to a host: only then does matching read the Host header. */
+  private readonly hostRouting: boolean;
   private readonly plugs: readonly PlugSpec[];
   private readonly sockets: readonly SocketHandler[];
   private readonly websockets = new Map<string, WebSocketTransport>();
@@ -97,6 +99,7 @@ export class Endpoint {
     this.config = options.config ?? {};
     this.plugs = (options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined }));
     this.pubsub = options.pubsub ?? new PubSub({ logger: this.config.logger });
+    this.hostRouting = options.router.dispatch.some((d) => d.route.hosts.length > 0);
     this.sockets = (options.sockets ?? []).map((mount) => new SocketHandler(this, mount));
     for (const handler of this.sockets) {
       const { websocket = true, longpoll = false } = handler.mount.options;
@@ -180,7 +183,7 @@ export class Endpoint {
   }
 
   private route(conn: Conn): Conn | Promise<Conn> {
-    const m = this.options.router.match(conn.method, conn.requestPath, conn.host);
+    const m = this.options.router.match(conn.method, conn.requestPath, this.hostRouting ? conn.host : undefined);
     if (m === null) return renderError(conn, 404, null, this);
     const entry = this.options.router.dispatch[m.route.index];
     conn.route = m.route;
@@ -237,7 +240,7 @@ export class Endpoint {
       if (longpoll) return longpoll.handle(req, res);
     }
     const scheme = this.config.https ? "https" : "http";
-    const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, remoteIp: req.socket.remoteAddress, req, res, scheme });
+    const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", remoteIp: req.socket.remoteAddress, req, res, scheme });
     const out = this.call(conn);
     if (isThenable(out)) out.then((c) => send(c, res));
     else send(out, res);
