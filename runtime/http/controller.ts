@@ -7,21 +7,26 @@ import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
 import { type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
 
+// The content types of text/json/html, built once rather than per response.
+const TEXT_PLAIN = "text/plain; charset=utf-8";
+const APPLICATION_JSON = "application/json; charset=utf-8";
+const TEXT_HTML = "text/html; charset=utf-8";
+
 /** Sends plain text (status defaults to 200, or what putStatus set). */
 export function text(conn: Conn, body: string): Conn {
-  if (!conn.respHeaders["content-type"]) putRespContentType(conn, "text/plain");
+  if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = TEXT_PLAIN;
   return resp(conn, conn.status ?? 200, body);
 }
 
 /** Sends JSON. */
 export function json(conn: Conn, data: unknown): Conn {
-  if (!conn.respHeaders["content-type"]) putRespContentType(conn, "application/json");
+  if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = APPLICATION_JSON;
   return resp(conn, conn.status ?? 200, JSON.stringify(data));
 }
 
 /** Sends HTML as is (no layout). */
 export function html(conn: Conn, body: string): Conn {
-  if (!conn.respHeaders["content-type"]) putRespContentType(conn, "text/html");
+  if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = TEXT_HTML;
   return resp(conn, conn.status ?? 200, body);
 }
 
@@ -81,7 +86,7 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
     layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
     rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
   }));
-  if (!conn.respHeaders["content-type"]) putRespContentType(conn, html ? "text/html" : name.endsWith(".json") ? "application/json" : "text/plain");
+  if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = html ? TEXT_HTML : name.endsWith(".json") ? APPLICATION_JSON : TEXT_PLAIN;
   return resp(conn, conn.status ?? 200, body);
 }
 
