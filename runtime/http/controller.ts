@@ -7,6 +7,9 @@ import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
 import { type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
 
+/** The flash of a conn that fetched none: shared, never written to. */
+const NO_FLASH: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 // The content types of text/json/html, built once rather than per response.
 const TEXT_PLAIN = "text/plain; charset=utf-8";
 const APPLICATION_JSON = "application/json; charset=utf-8";
@@ -79,13 +82,17 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
   const view = (conn.private.view as string | undefined) ?? viewOf(conn.route?.controller ?? "");
   const html = name.endsWith(".html");
   // Layouts and templates see `flash` (Phoenix's @flash) and the conn, besides the assigns.
-  const event = { conn, view, template: name, format: name.split(".").pop() ?? "html" };
   // One object, filled with Object.assign: spreading spread objects is slow on Node 20 (~1 µs each).
-  const all = Object.assign({ flash: conn.private.flash ?? {} }, conn.assigns, assigns, { conn });
-  const body = traced(renderChannel, event, () => renderToString(viewSet, view, name, all, {
+  const all: Record<string, unknown> = Object.assign({ flash: conn.private.flash ?? NO_FLASH }, conn.assigns, assigns);
+  all.conn = conn;
+  const layouts = {
     layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
     rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
-  }));
+  };
+  // The telemetry event (and its closure) only when someone listens.
+  const body = renderChannel.hasSubscribers
+    ? traced(renderChannel, { conn, view, template: name, format: name.slice(name.lastIndexOf(".") + 1) }, () => renderToString(viewSet, view, name, all, layouts))
+    : renderToString(viewSet, view, name, all, layouts);
   if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = html ? TEXT_HTML : name.endsWith(".json") ? APPLICATION_JSON : TEXT_PLAIN;
   return resp(conn, conn.status ?? 200, body);
 }

@@ -87,6 +87,8 @@ export class Endpoint {
   private server: Server | null = null;
   private manifest: StaticManifest | undefined;
   private readonly listeners = new WeakMap<Listener, Map<string, Subscriber>>();
+  private readonly toRouter = (conn: Conn) => this.route(conn);
+  private readonly steps: (RouteSteps | undefined)[] = [];
   /** Whether any route is scoped to a host: only then does matching read the Host header. */
   private readonly hostRouting: boolean;
   private readonly plugs: readonly PlugSpec[];
@@ -168,7 +170,7 @@ export class Endpoint {
     }
     if (ssl && ssl.hsts !== false) conn.respHeaders["strict-transport-security"] = "max-age=31536000";
     try {
-      const out = runPlugs(conn, this.plugs, 0, (c) => this.route(c));
+      const out = runPlugs(conn, this.plugs, 0, this.toRouter);
       return isThenable(out) ? out.then((c) => this.finish(c), (e: unknown) => this.fail(conn, e)) : this.finish(out);
     } catch (e) {
       return this.fail(conn, e);
@@ -197,8 +199,9 @@ export class Endpoint {
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
     if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
-    const run = () => runPlugs(conn, entry.pipeline, 0, (c) => this.action(c, entry));
-    if (!dispatchChannel.hasSubscribers) return run();
+    const steps = this.stepsOf(m.route.index, entry);
+    if (!dispatchChannel.hasSubscribers) return runPlugs(conn, entry.pipeline, 0, steps.toAction);
+    const run = () => runPlugs(conn, entry.pipeline, 0, steps.toAction);
     const event = { conn, route: m.route.path, pathParams: m.params, pipeThrough: m.route.pipeThrough, plug: m.route.controller, plugOpts: m.route.action };
     return traced(dispatchChannel, event, run);
   }
@@ -210,13 +213,29 @@ export class Endpoint {
       // A forward: the target plug gets the rest of the path; its options come from the router.
       return callPlug({ plug: entry.handler as AnyPlug, options: entry.call.options }, conn);
     }
+    const steps = this.stepsOf(conn.route!.index, entry);
+    return runPlugs(conn, steps.plugs, 0, steps.invoke);
+  }
+
+  /**
+   * What a route runs after its pipeline and after its controller plugs, and which controller
+   * plugs apply (only/except): worked out once per route, so a request allocates no closures.
+   */
+  private stepsOf(index: number, entry: DispatchEntry): RouteSteps {
+    let steps = this.steps[index];
+    if (steps) return steps;
     const controller = entry.controller as ControllerModule;
-    const plugs = controllerPlugs(entry, controller);
-    return runPlugs(conn, plugs, 0, (c) => {
-      const handler = entry.handler as (conn: Conn, params: Conn["params"]) => unknown;
-      const out = handler(c, c.params);
-      return isThenable(out) ? out.then((v) => actionResult(c, v, entry, controller)) : actionResult(c, out, entry, controller);
-    });
+    const handler = entry.handler as (conn: Conn, params: Conn["params"]) => unknown;
+    steps = {
+      toAction: (c) => this.action(c, entry),
+      plugs: entry.action === null ? [] : (controller.plugs ?? []).filter((p) => (!p.only || p.only.includes(entry.action!)) && !(p.except ?? []).includes(entry.action!)),
+      invoke: (c) => {
+        const out = handler(c, c.params);
+        return isThenable(out) ? out.then((v) => actionResult(c, v, entry, controller)) : actionResult(c, out, entry, controller);
+      },
+    };
+    this.steps[index] = steps;
+    return steps;
   }
 
   private fail(conn: Conn, error: unknown): Conn {
@@ -379,24 +398,18 @@ export interface ControllerModule {
   [action: string]: unknown;
 }
 
+interface RouteSteps {
+  toAction: (conn: Conn) => Conn | Promise<Conn>;
+  plugs: readonly ControllerPlug[];
+  invoke: (conn: Conn) => Conn | Promise<Conn>;
+}
+
 /** `export const plugs = [{ plug: authenticate, only: ["edit"] }]` in a controller. */
 export interface ControllerPlug {
   plug: AnyPlug;
   options?: unknown;
   only?: readonly string[];
   except?: readonly string[];
-}
-
-const plugsByEntry = new WeakMap<DispatchEntry, readonly ControllerPlug[]>();
-
-/** The controller plugs that apply to the entry's action (only/except), worked out once per route. */
-function controllerPlugs(entry: DispatchEntry, controller: ControllerModule): readonly ControllerPlug[] {
-  let plugs = plugsByEntry.get(entry);
-  if (!plugs) {
-    plugs = (controller.plugs ?? []).filter((p) => (!p.only || p.only.includes(entry.action!)) && !(p.except ?? []).includes(entry.action!));
-    plugsByEntry.set(entry, plugs);
-  }
-  return plugs;
 }
 
 /** Runs the hooks registered with beforeSend (session cookie, flash...) once. */
