@@ -13,6 +13,20 @@ import type { RouteMatch } from "../router/match.js";
 import type { PlugSpec } from "../router/plug.js";
 import type { ViewSet } from "../views/render.js";
 import { Conn, halt, NO_PARAMS } from "./conn.js";
+import {
+  actionResult,
+  callPlug,
+  defaultLogger,
+  isThenable,
+  runBeforeSend,
+  runPlugs,
+  send,
+  statusOf,
+  PlugReturnError,
+  type AnyPlug,
+  type ControllerModule,
+  type RouteSteps,
+} from "./_pipeline.js";
 import { renderError } from "./errors.js";
 import { parseQuery } from "./body/query.js";
 import { Token, type TokenResult } from "./crypto/index.js";
@@ -25,7 +39,6 @@ import { SocketHandler, type SocketMount } from "../channels/socket.js";
 import { WebSocketTransport } from "../channels/transports/websocket.js";
 import { LongPollTransport } from "../channels/transports/longpoll.js";
 
-export type AnyPlug = PlugSpec["plug"];
 /** An endpoint plug: a function or module plug, alone or with its options. */
 export type EndpointPlug = AnyPlug | readonly [AnyPlug, unknown];
 
@@ -75,11 +88,6 @@ export interface EndpointOptions {
 
 /** App code listening on a PubSub topic (`endpoint.subscribe`). */
 export type Listener = (message: unknown, topic: string) => void;
-
-/** Something a plug or action returned that is not a Conn: named, so the mistake is findable. */
-export class PlugReturnError extends Error {
-  override name = "PlugReturnError";
-}
 
 export class Endpoint {
   readonly config: EndpointConfig;
@@ -391,107 +399,5 @@ export function defineEndpoint(options: EndpointOptions): Endpoint {
   return new Endpoint(options);
 }
 
-/** A controller module: actions, plus optional controller plugs and an action fallback. */
-export interface ControllerModule {
-  plugs?: readonly ControllerPlug[];
-  actionFallback?: (conn: Conn, result: unknown) => Conn | Promise<Conn>;
-  [action: string]: unknown;
-}
-
-interface RouteSteps {
-  toAction: (conn: Conn) => Conn | Promise<Conn>;
-  plugs: readonly ControllerPlug[];
-  invoke: (conn: Conn) => Conn | Promise<Conn>;
-}
-
-/** `export const plugs = [{ plug: authenticate, only: ["edit"] }]` in a controller. */
-export interface ControllerPlug {
-  plug: AnyPlug;
-  options?: unknown;
-  only?: readonly string[];
-  except?: readonly string[];
-}
-
-/** Runs the hooks registered with beforeSend (session cookie, flash...) once. */
-function runBeforeSend(conn: Conn): Conn {
-  const hooks = conn.private.beforeSend as ((c: Conn) => void)[] | undefined;
-  if (!hooks || conn.state === "sent") return conn;
-  conn.private.beforeSend = undefined;
-  for (const hook of hooks) hook(conn);
-  return conn;
-}
-
-function actionResult(conn: Conn, value: unknown, entry: DispatchEntry, controller: ControllerModule): Conn | Promise<Conn> {
-  if (value instanceof Conn) return value;
-  if (controller.actionFallback) {
-    const out = controller.actionFallback(conn, value);
-    return isThenable(out) ? out.then((c) => expectConn(c, `actionFallback of ${entry.route.controller}`)) : expectConn(out, `actionFallback of ${entry.route.controller}`);
-  }
-  throw new PlugReturnError(
-    `expected ${entry.route.controller}.${entry.action} to return a Conn, got: ${describe(value)} (add an actionFallback to handle other results)`,
-  );
-}
-
-/** Runs plugs from index i; calls `done` with the conn unless one halts. Sync while the plugs are. */
-function runPlugs(conn: Conn, plugs: readonly (PlugSpec | ControllerPlug)[], i: number, done: (conn: Conn) => Conn | Promise<Conn>): Conn | Promise<Conn> {
-  for (; i < plugs.length; i++) {
-    if (conn.halted) return conn;
-    const spec = plugs[i];
-    const out = callPlug(spec, conn);
-    if (isThenable(out)) {
-      const next = i + 1;
-      return out.then((c) => runPlugs(expectConn(c, plugName(spec.plug)), plugs, next, done));
-    }
-    conn = expectConn(out, plugName(spec.plug));
-  }
-  return conn.halted ? conn : done(conn);
-}
-
-function callPlug(spec: { plug: AnyPlug; options?: unknown }, conn: Conn): Conn | Promise<Conn> {
-  const p = spec.plug as unknown as ((c: Conn, o: unknown) => Conn | Promise<Conn>) | { call: (c: Conn, o: unknown) => Conn | Promise<Conn> };
-  return typeof p === "function" ? p(conn, spec.options) : p.call(conn, spec.options);
-}
-
-function expectConn(value: unknown, what: string): Conn {
-  if (value instanceof Conn) return value;
-  throw new PlugReturnError(`expected plug ${what} to return a Conn, got: ${describe(value)}`);
-}
-
-function plugName(plug: unknown): string {
-  if (typeof plug === "function") return plug.name || "(anonymous function)";
-  const call = (plug as { call?: { name?: string } })?.call;
-  return call?.name ? `module plug (call)` : "(plug)";
-}
-
-function describe(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === "object") return `an object with keys [${Object.keys(value).slice(0, 5).join(", ")}]`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function statusOf(error: unknown): number {
-  const s = (error as { status?: unknown })?.status;
-  return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
-}
-
-function isThenable<T>(v: unknown): v is Promise<T> {
-  return typeof (v as { then?: unknown })?.then === "function";
-}
-
-function defaultLogger(message: string, error?: unknown): void {
-  console.error(`[fawkes] ${message}`, error);
-}
-
-/** Writes the conn's response to node:http (HEAD without a body). */
-export function send(conn: Conn, res: ServerResponse): void {
-  if (conn.state === "sent") return;
-  conn.state = "sent";
-  const body = conn.respBody ?? "";
-  const headers = conn.respHeaders;
-  if (headers["content-length"] === undefined) headers["content-length"] = String(Buffer.byteLength(body));
-  // One writeHead with every header: cheaper than a setHeader per header.
-  res.writeHead(conn.status ?? 200, headers);
-  res.end(conn.originalMethod === "HEAD" ? undefined : body);
-}
-
-export { halt };
+export { halt, send, PlugReturnError };
+export type { AnyPlug, ControllerModule, ControllerPlug } from "./_pipeline.js";
