@@ -3,6 +3,8 @@
 // (`true`), one of a list of patterns ("//example.com", "https://*.example.com:443"), the
 // request's own host (`"conn"`), or a predicate. `false` turns the check off.
 
+import { parseHostHeader } from "../http/conn.js";
+
 export type CheckOrigin = boolean | "conn" | readonly string[] | ((origin: URL) => boolean);
 
 interface Allowed {
@@ -25,8 +27,8 @@ export function originAllowed(check: CheckOrigin, origin: string | undefined, en
   if (typeof check === "function") return check(url);
   if (check === true) return url.hostname === endpointHost;
   if (check === "conn") {
-    const [host, port] = splitHost(requestHost ?? "");
-    return url.hostname === host && url.protocol === `${requestScheme}:` && portOf(url) === (port ?? defaultPort(requestScheme));
+    const { host, port } = parseHostHeader(requestHost, requestScheme);
+    return url.hostname === host && url.protocol === `${requestScheme}:` && portOf(url) === String(port);
   }
   let allowed = cache.get(check);
   if (!allowed) cache.set(check, (allowed = check.map(parsePattern)));
@@ -56,9 +58,4 @@ function portOf(url: URL): string {
 
 function defaultPort(scheme: string): string {
   return scheme === "https" || scheme === "wss" ? "443" : "80";
-}
-
-function splitHost(host: string): [string, string | null] {
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
-  return m ? [m[1], m[2] ?? null] : [host, null];
 }

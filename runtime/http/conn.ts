@@ -98,19 +98,31 @@ export class Conn {
   }
 
   private readHost(): void {
-    const header = this.reqHeaders.host;
-    const hostHeader = typeof header === "string" ? header : "localhost";
-    const colon = hostHeader.lastIndexOf(":");
-    const hasPort = colon > 0 && !hostHeader.endsWith("]");
-    this.hostName ??= hasPort ? hostHeader.slice(0, colon) : hostHeader;
-    this.portNumber ??= hasPort ? Number(hostHeader.slice(colon + 1)) : this.scheme === "https" ? 443 : 80;
+    const { host, port } = parseHostHeader(this.reqHeaders.host, this.scheme);
+    this.hostName ??= host;
+    this.portNumber ??= port;
   }
+
 
   /** A request header (lower-case name), the first value when repeated. */
   getReqHeader(name: string): string | undefined {
     const v = this.reqHeaders[name.toLowerCase()];
     return Array.isArray(v) ? v[0] : v;
   }
+}
+
+/**
+ * A Host header as host and port: `example.com:8080` → example.com, 8080; `[::1]` keeps its
+ * brackets; no port → the scheme's default; no header → localhost.
+ */
+export function parseHostHeader(header: string | undefined, scheme: string): { host: string; port: number } {
+  const value = header ?? "localhost";
+  const colon = value.lastIndexOf(":");
+  const hasPort = colon > 0 && !value.endsWith("]");
+  return {
+    host: hasPort ? value.slice(0, colon) : value,
+    port: hasPort ? Number(value.slice(colon + 1)) : scheme === "https" || scheme === "wss" ? 443 : 80,
+  };
 }
 
 /** Stops the plug pipeline: nothing after the current plug runs, the response is sent as is. */

@@ -7,6 +7,7 @@ import { negotiate, type Serializer } from "../serializer.js";
 import { originAllowed } from "../origin.js";
 import type { ConnectInfo, SocketHandler } from "../socket.js";
 import { parseQuery, type ParsedParams } from "../../http/body/query.js";
+import { parseHostHeader } from "../../http/conn.js";
 
 export type Admission =
   | { ok: true; serializer: Serializer; params: ParsedParams; assigns: Record<string, unknown>; id: string | null }
@@ -40,10 +41,7 @@ export async function admit(handler: SocketHandler, req: IncomingMessage, transp
 }
 
 function connectInfo(handler: SocketHandler, req: IncomingMessage, transport: "websocket" | "longpoll", params: ParsedParams, query: string, scheme: string): ConnectInfo {
-  const hostHeader = req.headers.host ?? "localhost";
-  const colon = hostHeader.lastIndexOf(":");
-  const host = colon > 0 && !hostHeader.endsWith("]") ? hostHeader.slice(0, colon) : hostHeader;
-  const port = colon > 0 && !hostHeader.endsWith("]") ? Number(hostHeader.slice(colon + 1)) : scheme === "https" ? 443 : 80;
+  const { host, port } = parseHostHeader(req.headers.host, scheme);
   const path = (req.url ?? "/").split("?")[0];
   const info: ConnectInfo = {
     transport,
