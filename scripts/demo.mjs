@@ -1,4 +1,4 @@
-// `npm run demo`: bundles fixtures/demo/server.ts with esbuild and the Fawkes plugin (which
+// `npm start` (or `npm run demo`): bundles fixtures/demo/server.ts with esbuild and the Fawkes plugin (which
 // regenerates the router and template modules first), then runs it: the demo app on
 // http://localhost:4000 (PORT to change it).
 import { build } from "esbuild";
