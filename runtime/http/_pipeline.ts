@@ -6,6 +6,9 @@ import type { ServerResponse } from "node:http";
 import type { DispatchEntry } from "../router/dispatch.js";
 import type { PlugSpec } from "../router/plug.js";
 import { Conn } from "./conn.js";
+import { describe, isThenable } from "../_internal/values.js";
+
+export { isThenable };
 
 export type AnyPlug = PlugSpec["plug"];
 
@@ -86,26 +89,31 @@ function plugName(plug: unknown): string {
   return call?.name ? `module plug (call)` : "(plug)";
 }
 
-function describe(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === "object") return `an object with keys [${Object.keys(value).slice(0, 5).join(", ")}]`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
 
 export function statusOf(error: unknown): number {
   const s = (error as { status?: unknown })?.status;
   return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
 }
 
-export function isThenable<T>(v: unknown): v is Promise<T> {
-  return typeof (v as { then?: unknown })?.then === "function";
-}
 
 export function defaultLogger(message: string, error?: unknown): void {
-  console.error(`[fawkes] ${message}`, error);
+  if (error === undefined) console.error(`[fawkes] ${message}`);
+  else console.error(`[fawkes] ${message}`, error);
 }
 
-/** Writes the conn's response to node:http (HEAD without a body). */
+/** Logs with the app's logger; a logger that throws is itself logged to stderr, never rethrown. */
+export function safeLog(logger: ((message: string, error?: unknown) => void) | undefined, message: string, error?: unknown): void {
+  try {
+    (logger ?? defaultLogger)(message, error);
+  } catch (e) {
+    defaultLogger(`the logger threw while logging: ${message}`, e);
+  }
+}
+
+/**
+ * Writes the conn's response to node:http (HEAD without a body). Throws what Node refuses (a
+ * header or status set around the checks in conn.ts); the endpoint catches it (writeFailed).
+ */
 export function send(conn: Conn, res: ServerResponse): void {
   if (conn.state === "sent") return;
   conn.state = "sent";
@@ -115,4 +123,38 @@ export function send(conn: Conn, res: ServerResponse): void {
   // One writeHead with every header: cheaper than a setHeader per header.
   res.writeHead(conn.status ?? 200, headers);
   res.end(conn.originalMethod === "HEAD" ? undefined : body);
+}
+
+const PLAIN_500 = "Internal Server Error\n";
+
+/**
+ * The last resort when a response cannot be written as the conn has it: a plain-text 500 if
+ * nothing went out yet, else the socket is destroyed (the client sees a cut response, never a
+ * response that claims to be complete).
+ */
+export function writeFailed(res: ServerResponse): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  try {
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    res.shouldKeepAlive = false;
+    res.writeHead(500, { "content-type": "text/plain; charset=utf-8", "content-length": String(PLAIN_500.length), "x-content-type-options": "nosniff" });
+    res.end(PLAIN_500);
+  } catch {
+    res.destroy();
+  }
+}
+
+/** A plain-text 500 on the conn, for when the error page itself fails. */
+export function plainError(conn: Conn, status: number): Conn {
+  for (const k of Object.keys(conn.respHeaders)) delete conn.respHeaders[k];
+  conn.respHeaders["content-type"] = "text/plain; charset=utf-8";
+  conn.respHeaders["x-content-type-options"] = "nosniff";
+  conn.status = status;
+  conn.respBody = status === 500 ? PLAIN_500 : `${status}\n`;
+  conn.state = "set";
+  conn.halted = true;
+  return conn;
 }

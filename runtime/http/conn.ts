@@ -2,8 +2,9 @@
 // read once from node:http's request; the response is accumulated on the conn and written by
 // the endpoint at the end, so plugs and actions stay plain synchronous functions.
 
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { RouteInfo } from "../router/match.js";
+import { describe } from "../_internal/values.js";
 
 export type Params = Record<string, unknown>;
 
@@ -140,21 +141,58 @@ export function assign(conn: Conn, values: Record<string, unknown>): Conn {
 /** Sets the response (status and body); the endpoint sends it once the pipeline is done. */
 export function resp(conn: Conn, status: number, body: string | Buffer): Conn {
   if (conn.state === "sent") throw new Error("the response was already sent");
+  checkStatus(status, "resp");
+  if (typeof body !== "string" && !(body instanceof Uint8Array)) {
+    throw new TypeError(`resp: expected the body to be a string or a Buffer, got: ${describe(body)}`);
+  }
   conn.status = status;
   conn.respBody = body;
   conn.state = "set";
   return conn;
 }
 
+/**
+ * Sets a response header (lower-cased name). The name must be an HTTP token and the value (or
+ * each value of a list) a string without CR, LF or other characters a header cannot carry:
+ * anything else throws here, at the call that set it, rather than in the write (where Node
+ * refuses it) or, worse, in the client as an injected header.
+ */
 export function putRespHeader(conn: Conn, name: string, value: string | string[]): Conn {
+  checkHeader(name, value, "putRespHeader");
   conn.respHeaders[name.toLowerCase()] = value;
   return conn;
 }
 
+/** Throws a TypeError naming the header unless `name: value` can be sent as is. */
+export function checkHeader(name: string, value: unknown, caller: string): void {
+  try {
+    validateHeaderName(name);
+  } catch {
+    throw new TypeError(`${caller}: ${describe(name)} is not a valid header name (letters, digits and !#$%&'*+-.^_\`|~ only)`);
+  }
+  for (const v of Array.isArray(value) ? value : [value]) {
+    if (typeof v !== "string") throw new TypeError(`${caller}: the value of the ${JSON.stringify(name)} header must be a string, got: ${describe(v)}`);
+    try {
+      validateHeaderValue(name, v);
+    } catch {
+      throw new TypeError(`${caller}: the value of the ${JSON.stringify(name)} header has a character headers cannot carry (CR, LF or another control character): ${JSON.stringify(v.slice(0, 200))}`);
+    }
+  }
+}
+
+/** Sets the status, an integer from 100 to 999 (a status read from a param is checked here). */
 export function putStatus(conn: Conn, status: number): Conn {
+  checkStatus(status, "putStatus");
   conn.status = status;
   return conn;
 }
+
+function checkStatus(status: unknown, caller: string): void {
+  if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 999) {
+    throw new RangeError(`${caller}: expected an HTTP status, an integer from 100 to 999, got: ${describe(status)}`);
+  }
+}
+
 
 export function putRespContentType(conn: Conn, type: string, charset: string | null = "utf-8"): Conn {
   return putRespHeader(conn, "content-type", charset ? `${type}; charset=${charset}` : type);

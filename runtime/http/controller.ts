@@ -5,7 +5,8 @@ import { renderToString } from "../views/render.js";
 import { renderChannel, traced } from "./telemetry.js";
 import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
-import { type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
+import { checkHeader, type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
+import { describe } from "../_internal/values.js";
 
 /** The flash of a conn that fetched none: shared, never written to. */
 const NO_FLASH: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -15,16 +16,25 @@ const TEXT_PLAIN = "text/plain; charset=utf-8";
 const APPLICATION_JSON = "application/json; charset=utf-8";
 const TEXT_HTML = "text/html; charset=utf-8";
 
+// Text and JSON responses say `nosniff`: a browser must not take an echoed param in a text or
+// JSON body for HTML or script (Phoenix's browser pipeline sends it with its secure headers).
+const NOSNIFF = "nosniff";
+
 /** Sends plain text (status defaults to 200, or what putStatus set). */
 export function text(conn: Conn, body: string): Conn {
+  if (typeof body !== "string") throw new TypeError(`text: expected a string body, got: ${describe(body)}`);
   if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = TEXT_PLAIN;
+  conn.respHeaders["x-content-type-options"] = NOSNIFF;
   return resp(conn, conn.status ?? 200, body);
 }
 
-/** Sends JSON. */
+/** Sends JSON (`undefined` as `null`, as Phoenix sends `nil`). */
 export function json(conn: Conn, data: unknown): Conn {
+  const body = data === undefined ? "null" : JSON.stringify(data);
+  if (body === undefined) throw new TypeError(`json: ${describe(data)} has no JSON form`);
   if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = APPLICATION_JSON;
-  return resp(conn, conn.status ?? 200, JSON.stringify(data));
+  conn.respHeaders["x-content-type-options"] = NOSNIFF;
+  return resp(conn, conn.status ?? 200, body);
 }
 
 /** Sends HTML as is (no layout). */
@@ -34,20 +44,39 @@ export function html(conn: Conn, body: string): Conn {
 }
 
 /**
- * Redirects: `{ to: "/local/path" }` only accepts a local path (no scheme, no "//host"), so a
- * user-supplied value cannot send visitors elsewhere; `{ external: "https://..." }` for others.
+ * Redirects: `{ to: "/local/path" }` only accepts a path on this site, so a user-supplied value
+ * (`return_to`) cannot send visitors elsewhere; `{ external: "https://..." }` for other hosts.
+ * As Phoenix: `to` must start with one "/" and hold no backslash, tab or other control
+ * character, since browsers read `/\evil.com` and `/<tab>/evil.com` as `//evil.com`. A refused
+ * target throws (a logged 500), it never becomes a Location header.
+ *
+ * @example redirect(conn, { to: Routes.userPath("show", user.id) })
  */
 export function redirect(conn: Conn, target: { to: string } | { external: string }): Conn {
   let url: string;
-  if ("to" in target) {
-    if (!/^\/(?![/\\])/.test(target.to)) {
-      throw new TypeError(`redirect to: expects a path starting with "/" (got ${JSON.stringify(target.to)}); use { external: url } for other hosts`);
-    }
-    url = target.to;
-  } else url = target.external;
+  if ("to" in target) url = localPath(target.to);
+  else {
+    if (typeof target.external !== "string") throw new TypeError(`redirect external: expects a URL string, got: ${describe(target.external)}`);
+    url = target.external;
+  }
   putRespHeader(conn, "location", url);
   putRespContentType(conn, "text/html");
   return resp(conn, conn.status && conn.status >= 300 && conn.status < 400 ? conn.status : 302, `<html><body>You are being <a href="${escapeHtml(url)}">redirected</a>.</body></html>`);
+}
+
+// Phoenix's @invalid_local_url_chars ("\\", "/%09", "/\t"), widened to every C0 control and DEL:
+// browsers drop tabs and newlines anywhere in a URL and treat "\\" as "/".
+const UNSAFE_LOCAL = /[\\\x00-\x1f\x7f]|\/%09/i;
+
+function localPath(to: unknown): string {
+  if (typeof to !== "string") {
+    throw new TypeError(`redirect to: expects a path string, got: ${describe(to)} (a list param, e.g. return_to[]=…, is not a path)`);
+  }
+  if (to[0] !== "/" || to[1] === "/") {
+    throw new TypeError(`redirect to: expects a path starting with one "/", got: ${describe(to)}; use { external: url } for other hosts`);
+  }
+  if (UNSAFE_LOCAL.test(to)) throw new TypeError(`redirect to: unsafe characters for a local redirect (backslash, tab or another control character) in ${describe(to)}`);
+  return to;
 }
 
 /** The view templates are looked up in (default: from the controller, UserController → "user"). */
@@ -123,7 +152,14 @@ export function viewOf(controller: string): string {
  * Phoenix's send_download with `{:binary, data}`.
  */
 export function sendDownload(conn: Conn, data: string | Buffer, options: { filename: string; contentType?: string }): Conn {
-  const quoted = options.filename.replace(/["\\]/g, "_");
+  const { filename } = options;
+  if (typeof filename !== "string" || filename === "" || /[\x00-\x1f\x7f]/.test(filename)) {
+    throw new TypeError(`sendDownload: the filename must be a non-empty string without control characters (CR, LF, tab...), got: ${describe(filename)}`);
+  }
+  if (options.contentType !== undefined) checkHeader("content-type", options.contentType, "sendDownload");
+  // The quoted form is for old clients: ASCII only, quotes and backslashes replaced; the exact
+  // name travels percent-encoded in filename* (RFC 6266).
+  const quoted = filename.replace(/["\\]/g, "_").replace(/[^\x20-\x7e]/g, "_");
   putRespHeader(conn, "content-disposition", `attachment; filename="${quoted}"; filename*=UTF-8''${encodeURIComponent(options.filename)}`);
   putRespHeader(conn, "content-type", options.contentType ?? "application/octet-stream");
   return resp(conn, conn.status ?? 200, data);

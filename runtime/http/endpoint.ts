@@ -18,16 +18,22 @@ import {
   callPlug,
   defaultLogger,
   isThenable,
+  plainError,
   runBeforeSend,
   runPlugs,
+  safeLog,
   send,
   statusOf,
+  writeFailed,
   PlugReturnError,
   type AnyPlug,
   type ControllerModule,
   type RouteSteps,
 } from "./_pipeline.js";
 import { renderError } from "./errors.js";
+import { checkStartup } from "./_startup.js";
+import { checkRequest } from "./_request.js";
+import { printable } from "../_internal/values.js";
 import { parseQuery } from "./body/query.js";
 import { Token, type TokenResult } from "./crypto/index.js";
 import { loadManifest, staticPath, type StaticManifest } from "./static/index.js";
@@ -179,7 +185,18 @@ export class Endpoint {
     if (ssl && ssl.hsts !== false) conn.respHeaders["strict-transport-security"] = "max-age=31536000";
     try {
       const out = runPlugs(conn, this.plugs, 0, this.toRouter);
-      return isThenable(out) ? out.then((c) => this.finish(c), (e: unknown) => this.fail(conn, e)) : this.finish(out);
+      // The async path settles exactly as the sync one: a before-send hook that throws after an
+      // async plug is a logged 500, not a rejection nobody handles (which ends the process).
+      return isThenable(out) ? out.then((c) => this.settle(c), (e: unknown) => this.fail(conn, e)) : this.settle(out);
+    } catch (e) {
+      return this.fail(conn, e);
+    }
+  }
+
+  /** finish(), with what it throws (a before-send hook) turned into the error response. */
+  private settle(conn: Conn): Conn {
+    try {
+      return this.finish(conn);
     } catch (e) {
       return this.fail(conn, e);
     }
@@ -246,35 +263,79 @@ export class Endpoint {
     return steps;
   }
 
+  /**
+   * The error response for `error`: the app's error page, or the debug page, or (when rendering
+   * those throws too) a plain-text one. Never throws.
+   */
   private fail(conn: Conn, error: unknown): Conn {
     const status = statusOf(error);
-    if (status >= 500) (this.config.logger ?? defaultLogger)(`${conn.method} ${conn.requestPath} failed`, error);
-    const out = renderError(conn, status, error, this);
+    if (conn.state === "sent") {
+      // A plug wrote the response itself (serveStatic) and then threw: nothing left to answer.
+      this.log(`${conn.method} ${printable(conn.requestPath)} failed after its response was sent`, error);
+      return conn;
+    }
+    if (status >= 500) this.log(`${conn.method} ${printable(conn.requestPath)} failed`, error);
+    let out: Conn;
+    try {
+      out = renderError(conn, status, error, this);
+    } catch (e) {
+      this.log(`rendering the ${status} page of ${conn.method} ${printable(conn.requestPath)} failed; answering in plain text`, e);
+      return plainError(conn, status);
+    }
     try {
       return runBeforeSend(out);
     } catch (e) {
-      (this.config.logger ?? defaultLogger)(`before-send of ${conn.method} ${conn.requestPath} failed`, e);
+      this.log(`before-send of ${conn.method} ${printable(conn.requestPath)} failed`, e);
       return out;
     }
   }
 
+  /** Writes the response; what Node refuses to write (a bad header or status) is a logged plain 500. */
+  private respond(conn: Conn, res: ServerResponse): void {
+    try {
+      send(conn, res);
+    } catch (e) {
+      this.log(`${conn.method} ${printable(conn.requestPath)}: the response could not be written`, e);
+      writeFailed(res);
+    }
+  }
+
+  log(message: string, error?: unknown): void {
+    safeLog(this.config.logger, message, error);
+  }
+
   /** The node:http request listener. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const verdict = checkRequest(req);
+    if (!verdict.ok) return refuseRequest(res, verdict.status, verdict.message);
+    const url = verdict.url || (req.url as string);
     if (this.longpolls !== null) {
-      const url = req.url ?? "/";
       const q = url.indexOf("?");
       const longpoll = this.longpolls.get(q === -1 ? url : url.slice(0, q));
       if (longpoll) return longpoll.handle(req, res);
     }
     const scheme = this.config.https ? "https" : "http";
-    const conn = new Conn({ method: req.method ?? "GET", url: req.url ?? "/", remoteIp: req.socket.remoteAddress, req, res, scheme });
-    const out = this.call(conn);
-    if (isThenable(out)) out.then((c) => send(c, res));
-    else send(out, res);
+    const conn = new Conn({ method: req.method ?? "GET", url, host: verdict.host, port: verdict.port, remoteIp: req.socket.remoteAddress, req, res, scheme });
+    let out: Conn | Promise<Conn>;
+    try {
+      out = this.call(conn);
+    } catch (e) {
+      out = this.fail(conn, e);
+    }
+    if (isThenable(out)) out.then((c) => this.respond(c, res), (e: unknown) => this.respond(this.fail(conn, e), res));
+    else this.respond(out, res);
   };
 
   /** Listens (port 0 for tests) and resolves with the address. */
   async start(listen: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+    const production = process.env.NODE_ENV === "production";
+    checkStartup({
+      production,
+      secretKeyBase: this.config.secretKeyBase,
+      plugs: this.plugs,
+      dispatch: this.options.router.dispatch,
+      socketSessions: this.sockets.flatMap((h) => (h.mount.options.session ? [{ path: h.path, session: h.mount.options.session }] : [])),
+    });
     // What the server needs before the first request: the static manifest, the PubSub adapter.
     const manifest = this.config.cacheStaticManifest;
     await Promise.all([this.pubsub.start(), manifest ? loadManifest(manifest).then((m) => void (this.manifest = m)) : undefined]);
@@ -282,8 +343,10 @@ export class Endpoint {
     const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
     if (this.websockets.size > 0) server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     const port = listen.port ?? this.config.http?.port ?? 4000;
-    // No host: every interface, IPv4 and IPv6, so http://localhost works whichever it resolves to.
-    const host = listen.host ?? this.config.http?.host;
+    // No host: in development this machine only (Phoenix's dev config binds 127.0.0.1), so a
+    // debug page or a dev secret is not served to the network; in production every interface,
+    // IPv4 and IPv6.
+    const host = listen.host ?? this.config.http?.host ?? (production ? undefined : "localhost");
     const address = await new Promise<AddressInfo>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, host, () => resolve(server.address() as AddressInfo));
@@ -294,13 +357,21 @@ export class Endpoint {
     return { port: address.port, url: `${https ? "https" : "http"}://${host ?? "localhost"}:${address.port}` };
   }
 
-  /** Hands `<socket>/websocket` upgrades to their transport; anything else is a 404. */
+  /**
+   * Hands `<socket>/websocket` upgrades to their transport. Any other request that asks for an
+   * upgrade (`curl --http2` sends `Upgrade: h2c` with every request) is an ordinary request that
+   * we decline to upgrade, as RFC 9110 §7.8 lets a server: node:http has already detached its
+   * parser from the socket, so the request head is written back without its upgrade headers
+   * and the socket handed to the server again, which parses it (body included) as any other.
+   */
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const ws = this.websockets.get(q === -1 ? url : url.slice(0, q));
-    if (ws) ws.upgrade(req, socket, head);
-    else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    if (ws && req.headers.upgrade?.toLowerCase() === "websocket") return ws.upgrade(req, socket, head);
+    if (!this.server) return void socket.destroy();
+    socket.unshift(Buffer.concat([withoutUpgrade(req), head]));
+    this.server.emit("connection", socket);
   }
 
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
@@ -385,6 +456,40 @@ export class Endpoint {
   routes(): readonly DispatchEntry[] {
     return this.options.router.dispatch;
   }
+}
+
+/** The request head of `req` again, minus `Upgrade`, `HTTP2-Settings` and their Connection tokens. */
+function withoutUpgrade(req: IncomingMessage): Buffer {
+  const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (name === "upgrade" || name === "http2-settings") continue;
+    let value = raw[i + 1];
+    if (name === "connection") {
+      value = value
+        .split(",")
+        .map((t) => t.trim())
+        .filter((t) => t !== "" && !/^(upgrade|http2-settings)$/i.test(t))
+        .join(", ");
+      if (value === "") continue;
+    }
+    lines.push(`${raw[i]}: ${value}`);
+  }
+  // llhttp parsed these lines and refused CR/LF in them, so they go back byte for byte.
+  return Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1");
+}
+
+/** A request refused before it became a Conn (see _request.ts): plain text, connection closed. */
+function refuseRequest(res: ServerResponse, status: number, message: string): void {
+  res.shouldKeepAlive = false;
+  if (status === 204) {
+    res.writeHead(204, { allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }).end();
+    return;
+  }
+  const body = `${message}\n`;
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body), "x-content-type-options": "nosniff", connection: "close" });
+  res.end(body);
 }
 
 /**

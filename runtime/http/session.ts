@@ -4,8 +4,9 @@
 // - protectFromForgery / getCsrfToken: masked per-request tokens checked on unsafe methods;
 // - putSecureBrowserHeaders: Phoenix 1.8's defaults.
 
-import { parse as parseCookies, serialize as serializeCookie } from "cookie";
+import { parse as parseCookies } from "cookie";
 import { beforeSend, type Conn, putRespHeader } from "./conn.js";
+import { putRespCookie } from "./cookies.js";
 import {
   CSRF_SESSION_KEY,
   decodeSession,
@@ -62,19 +63,12 @@ export function fetchSession(conn: Conn, options: SessionOptions): Conn {
   return conn;
 }
 
+/** The before-send hook: the changed session as a cookie; over 4096 bytes it is a CookieOverflowError. */
 function writeSessionCookie(conn: Conn): void {
   const s = conn.private.session as SessionState;
   if (!s.dirty) return;
   const value = encodeSession(s.data, s.options);
-  const cookie = serializeCookie(s.options.key, value, {
-    path: s.options.path ?? "/",
-    httpOnly: true,
-    secure: conn.scheme === "https",
-    sameSite: s.options.sameSite ? (s.options.sameSite.toLowerCase() as "lax" | "strict" | "none") : undefined,
-    maxAge: s.options.maxAge,
-  });
-  const prev = conn.respHeaders["set-cookie"];
-  putRespHeader(conn, "set-cookie", prev === undefined ? [cookie] : [...(Array.isArray(prev) ? prev : [prev]), cookie]);
+  putRespCookie(conn, s.options.key, value, { path: s.options.path ?? "/", sameSite: s.options.sameSite, maxAge: s.options.maxAge });
 }
 
 export function getSession(conn: Conn, key: string): unknown {

@@ -7,6 +7,7 @@ import { BadRequest, UnsupportedMediaType } from "./errors.js";
 import { aborted, bodyTooLarge, checkDeclaredLength, CLOSE, hasBody } from "./_limits.js";
 import { parseMultipart, type MultipartOptions } from "./_multipart.js";
 import { parseQuery, type QueryOptions } from "./query.js";
+import { DEFAULT_JSON_DEPTH, jsonTooDeep, utf8OrNull } from "../../_internal/json.js";
 
 export type { MultipartOptions } from "./_multipart.js";
 
@@ -32,7 +33,8 @@ export interface ParsedBody {
 }
 
 export interface ParseBodyOptions {
-  json?: { limit?: number };
+  /** `depth`: deepest nesting of arrays and objects accepted (default 512); deeper is a 400. */
+  json?: { limit?: number; depth?: number };
   urlencoded?: { limit?: number } & QueryOptions;
   multipart?: MultipartOptions;
   /**
@@ -113,8 +115,9 @@ export async function parseBody(req: IncomingMessage, options: ParseBodyOptions 
   const header = req.headers["content-type"];
   const type = header === undefined ? undefined : mediaType(header);
   if (type === "application/json" || (type?.startsWith("application/") && type.endsWith("+json"))) {
-    const text = (await readBody(req, { limit: options.json?.limit ?? DEFAULT_BODY_LIMIT })).toString("utf8");
-    return { ...empty, params: parseJson(text) };
+    const text = utf8OrNull(await readBody(req, { limit: options.json?.limit ?? DEFAULT_BODY_LIMIT }));
+    if (text === null) throw new BadRequest("malformed_json", "malformed JSON body: it is not valid UTF-8");
+    return { ...empty, params: parseJson(text, options.json?.depth ?? DEFAULT_JSON_DEPTH) };
   }
   if (type === "application/x-www-form-urlencoded") {
     const { limit = DEFAULT_BODY_LIMIT, ...query } = options.urlencoded ?? {};
@@ -151,8 +154,10 @@ function mediaTypeMatches(pattern: string, type: string): boolean {
  * copies it with Object.assign or a spread, which then replaces the copy's prototype.
  * The reviver (slower) runs only when the text could spell that key.
  */
-function parseJson(text: string): Record<string, unknown> {
+function parseJson(text: string, maxDepth: number): Record<string, unknown> {
   if (text === "") return {};
+  const deep = jsonTooDeep(text, maxDepth);
+  if (deep !== -1) throw new BadRequest("json_too_deep", `JSON body nested deeper than the limit of ${maxDepth} (json.depth), at offset ${deep}`);
   let value: unknown;
   try {
     value = text.includes("__proto__") || text.includes("\\u")
