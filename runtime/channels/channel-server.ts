@@ -7,7 +7,7 @@ import { ChannelSocket, checkPayload, type Assigns, type Channel, type SocketRef
 import type { Connection } from "./connection.js";
 import { Broadcast, isBinary, isCleanStop, type Message, type Payload, type Reply, type StopReason } from "./message.js";
 import type { FrameCache, Subscriber } from "./pubsub.js";
-import { describe, isThenable } from "./_values.js";
+import { describe, isThenable, quote } from "./_values.js";
 
 type Task = () => unknown;
 
@@ -73,7 +73,7 @@ export class ChannelServer implements Subscriber {
   handleIn(m: Message): void {
     this.enqueue(() => {
       const handle = this.channel.handleIn;
-      if (!handle) throw new Error(`${this.name} has no handleIn for event "${m.event}" on ${this.topic}`);
+      if (!handle) throw new Error(`${this.name} has no handleIn for event ${quote(m.event)} on ${this.topic}`);
       this.socket.currentRef = m.ref;
       const out = handle(m.event, m.payload as Payload, this.socket);
       if (!isThenable(out)) return this.afterIn(out, m.ref);

@@ -9,6 +9,13 @@ import type { FrameCache, Subscriber } from "./pubsub.js";
 import { FrameError, type Frame, type Serializer } from "./serializer.js";
 import type { SocketHandler } from "./socket.js";
 import type { Endpoint } from "../http/endpoint.js";
+import { printable } from "../_internal/values.js";
+
+// How many log lines one connection may cause per minute: refused joins, bad frames and crashes
+// are logged, but a client repeating them must not write the server's log (each line past this
+// is counted, and the count logged once the minute is over or the connection closes).
+const LOG_LINES_PER_MINUTE = 20;
+const LOG_WINDOW_MS = 60_000;
 
 /** What carries frames to one client. */
 export interface Transport {
@@ -28,6 +35,9 @@ export class Connection implements Subscriber {
   /** When a frame last arrived (ms), for the idle timeout. */
   lastSeen = Date.now();
   private isClosed = false;
+  private logWindow = 0;
+  private logLines = 0;
+  private suppressed = 0;
 
   constructor(
     readonly handler: SocketHandler,
@@ -62,7 +72,7 @@ export class Connection implements Subscriber {
     this.lastSeen = Date.now();
     let message: Message;
     try {
-      message = this.serializer.decode(data, binary);
+      message = this.serializer.decode(data, binary, this.handler.jsonDepth);
       this.dispatch(message);
     } catch (e) {
       if (!(e instanceof FrameError)) throw e;
@@ -107,7 +117,7 @@ export class Connection implements Subscriber {
       return;
     }
     if (this.channels.size >= this.handler.maxChannels) {
-      this.log(`${this.handler.path}: refusing ${m.topic}, this connection already joined ${this.channels.size} channels (maxChannels)`);
+      this.log(`${this.handler.path}: refusing ${printable(m.topic)}, this connection already joined ${this.channels.size} channels (maxChannels)`);
       this.send({ joinRef: m.joinRef, ref: m.ref, topic: m.topic, event: "phx_reply", payload: { status: "error", response: { reason: "too many channels joined" } } });
       return;
     }
@@ -135,13 +145,28 @@ export class Connection implements Subscriber {
     if (this.id !== null) this.endpoint.pubsub.unsubscribe(this.id, this);
     for (const channel of [...this.channels.values()]) channel.close({ shutdown: "closed" }, true);
     this.handler.closedConnection(this);
+    this.flushSuppressed();
   }
 
   get isOpen(): boolean {
     return !this.isClosed;
   }
 
+  /** Logs a line about this connection, within its budget (LOG_LINES_PER_MINUTE); client text in `message` is escaped. */
   log(message: string, error?: unknown): void {
-    this.handler.log(message, error);
+    const now = Date.now();
+    if (now - this.logWindow >= LOG_WINDOW_MS) {
+      this.flushSuppressed();
+      this.logWindow = now;
+      this.logLines = 0;
+    }
+    if (this.logLines++ < LOG_LINES_PER_MINUTE) this.handler.log(printable(message, 500), error);
+    else this.suppressed++;
+  }
+
+  private flushSuppressed(): void {
+    if (this.suppressed === 0) return;
+    this.handler.log(`${this.transport.name} socket ${this.handler.path}: ${this.suppressed} more log line(s) about one connection suppressed (more than ${LOG_LINES_PER_MINUTE} a minute)`);
+    this.suppressed = 0;
   }
 }

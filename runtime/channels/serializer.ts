@@ -4,6 +4,7 @@
 // transport closes that one socket and logs it.
 
 import { isBinary, type Broadcast, type Message } from "./message.js";
+import { DEFAULT_JSON_DEPTH, jsonTooDeep } from "../_internal/json.js";
 
 /** What a transport writes: text (a JSON string) or a binary frame. */
 export type Frame = string | Buffer;
@@ -14,7 +15,8 @@ export interface Serializer {
   encode(message: Message): Frame;
   /** Encodes a broadcast once for every subscriber (no join_ref, no ref). */
   fastlane(broadcast: Broadcast): Frame;
-  decode(data: Buffer | string, binary: boolean): Message;
+  /** Decodes a client frame; JSON nested deeper than `maxDepth` (default 512) is a FrameError. */
+  decode(data: Buffer | string, binary: boolean, maxDepth?: number): Message;
 }
 
 export class FrameError extends Error {
@@ -40,9 +42,9 @@ export const V2: Serializer = {
     if (isBinary(b.payload)) return binaryFrame(BROADCAST, [b.topic, b.event], b.payload);
     return JSON.stringify([null, null, b.topic, b.event, b.payload]);
   },
-  decode(data, binary) {
+  decode(data, binary, maxDepth = DEFAULT_JSON_DEPTH) {
     if (binary) return decodeBinaryPush(data as Buffer);
-    const frame = parseJson(data);
+    const frame = parseJson(data, maxDepth);
     // Phoenix matches `[join_ref, ref, topic, event, payload | _]`: extra elements are ignored.
     if (!Array.isArray(frame) || frame.length < 5) throw new FrameError(`expected a V2 frame [join_ref, ref, topic, event, payload], got: ${preview(data)}`);
     const [joinRef, ref, topic, event, payload] = frame as unknown[];
@@ -62,9 +64,9 @@ export const V1: Serializer = {
     if (isBinary(b.payload)) throw new FrameError("the V1 serializer cannot send binary payloads");
     return JSON.stringify({ topic: b.topic, event: b.event, payload: b.payload, ref: null });
   },
-  decode(data, binary) {
+  decode(data, binary, maxDepth = DEFAULT_JSON_DEPTH) {
     if (binary) throw new FrameError("the V1 serializer accepts text frames only");
-    const frame = parseJson(data) as Record<string, unknown> | null;
+    const frame = parseJson(data, maxDepth) as Record<string, unknown> | null;
     if (frame === null || typeof frame !== "object" || Array.isArray(frame)) throw new FrameError(`expected a V1 frame {topic, event, payload, ref}, got: ${preview(data)}`);
     return checked({ joinRef: frame.join_ref ?? null, ref: frame.ref ?? null, topic: frame.topic, event: frame.event, payload: frame.payload ?? {} }, data);
   },
@@ -82,9 +84,12 @@ export function negotiate(vsn: string | null | undefined): Serializer | null {
   return null;
 }
 
-function parseJson(data: Buffer | string): unknown {
+function parseJson(data: Buffer | string, maxDepth: number): unknown {
+  const text = typeof data === "string" ? data : data.toString("utf8");
+  const deep = jsonTooDeep(text, maxDepth);
+  if (deep !== -1) throw new FrameError(`frame nests JSON deeper than ${maxDepth} levels (jsonDepth)`);
   try {
-    return JSON.parse(typeof data === "string" ? data : data.toString("utf8"));
+    return JSON.parse(text);
   } catch {
     throw new FrameError(`frame is not JSON: ${preview(data)}`);
   }

@@ -87,11 +87,20 @@ export interface WebSocketOptions {
   timeout?: number;
   /** Largest frame accepted, bytes; bigger closes the socket (1009). Default 8 MB. */
   maxPayload?: number;
+  /**
+   * Most bytes queued for a client that does not read; past it the socket is dropped (and
+   * logged), so one stalled reader cannot hold the server's memory. Default 8 MB.
+   */
+  maxBuffered?: number;
 }
 
 export interface LongPollOptions {
   /** How long a poll waits for messages, ms (default 10 000); a session without a poll for 1.5 × window ends. */
   window?: number;
+  /** Most bytes of messages waiting for a session's next poll; past it the session ends. Default 8 MB. */
+  maxBuffered?: number;
+  /** Most sessions open at once on this mount; past it new clients are told to retry (status 500). Default 10 000. */
+  maxSessions?: number;
 }
 
 export interface SocketOptions {
@@ -101,6 +110,8 @@ export interface SocketOptions {
   checkOrigin?: CheckOrigin;
   /** Channels one connection may join. Default 100, as Phoenix. */
   maxChannels?: number;
+  /** Deepest nesting of arrays and objects in a client frame; deeper closes the socket. Default 512. */
+  jsonDepth?: number;
   /** Accept a token from the client's `authToken` option (Sec-WebSocket-Protocol / X-Phoenix-AuthToken). */
   authToken?: boolean;
   /** Read the cookie session into `connectInfo.session` (needs `_csrf_token` in the params). */
@@ -131,12 +142,14 @@ export type ConnectOutcome = { ok: true; assigns: Assigns; id: string | null } |
 export class SocketHandler {
   readonly connections = new Set<Connection>();
   readonly maxChannels: number;
+  readonly jsonDepth: number | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
     readonly mount: SocketMount,
   ) {
     this.maxChannels = mount.options.maxChannels ?? 100;
+    this.jsonDepth = mount.options.jsonDepth;
   }
 
   get path(): string {

@@ -37,6 +37,8 @@ export class LongPollSession implements Transport {
   /** Set right after construction: the Connection needs this transport to exist first. */
   connection!: Connection;
   private buffer: string[] = [];
+  /** UTF-16 code units waiting in `buffer` (≈ bytes for the ASCII JSON of most frames). */
+  private buffered = 0;
   private poll: Poll | null = null;
   private flushing = false;
   private ended = false;
@@ -49,6 +51,8 @@ export class LongPollSession implements Transport {
     private readonly window: number,
     private readonly handler: SocketHandler,
     private readonly onEnd: (session: LongPollSession) => void,
+    /** What may wait for a client that does not poll; past it the session ends (the client reconnects). */
+    private readonly maxBuffered: number,
   ) {
     // Phoenix allows 1.5 × window between polls: a poll lasts at most one window, and the client
     // re-polls at once, so only a client that went away misses the extra half window.
@@ -66,7 +70,13 @@ export class LongPollSession implements Transport {
     if (typeof frame !== "string") {
       // phoenix.js JSON-parses every long-poll message (and Phoenix cannot JSON-encode one), so a
       // binary frame has no encoding the client would read; dropping it beats a client that throws.
-      this.handler.log(`longpoll ${this.handler.path}: dropped a binary frame (${frame.length} bytes): phoenix.js reads long-poll messages as JSON text; binary payloads need the WebSocket transport`);
+      this.connection.log(`longpoll ${this.handler.path}: dropped a binary frame (${frame.length} bytes): phoenix.js reads long-poll messages as JSON text; binary payloads need the WebSocket transport`);
+      return;
+    }
+    this.buffered += frame.length;
+    if (this.buffered > this.maxBuffered) {
+      this.connection.log(`longpoll ${this.handler.path}: the client is not polling (${this.buffered} bytes waiting, limit ${this.maxBuffered}); ending its session`);
+      this.end();
       return;
     }
     this.buffer.push(frame);
@@ -114,6 +124,7 @@ export class LongPollSession implements Transport {
     const poll = this.poll;
     this.poll = null;
     this.buffer = [];
+    this.buffered = 0;
     if (poll) {
       clearTimeout(poll.timer);
       if (!keepAlive) poll.res.shouldKeepAlive = false;
@@ -134,6 +145,7 @@ export class LongPollSession implements Transport {
   private take(): string[] {
     const messages = this.buffer;
     this.buffer = [];
+    this.buffered = 0;
     return messages;
   }
 

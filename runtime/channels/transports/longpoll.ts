@@ -11,9 +11,16 @@ import { Connection, CLOSE_BAD_FRAME } from "../connection.js";
 import { originAllowed } from "../origin.js";
 import type { SocketHandler } from "../socket.js";
 import { admit } from "./_connect.js";
+import { printable } from "../../_internal/values.js";
+import { utf8OrNull } from "../../_internal/json.js";
+
+/** readBody's answer for a body that is not UTF-8. */
+const INVALID_UTF8 = Symbol("invalid utf-8");
 import { LongPollSession, sendJson } from "./_longpoll-session.js";
 
 const DEFAULT_WINDOW = 10_000;
+const DEFAULT_MAX_BUFFERED = 8 * 1024 * 1024;
+const DEFAULT_MAX_SESSIONS = 10_000;
 // Phoenix signs with the PubSub server's name as the salt; any fixed purpose string does the
 // job (tokens are not interchangeable with Phoenix's anyway: our Token carries JSON). This one
 // only names long-poll sessions, so no other token of the app verifies as one.
@@ -32,11 +39,18 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export class LongPollTransport {
   private readonly sessions = new Map<string, LongPollSession>();
   private readonly window: number;
+  private readonly maxBuffered: number;
+  private readonly maxSessions: number;
   private stopped = false;
+  /** When the last "too many sessions" line was logged: one a minute, however many are refused. */
+  private refusedLoggedAt = 0;
 
   constructor(private readonly handler: SocketHandler) {
     const options = handler.mount.options.longpoll;
-    this.window = (typeof options === "object" ? options.window : undefined) ?? DEFAULT_WINDOW;
+    const o = typeof options === "object" ? options : {};
+    this.window = o.window ?? DEFAULT_WINDOW;
+    this.maxBuffered = o.maxBuffered ?? DEFAULT_MAX_BUFFERED;
+    this.maxSessions = o.maxSessions ?? DEFAULT_MAX_SESSIONS;
     if (!(this.window > 0) || !Number.isFinite(this.window)) {
       throw new TypeError(`socket ${handler.path}: longpoll.window must be a positive number of milliseconds, got ${String(this.window)}`);
     }
@@ -63,9 +77,9 @@ export class LongPollTransport {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Cross-origin polls are fine: the Origin header is checked below, as for WebSockets. No
+    // Cross-origin polls are fine once the Origin header passes check_origin, as for WebSockets;
+    // a refused origin gets no CORS header at all (its page cannot read the 403). No
     // allow-credentials, as in Phoenix: the session travels in the token, not in cookies.
-    res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
     if (req.headers.origin) res.setHeader("vary", "origin");
     if (this.stopped) {
       // A request that slipped in while the server stops: 500 makes the client close (1011) and
@@ -74,6 +88,7 @@ export class LongPollTransport {
       return sendJson(res, { status: 500 });
     }
     if (!this.originOk(req)) return sendJson(res, { status: 403 });
+    res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
     switch (req.method) {
       case "OPTIONS":
         return preflight(req, res);
@@ -97,10 +112,18 @@ export class LongPollTransport {
 
   /** Runs `connect`; the answer is 410 (the client's "open") with the new session's token. */
   private async newSession(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.sessions.size >= this.maxSessions) {
+      const now = Date.now();
+      if (now - this.refusedLoggedAt >= 60_000) {
+        this.refusedLoggedAt = now;
+        this.handler.log(`longpoll ${this.handler.path}: ${this.sessions.size} sessions open (maxSessions); refusing new ones, clients retry`);
+      }
+      return sendJson(res, { status: 500 });
+    }
     const header = req.headers[AUTH_TOKEN_HEADER];
     const admission = await admit(this.handler, req, "longpoll", typeof header === "string" ? header : undefined);
     if (!admission.ok) {
-      if (admission.status >= 500 || admission.status === 400) this.handler.log(`longpoll ${req.url}: ${admission.reason}`);
+      if (admission.status >= 500 || admission.status === 400) this.handler.log(`longpoll ${printable(req.url ?? "")}: ${admission.reason}`);
       // phoenix.js knows 403 (give up) and 500 (retry) only; any other status would hang it, so
       // an errorHandler's 429 is a 403 here, as every refusal is in Phoenix's long poll.
       return sendJson(res, { status: admission.status >= 500 ? 500 : 403 });
@@ -112,7 +135,7 @@ export class LongPollTransport {
     // not name a session of this one.
     const id = randomBytes(16).toString("base64url");
     const token = this.handler.endpoint.signToken(TOKEN_SALT, id, { maxAge: TOKEN_MAX_AGE });
-    const session = new LongPollSession(id, token, this.window, this.handler, (s) => this.sessions.delete(s.id));
+    const session = new LongPollSession(id, token, this.window, this.handler, (s) => this.sessions.delete(s.id), this.maxBuffered);
     this.sessions.set(id, session);
     session.connection = new Connection(this.handler, admission.serializer, session, admission.assigns, admission.id);
     sendJson(res, { status: 410, token, messages: [] });
@@ -146,6 +169,12 @@ export class LongPollTransport {
       res.shouldKeepAlive = false;
       res.writeHead(413, { "content-type": "text/plain" }).end(`longpoll POST bodies are limited to ${MAX_BODY} bytes`);
       return;
+    }
+    if (body === INVALID_UTF8) {
+      // A malformed frame, as over WebSocket: the session ends (the client reconnects).
+      session.connection.log(`closing longpoll socket ${this.handler.path}: the POST body is not valid UTF-8`);
+      session.connection.transport.close(CLOSE_BAD_FRAME, "malformed frame");
+      return sendJson(res, { status: 410 });
     }
     // Current clients send ndjson (text frames as JSON, binary ones base64); older ones one JSON frame.
     const ndjson = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase() === "application/x-ndjson";
@@ -209,7 +238,7 @@ function preflight(req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** The body as UTF-8, or null past MAX_BODY (the rest is not read). */
-function readBody(req: IncomingMessage): Promise<string | null> {
+function readBody(req: IncomingMessage): Promise<string | null | typeof INVALID_UTF8> {
   const declared = Number(req.headers["content-length"]);
   if (declared > MAX_BODY) return Promise.resolve(null);
   return new Promise((resolve, reject) => {
@@ -223,7 +252,9 @@ function readBody(req: IncomingMessage): Promise<string | null> {
         resolve(null);
       } else chunks.push(chunk);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    // Frames are JSON (or base64 in ndjson): bytes that are not UTF-8 are refused, as a WebSocket
+    // text frame's are (1007), not read with replacement characters.
+    req.on("end", () => resolve(utf8OrNull(Buffer.concat(chunks)) ?? INVALID_UTF8));
     // An aborted upload: nobody is left to answer (a no-op once "end" has resolved).
     req.on("close", () => resolve(null));
     req.on("error", reject);

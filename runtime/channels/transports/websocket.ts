@@ -10,9 +10,14 @@ import { Connection, type Transport } from "../connection.js";
 import type { Frame } from "../serializer.js";
 import type { SocketHandler, WebSocketOptions } from "../socket.js";
 import { admit } from "./_connect.js";
+import { printable } from "../../_internal/values.js";
 
 const DEFAULT_TIMEOUT = 60_000;
 const DEFAULT_MAX_PAYLOAD = 8 * 1024 * 1024;
+// What may queue for one client that stops reading (ws's bufferedAmount: the socket's write
+// buffer plus ws's own queue). Measured before this limit: 128 MB queued for one paused client,
+// never released. 8 MB holds minutes of a busy chat for a slow but live client.
+const DEFAULT_MAX_BUFFERED = 8 * 1024 * 1024;
 /** Internal server error: an unexpected throw while handling a frame. */
 const CLOSE_INTERNAL = 1011;
 
@@ -25,9 +30,14 @@ const BINARY = { binary: true };
 
 class WsTransport implements Transport {
   readonly name = "websocket";
-  constructor(private readonly ws: WebSocket) {}
+  private dropped = false;
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly owner: WebSocketTransport,
+  ) {}
 
   send(frame: Frame): void {
+    if (this.ws.bufferedAmount > this.owner.maxBuffered) return this.drop();
     if (typeof frame === "string") {
       if (frame !== lastText) {
         lastBytes = Buffer.from(frame, "utf8");
@@ -42,16 +52,31 @@ class WsTransport implements Transport {
   close(code: number, reason: string): void {
     this.ws.close(code, reason);
   }
+
+  /**
+   * The client is not reading: a close frame would only queue behind the rest, so the TCP
+   * connection is cut (the client sees 1006 and reconnects) and the queue freed.
+   */
+  private drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    const connection = (this.ws as AttachedWs)[CONNECTION];
+    connection?.log(`websocket ${this.owner.path}: the client is not reading (${this.ws.bufferedAmount} bytes queued, limit ${this.owner.maxBuffered}); dropping the socket`);
+    this.ws.terminate();
+    connection?.closed();
+  }
 }
 
 export class WebSocketTransport {
   private readonly wss: WebSocketServer;
   private readonly timeout: number;
+  readonly maxBuffered: number;
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly handler: SocketHandler) {
     const options: WebSocketOptions = typeof handler.mount.options.websocket === "object" ? handler.mount.options.websocket : {};
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT;
+    this.maxBuffered = options.maxBuffered ?? DEFAULT_MAX_BUFFERED;
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -68,18 +93,18 @@ export class WebSocketTransport {
     admit(this.handler, req, "websocket", bearerToken(req)).then(
       (admission) => {
         if (!admission.ok) {
-          if (admission.status >= 500 || admission.status === 400) this.handler.log(`websocket ${req.url}: ${admission.reason}`);
+          if (admission.status >= 500 || admission.status === 400) this.handler.log(`websocket ${printable(req.url ?? "")}: ${admission.reason}`);
           return refuse(socket, admission.status, admission.body);
         }
         if (socket.destroyed) return;
         const { serializer, assigns, id } = admission;
         this.wss.handleUpgrade(req, socket, head, (ws) => {
           socket.removeListener("error", destroySocket);
-          this.attach(ws, new Connection(this.handler, serializer, new WsTransport(ws), assigns, id));
+          this.attach(ws, new Connection(this.handler, serializer, new WsTransport(ws, this), assigns, id));
         });
       },
       (e: unknown) => {
-        this.handler.log(`websocket upgrade of ${req.url} failed`, e);
+        this.handler.log(`websocket upgrade of ${printable(req.url ?? "")} failed`, e);
         refuse(socket, 500, "");
       },
     );
@@ -109,6 +134,10 @@ export class WebSocketTransport {
 
   log(message: string): void {
     this.handler.log(message);
+  }
+
+  get path(): string {
+    return this.handler.path;
   }
 
   /** Closes connections idle past the timeout; one timer for the whole mount, not one per socket. */
