@@ -2,6 +2,7 @@
 // llhttp already refuses malformed request lines, bad header syntax, a Content-Length beside
 // Transfer-Encoding and oversized heads (400/431); what it lets through and we must not:
 //
+//   a version other than HTTP/1.0 and HTTP/1.1       505
 //   Transfer-Encoding other than exactly "chunked"   501  (RFC 9112 §6.1: "gzip, chunked" would
 //                                                          be read as plain chunked, the gzip ignored)
 //   two Host headers, or a Host that is not a host   400  (RFC 9112 §3.2; a second Host is a
@@ -28,6 +29,8 @@ const ABSOLUTE = /^https?:\/\/([^/?#]*)([^#]*)$/i;
 const OK_PATH: RequestVerdict = { ok: true, url: "", host: undefined, port: undefined };
 
 export function checkRequest(req: IncomingMessage): RequestVerdict {
+  // llhttp reads `GET /` as HTTP/0.9 and accepts any digit pair as a version: HTTP/1.x only.
+  if (req.httpVersionMajor !== 1) return { ok: false, status: 505, message: `HTTP/${req.httpVersion} is not supported: HTTP/1.0 and HTTP/1.1 are` };
   const raw = req.rawHeaders;
   let hosts = 0;
   let host: string | undefined;

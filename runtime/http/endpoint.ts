@@ -369,9 +369,20 @@ export class Endpoint {
     const q = url.indexOf("?");
     const ws = this.websockets.get(q === -1 ? url : url.slice(0, q));
     if (ws && req.headers.upgrade?.toLowerCase() === "websocket") return ws.upgrade(req, socket, head);
-    if (!this.server) return void socket.destroy();
-    socket.unshift(Buffer.concat([withoutUpgrade(req), head]));
-    this.server.emit("connection", socket);
+    const server = this.server;
+    if (!server) return void socket.destroy();
+    let fed = false;
+    const refeed = () => {
+      if (fed || socket.destroyed) return;
+      fed = true;
+      socket.unshift(Buffer.concat([withoutUpgrade(req), head]));
+      server.emit("connection", socket);
+    };
+    // Pipelined after a keep-alive request whose response is still being written: node:http
+    // has let go of the socket, so the new parser waits until that response is out.
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (inFlight && !inFlight.writableFinished) inFlight.once("finish", refeed).once("close", refeed);
+    else refeed();
   }
 
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
