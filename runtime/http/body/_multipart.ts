@@ -32,9 +32,15 @@ export interface MultipartOptions extends QueryOptions {
   tmpDir?: string;
 }
 
+const BOUNDARY = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
+
 export async function parseMultipart(req: IncomingMessage, options: MultipartOptions): Promise<ParsedBody> {
   const { length = 8_000_000, fileSize = 8_000_000, files = 100, fields = 1000, fieldSize = 1_000_000 } = options;
   checkDeclaredLength(req, length, "multipart body");
+  // RFC 2046 §5.1.1: 1 to 70 characters. Busboy takes an empty one and then finds no parts.
+  const boundary = BOUNDARY.exec(req.headers["content-type"] ?? "");
+  const value = boundary?.[1] ?? boundary?.[2] ?? "";
+  if (value.length === 0 || value.length > 70) throw malformed(new Error(`the multipart boundary must be 1 to 70 characters, got ${value.length === 0 ? "none" : value.length}`));
   let busboy: BusboyInstance;
   try {
     busboy = Busboy({
