@@ -146,8 +146,11 @@ function weakEtag(stat: Stats): string {
 
 const UTF8_TYPES = /^(text\/|application\/(javascript|json|manifest\+json|xml)$|image\/svg\+xml$)/;
 
+// What mrmime leaves out and every site serves: favicon.ico (the type Elixir's MIME gives).
+const EXTRA_TYPES: Readonly<Record<string, string>> = { ico: "image/vnd.microsoft.icon", cur: "image/x-icon" };
+
 function contentType(file: string): string {
-  const type = lookup(file) ?? "application/octet-stream";
+  const type = lookup(file) ?? EXTRA_TYPES[file.slice(file.lastIndexOf(".") + 1).toLowerCase()] ?? "application/octet-stream";
   return UTF8_TYPES.test(type) ? `${type}; charset=utf-8` : type;
 }
 
