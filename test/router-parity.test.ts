@@ -15,8 +15,9 @@ import { loadStandaloneMatcher } from "../compiler/router/standalone.js";
 import { routesFromTable, type TableRoute } from "../compiler/router/table.js";
 
 const DIR = resolve(import.meta.dirname, "../.fawkes-tmp/parity");
-// The shared route sets sit beside the repository (../shared), in CI as here.
-const SHARED = resolve(import.meta.dirname, "../../shared/bench-data");
+// The shared route sets: byte-identical copies of ../shared/bench-data (fixtures/bench-routes/README.md),
+// so the suite needs nothing beside the repository.
+const SHARED = resolve(import.meta.dirname, "../fixtures/bench-routes");
 
 type Matcher = Awaited<ReturnType<typeof loadStandaloneMatcher>>;
 
