@@ -62,6 +62,8 @@ export {
   putSession,
 } from "./http/session.js";
 export type { SessionOptions } from "./http/session.js";
+export { CookieOverflowError, deleteRespCookie, putRespCookie } from "./http/cookies.js";
+export type { CookieOptions } from "./http/cookies.js";
 export { Token } from "./http/crypto/index.js";
 export type { TokenResult, TokenError } from "./http/crypto/index.js";
 export { accepts, HttpError } from "./http/body/index.js";

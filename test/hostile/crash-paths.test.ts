@@ -8,6 +8,7 @@ import {
   defineEndpoint,
   fetchSession,
   halt,
+  putRespCookie,
   putRespHeader,
   putSession,
   putStatus,
@@ -17,7 +18,6 @@ import {
   type Conn,
   type Endpoint,
 } from "fawkes";
-import { putRespCookie } from "../../runtime/http/cookies.js";
 import * as router from "../../fixtures/demo/.fawkes/router.gen.js";
 import { templates } from "../../fixtures/demo/.fawkes/templates.gen.js";
 import { parseQuery } from "../../runtime/http/body/query.js";
