@@ -2,10 +2,11 @@
 // prints one line per request. Also the small controller functions and ConnTest's cookies.
 
 import { describe, expect, it } from "vitest";
-import { acceptsFormats, attachLogger, Conn, defineEndpoint, dispatchChannel, errorChannel, sendDownload } from "fawkes";
+import { acceptsFormats, attachLogger, Conn, defineEndpoint, dispatchChannel, errorChannel, sendDownload, socket } from "fawkes";
 import { get, getRespHeader, recycleCookies } from "fawkes/testing";
 import * as router from "../fixtures/demo/.fawkes/router.gen.js";
 import { templates } from "../fixtures/demo/.fawkes/templates.gen.js";
+import { UserSocket } from "../fixtures/demo/app/channels/user-socket.js";
 
 const endpoint = defineEndpoint({ router, views: { templates }, config: { logger: () => {} } });
 
@@ -126,20 +127,24 @@ describe("https", () => {
         "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")], { stdio: "ignore" });
       const key = readFileSync(join(dir, "key.pem"));
       const cert = readFileSync(join(dir, "cert.pem"));
-      const tls = defineEndpoint({ router, views: { templates }, config: { https: { key, cert }, logger: () => {} } });
+      // With a socket mounted, so that upgrades are the endpoint's to decline.
+      const tls = defineEndpoint({ router, views: { templates }, sockets: [socket("/socket", UserSocket)], config: { https: { key, cert }, secretKeyBase: "s".repeat(64), logger: () => {} } });
       const { port, url } = await tls.start({ port: 0, host: "127.0.0.1" });
       try {
         expect(url).toBe(`https://127.0.0.1:${port}`);
-        const body = await new Promise<string>((resolve, reject) => {
-          const req = request({ host: "127.0.0.1", port, path: "/about", ca: cert, servername: "localhost" }, (res) => {
-            let data = "";
-            res.on("data", (d) => (data += d));
-            res.on("end", () => resolve(data));
+        const fetchBody = (headers: Record<string, string>) =>
+          new Promise<string>((resolve, reject) => {
+            const req = request({ host: "127.0.0.1", port, path: "/about", ca: cert, servername: "localhost", headers }, (res) => {
+              let data = "";
+              res.on("data", (d) => (data += d));
+              res.on("end", () => resolve(data));
+            });
+            req.on("error", reject);
+            req.end();
           });
-          req.on("error", reject);
-          req.end();
-        });
-        expect(body).toBe("Fawkes: Phoenix for TypeScript, compiled.\n");
+        expect(await fetchBody({})).toBe("Fawkes: Phoenix for TypeScript, compiled.\n");
+        // An upgrade the endpoint declines is served as HTTP over the same TLS connection.
+        expect(await fetchBody({ connection: "Upgrade", upgrade: "foo/1" })).toBe("Fawkes: Phoenix for TypeScript, compiled.\n");
       } finally {
         await tls.stop();
       }

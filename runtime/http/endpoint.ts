@@ -376,7 +376,9 @@ export class Endpoint {
       if (fed || socket.destroyed) return;
       fed = true;
       socket.unshift(Buffer.concat([withoutUpgrade(req), head]));
-      server.emit("connection", socket);
+      // Over TLS the socket is already decrypted: https.Server parses HTTP on "secureConnection"
+      // ("connection" would start a second TLS handshake inside the first).
+      server.emit(this.config.https ? "secureConnection" : "connection", socket);
     };
     // Pipelined after a keep-alive request whose response is still being written: node:http
     // has let go of the socket, so the new parser waits until that response is out.
