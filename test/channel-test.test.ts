@@ -38,6 +38,28 @@ const fresh = (prefix: string) => `${prefix}:${++n}`;
 const alice = () => socket(UserSocket, "users_socket:alice", { name: "alice" }, { endpoint });
 const proto = (name: string) => socket(ProtoSocket, `users_socket:${name}`, { name }, { endpoint });
 
+/**
+ * A barrier for refutations. A refutation that waits a few ms only shows that nothing came in
+ * that window, so it passes as well when the message comes a moment later. Instead: push an
+ * event the channel answers and wait for the answer (its callbacks run in order and write to
+ * the client in order), then broadcast on the topic and wait for it in the test's subscription
+ * and at the client (PubSub delivers in order too). Once this resolves, whatever the channel was
+ * going to send or broadcast for the earlier messages has arrived, and a refutation with
+ * `{ timeout: 0 }` (NOW) checks exactly that. Room channels answer "ping"; proto channels
+ * "deferred", whose reply goes out from a setImmediate, so an earlier one scheduled alike is in too.
+ */
+async function barrier(channel: TestChannel): Promise<void> {
+  const tag = `barrier ${++n}`;
+  const [event, payload, answer] = channel.topic.startsWith("proto:") ? ["deferred", { value: tag }, { later: tag }] : ["ping", { tag }, { tag }];
+  await assertReply(push(channel, event, payload), "ok", answer, { timeout: 5000 });
+  if (!channel.listener) return;
+  endpoint.broadcast(channel.topic, "barrier", { tag });
+  await assertBroadcast(channel, "barrier", { tag }, { timeout: 5000 });
+  await assertPush(channel, "barrier", { tag }, { timeout: 5000 });
+}
+/** For a refutation after a barrier: what it refutes has arrived already if it was sent at all. */
+const NOW = { timeout: 0 };
+
 /** The message an assertion rejected with. */
 async function failure(promise: Promise<unknown>): Promise<string> {
   const e = await promise.then(
@@ -140,9 +162,10 @@ describe("ChannelTest: the demo chat", () => {
     expect(await assertBroadcast(a, "new_msg", { name: "alice", body: "hi" })).toEqual({ name: "alice", body: "hi" });
     await assertPush(a, "new_msg", { name: "alice", body: "hi" });
     await assertPush(b, "new_msg", (p) => p.name === "alice");
-    // Each assertion took its message: nothing more is pending.
-    await refutePush(a, "new_msg", undefined, { timeout: 0 });
-    await refuteBroadcast(a, "new_msg", undefined, { timeout: 0 });
+    // Each assertion took its message: nothing more came before the barrier.
+    await barrier(a);
+    await refutePush(a, "new_msg", undefined, NOW);
+    await refuteBroadcast(a, "new_msg", undefined, NOW);
   });
 
   it("a crash in handleIn: phx_error, assertCrashed returns the error, the socket's other channels go on", async () => {
@@ -172,7 +195,8 @@ describe("ChannelTest: the demo chat", () => {
     const { channel } = await subscribeAndJoin(alice(), fresh("room"));
     broadcastFrom(channel, "new_msg", { name: "carol", body: "from the test" });
     await assertPush(channel, "new_msg", { name: "carol", body: "from the test" });
-    await refuteBroadcast(channel, "new_msg", undefined, { timeout: 10 });
+    await barrier(channel);
+    await refuteBroadcast(channel, "new_msg", undefined, NOW);
   });
 
   it("a disconnect broadcast on the socket's id closes the test socket and its channels", async () => {
@@ -192,7 +216,9 @@ describe("ChannelTest: the proto channel (intercepts, deferred replies, handleIn
     await assertReply(push(a, "filtered", { except: "bob", n: 1 }), "ok");
     await assertBroadcast(a, "filtered", { except: "bob", n: 1 });
     await assertPush(a, "filtered", { except: "bob", n: 1 });
-    await refutePush(b, "filtered", undefined, { timeout: 10 });
+    // b's handleOut for that broadcast ran before b answers the barrier's push.
+    await barrier(b);
+    await refutePush(b, "filtered", undefined, NOW);
   });
 
   it("assertReply waits for a deferred reply and an async handleIn", async () => {
@@ -200,7 +226,10 @@ describe("ChannelTest: the proto channel (intercepts, deferred replies, handleIn
     const ref = push(channel, "deferred", { value: 7 });
     await assertReply(ref, "ok", { later: 7 });
     await assertReply(push(channel, "async"), "ok", { async: true });
-    await refuteReply(push(channel, "slow"), "ok", undefined, { timeout: 10 });
+    const slow = push(channel, "slow");
+    await barrier(channel);
+    await refuteReply(slow, "ok", undefined, NOW);
+    await refuteReply(slow, "error", undefined, NOW);
   });
 
   it("handleInfo: after join, and for a topic the channel subscribed to", async () => {
@@ -233,8 +262,11 @@ describe("ChannelTest: the proto channel (intercepts, deferred replies, handleIn
     const one = (await subscribeAndJoin(s, fresh("proto"))).channel;
     await close(one);
     expect(terminated).toContain(`${one.topic} {"shutdown":"closed"}`);
-    await refutePush(one, "phx_close", undefined, { timeout: 0 });
+    // The socket writes in order: what closing `one` sent comes before what `two` answers.
     const two = (await subscribeAndJoin(s, fresh("proto"))).channel;
+    await barrier(two);
+    await refutePush(one, "phx_close", undefined, NOW);
+    await refutePush(one, "phx_error", undefined, NOW);
     const three = (await subscribeAndJoin(s, fresh("proto"))).channel;
     await close(s);
     expect([two.exitReason, three.exitReason]).toEqual([{ shutdown: "closed" }, { shutdown: "closed" }]);
