@@ -3,7 +3,7 @@
 // a project we learn from (h3), so the built output is tested too.
 
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { locate } from "./support/source.js";
@@ -11,6 +11,14 @@ import { locate } from "./support/source.js";
 const ROOT = resolve(import.meta.dirname, "..");
 const BIN = join(ROOT, "dist/compiler/cli/main.js");
 const DEMO = join(ROOT, "fixtures/demo");
+// Copies go inside the repo, so the type check of their templates finds "fawkes" through
+// tsconfig paths. This file makes the directory itself: it may be the first to run.
+const TMP = join(ROOT, ".fawkes-tmp");
+
+function tempDir(prefix: string): string {
+  mkdirSync(TMP, { recursive: true });
+  return mkdtempSync(join(TMP, prefix));
+}
 
 function fawkes(args: string[], cwd = ROOT) {
   return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -54,8 +62,7 @@ describe("built package", () => {
 
   it("`fawkes check` passes on the committed demo output and fails when it is stale", { timeout: 90_000 }, () => {
     expect(fawkes(["check", "--root", DEMO]).status).toBe(0);
-    // Inside the repo, so the type check of its templates finds "fawkes" through tsconfig paths.
-    const copy = mkdtempSync(join(ROOT, ".fawkes-tmp", "check-"));
+    const copy = tempDir("check-");
     try {
       cpSync(DEMO, copy, { recursive: true });
       const routes = join(copy, ".fawkes/routes.gen.ts");
@@ -85,7 +92,7 @@ describe("built package", () => {
 
 describe("fawkes check on typed templates", () => {
   it("reports a wrong field at the template line and exits 1", () => {
-    const copy = mkdtempSync(join(resolve(import.meta.dirname, "../.fawkes-tmp"), "typed-"));
+    const copy = tempDir("typed-");
     try {
       cpSync(join(ROOT, "fixtures/templates/errors-types"), copy, { recursive: true });
       const t = fawkes(["check", "--root", copy]);

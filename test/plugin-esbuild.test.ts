@@ -2,7 +2,7 @@
 // runs; a broken router fails the build with esbuild messages pointing at the router line.
 
 import { build } from "esbuild";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { locate } from "./support/source.js";
 const DEMO = resolve(import.meta.dirname, "../fixtures/demo");
 const dirs: string[] = [];
 const copyDemo = () => {
+  mkdirSync(TMP, { recursive: true }); // this file may be the first to run
   const dir = mkdtempSync(join(TMP, "esbuild-"));
   dirs.push(dir);
   cpSync(DEMO, dir, { recursive: true });

@@ -2,7 +2,7 @@
 // and templates), and a broken router failing the build at the router line.
 
 import { build } from "vite";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function copyDemo(): string {
+  mkdirSync(TMP, { recursive: true }); // this file may be the first to run
   const dir = mkdtempSync(join(TMP, "vite-"));
   dirs.push(dir);
   cpSync(DEMO, dir, { recursive: true });
