@@ -12,5 +12,11 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
+    // beforeAll/afterAll start servers and browsers: on a busy machine they need the tests' budget.
+    hookTimeout: 30_000,
+    // The global teardown removes the run's temporary directory.
+    teardownTimeout: 30_000,
+    // Builds what several files share (the demo bundle) once per run, into a per-run directory.
+    globalSetup: ["test/support/global-setup.ts"],
   },
 });

@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoBundle } from "./support/demo-bundle.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
@@ -174,11 +174,10 @@ describe("the demo chat in headless Chromium", () => {
     expect(chats.flatMap((c) => c.problems.map((p) => `${c.page.url()}: ${p}`))).toEqual([]);
   }
 
-  /** Starts the demo bundle as demo.test.ts does (PORT=0) and resolves to its base URL. */
+  /** Starts the demo bundle (built once for the run by test/support/global-setup.ts) as demo.test.ts does (PORT=0) and resolves to its base URL. */
   async function startDemo(): Promise<string> {
-    const { bundleDemo, staticRoot } = (await import("../scripts/demo.mjs" as string)) as { bundleDemo: (outfile?: string) => Promise<string>; staticRoot: string };
-    // Its own bundle file: test/demo.test.ts may be bundling the default one at the same moment.
-    const child = spawn(process.execPath, [await bundleDemo(join(process.cwd(), ".fawkes-tmp", "demo-browser", "server.mjs"))], { env: { ...process.env, PORT: "0", DEMO_STATIC: staticRoot }, stdio: ["ignore", "pipe", "inherit"] });
+    const { file, staticRoot } = demoBundle();
+    const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: "0", DEMO_STATIC: staticRoot }, stdio: ["ignore", "pipe", "inherit"] });
     demo = child;
     let out = "";
     return new Promise<string>((resolve, reject) => {

@@ -5,11 +5,12 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
 import { client, connected, disconnect, join, next, push } from "./support/channels.js";
+import { demoBundle } from "./support/demo-bundle.js";
 
 describe("the demo app", () => {
   it("bundles with the esbuild plugin, starts, and serves pages and JSON", async () => {
-    const { bundleDemo, staticRoot } = (await import("../scripts/demo.mjs" as string)) as { bundleDemo: () => Promise<string>; staticRoot: string };
-    const file = await bundleDemo();
+    // Bundled once for the run by test/support/global-setup.ts.
+    const { file, staticRoot } = demoBundle();
     const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: "0", DEMO_STATIC: staticRoot }, stdio: ["ignore", "pipe", "inherit"] });
     try {
       let out = "";
