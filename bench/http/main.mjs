@@ -10,6 +10,9 @@
 // then warmed on all three endpoints, then measured; the server order rotates every round and
 // reverses every other one; medians over rounds. BENCH_QUICK=1 for a smoke run.
 // Prints a table, then one `ratio <endpoint> <peer> <fawkes/peer>` line per comparison, last.
+// A run (warm-up included) with any non-2xx answer, error or timeout ends the bench with exit
+// code 1 and a line naming the server, the endpoint and the counts, and prints no ratio: such a
+// run measures how fast a server fails, and autocannon counts those answers as requests.
 
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -61,8 +64,14 @@ loader.once("exit", (code) => {
   for (const done of pending.values()) done({ error: `load generator exited (${code})` });
 });
 
-/** One autocannon run; CPU of the server, the load generator and everything else around it. */
-async function load(port, path, seconds, serverPid) {
+/** A run with answers other than 2xx: the bench stops, with this message. */
+class FailedRun extends Error {}
+
+/**
+ * One autocannon run; CPU of the server, the load generator and everything else around it.
+ * Throws a FailedRun, its message starting with `what`, if any request did not get a 2xx answer.
+ */
+async function load(port, path, seconds, serverPid, what) {
   const id = nextId++;
   const before = { t: Date.now(), srv: processTicks(serverPid), gen: processTicks(loader.pid), self: processTicks(process.pid), box: boxTicks() };
   const r = await new Promise((resolve) => {
@@ -71,6 +80,11 @@ async function load(port, path, seconds, serverPid) {
   });
   pending.delete(id);
   if (r.error) throw new Error(r.error);
+  const { non2xx, errors, timeouts, resets, mismatches } = r.failed;
+  if (non2xx + errors + timeouts + resets + mismatches > 0) {
+    const extra = [resets && `${resets} resets`, mismatches && `${mismatches} body mismatches`].filter(Boolean).join(", ");
+    throw new FailedRun(`${what}: ${non2xx} non-2xx answers, ${errors} errors (timeouts included), ${timeouts} timeouts${extra ? `, ${extra}` : ""}, of ${r.requests} responses`);
+  }
   const ticks = ((Date.now() - before.t) / 1000) * 100; // 100 ticks per second of wall time
   const srv = processTicks(serverPid) - before.srv;
   const gen = processTicks(loader.pid) - before.gen;
@@ -93,40 +107,50 @@ async function waitForQuiet() {
 }
 
 // --- rounds ---
-const runs = []; // { server, endpoint, round, rps, p50, p99, srvCpu, genCpu, foreign, errors }
+const runs = []; // { server, endpoint, round, rps, p50, p99, srvCpu, genCpu, foreign, failed }
 const notes = new Set();
 const started = Date.now();
 let retries = 0;
 let waitLeft = WAIT_MS;
-for (let round = 0; round < ROUNDS; round++) {
-  const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]);
-  if (round % 2 === 1) order.reverse();
-  process.stdout.write(`# round ${round + 1}/${ROUNDS}: ${order.map((s) => s.name).join(", ")} `);
-  for (const server of order) {
-    const { child, port } = await startServer(SERVER_CPU, server.file);
-    try {
-      for (const note of await verify(server.name, port)) notes.add(note);
-      // Warm every endpoint before measuring any: the JIT then sees all three routes, as in
-      // a real app, and no endpoint is measured while another one's code is still cold.
-      for (const ep of ENDPOINTS) await load(port, ep.path, WARMUP_SECONDS, child.pid);
-      for (const ep of ENDPOINTS) {
-        await waitForQuiet();
-        let r = await load(port, ep.path, SECONDS, child.pid);
-        if (r.foreign > NOISY && retries < MAX_RETRIES) {
-          retries++;
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]);
+    if (round % 2 === 1) order.reverse();
+    process.stdout.write(`# round ${round + 1}/${ROUNDS}: ${order.map((s) => s.name).join(", ")} `);
+    for (const server of order) {
+      const { child, port } = await startServer(SERVER_CPU, server.file);
+      try {
+        for (const note of await verify(server.name, port)) notes.add(note);
+        const what = (ep, kind) => `${server.name} ${ep.name} (GET ${ep.path}), ${kind} of round ${round + 1}`;
+        // Warm every endpoint before measuring any: the JIT then sees all three routes, as in
+        // a real app, and no endpoint is measured while another one's code is still cold.
+        for (const ep of ENDPOINTS) await load(port, ep.path, WARMUP_SECONDS, child.pid, what(ep, "warm-up"));
+        for (const ep of ENDPOINTS) {
           await waitForQuiet();
-          const again = await load(port, ep.path, SECONDS, child.pid);
-          if (again.foreign < r.foreign) r = again;
+          let r = await load(port, ep.path, SECONDS, child.pid, what(ep, "measured run"));
+          if (r.foreign > NOISY && retries < MAX_RETRIES) {
+            retries++;
+            await waitForQuiet();
+            const again = await load(port, ep.path, SECONDS, child.pid, what(ep, "re-run"));
+            if (again.foreign < r.foreign) r = again;
+          }
+          runs.push({ server: server.name, endpoint: ep.name, round, ...r });
         }
-        runs.push({ server: server.name, endpoint: ep.name, round, ...r });
-        if (r.errors) notes.add(`${server.name} ${ep.name}: ${r.errors} errors/timeouts/non-2xx in round ${round + 1}`);
+      } finally {
+        await stop(child);
       }
-    } finally {
-      await stop(child);
+      process.stdout.write(".");
     }
-    process.stdout.write(".");
+    process.stdout.write("\n");
   }
+} catch (e) {
+  if (!(e instanceof FailedRun)) throw e;
   process.stdout.write("\n");
+  console.error(`# bench:http FAILED: ${e.message}`);
+  console.error("# a run with failed requests measures errors, not throughput: no table, no ratios");
+  loader.disconnect();
+  await stop(loader);
+  process.exit(1);
 }
 loader.disconnect();
 await stop(loader);
