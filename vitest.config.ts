@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: {
     alias: {
       "fawkes/compiler": fileURLToPath(new URL("./compiler/index.ts", import.meta.url)),
+      "fawkes/config": fileURLToPath(new URL("./compiler/config/define.ts", import.meta.url)),
       "fawkes/testing": fileURLToPath(new URL("./runtime/testing/index.ts", import.meta.url)),
       fawkes: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)),
     },

@@ -8,6 +8,7 @@ import { compileTemplates, type TemplateConfig } from "./templates/compile.js";
 import { sortDiagnostics } from "./diagnostics.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { RouterIR } from "./router/ir.js";
+import { loadConfig, type LoadedConfig } from "./config/load.js";
 
 export interface BuildOptions extends RouterCompileOptions {
   /** Templates root, relative to root (default `app/templates`); compiled when it exists. */
@@ -48,6 +49,58 @@ export function build(options: BuildOptions): BuildResult {
   return { files, diagnostics, router: router.ir, inputs: [...router.inputs, ...templates.inputs] };
 }
 
+export interface ProjectOptions {
+  root: string;
+  /** The config file, relative to root (default: the first fawkes.config.{ts,mts,js,mjs} found). */
+  config?: string;
+  /** Each of these wins over the config file's value. */
+  router?: string;
+  outDir?: string;
+  templatesDir?: string;
+  strict?: boolean;
+}
+
+export interface ProjectBuildResult extends BuildResult {
+  /** The config that was read (file null when the project has none). */
+  config: LoadedConfig;
+  /** The options the build ran with: the config's, then the caller's on top. */
+  options: BuildOptions;
+  strict: boolean;
+}
+
+/**
+ * What the CLI and the plugins run: reads `fawkes.config.ts`, builds with its settings (the
+ * caller's options win), and with `strict` reports warnings as errors. A config with errors
+ * stops there: its diagnostics, no files.
+ *
+ * @example
+ * const result = await buildProject({ root: process.cwd(), strict: process.env.CI === "true" });
+ */
+export async function buildProject(project: ProjectOptions): Promise<ProjectBuildResult> {
+  const config = await loadConfig(project.root, project.config);
+  const c = config.config;
+  const { dir: templatesDir, ...templateOptions } = c.templates ?? {};
+  const options: BuildOptions = {
+    root: project.root,
+    router: project.router ?? c.router,
+    outDir: project.outDir ?? c.outDir,
+    templatesDir: project.templatesDir ?? templatesDir,
+    templates: templateOptions,
+  };
+  const strict = project.strict ?? c.strict ?? false;
+  if (config.diagnostics.length) {
+    return { files: new Map(), diagnostics: config.diagnostics, router: null, inputs: config.inputs, config, options, strict };
+  }
+  const result = build(options);
+  const diagnostics = strict ? result.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : result.diagnostics;
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return { ...result, files: failed ? new Map() : result.files, diagnostics, inputs: [...config.inputs, ...result.inputs], config, options, strict };
+}
+
+export { loadConfig, CONFIG_FILES } from "./config/load.js";
+export type { LoadedConfig } from "./config/load.js";
+export { defineConfig } from "./config/define.js";
+export type { FawkesConfig, TemplateOptions } from "./config/define.js";
 export { writeFiles, staleFiles } from "./write.js";
 export { formatDiagnostic, hasErrors, sortDiagnostics, CompileError } from "./diagnostics.js";
 export type { Diagnostic, Severity } from "./diagnostics.js";

@@ -6,18 +6,22 @@
 import type { PartialMessage, Plugin } from "esbuild";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { build as compile, writeFiles, type Diagnostic } from "../compiler/index.js";
+import { join, resolve, sep } from "node:path";
+import { buildProject, writeFiles, type Diagnostic } from "../compiler/index.js";
 
 export interface FawkesEsbuildOptions {
   /** Project root (default: esbuild's absWorkingDir, else the current directory). */
   root?: string;
-  /** Router module relative to root (default `app/router.ts`). */
+  /** Config file relative to root (default: fawkes.config.ts, .mts, .js or .mjs when present). */
+  config?: string;
+  /** Router module relative to root (default: the config's, else `app/router.ts`). */
   router?: string;
-  /** Output directory relative to root (default `.fawkes`). */
+  /** Output directory relative to root (default: the config's, else `.fawkes`). */
   outDir?: string;
-  /** Templates root relative to root (default `app/templates`). */
+  /** Templates root relative to root (default: the config's `templates.dir`, else `app/templates`). */
   templatesDir?: string;
+  /** Warnings fail the build (default: the config's `strict`). */
+  strict?: boolean;
 }
 
 /**
@@ -31,12 +35,15 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
     name: "fawkes",
     setup(build) {
       const root = resolve(options.root ?? build.initialOptions.absWorkingDir ?? process.cwd());
-      const outDir = options.outDir ?? ".fawkes";
       let inputs: string[] = [join(root, options.router ?? "app/router.ts")];
+      let templatesDir = join(root, options.templatesDir ?? "app/templates");
+      let outDir = join(root, options.outDir ?? ".fawkes") + sep;
 
       build.onStart(async () => {
-        const result = compile({ root, router: options.router, outDir, templatesDir: options.templatesDir });
+        const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
         if (result.inputs.length) inputs = result.inputs;
+        templatesDir = join(root, result.options.templatesDir ?? "app/templates");
+        outDir = join(root, result.options.outDir ?? ".fawkes") + sep;
         const errors = result.diagnostics.filter((d) => d.severity === "error");
         if (errors.length === 0) writeFiles(root, result.files);
         return {
@@ -45,16 +52,19 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         };
       });
 
-      // esbuild only watches files it read itself: the generated modules carry the router's inputs.
-      const generated = new RegExp(`[\\\\/]${outDir.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}[\\\\/][^\\\\/]+\\.gen\\.ts$`);
-      // watchDirs: a template added to the templates folder must trigger a rebuild too.
-      const templatesDir = join(root, options.templatesDir ?? "app/templates");
-      build.onLoad({ filter: generated }, async (args) => ({
-        contents: await readFile(args.path, "utf8"),
-        loader: "ts",
-        watchFiles: inputs,
-        watchDirs: existsSync(templatesDir) ? [templatesDir] : [],
-      }));
+      // esbuild only watches files it read itself: the generated modules carry the router's
+      // inputs (and the config's). The filter is static while the out dir may come from the
+      // config, so the directory is checked here.
+      build.onLoad({ filter: /\.gen\.ts$/ }, async (args) => {
+        if (!args.path.startsWith(outDir)) return undefined;
+        return {
+          contents: await readFile(args.path, "utf8"),
+          loader: "ts",
+          watchFiles: inputs,
+          // watchDirs: a template added to the templates folder must trigger a rebuild too.
+          watchDirs: existsSync(templatesDir) ? [templatesDir] : [],
+        };
+      });
     },
   };
 }

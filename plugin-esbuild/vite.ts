@@ -5,14 +5,18 @@
 
 import type { Plugin, ViteDevServer } from "vite";
 import { join, resolve } from "node:path";
-import { build as compile, formatDiagnostic, writeFiles, type Diagnostic } from "../compiler/index.js";
+import { buildProject, CONFIG_FILES, formatDiagnostic, writeFiles, type Diagnostic } from "../compiler/index.js";
 
 export interface FawkesViteOptions {
   /** Project root (default: Vite's root). */
   root?: string;
+  /** Config file relative to root (default: fawkes.config.ts, .mts, .js or .mjs when present). */
+  config?: string;
+  /** Each of these wins over the config file's value. */
   router?: string;
   outDir?: string;
   templatesDir?: string;
+  strict?: boolean;
 }
 
 /**
@@ -24,10 +28,13 @@ export interface FawkesViteOptions {
 export function fawkes(options: FawkesViteOptions = {}): Plugin {
   let root = options.root ? resolve(options.root) : process.cwd();
   let inputs = new Set<string>();
+  let templates = "";
+  let queue: Promise<unknown> = Promise.resolve();
 
-  const regenerate = (): Diagnostic[] => {
-    const result = compile({ root, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir });
+  const regenerate = async (): Promise<Diagnostic[]> => {
+    const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
     if (result.inputs.length) inputs = new Set(result.inputs);
+    templates = join(root, result.options.templatesDir ?? "app/templates");
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     if (errors.length === 0) writeFiles(root, result.files);
     return errors;
@@ -39,8 +46,8 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
     configResolved(config) {
       if (!options.root) root = config.root;
     },
-    buildStart() {
-      const errors = regenerate();
+    async buildStart() {
+      const errors = await regenerate();
       for (const file of inputs) this.addWatchFile(file);
       if (errors.length) {
         const [first] = errors;
@@ -52,12 +59,15 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
       }
     },
     configureServer(server: ViteDevServer) {
-      const templates = join(root, options.templatesDir ?? "app/templates");
       const onChange = (file: string) => {
-        if (!inputs.has(file) && !(file.startsWith(templates) && file.endsWith(".eta"))) return;
-        const errors = regenerate();
-        if (errors.length) server.config.logger.error(errors.map(formatDiagnostic).join("\n\n"));
-        else server.ws.send({ type: "full-reload" });
+        // A config file created where there was none counts too.
+        const isConfig = file.startsWith(root) && CONFIG_FILES.some((f) => file === join(root, f));
+        if (!isConfig && !inputs.has(file) && !(templates && file.startsWith(templates) && file.endsWith(".eta"))) return;
+        // One rebuild at a time: a burst of saves queues behind the running one.
+        queue = queue.then(regenerate).then((errors) => {
+          if (errors.length) server.config.logger.error(errors.map(formatDiagnostic).join("\n\n"));
+          else server.ws.send({ type: "full-reload" });
+        }, (e: unknown) => server.config.logger.error(`fawkes: ${(e as Error).message}`));
       };
       server.watcher.on("change", onChange);
       server.watcher.on("add", onChange);

@@ -66,3 +66,49 @@ describe("fawkes/esbuild", () => {
     expect(error.location.lineText).toContain('"missing"');
   });
 });
+
+describe("fawkes/esbuild reads fawkes.config.ts", () => {
+  const FIXTURE = resolve(import.meta.dirname, "../fixtures/config/custom-tags");
+  const copyFixture = () => {
+    mkdirSync(TMP, { recursive: true });
+    const dir = mkdtempSync(join(TMP, "esbuild-config-"));
+    dirs.push(dir);
+    cpSync(FIXTURE, dir, { recursive: true });
+    rmSync(join(dir, "generated"), { recursive: true, force: true });
+    writeFileSync(join(dir, "main.ts"), `import { renderTemplate } from "./generated/templates.gen.js";\nexport const html = renderTemplate("page/hello.html.eta", { name: "Ann" });\n`);
+    return dir;
+  };
+  const bundle = (dir: string) =>
+    build({
+      absWorkingDir: dir,
+      entryPoints: ["main.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile: join(dir, "out.mjs"),
+      alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") },
+      plugins: [fawkes()],
+      logLevel: "silent",
+      metafile: true,
+    });
+
+  it("builds into the config's out dir with its templates folder and tags, and watches the config", async () => {
+    const dir = copyFixture();
+    const result = await bundle(dir);
+    expect(result.errors).toEqual([]);
+    const mod = await import(pathToFileURL(join(dir, "out.mjs")).href);
+    expect(mod.html).toBe("<p>Hello Ann!</p>\n\n");
+  });
+
+  it("an unknown key in the config fails the build at its line, with the hint as a note", async () => {
+    const dir = copyFixture();
+    const file = join(dir, "fawkes.config.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace("autoTrim: false", "autoTrimm: false"));
+    const failure = (await bundle(dir).catch((e: unknown) => e)) as { errors: { text: string; location: { file: string; line: number; column: number }; notes: { text: string }[] }[] };
+    const error = failure.errors.find((e) => e.text.endsWith("[CONFIG_UNKNOWN_KEY]"))!;
+    expect(error.text).toBe('unknown key "templates.autoTrimm" [CONFIG_UNKNOWN_KEY]');
+    const [, line, column] = locate(file, "autoTrimm", "fawkes.config.ts").split(":").map(Number);
+    expect(error.location).toMatchObject({ file: "fawkes.config.ts", line, column: column - 1 });
+    expect(error.notes.map((n) => n.text)).toContain('hint: did you mean "templates.autoTrim"?');
+  });
+});

@@ -53,3 +53,22 @@ describe("fawkes/vite", () => {
     await expect(build(config(dir))).rejects.toThrow(/app\/router\.ts:\d+:\d+: error\[ACTION_MISSING\]: PageController has no action "gone"/);
   });
 });
+
+describe("fawkes/vite reads fawkes.config.ts", () => {
+  it("builds with the config's out dir, templates folder and tags; an unknown key fails at its line", async () => {
+    mkdirSync(TMP, { recursive: true });
+    const dir = mkdtempSync(join(TMP, "vite-config-"));
+    dirs.push(dir);
+    cpSync(resolve(import.meta.dirname, "../fixtures/config/custom-tags"), dir, { recursive: true });
+    rmSync(join(dir, "generated"), { recursive: true, force: true });
+    writeFileSync(join(dir, "entry.ts"), `import { renderTemplate } from "./generated/templates.gen.js";\nexport const html = renderTemplate("page/hello.html.eta", { name: "Ann", admin: true });\n`);
+    const options = { ...config(dir), build: { ...config(dir).build, ssr: join(dir, "entry.ts") } };
+    await build(options);
+    const mod = await import(pathToFileURL(join(dir, "out/entry.mjs")).href);
+    expect(mod.html).toBe("<p>Hello Ann!</p>\n<b>admin</b>\n");
+
+    const file = join(dir, "fawkes.config.ts");
+    writeFileSync(file, readFileSync(file, "utf8").replace('dir: "views"', 'dirr: "views"'));
+    await expect(build(options)).rejects.toThrow(/fawkes\.config\.ts:\d+:\d+: error\[CONFIG_UNKNOWN_KEY\]: unknown key "templates\.dirr"\n {2}hint: did you mean "templates\.dir"\?/);
+  });
+});

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `fawkes` — the command line. Argument parsing and printing only; the work is in compiler/.
 //
-//   fawkes build  [--root DIR] [--router FILE] [--out DIR]   generate .fawkes/*.gen.ts
+//   fawkes build  [--root DIR] [--config FILE] [--router FILE] [--out DIR] [--strict]
+//                                                            generate .fawkes/*.gen.ts
 //   fawkes check  [...]                                      fail if generated files are stale
 //   fawkes routes [--json] [--info METHOD PATH] [...]        print the route table
 
 import { parseArgs } from "node:util";
 import pc from "picocolors";
-import { build, formatDiagnostic, hasErrors, staleFiles, writeFiles, type Diagnostic } from "../index.js";
+import { buildProject, formatDiagnostic, hasErrors, staleFiles, writeFiles, type Diagnostic } from "../index.js";
 import { formatRoutes, formatRouteInfo, routesJson } from "./routes-table.js";
 import { checkTemplateTypes } from "../templates/typecheck.js";
 
@@ -22,18 +23,22 @@ commands:
 
 options:
   --root DIR               project root (default: current directory)
-  --router FILE            router module, relative to root (default: app/router.ts)
-  --out DIR                output directory, relative to root (default: .fawkes)
+  --config FILE            config file, relative to root (default: fawkes.config.ts, .mts, .js or .mjs when present)
+  --router FILE            router module, relative to root (default: the config's, else app/router.ts)
+  --out DIR                output directory, relative to root (default: the config's, else .fawkes)
+  --strict                 warnings fail the command as errors do (default: the config's strict, else off)
 `;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       root: { type: "string", default: process.cwd() },
+      config: { type: "string" },
       router: { type: "string" },
       out: { type: "string" },
+      strict: { type: "boolean" },
       json: { type: "boolean", default: false },
       info: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -44,8 +49,8 @@ function main(argv: string[]): number {
     process.stdout.write(USAGE);
     return values.help ? 0 : 2;
   }
-  const options = { root: values.root!, router: values.router, outDir: values.out };
-  const result = build(options);
+  const options = { root: values.root!, config: values.config, router: values.router, outDir: values.out, strict: values.strict };
+  const result = await buildProject(options);
   printDiagnostics(result.diagnostics);
   if (hasErrors(result.diagnostics)) return 1;
 
@@ -100,9 +105,10 @@ function printDiagnostics(ds: Diagnostic[]): void {
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`fawkes: ${(error as Error).message}\n`);
-  process.exitCode = 2;
-}
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`fawkes: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ResourcesCall } from "./calls.js";
 import type { ModuleRefIR, PipelineIR, RouteIR, SourceLoc } from "./ir.js";
 import { formatPath, parsePath } from "./path.js";
+import { nearest } from "../_suggest.js";
 
 /** Phoenix's order: `new` precedes `show`, so `/users/new` wins over `/users/:id`. */
 const RESOURCE_ACTIONS = ["index", "edit", "new", "show", "create", "update", "delete"] as const;
@@ -222,15 +223,6 @@ export function resourceName(target: ModuleRefIR): string {
 }
 
 function suggest(name: string, known: string[]): string {
-  const close = known.find((k) => distance(k, name) <= 2);
+  const close = nearest(name, known);
   return close ? ` (did you mean "${close}"?)` : "";
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
 }

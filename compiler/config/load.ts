@@ -1,0 +1,102 @@
+// Finds and runs `fawkes.config.ts` (or .mts/.js/.mjs) in the project root. A TypeScript
+// config is compiled with esbuild into a temporary module beside it (so its imports resolve as
+// they would from the config itself, as Vite does with vite.config.ts), imported, and removed.
+// What comes back is checked (validate.ts); every problem is a diagnostic at the config's line.
+
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { randomBytes } from "node:crypto";
+import type { Diagnostic } from "../diagnostics.js";
+import { relativePosix } from "../paths.js";
+import type { FawkesConfig } from "./define.js";
+import { locateKey } from "./locate.js";
+import { validateConfig } from "./validate.js";
+
+/** Looked for in this order in the project root. */
+export const CONFIG_FILES = ["fawkes.config.ts", "fawkes.config.mts", "fawkes.config.js", "fawkes.config.mjs"] as const;
+
+export interface LoadedConfig {
+  /** The config file, relative to root; null when the project has none. */
+  file: string | null;
+  /** The config's values; `{}` without a file or when it has errors. */
+  config: FawkesConfig;
+  diagnostics: Diagnostic[];
+  /** The config file and the local modules it imports (absolute), for watch lists. */
+  inputs: string[];
+}
+
+/**
+ * Loads the project's config. `file` (relative to root) names one explicitly (the CLI's
+ * `--config`); it must then exist.
+ *
+ * @example
+ * const { config, diagnostics } = await loadConfig(process.cwd());
+ */
+export async function loadConfig(root: string, file?: string): Promise<LoadedConfig> {
+  const absRoot = resolve(root);
+  const abs = file !== undefined ? resolve(absRoot, file) : CONFIG_FILES.map((f) => join(absRoot, f)).find((f) => existsSync(f));
+  if (abs === undefined) return { file: null, config: {}, diagnostics: [], inputs: [] };
+  const rel = relativePosix(absRoot, abs);
+  const fail = (diagnostics: Diagnostic[], inputs: string[] = [abs]): LoadedConfig => ({ file: rel, config: {}, diagnostics, inputs });
+  if (!existsSync(abs)) {
+    return fail([{ code: "CONFIG_NOT_FOUND", severity: "error", message: `config file ${rel} does not exist`, loc: { file: rel, line: 1, column: 1 } }], []);
+  }
+
+  const { build } = await import("esbuild");
+  let code: string;
+  let inputs: string[];
+  try {
+    const out = await build({
+      entryPoints: [abs],
+      absWorkingDir: absRoot,
+      bundle: true,
+      // Packages load from node_modules when the config runs; only the project's own modules are inlined.
+      packages: "external",
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    code = out.outputFiles[0].text;
+    inputs = Object.keys(out.metafile.inputs).map((f) => resolve(absRoot, f));
+  } catch (error) {
+    const messages = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
+    return fail(
+      messages.length
+        ? messages.map((m) => ({
+            code: "CONFIG_SYNTAX",
+            severity: "error" as const,
+            message: m.text,
+            loc: m.location ? { file: relativePosix(absRoot, resolve(absRoot, m.location.file)), line: m.location.line, column: m.location.column + 1 } : { file: rel, line: 1, column: 1 },
+          }))
+        : [{ code: "CONFIG_SYNTAX", severity: "error", message: String((error as Error).message ?? error), loc: { file: rel, line: 1, column: 1 } }],
+    );
+  }
+
+  let exported: unknown;
+  const temp = join(dirname(abs), `.${basename(abs)}.${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
+  try {
+    writeFileSync(temp, code);
+    exported = ((await import(pathToFileURL(temp).href)) as { default?: unknown }).default;
+  } catch (error) {
+    return fail([{ code: "CONFIG_LOAD", severity: "error", message: `running ${rel} failed: ${(error as Error)?.message ?? String(error)}`, loc: { file: rel, line: 1, column: 1 } }], inputs);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  if (exported === undefined) {
+    return fail([{ code: "CONFIG_INVALID", severity: "error", message: `${rel} has no default export`, loc: { file: rel, line: 1, column: 1 }, hint: 'export default defineConfig({ ... }) (import { defineConfig } from "fawkes/config")' }], inputs);
+  }
+
+  const issues = validateConfig(exported);
+  if (issues.length) {
+    const source = readFileSync(abs, "utf8");
+    return fail(
+      issues.map((i) => ({ code: i.code, severity: "error" as const, message: i.message, loc: locateKey(source, rel, i.path), ...(i.hint ? { hint: i.hint } : {}) })),
+      inputs,
+    );
+  }
+  return { file: rel, config: exported as FawkesConfig, diagnostics: [], inputs };
+}

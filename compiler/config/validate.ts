@@ -1,0 +1,106 @@
+// Checks a loaded `fawkes.config.ts` against what the toolchain reads: an unknown key is an
+// error with the nearest known one as a hint (`autoEscapee` → `autoEscape`), a value of the
+// wrong type an error naming the type expected. Nothing is silently ignored.
+
+import { nearest } from "../_suggest.js";
+import { describeValue } from "./_describe.js";
+
+export interface ConfigIssue {
+  /** Where in the config: ["templates", "autoEscape"]. */
+  path: string[];
+  code: "CONFIG_UNKNOWN_KEY" | "CONFIG_TYPE";
+  message: string;
+  hint?: string;
+}
+
+type Rule =
+  | { kind: "object"; keys: Record<string, Rule> }
+  | { kind: "value"; expected: string; test(value: unknown): boolean };
+
+const string: Rule = { kind: "value", expected: "a string", test: (v) => typeof v === "string" };
+const nonEmptyString: Rule = { kind: "value", expected: "a non-empty string", test: (v) => typeof v === "string" && v !== "" };
+const boolean: Rule = { kind: "value", expected: "true or false", test: (v) => typeof v === "boolean" };
+const TRIM = [false, "nl", "slurp", "-", "_"];
+const autoTrim: Rule = {
+  kind: "value",
+  expected: 'false, "nl", "slurp", "-", "_" or a [left, right] pair of them',
+  test: (v) => TRIM.includes(v as string) || (Array.isArray(v) && v.length === 2 && v.every((x) => TRIM.includes(x))),
+};
+const tags: Rule = {
+  kind: "value",
+  expected: 'a pair of non-empty strings, such as ["{{", "}}"]',
+  test: (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "string" && x !== ""),
+};
+const extension: Rule = { kind: "value", expected: 'an extension starting with ".", such as ".eta"', test: (v) => typeof v === "string" && /^\.[^/\\]+$/.test(v) };
+const identifier: Rule = { kind: "value", expected: "a JavaScript identifier", test: (v) => typeof v === "string" && /^[A-Za-z_$][\w$]*$/.test(v) };
+
+/** Every key the toolchain reads; keep in step with FawkesConfig in define.ts. */
+export const CONFIG_SCHEMA: Rule = {
+  kind: "object",
+  keys: {
+    router: nonEmptyString,
+    outDir: nonEmptyString,
+    strict: boolean,
+    templates: {
+      kind: "object",
+      keys: {
+        dir: nonEmptyString,
+        autoEscape: boolean,
+        autoFilter: boolean,
+        autoTrim,
+        rmWhitespace: boolean,
+        tags,
+        varName: identifier,
+        parse: { kind: "object", keys: { exec: string, interpolate: string, raw: string } },
+        defaultExtension: extension,
+      },
+    },
+  },
+};
+
+// Eta options that exist but cannot be used here, with the reason (so they are not "unknown").
+const NOT_SUPPORTED: Record<string, string> = {
+  useWith: "`with` is not allowed in ES modules (strict mode): read data through `it` (it.user.name)",
+  views: "templates are read from `templates.dir`, relative to the project root",
+  cache: "templates are compiled at build time; there is nothing to cache at run time",
+  debug: "generated render functions always carry a comment back to each template line",
+  cacheFilepaths: "templates are resolved at build time",
+};
+
+export function validateConfig(config: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  check(config, CONFIG_SCHEMA, [], issues);
+  return issues;
+}
+
+function check(value: unknown, rule: Rule, path: string[], issues: ConfigIssue[]): void {
+  if (rule.kind === "value") {
+    if (!rule.test(value)) issues.push({ path, code: "CONFIG_TYPE", message: `${label(path)} must be ${rule.expected}, got ${describeValue(value)}` });
+    return;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    issues.push({ path, code: "CONFIG_TYPE", message: `${path.length ? label(path) : "the config"} must be an object, got ${describeValue(value)}` });
+    return;
+  }
+  const known = Object.keys(rule.keys);
+  for (const [key, v] of Object.entries(value)) {
+    const at = [...path, key];
+    const keyRule = rule.keys[key];
+    if (keyRule) {
+      if (v !== undefined) check(v, keyRule, at, issues);
+      continue;
+    }
+    const unsupported = path[0] === "templates" && path.length === 1 ? NOT_SUPPORTED[key] : undefined;
+    const close = nearest(key, known);
+    issues.push({
+      path: at,
+      code: "CONFIG_UNKNOWN_KEY",
+      message: unsupported ? `${label(at)} is not supported: ${unsupported}` : `unknown key ${label(at)}`,
+      hint: unsupported ? undefined : close ? `did you mean ${label([...path, close])}?` : `known keys here: ${known.join(", ")}`,
+    });
+  }
+}
+
+function label(path: string[]): string {
+  return `"${path.join(".")}"`;
+}
