@@ -75,6 +75,7 @@ describe("boundaries", () => {
     const entries: Record<string, string> = {
       fawkes: "../runtime/index.js",
       "fawkes/compiler": "../compiler/index.js",
+      "fawkes/config": "../compiler/config/define.js",
       "fawkes/testing": "../runtime/testing/index.js",
       "fawkes/esbuild": "../plugin-esbuild/esbuild.js",
       "fawkes/vite": "../plugin-esbuild/vite.js",
