@@ -9,6 +9,8 @@ import {
   fetchSession,
   halt,
   putRespCookie,
+  putView,
+  render,
   putRespHeader,
   putSession,
   putStatus,
@@ -71,6 +73,11 @@ function faults(conn: Conn): Conn | Promise<Conn> {
       return later(halt(text(putRespCookie(conn, "c", param(conn, "v")), "x\n")));
     case "/session-overflow":
       return later(fetchSession(conn, session)).then((c) => halt(text(putSession(c, "big", "x".repeat(5000)), "x\n")));
+    case "/render-throws":
+      // A template that reads through a missing assign: the TypeError is thrown inside render.
+      return later(halt(render(putView(conn, "user"), "show.html", { user: null })));
+    case "/render-throws-sync":
+      return halt(render(putView(conn, "user"), "show.html", { user: null }));
     case "/throw-null":
       return later(null).then(() => {
         throw null;
@@ -202,6 +209,11 @@ describe("crash paths end in a logged 500 and the server goes on", () => {
     expect(res.headers["set-cookie"]).toBeUndefined();
     expect(logged.at(-1)).toMatch(/the cookie "_k" is \d+ bytes/);
     await expectAlive();
+  });
+
+  it("a template that throws while rendering is a 500 naming the template, sync and async", async () => {
+    await answers("/render-throws", 500, /GET \/render-throws failed .*user\/show\.html\.eta/);
+    await answers("/render-throws-sync", 500, /GET \/render-throws-sync failed .*user\/show\.html\.eta/);
   });
 
   it("throwing null, and an error whose message and stack throw, still answer", async () => {
