@@ -1,114 +1,272 @@
 #!/usr/bin/env node
 // `fawkes` — the command line. Argument parsing and printing only; the work is in compiler/.
+// Each command names its options; `fawkes --help`, `fawkes help <command>` and
+// `fawkes <command> --help` print them. The compiler is imported only by the commands that
+// build, so help, --version and the generators answer at once, in any folder.
 //
-//   fawkes build  [--root DIR] [--config FILE] [--router FILE] [--out DIR] [--strict]
-//                                                            generate .fawkes/*.gen.ts
-//   fawkes check  [...]                                      fail if generated files are stale
-//   fawkes routes [--json] [--info METHOD PATH] [...]        print the route table
+// Exit codes: 0 success; 1 the command ran and failed (diagnostics, stale files, no route);
+// 2 the command line itself is wrong (unknown command or option, missing argument).
 
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import pc from "picocolors";
-import { buildProject, formatDiagnostic, hasErrors, staleFiles, writeFiles, type Diagnostic } from "../index.js";
-import { formatRoutes, formatRouteInfo, routesJson } from "./routes-table.js";
-import { checkTemplateTypes } from "../templates/typecheck.js";
+import { createColors } from "picocolors";
+import { nearest } from "../_suggest.js";
+import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
 
-const USAGE = `usage: fawkes <command> [options]
+type Colors = ReturnType<typeof createColors>;
 
-commands:
-  build                    generate the router modules (matcher, helpers, dispatch, routes)
-  check                    verify the generated modules are up to date and templates type-check (CI)
-  routes                   print the route table, as mix phx.routes does
-    --json                 as JSON
-    --info METHOD PATH     which route a request reaches, with its handler and source line
+/** Colours only on a terminal, never with NO_COLOR set; FORCE_COLOR turns them on anywhere. */
+function colorsFor(stream: NodeJS.WriteStream): Colors {
+  const env = process.env;
+  const enabled = env.NO_COLOR === undefined || env.NO_COLOR === "" ? (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") || (stream.isTTY === true && env.TERM !== "dumb") : false;
+  return createColors(enabled);
+}
+const out = colorsFor(process.stdout);
+const err = colorsFor(process.stderr);
 
-options:
-  --root DIR               project root (default: current directory)
-  --config FILE            config file, relative to root (default: fawkes.config.ts, .mts, .js or .mjs when present)
-  --router FILE            router module, relative to root (default: the config's, else app/router.ts)
-  --out DIR                output directory, relative to root (default: the config's, else .fawkes)
-  --strict                 warnings fail the command as errors do (default: the config's strict, else off)
-`;
+interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  /** The value's name in help ("DIR"); none for a boolean. */
+  value?: string;
+  description: string;
+}
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      root: { type: "string", default: process.cwd() },
-      config: { type: "string" },
-      router: { type: "string" },
-      out: { type: "string" },
-      strict: { type: "boolean" },
-      json: { type: "boolean", default: false },
-      info: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  const [command, ...rest] = positionals;
-  if (values.help || !command) {
-    process.stdout.write(USAGE);
-    return values.help ? 0 : 2;
-  }
-  const options = { root: values.root!, config: values.config, router: values.router, outDir: values.out, strict: values.strict };
-  const result = await buildProject(options);
-  printDiagnostics(result.diagnostics);
-  if (hasErrors(result.diagnostics)) return 1;
+interface Command {
+  name: string;
+  summary: string;
+  /** After `fawkes <name>` in the usage line. */
+  args?: string;
+  options: Record<string, OptionSpec>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+}
 
-  switch (command) {
-    case "build": {
-      const report = writeFiles(options.root, result.files);
-      for (const f of report.written) process.stdout.write(`${pc.green("wrote")} ${f}\n`);
-      if (report.unchanged.length) process.stdout.write(pc.dim(`${report.unchanged.length} file(s) unchanged\n`));
+class UsageError extends Error {}
+
+const PROJECT: Record<string, OptionSpec> = {
+  root: { type: "string", value: "DIR", description: "project root (default: the current directory)" },
+  config: { type: "string", value: "FILE", description: "config file, relative to root (default: fawkes.config.ts, .mts, .js or .mjs when present)" },
+  router: { type: "string", value: "FILE", description: "router module, relative to root (default: the config's, else app/router.ts)" },
+  out: { type: "string", value: "DIR", description: "output directory, relative to root (default: the config's, else .fawkes)" },
+  strict: { type: "boolean", description: "warnings fail the command as errors do (default: the config's strict, else off)" },
+};
+
+const COMMANDS: Command[] = [
+  {
+    name: "build",
+    summary: "generate the router and template modules (.fawkes/*.gen.ts)",
+    options: PROJECT,
+    async run(values) {
+      const { writeFiles } = await import("../index.js");
+      const result = await buildFrom(values);
+      if (!result) return 1;
+      const report = writeFiles(result.root, result.files);
+      for (const f of report.written) process.stdout.write(`${out.green("wrote")} ${f}\n`);
+      if (report.unchanged.length) process.stdout.write(out.dim(`${report.unchanged.length} file(s) unchanged\n`));
       return 0;
-    }
-    case "check": {
-      // Typed templates: tsc over the generated module, errors reported at the template line.
+    },
+  },
+  {
+    name: "check",
+    summary: "verify the generated modules are up to date and typed templates type-check (for CI)",
+    options: PROJECT,
+    async run(values) {
+      const { staleFiles } = await import("../index.js");
+      const { checkTemplateTypes } = await import("../templates/typecheck.js");
+      const result = await buildFrom(values);
+      if (!result) return 1;
       const templates = [...result.files].find(([f]) => f.endsWith("/templates.gen.ts"));
-      const typeErrors = templates ? checkTemplateTypes(options.root, templates[0], templates[1]) : [];
+      const typeErrors = templates ? checkTemplateTypes(result.root, templates[0], templates[1]) : [];
       printDiagnostics(typeErrors);
-      const stale = staleFiles(options.root, result.files);
-      for (const f of stale) process.stderr.write(`${pc.red("stale")} ${f}\n`);
+      const stale = staleFiles(result.root, result.files);
+      for (const f of stale) process.stderr.write(`${err.red("stale")} ${f}\n`);
       if (stale.length) process.stderr.write("run `npx fawkes build` and commit the result\n");
       if (stale.length || typeErrors.length) return 1;
-      process.stdout.write(`${pc.green("ok")} generated files are up to date${templates ? " and templates type-check" : ""}\n`);
+      process.stdout.write(`${out.green("ok")} generated files are up to date${templates ? " and templates type-check" : ""}\n`);
       return 0;
-    }
-    case "routes": {
+    },
+  },
+  {
+    name: "routes",
+    summary: "print the route table, as mix phx.routes does",
+    args: "[--info METHOD PATH]",
+    options: {
+      json: { type: "boolean", description: "as JSON" },
+      info: { type: "boolean", description: "which route METHOD PATH reaches, with its handler and source line" },
+      ...PROJECT,
+    },
+    async run(values, positionals) {
+      const { formatRoutes, formatRouteInfo, routesJson } = await import("./routes-table.js");
+      if (values.info && positionals.length !== 2) throw new UsageError("routes --info takes a METHOD and a PATH: fawkes routes --info GET /users/1");
+      if (!values.info && positionals.length) throw new UsageError(`routes takes no arguments, got ${JSON.stringify(positionals[0])}`);
+      const result = await buildFrom(values);
+      if (!result) return 1;
       if (!result.router) {
         process.stderr.write("no router: create app/router.ts or pass --router\n");
         return 1;
       }
       const routes = result.router.routes;
       if (values.info) {
-        if (rest.length !== 2) {
-          process.stderr.write("usage: fawkes routes --info METHOD PATH\n");
-          return 2;
-        }
-        const text = formatRouteInfo(routes, rest[0], rest[1]);
+        const text = formatRouteInfo(routes, positionals[0], positionals[1]);
         process.stdout.write(text.text);
         return text.found ? 0 : 1;
       }
       process.stdout.write(values.json ? routesJson(routes) : formatRoutes(routes));
       return 0;
-    }
-    default:
-      process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-      return 2;
-  }
+    },
+  },
+  {
+    name: "gen.secret",
+    summary: "print a random secret for secretKeyBase (mix phx.gen.secret)",
+    args: "[LENGTH]",
+    options: {},
+    async run(_values, positionals) {
+      const { randomBytes } = await import("node:crypto");
+      if (positionals.length > 1) throw new UsageError("gen.secret takes at most one argument, the length");
+      const length = positionals.length ? Number(positionals[0]) : 64;
+      if (!Number.isInteger(length) || length < 32) throw new UsageError(`the secret's length must be an integer of at least 32, got ${JSON.stringify(positionals[0])}`);
+      // As Phoenix: strong random bytes, base64 without padding, cut to the length asked for.
+      process.stdout.write(randomBytes(length).toString("base64").replace(/=+$/, "").slice(0, length) + "\n");
+      return 0;
+    },
+  },
+  {
+    name: "gen.cert",
+    summary: "write a self-signed certificate for HTTPS in development (mix phx.gen.cert)",
+    args: "[HOSTNAME...]",
+    options: {
+      out: { type: "string", value: "DIR", description: "where the key and certificate go (default: priv/cert)" },
+      force: { type: "boolean", description: "overwrite an existing key and certificate" },
+      root: PROJECT.root,
+    },
+    async run(values, positionals) {
+      const { generateCert } = await import("./gen-cert.js");
+      const written = await generateCert({ root: (values.root as string | undefined) ?? process.cwd(), outDir: values.out as string | undefined, hostnames: positionals, force: values.force === true });
+      for (const f of written.files) process.stdout.write(`${out.green("wrote")} ${f}\n`);
+      process.stdout.write(
+        `\nA self-signed certificate for ${written.hostnames.join(", ")}, valid for a year. Browsers will warn about it.\n` +
+          `Serve HTTPS with it in development:\n\n` +
+          `  defineEndpoint({ ..., config: { https: { key: readFileSync("${written.files[0]}"), cert: readFileSync("${written.files[1]}") } } })\n`,
+      );
+      return 0;
+    },
+  },
+];
+
+/** Builds with the project options; prints diagnostics; null when there are errors. */
+async function buildFrom(values: Record<string, string | boolean | undefined>) {
+  const { buildProject, hasErrors } = await import("../index.js");
+  const root = (values.root as string | undefined) ?? process.cwd();
+  const result = await buildProject({ root, config: values.config as string | undefined, router: values.router as string | undefined, outDir: values.out as string | undefined, strict: values.strict as boolean | undefined });
+  printDiagnostics(result.diagnostics);
+  return hasErrors(result.diagnostics) ? null : { ...result, root };
 }
 
 function printDiagnostics(ds: Diagnostic[]): void {
   for (const d of ds) {
     const [first, ...more] = formatDiagnostic(d).split("\n");
-    const colour = d.severity === "error" ? pc.red : pc.yellow;
-    process.stderr.write(colour(first) + "\n" + more.map((l) => pc.dim(l) + "\n").join(""));
+    const colour = d.severity === "error" ? err.red : err.yellow;
+    process.stderr.write(colour(first) + "\n" + more.map((l) => err.dim(l) + "\n").join(""));
   }
+}
+
+function optionLines(options: Record<string, OptionSpec>): string[] {
+  const rows = Object.entries(options).map(([name, o]) => [`${o.short ? `-${o.short}, ` : ""}--${name}${o.value ? ` ${o.value}` : ""}`, o.description]);
+  const width = Math.max(22, ...rows.map(([l]) => l.length + 2));
+  return rows.map(([l, d]) => `  ${l.padEnd(width)} ${d}`);
+}
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+  return [
+    "usage: fawkes <command> [options]",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    `  ${"help".padEnd(width)}this text, or \`fawkes help <command>\` for one command's options`,
+    "",
+    "options:",
+    "  -h, --help             help (also after a command)",
+    "  -v, --version          the version of fawkes",
+    "",
+    "exit codes: 0 success, 1 the command failed (diagnostics, stale files, no route), 2 a wrong command line",
+    "",
+  ].join("\n");
+}
+
+function commandUsage(c: Command): string {
+  const opts = optionLines({ ...c.options, help: { type: "boolean", short: "h", description: "this text" } });
+  return [`usage: fawkes ${c.name}${c.args ? ` ${c.args}` : ""} [options]`, "", c.summary, "", "options:", ...opts, ""].join("\n");
+}
+
+function version(): string {
+  // dist/compiler/cli/main.js and compiler/cli/main.ts: the package.json above either.
+  for (const up of ["../../../package.json", "../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "fawkes" && pkg.version) return pkg.version;
+    } catch {
+      // not there: try the next
+    }
+  }
+  return "unknown";
+}
+
+function suggestion(name: string, known: string[]): string {
+  const close = nearest(name, known, 2);
+  return close ? ` (did you mean ${close}?)` : "";
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    process.stdout.write(usage());
+    return 2;
+  }
+  if (first === "--help" || first === "-h") return void process.stdout.write(usage()), 0;
+  if (first === "--version" || first === "-v") return void process.stdout.write(`fawkes ${version()}\n`), 0;
+  if (first === "help") {
+    if (rest.length === 0) return void process.stdout.write(usage()), 0;
+    const c = COMMANDS.find((x) => x.name === rest[0]);
+    if (!c) throw new UsageError(`no command ${JSON.stringify(rest[0])}${suggestion(rest[0], COMMANDS.map((x) => x.name))}`);
+    process.stdout.write(commandUsage(c));
+    return 0;
+  }
+  if (first.startsWith("-")) throw new UsageError(`${first} is not an option of fawkes itself; options go after the command (fawkes build ${first})`);
+  const command = COMMANDS.find((c) => c.name === first);
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(first)}${suggestion(first, [...COMMANDS.map((c) => c.name), "help"])}`);
+  const options = { ...command.options, help: { type: "boolean" as const, short: "h", description: "" } };
+  // Unknown options are ours to report, with a suggestion; parseArgs would only say "unknown".
+  for (const arg of rest) {
+    if (arg === "--") break;
+    if (!arg.startsWith("--")) continue;
+    const name = arg.slice(2).split("=")[0];
+    if (!(name in options)) {
+      throw new UsageError(`fawkes ${command.name}: unknown option --${name}${suggestion(`--${name}`, Object.keys(options).map((o) => `--${o}`))}`);
+    }
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: Object.fromEntries(Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}) }])) });
+  } catch (e) {
+    throw new UsageError(`fawkes ${command.name}: ${(e as Error).message.split(". ")[0]}`);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(commandUsage(command));
+    return 0;
+  }
+  return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
 }
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    process.stderr.write(`fawkes: ${(error as Error).message}\n`);
-    process.exitCode = 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`${err.red("error")}: ${error.message}\nrun \`fawkes --help\` for the commands and their options\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`fawkes: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exitCode = 1;
   },
 );

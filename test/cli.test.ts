@@ -1,0 +1,164 @@
+// The `fawkes` command line as users run it: the built bin in a child process. Help for every
+// command, --version, suggestions for misspelt commands and options, exit codes, colours only
+// on a terminal, and the generators (gen.secret, gen.cert), which need no app.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:https";
+import { request } from "node:https";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = resolve(import.meta.dirname, "..");
+const BIN = join(ROOT, "dist/compiler/cli/main.js");
+const TMP = join(ROOT, ".fawkes-tmp");
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const empty = () => {
+  mkdirSync(TMP, { recursive: true });
+  const d = mkdtempSync(join(TMP, "cli-"));
+  dirs.push(d);
+  return d;
+};
+
+function fawkes(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
+  if (!options.env || !("FORCE_COLOR" in options.env)) delete env.FORCE_COLOR;
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? empty(), encoding: "utf8", env });
+}
+
+const COMMANDS = ["build", "check", "routes", "gen.secret", "gen.cert"];
+
+describe("help and version", () => {
+  it("--help lists every command and the exit codes, outside any app", () => {
+    const r = fawkes(["--help"]);
+    expect(r.status).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.replace(".", "\\.")} +\\S`, "m"));
+    expect(r.stdout).toContain("exit codes: 0 success, 1 the command failed");
+    expect(r.stderr).toBe("");
+  });
+
+  it("help and -h say the same", () => {
+    expect(fawkes(["help"]).stdout).toBe(fawkes(["--help"]).stdout);
+    expect(fawkes(["-h"]).stdout).toBe(fawkes(["--help"]).stdout);
+  });
+
+  it.each(COMMANDS)("`fawkes help %s` and `fawkes %s --help` list its options", (c) => {
+    const a = fawkes(["help", c]);
+    const b = fawkes([c, "--help"]);
+    expect(a.status).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).toMatch(new RegExp(`^usage: fawkes ${c.replace(".", "\\.")}`));
+    expect(a.stdout).toContain("-h, --help");
+  });
+
+  it("routes --help names --json, --info and the project options", () => {
+    const text = fawkes(["routes", "--help"]).stdout;
+    for (const o of ["--json", "--info", "--root DIR", "--config FILE", "--router FILE", "--out DIR", "--strict"]) expect(text).toContain(o);
+  });
+
+  it("--version prints the package's version", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    expect(fawkes(["--version"]).stdout).toBe(`fawkes ${pkg.version}\n`);
+    expect(fawkes(["-v"]).stdout).toBe(`fawkes ${pkg.version}\n`);
+  });
+
+  it("no command prints the usage and exits 2", () => {
+    const r = fawkes([]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain("usage: fawkes <command>");
+  });
+});
+
+describe("a wrong command line is exit 2 with a suggestion", () => {
+  it.each([
+    [["buidl"], 'unknown command "buidl" (did you mean build?)'],
+    [["route"], 'unknown command "route" (did you mean routes?)'],
+    [["gen.secrt"], 'unknown command "gen.secrt" (did you mean gen.secret?)'],
+    [["frobnicate"], 'unknown command "frobnicate"\n'],
+    [["help", "chek"], 'no command "chek" (did you mean check?)'],
+    [["build", "--roots", "x"], "fawkes build: unknown option --roots (did you mean --root?)"],
+    [["routes", "--jsn"], "fawkes routes: unknown option --jsn (did you mean --json?)"],
+    [["check", "--stric"], "fawkes check: unknown option --stric (did you mean --strict?)"],
+    [["routes", "--root"], "fawkes routes: Option '--root <value>' argument missing"],
+    [["routes", "--info", "GET"], "routes --info takes a METHOD and a PATH"],
+    [["routes", "extra"], 'routes takes no arguments, got "extra"'],
+    [["gen.secret", "16"], 'the secret\'s length must be an integer of at least 32, got "16"'],
+    [["gen.secret", "abc"], 'must be an integer of at least 32, got "abc"'],
+    [["--root", "x", "build"], "--root is not an option of fawkes itself; options go after the command"],
+  ])("%j", (args, message) => {
+    const r = fawkes(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain("run `fawkes --help`");
+  });
+
+  it("a command that runs and fails is exit 1, not 2 (no router here)", () => {
+    const r = fawkes(["routes"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/NO_ROUTER|no router/);
+  });
+});
+
+describe("colours", () => {
+  const broken = () => join(ROOT, "fixtures/router/errors-routes");
+  it("none when the output is not a terminal (as here), none with NO_COLOR even when forced", () => {
+    expect(fawkes(["build", "--root", broken()]).stderr).not.toContain("\u001b[");
+    expect(fawkes(["build", "--root", broken()], { env: { NO_COLOR: "1", FORCE_COLOR: "1" } }).stderr).not.toContain("\u001b[");
+  });
+
+  it("FORCE_COLOR turns them on for a pipe", () => {
+    expect(fawkes(["build", "--root", broken()], { env: { FORCE_COLOR: "1" } }).stderr).toContain("\u001b[");
+  });
+});
+
+describe("generators", () => {
+  it("gen.secret prints 64 characters of base64 by default, a given length otherwise, different each time", () => {
+    const a = fawkes(["gen.secret"]).stdout.trim();
+    const b = fawkes(["gen.secret"]).stdout.trim();
+    expect(a).toMatch(/^[A-Za-z0-9+/]{64}$/);
+    expect(a).not.toBe(b);
+    expect(fawkes(["gen.secret", "100"]).stdout.trim()).toMatch(/^[A-Za-z0-9+/]{100}$/);
+  });
+
+  it("gen.cert writes a key and a certificate that serve HTTPS for localhost, and refuses to overwrite", async () => {
+    const dir = empty();
+    const r = fawkes(["gen.cert"], { cwd: dir });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("wrote priv/cert/selfsigned_key.pem");
+    expect(r.stdout).toContain("wrote priv/cert/selfsigned.pem");
+    expect(statSync(join(dir, "priv/cert/selfsigned_key.pem")).mode & 0o077).toBe(0);
+    const key = readFileSync(join(dir, "priv/cert/selfsigned_key.pem"));
+    const cert = readFileSync(join(dir, "priv/cert/selfsigned.pem"));
+    // A TLS client that trusts only this certificate connects to localhost and to 127.0.0.1.
+    const server = createServer({ key, cert }, (_req, res) => res.end("tls ok"));
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const port = (server.address() as { port: number }).port;
+    try {
+      for (const servername of ["localhost", undefined]) {
+        const body = await new Promise<string>((done, fail) => {
+          const req = request({ host: "127.0.0.1", port, path: "/", ca: cert, ...(servername ? { servername } : {}) }, (res) => {
+            let data = "";
+            res.on("data", (d) => (data += d));
+            res.on("end", () => done(data));
+          });
+          req.on("error", fail);
+          req.end();
+        });
+        expect(body).toBe("tls ok");
+      }
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+    const again = fawkes(["gen.cert"], { cwd: dir });
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain("priv/cert/selfsigned_key.pem exists; pass --force to replace it");
+    expect(fawkes(["gen.cert", "--force", "app.test", "10.0.0.5"], { cwd: dir }).stdout).toContain("for app.test, 127.0.0.1, ::1, 10.0.0.5");
+  });
+
+  it("gen.cert refuses a hostname that is not one", () => {
+    const r = fawkes(["gen.cert", "not a host"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('"not a host" is not a hostname or an IP address');
+  });
+});
