@@ -45,6 +45,7 @@ export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putResp
 export type { ConnInit, Params } from "./http/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
 export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./http/endpoint.js";
+export type { ModulePlug } from "./http/_plug-init.js";
 export { acceptsFormats, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { parsers, methodOverride, serveStatic } from "./http/plugs.js";
 export {

@@ -24,10 +24,16 @@ export interface ControllerModule {
   [action: string]: unknown;
 }
 
+/** What one route runs, worked out when the endpoint is built (plug inits included). */
 export interface RouteSteps {
+  /** The route's pipeline plugs, initialized. */
+  pipeline: readonly PlugSpec[];
   toAction: (conn: Conn) => Conn | Promise<Conn>;
+  /** The controller plugs that apply to the action, initialized. */
   plugs: readonly ControllerPlug[];
   invoke: (conn: Conn) => Conn | Promise<Conn>;
+  /** A forward's target and its initialized options; null for a controller route. */
+  forward: { plug: AnyPlug; options: unknown } | null;
 }
 
 /** `export const plugs = [{ plug: authenticate, only: ["edit"] }]` in a controller. */

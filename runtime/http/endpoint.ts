@@ -31,6 +31,7 @@ import {
   type RouteSteps,
 } from "./_pipeline.js";
 import { renderError } from "./errors.js";
+import { PlugSites } from "./_plug-init.js";
 import { checkStartup } from "./_startup.js";
 import { checkRequest } from "./_request.js";
 import { printable } from "../_internal/values.js";
@@ -102,7 +103,8 @@ export class Endpoint {
   private manifest: StaticManifest | undefined;
   private readonly listeners = new WeakMap<Listener, Map<string, Subscriber>>();
   private readonly toRouter = (conn: Conn) => this.route(conn);
-  private readonly steps: (RouteSteps | undefined)[] = [];
+  /** Per route index: its pipeline, controller plugs and action, plug inits done at construction. */
+  private readonly steps: readonly RouteSteps[];
   /** Whether any route is scoped to a host: only then does matching read the Host header. */
   private readonly hostRouting: boolean;
   private readonly plugs: readonly PlugSpec[];
@@ -113,7 +115,11 @@ export class Endpoint {
 
   constructor(private readonly options: EndpointOptions) {
     this.config = options.config ?? {};
-    this.plugs = (options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined }));
+    // Every module plug's init runs here, once per plug site: a throw stops the endpoint at
+    // construction, naming the site, instead of on some request.
+    const sites = new PlugSites();
+    this.plugs = sites.endpointPlugs((options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined })));
+    this.steps = options.router.dispatch.map((entry) => this.stepsOf(entry, sites));
     this.pubsub = options.pubsub ?? new PubSub({ logger: this.config.logger });
     this.hostRouting = options.router.dispatch.some((d) => d.route.hosts.length > 0);
     this.sockets = (options.sockets ?? []).map((mount) => new SocketHandler(this, mount));
@@ -224,42 +230,39 @@ export class Endpoint {
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
     if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
-    const steps = this.stepsOf(m.route.index, entry);
-    if (!dispatchChannel.hasSubscribers) return runPlugs(conn, entry.pipeline, 0, steps.toAction);
-    const run = () => runPlugs(conn, entry.pipeline, 0, steps.toAction);
+    const steps = this.steps[m.route.index];
+    if (!dispatchChannel.hasSubscribers) return runPlugs(conn, steps.pipeline, 0, steps.toAction);
+    const run = () => runPlugs(conn, steps.pipeline, 0, steps.toAction);
     const event = { conn, route: m.route.path, pathParams: m.params, pipeThrough: m.route.pipeThrough, plug: m.route.controller, plugOpts: m.route.action };
     return traced(dispatchChannel, event, run);
   }
 
-  private action(conn: Conn, entry: DispatchEntry): Conn | Promise<Conn> {
+  private action(conn: Conn, steps: RouteSteps): Conn | Promise<Conn> {
     // ConnTest's bypassThrough: the pipelines ran, the controller does not.
     if (conn.private.bypassThrough) return conn;
-    if (entry.action === null) {
-      // A forward: the target plug gets the rest of the path; its options come from the router.
-      return callPlug({ plug: entry.handler as AnyPlug, options: entry.call.options }, conn);
-    }
-    const steps = this.stepsOf(conn.route!.index, entry);
+    // A forward: the target plug gets the rest of the path; its options come from the router.
+    if (steps.forward) return callPlug(steps.forward, conn);
     return runPlugs(conn, steps.plugs, 0, steps.invoke);
   }
 
   /**
-   * What a route runs after its pipeline and after its controller plugs, and which controller
-   * plugs apply (only/except): worked out once per route, so a request allocates no closures.
+   * What a route runs: its pipeline, the controller plugs that apply (only/except), the action
+   * or forward target, with every module plug's init done. Built once per route when the
+   * endpoint is, so a request allocates no closures.
    */
-  private stepsOf(index: number, entry: DispatchEntry): RouteSteps {
-    let steps = this.steps[index];
-    if (steps) return steps;
+  private stepsOf(entry: DispatchEntry, sites: PlugSites): RouteSteps {
     const controller = entry.controller as ControllerModule;
     const handler = entry.handler as (conn: Conn, params: Conn["params"]) => unknown;
-    steps = {
-      toAction: (c) => this.action(c, entry),
-      plugs: entry.action === null ? [] : (controller.plugs ?? []).filter((p) => (!p.only || p.only.includes(entry.action!)) && !(p.except ?? []).includes(entry.action!)),
+    const steps: RouteSteps = {
+      pipeline: sites.pipeline(entry),
+      toAction: (c) => this.action(c, steps),
+      plugs: sites.controllerPlugs(entry),
       invoke: (c) => {
         const out = handler(c, c.params);
         return isThenable(out) ? out.then((v) => actionResult(c, v, entry, controller)) : actionResult(c, out, entry, controller);
       },
+      forward: entry.action === null ? sites.forward(entry) : null,
     };
-    this.steps[index] = steps;
     return steps;
   }
 
