@@ -80,7 +80,39 @@ describe("built package", () => {
   it("reports diagnostics and exits 1 on a broken router", () => {
     const r = fawkes(["build", "--root", join(ROOT, "fixtures/router/errors-routes")]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("app/router.ts:13:3: error[ROUTE_SHADOWED]: GET /users/new is unreachable");
+    expect(r.stderr).toContain('app/router.ts:10:17: error[UNKNOWN_PIPELINE]: unknown pipeline "browsr"');
+    // Its warnings are printed too, in the same format.
+    expect(r.stderr).toContain("app/router.ts:13:3: warning[ROUTE_SHADOWED]: GET /users/new is unreachable");
+  });
+
+  it("builds a router with warnings only, printing them as errors are printed; --strict makes them fail", () => {
+    const copy = tempDir("warnings-");
+    try {
+      cpSync(join(ROOT, "fixtures/router/warnings/app"), join(copy, "app"), { recursive: true });
+      const shadowed = [
+        "app/router.ts:8:3: warning[ROUTE_SHADOWED]: GET /posts/skip is unreachable",
+        "  it is matched first by GET /posts/:id (app/router.ts:7:3)",
+        '  hint: declare get("/posts/skip", ...) before get("/posts/:id", ...)',
+      ].join("\n");
+
+      const strict = fawkes(["build", "--strict", "--root", copy]);
+      expect(strict.status).toBe(1);
+      expect(strict.stderr).toContain("app/router.ts:8:3: error[ROUTE_SHADOWED]: GET /posts/skip is unreachable (a warning; strict mode makes it an error)");
+      expect(strict.stdout).toBe("");
+      expect(existsSync(join(copy, ".fawkes")), "a failed build writes nothing").toBe(false);
+      expect(fawkes(["check", "--strict", "--root", copy]).status).toBe(1);
+
+      const r = fawkes(["build", "--root", copy]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(shadowed + "\n");
+      expect(r.stderr).not.toContain("error[");
+      expect(r.stdout).toContain("wrote .fawkes/matcher.gen.ts");
+      const check = fawkes(["check", "--root", copy]);
+      expect(check.status, check.stderr).toBe(0);
+      expect(check.stderr).toContain(shadowed);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it("prints usage for no command", () => {

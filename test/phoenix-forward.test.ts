@@ -158,10 +158,10 @@ describe("forward: build-time diagnostics", () => {
     expect(e[2]).toContain("/files/*rest");
   });
 
-  it("reports routes after a forward that takes all their paths", () => {
+  it("warns about routes after a forward that takes all their paths", () => {
     const e = find(/ROUTE_SHADOWED/);
     expect(e).toHaveLength(1);
-    expect(e[0]).toMatch(/GET \/admin\/stats is unreachable\n\s+it is matched first by forward \/admin/);
+    expect(e[0]).toMatch(/warning\[ROUTE_SHADOWED\]: GET \/admin\/stats is unreachable\n\s+it is matched first by forward \/admin/);
   });
 
   it("requires an imported forward target", () => {

@@ -373,7 +373,9 @@ describe("routing: first match across verbs, literals, globs and hosts", () => {
   });
 });
 
-describe("routing: build-time diagnostics", () => {
+describe("routing: unreachable routes are warnings, and the first route wins", () => {
+  // Phoenix compiles all of these (first match wins, its clauses are `generated: true`, so
+  // Elixir does not even warn); we warn, pointing at both lines, and still emit the matcher.
   let a: BuiltApp;
   beforeAll(async () => {
     a = await buildApp(
@@ -390,6 +392,69 @@ describe("routing: build-time diagnostics", () => {
   r.head("/head", PostController, "index", { as: "h2" });
   r.match("*", "/star", PostController, "index", { as: "star" });
   r.post("/star", PostController, "show", { as: "star2" });
+`,
+      ),
+    );
+  });
+
+  const find = (re: RegExp) => a.errors.filter((e) => re.test(e));
+
+  it("warns about a route shadowed by an earlier parameter route (Phoenix accepts it silently)", () => {
+    const e = find(/ROUTE_SHADOWED.*GET \/posts\/skip is unreachable/);
+    expect(e).toHaveLength(1);
+    // The body starts on line 6 of the generated router module.
+    expect(e[0]).toMatch(/^app\/router\.ts:7:3: warning\[ROUTE_SHADOWED\]: /);
+    expect(e[0]).toMatch(/matched first by GET \/posts\/:id \(app\/router\.ts:6:3\)/);
+  });
+
+  it("warns about a duplicate route (Phoenix compiles it; the second is never matched)", () => {
+    expect(find(/^app\/router\.ts:9:3: warning\[DUPLICATE_ROUTE\]: GET \/dup is declared twice/)).toHaveLength(1);
+  });
+
+  it("warns about a route shadowed by a glob that may bind nothing", () => {
+    expect(find(/warning\[ROUTE_SHADOWED\]: GET \/glob is unreachable/)).toHaveLength(1);
+  });
+
+  it("warns about a HEAD route after a GET route on the same path", () => {
+    expect(find(/warning\[ROUTE_SHADOWED\]: HEAD \/head is unreachable/)).toHaveLength(1);
+  });
+
+  it('warns about a route after match("*") on the same path', () => {
+    expect(find(/warning\[ROUTE_SHADOWED\]: POST \/star is unreachable/)).toHaveLength(1);
+  });
+
+  it("reports nothing else, and no error: the modules are generated", () => {
+    expect(a.errors).toHaveLength(5);
+    expect(a.result.diagnostics.every((d) => d.severity === "warning")).toBe(true);
+    expect(a.result.files.size).toBeGreaterThan(0);
+  });
+
+  it("never matches the unreachable routes: the earlier route answers, as in Phoenix", () => {
+    expect(hit(a, "GET", "/posts/skip")).toEqual({ action: "show", params: { id: "skip" } });
+    expect(a.match("GET", "/dup")?.route.helper).toBe("dupPath");
+    expect(hit(a, "GET", "/glob")).toEqual({ action: "index", params: { rest: [] } });
+    expect(hit(a, "HEAD", "/head")?.action).toBe("show");
+    expect(hit(a, "POST", "/star")?.action).toBe("index");
+    const unreachable = a.routes.filter((r) => ["/posts/skip", "/dup", "/glob", "/head", "/star"].includes(r.path) && r.index % 2 === 1);
+    expect(unreachable).toHaveLength(5);
+    for (const r of unreachable) {
+      for (const url of [r.path, r.path + "/", r.path + "?x=1"]) expect(a.match(r.verb, url)?.route.index, `${r.verb} ${url}`).not.toBe(r.index);
+    }
+  });
+
+  it("still gives the unreachable routes their helpers (Phoenix builds helpers from every route)", () => {
+    expect(a.Routes.dup2Path("show" as never)).toBe("/dup");
+    expect(a.Routes.h2Path("index" as never)).toBe("/head");
+  });
+});
+
+describe("routing: build-time errors", () => {
+  let a: BuiltApp;
+  beforeAll(async () => {
+    a = await buildApp(
+      app(
+        ["PostController"],
+        `
   r.get("/bad/*rest/more", PostController, "index", { as: "bad" });
   r.get("/ext/:id.json", PostController, "index", { as: "ext" });
   r.get("/twice/:id/:id", PostController, "index", { as: "twice" });
@@ -400,38 +465,14 @@ describe("routing: build-time diagnostics", () => {
 
   const find = (re: RegExp) => a.errors.filter((e) => re.test(e));
 
-  it("reports a route shadowed by an earlier parameter route (Phoenix accepts it silently)", () => {
-    const e = find(/ROUTE_SHADOWED.*GET \/posts\/skip is unreachable/);
-    expect(e).toHaveLength(1);
-    // The body starts on line 6 of the generated router module.
-    expect(e[0]).toMatch(/^app\/router\.ts:7:3: /);
-    expect(e[0]).toMatch(/matched first by GET \/posts\/:id \(app\/router\.ts:6:3\)/);
-  });
-
-  it("reports a duplicate route", () => {
-    expect(find(/DUPLICATE_ROUTE.*GET \/dup is declared twice/)).toHaveLength(1);
-  });
-
-  it("reports a route shadowed by a glob that may bind nothing", () => {
-    expect(find(/ROUTE_SHADOWED.*GET \/glob is unreachable/)).toHaveLength(1);
-  });
-
-  it("reports a HEAD route after a GET route on the same path", () => {
-    expect(find(/ROUTE_SHADOWED.*HEAD \/head is unreachable/)).toHaveLength(1);
-  });
-
-  it('reports a route after match("*") on the same path', () => {
-    expect(find(/ROUTE_SHADOWED.*POST \/star is unreachable/)).toHaveLength(1);
-  });
-
   it("rejects a glob that is not last, text after a param, and a repeated param", () => {
     expect(find(/GLOB_NOT_LAST/)).toHaveLength(1);
     expect(find(/INVALID_DYNAMIC_PATH.*:id\.json|INVALID_DYNAMIC_PATH.*ext/)).toHaveLength(1);
     expect(find(/BAD_PARAM_NAME.*:id appears twice/)).toHaveLength(1);
   });
 
-  it("reports nothing else", () => {
-    expect(a.errors).toHaveLength(8);
+  it("reports nothing else, and generates nothing", () => {
+    expect(a.errors).toHaveLength(3);
     expect(a.result.files.size).toBe(0);
   });
 });

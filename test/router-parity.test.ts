@@ -13,6 +13,7 @@ import { interpret, MalformedPathError } from "../compiler/router/interpret.js";
 import type { RouteIR } from "../compiler/router/ir.js";
 import { loadStandaloneMatcher } from "../compiler/router/standalone.js";
 import { routesFromTable, type TableRoute } from "../compiler/router/table.js";
+import { checkShadowing } from "../compiler/router/check.js";
 
 const DIR = resolve(import.meta.dirname, "../.fawkes-tmp/parity");
 // The shared route sets: byte-identical copies of ../shared/bench-data (fixtures/bench-routes/README.md),
@@ -373,10 +374,14 @@ function takesScanPath(url: string): boolean {
 describe("random route sets", () => {
   // Each run compiles and imports a module (a few ms): 300 x 60 takes a few seconds.
   const RUNS = 300;
-  it(`the generated matcher agrees with the interpreter (${RUNS} route sets x 60 requests)`, async () => {
+  it(`the generated matcher agrees with the interpreter, and never answers with a route reported unreachable (${RUNS} route sets x 60 requests)`, async () => {
     let requests = 0;
     let scanned = 0;
     const seen = { match: 0, none: 0, error: 0 };
+    // ROUTE_SHADOWED and DUPLICATE_ROUTE are warnings: the build goes on and emits these routes.
+    // The warning says "unreachable", so neither implementation may ever answer with one.
+    let flagged = 0;
+    let aimedAtFlagged = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(routeArb, { minLength: 1, maxLength: 40 }),
@@ -384,9 +389,17 @@ describe("random route sets", () => {
         async (specs, reqs) => {
           const routes = routesFromTable(tableOf(specs));
           const m = await compile(routes);
+          // routesFromTable puts route i on line i + 1.
+          const unreachable = new Set(checkShadowing(routes).map((d) => d.loc.line - 1));
+          flagged += unreachable.size;
           for (const spec of reqs) {
             const { method, url, host } = buildRequest(routes, spec);
-            seen[agree(routes, m, method, url, host).kind]++;
+            const outcome = agree(routes, m, method, url, host);
+            seen[outcome.kind]++;
+            if (spec.fromRoute && unreachable.has(spec.route % routes.length)) aimedAtFlagged++;
+            if (outcome.kind === "match" && unreachable.has(outcome.index)) {
+              throw new Error(`route ${outcome.index} was reported unreachable, yet answers ${method} ${JSON.stringify(url)} host=${JSON.stringify(host)}\nroutes:\n${describeRoutes(routes)}`);
+            }
             requests++;
             if (takesScanPath(url)) scanned++;
           }
@@ -401,6 +414,8 @@ describe("random route sets", () => {
     );
     // The generators must reach every kind of outcome, or the property proves little.
     expect(requests).toBeGreaterThanOrEqual(RUNS * 60);
+    expect(flagged).toBeGreaterThan(RUNS);
+    expect(aimedAtFlagged).toBeGreaterThan(requests * 0.05);
     expect(seen.match).toBeGreaterThan(requests * 0.2);
     expect(seen.none).toBeGreaterThan(requests * 0.05);
     expect(seen.error).toBeGreaterThan(requests * 0.02);

@@ -1,5 +1,11 @@
 // Checks over the expanded route table. Phoenix accepts all of these silently (its issues
 // #3261 and #2460 ask for them); we report them at build time, pointing at both lines.
+//
+// Strict where it helps, never where it blocks: what Phoenix compiles is a warning here (an
+// unreachable route is rustc's unreachable match arm: the code is right, the router is probably
+// not), and the build still emits code that behaves as Phoenix's would. Only what cannot be
+// generated is an error. `fawkes build --strict` (or `strict: true` in fawkes.config.ts) makes
+// the warnings fail the build too.
 
 import type { Diagnostic } from "../diagnostics.js";
 
@@ -10,7 +16,12 @@ export function checkRoutes(routes: readonly RouteIR[]): Diagnostic[] {
   return [...checkShadowing(routes), ...checkHelperConflicts(routes), ...checkHelperNameClashes(routes)];
 }
 
-/** A later route is a duplicate (same verb, pattern and hosts) or shadowed (every path it matches is taken first). */
+/**
+ * A later route is a duplicate (same verb, pattern and hosts) or shadowed (every path it matches
+ * is taken first). Phoenix compiles both (its clauses are `generated: true`, so not even Elixir's
+ * "this clause cannot match" warning shows); first match wins, so the later route is never
+ * matched, here as there: the generated matcher simply never returns it.
+ */
 export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const b of routes) {
@@ -22,7 +33,7 @@ export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
       if (same) {
         out.push({
           code: "DUPLICATE_ROUTE",
-          severity: "error",
+          severity: "warning",
           message: `${label(b)} is declared twice`,
           loc: b.loc,
           related: [{ message: `first declared as ${label(a)} -> ${target(a)}`, loc: a.loc }],
@@ -31,7 +42,7 @@ export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
       } else {
         out.push({
           code: "ROUTE_SHADOWED",
-          severity: "error",
+          severity: "warning",
           message: `${label(b)} is unreachable`,
           loc: b.loc,
           related: [{ message: `it is matched first by ${label(a)}`, loc: a.loc }],
