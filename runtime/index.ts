@@ -46,9 +46,14 @@ export type { ConnInit, Params } from "./http/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
 export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./http/endpoint.js";
 export type { ModulePlug } from "./http/_plug-init.js";
-export { acceptsFormats, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
+export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
+export { statusCode } from "./http/status.js";
+export type { Status, StatusName } from "./http/status.js";
+export { requestId } from "./http/request-id.js";
+export type { RequestIdOptions } from "./http/request-id.js";
 export { parsers, methodOverride, serveStatic } from "./http/plugs.js";
 export {
+  clearFlash,
   clearSession,
   deleteSession,
   fetchFlash,
@@ -63,8 +68,8 @@ export {
   putSession,
 } from "./http/session.js";
 export type { SessionOptions } from "./http/session.js";
-export { CookieOverflowError, deleteRespCookie, putRespCookie } from "./http/cookies.js";
-export type { CookieOptions } from "./http/cookies.js";
+export { CookieOverflowError, deleteRespCookie, fetchCookies, putRespCookie } from "./http/cookies.js";
+export type { CookieOptions, FetchCookiesOptions } from "./http/cookies.js";
 export { Token } from "./http/crypto/index.js";
 export type { TokenResult, TokenError } from "./http/crypto/index.js";
 export { accepts, HttpError } from "./http/body/index.js";

@@ -5,6 +5,7 @@
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { RouteInfo } from "../router/match.js";
 import { describe } from "../_internal/values.js";
+import { statusCode, type Status } from "./status.js";
 
 export type Params = Record<string, unknown>;
 
@@ -105,6 +106,23 @@ export class Conn {
   }
 
 
+  /**
+   * The request's cookies after `fetchCookies` (signed and encrypted ones verified), with the
+   * cookies this response sets merged in, as Plug's `conn.cookies`. Throws until fetched.
+   */
+  get cookies(): Record<string, unknown> {
+    const cookies = this.private.cookies as Record<string, unknown> | undefined;
+    if (!cookies) throw new Error("cookies are not fetched: call fetchCookies(conn) first (or add the fetchCookies plug)");
+    return cookies;
+  }
+
+  /** The request's cookies as sent (signed ones still signed), after `fetchCookies`. Throws until fetched. */
+  get reqCookies(): Record<string, string> {
+    const cookies = this.private.reqCookies as Record<string, string> | undefined;
+    if (!cookies) throw new Error("cookies are not fetched: call fetchCookies(conn) first (or add the fetchCookies plug)");
+    return cookies;
+  }
+
   /** A request header (lower-case name), the first value when repeated. */
   getReqHeader(name: string): string | undefined {
     const v = this.reqHeaders[name.toLowerCase()];
@@ -132,20 +150,31 @@ export function halt(conn: Conn): Conn {
   return conn;
 }
 
-/** Merges into `conn.assigns`. */
-export function assign(conn: Conn, values: Record<string, unknown>): Conn {
-  Object.assign(conn.assigns, values);
+/**
+ * Sets assigns: one key and its value, as Plug's `assign(conn, :user, user)`, or several at
+ * once from an object (merged into `conn.assigns`).
+ * @example assign(conn, "user", user); assign(conn, { user, admin: false })
+ */
+export function assign(conn: Conn, key: string, value: unknown): Conn;
+export function assign(conn: Conn, values: Record<string, unknown>): Conn;
+export function assign(conn: Conn, keyOrValues: string | Record<string, unknown>, value?: unknown): Conn {
+  if (typeof keyOrValues === "string") conn.assigns[keyOrValues] = value;
+  else if (keyOrValues !== null && typeof keyOrValues === "object") Object.assign(conn.assigns, keyOrValues);
+  else throw new TypeError(`assign: expected a key and a value, or an object of assigns, got: ${describe(keyOrValues)}`);
   return conn;
 }
 
-/** Sets the response (status and body); the endpoint sends it once the pipeline is done. */
-export function resp(conn: Conn, status: number, body: string | Buffer): Conn {
+/**
+ * Sets the response (status and body); the endpoint sends it once the pipeline is done. The
+ * status is a number or one of Plug's names (`"not_found"`).
+ */
+export function resp(conn: Conn, status: Status, body: string | Buffer): Conn {
   if (conn.state === "sent") throw new Error("the response was already sent");
-  checkStatus(status, "resp");
+  const code = statusCode(status, "resp");
   if (typeof body !== "string" && !(body instanceof Uint8Array)) {
     throw new TypeError(`resp: expected the body to be a string or a Buffer, got: ${describe(body)}`);
   }
-  conn.status = status;
+  conn.status = code;
   conn.respBody = body;
   conn.state = "set";
   return conn;
@@ -180,17 +209,14 @@ export function checkHeader(name: string, value: unknown, caller: string): void 
   }
 }
 
-/** Sets the status, an integer from 100 to 999 (a status read from a param is checked here). */
-export function putStatus(conn: Conn, status: number): Conn {
-  checkStatus(status, "putStatus");
-  conn.status = status;
+/**
+ * Sets the status: an integer from 100 to 999 (a status read from a param is checked here) or
+ * one of Plug's names.
+ * @example json(putStatus(conn, "created"), user)
+ */
+export function putStatus(conn: Conn, status: Status): Conn {
+  conn.status = statusCode(status, "putStatus");
   return conn;
-}
-
-function checkStatus(status: unknown, caller: string): void {
-  if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 999) {
-    throw new RangeError(`${caller}: expected an HTTP status, an integer from 100 to 999, got: ${describe(status)}`);
-  }
 }
 
 

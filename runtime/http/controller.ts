@@ -7,6 +7,7 @@ import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
 import { checkHeader, type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
 import { describe } from "../_internal/values.js";
+import { encodeQuery, type Query } from "../router/url.js";
 
 /** The flash of a conn that fetched none: shared, never written to. */
 const NO_FLASH: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -178,4 +179,29 @@ export function acceptsFormats(conn: Conn, formats: readonly string[]): Conn {
   }
   conn.private.format = format;
   return conn;
+}
+
+/**
+ * The request's path and query string (Phoenix.Controller.current_path): the path normalized
+ * from its segments (`/foo//bar/` → `/foo/bar`), then the query as sent, or `params` encoded
+ * instead (`{}` for none).
+ * @example currentPath(conn) // "/users/123?existing=param"; currentPath(conn, { page: 2 }) // "/users/123?page=2"
+ */
+export function currentPath(conn: Conn, params?: Query): string {
+  let path = "/";
+  for (const segment of conn.requestPath.split("/")) if (segment !== "") path += path.length > 1 ? "/" + segment : segment;
+  if (params !== undefined) return path + encodeQuery(params, undefined, "currentPath");
+  return conn.queryString === "" ? path : `${path}?${conn.queryString}`;
+}
+
+/**
+ * currentPath under the endpoint's url config (scheme, host, port), not the request's Host:
+ * behind a proxy the request's host and scheme are not the ones the client used
+ * (Phoenix.Controller.current_url).
+ * @example currentUrl(conn) // "https://example.com/users/123?existing=param"
+ */
+export function currentUrl(conn: Conn, params?: Query): string {
+  const endpoint = conn.private.endpoint as { url(): string } | undefined;
+  if (!endpoint) throw new Error("currentUrl: the conn has not been through an endpoint (its url config gives the scheme and host)");
+  return endpoint.url() + currentPath(conn, params);
 }

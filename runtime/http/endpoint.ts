@@ -274,21 +274,21 @@ export class Endpoint {
     const status = statusOf(error);
     if (conn.state === "sent") {
       // A plug wrote the response itself (serveStatic) and then threw: nothing left to answer.
-      this.log(`${conn.method} ${printable(conn.requestPath)} failed after its response was sent`, error);
+      this.logFor(conn, `${conn.method} ${printable(conn.requestPath)} failed after its response was sent`, error);
       return conn;
     }
-    if (status >= 500) this.log(`${conn.method} ${printable(conn.requestPath)} failed`, error);
+    if (status >= 500) this.logFor(conn, `${conn.method} ${printable(conn.requestPath)} failed`, error);
     let out: Conn;
     try {
       out = renderError(conn, status, error, this);
     } catch (e) {
-      this.log(`rendering the ${status} page of ${conn.method} ${printable(conn.requestPath)} failed; answering in plain text`, e);
+      this.logFor(conn, `rendering the ${status} page of ${conn.method} ${printable(conn.requestPath)} failed; answering in plain text`, e);
       return plainError(conn, status);
     }
     try {
       return runBeforeSend(out);
     } catch (e) {
-      this.log(`before-send of ${conn.method} ${printable(conn.requestPath)} failed`, e);
+      this.logFor(conn, `before-send of ${conn.method} ${printable(conn.requestPath)} failed`, e);
       return out;
     }
   }
@@ -298,9 +298,15 @@ export class Endpoint {
     try {
       send(conn, res);
     } catch (e) {
-      this.log(`${conn.method} ${printable(conn.requestPath)}: the response could not be written`, e);
+      this.logFor(conn, `${conn.method} ${printable(conn.requestPath)}: the response could not be written`, e);
       writeFailed(res);
     }
+  }
+
+  /** A log line about one request: `request_id=… ` first when a requestId plug gave it one. */
+  private logFor(conn: Conn, message: string, error?: unknown): void {
+    const id = conn.private.requestId;
+    this.log(typeof id === "string" ? `request_id=${id} ${message}` : message, error);
   }
 
   log(message: string, error?: unknown): void {

@@ -15,6 +15,8 @@ export function renderError(conn: Conn, status: number, error: unknown, endpoint
   if (errorChannel.hasSubscribers) errorChannel.publish({ conn, status, kind: error === null ? "no_route" : "error", reason: error });
   // Start from a clean response: whatever a failed action set is discarded.
   for (const k of Object.keys(conn.respHeaders)) delete conn.respHeaders[k];
+  // ...except the request id, which is what ties this error to its log line.
+  if (typeof conn.private.requestIdHeader === "string") conn.respHeaders[conn.private.requestIdHeader.toLowerCase()] = conn.private.requestId as string;
   conn.state = "unset";
   conn.halted = true;
   // An error may carry headers: a body refused half-read sends `connection: close`, or the

@@ -125,6 +125,14 @@ export function putFlash(conn: Conn, key: string, message: string): Conn {
   return conn;
 }
 
+/** Removes every flash message, from this response and from the next request (Phoenix's clear_flash). */
+export function clearFlash(conn: Conn): Conn {
+  if (!conn.private.flash) throw new Error("the flash is not fetched: add fetchFlash to the pipeline");
+  conn.private.flash = {};
+  conn.private.flashNext = {};
+  return conn;
+}
+
 export function getFlash(conn: Conn, key: string): string | undefined {
   return (conn.private.flash as Record<string, string> | undefined)?.[key];
 }

@@ -71,7 +71,8 @@ type TracingChannelLike = ReturnType<typeof tracingChannel>;
 
 /**
  * The default request logger, built on the channels: one line per request with method, path,
- * status, route and duration (`GET /users/42 200 in 312µs UserController.show`).
+ * status, route and duration (`GET /users/42 200 in 312µs UserController.show`), after
+ * `request_id=…` when the requestId plug gave the request one.
  */
 export function attachLogger(log: (line: string) => void = (l) => console.log(l)): () => void {
   const started = new WeakMap<object, bigint>();
@@ -95,7 +96,8 @@ export function attachLogger(log: (line: string) => void = (l) => console.log(l)
     const t0 = started.get(ctx);
     const us = t0 === undefined ? 0 : Number(process.hrtime.bigint() - t0) / 1000;
     const where = conn.route ? ` ${conn.route.controller}${conn.route.action ? "." + conn.route.action : ""}` : "";
-    log(`${conn.method} ${conn.requestPath} ${conn.status ?? "-"} in ${us < 1000 ? `${Math.round(us)}µs` : `${(us / 1000).toFixed(1)}ms`}${where}`);
+    const id = conn.private.requestId;
+    log(`${typeof id === "string" ? `request_id=${id} ` : ""}${conn.method} ${conn.requestPath} ${conn.status ?? "-"} in ${us < 1000 ? `${Math.round(us)}µs` : `${(us / 1000).toFixed(1)}ms`}${where}`);
   };
   endpointChannel.subscribe(handlers);
   return () => endpointChannel.unsubscribe(handlers);
