@@ -451,6 +451,11 @@ export class Endpoint {
     return prefix + path;
   }
 
+  /** The router modules this endpoint routes with (its generated `match` and dispatch table). */
+  get router(): RouterModules {
+    return this.options.router;
+  }
+
   /** The views the endpoint renders with (error pages look for `error/<status>.html`). */
   get views(): ViewSet | undefined {
     return this.options.views;

@@ -13,6 +13,8 @@ import { escapeHtml } from "../templates/escape.js";
 export function renderError(conn: Conn, status: number, error: unknown, endpoint: Endpoint): Conn {
   const reason = STATUS_CODES[status] ?? "Error";
   if (errorChannel.hasSubscribers) errorChannel.publish({ conn, status, kind: error === null ? "no_route" : "error", reason: error });
+  // What ConnTest's assertErrorSent looks for: this response is the endpoint's answer to an error.
+  conn.private.errorSent = { status, error };
   // Start from a clean response: whatever a failed action set is discarded.
   for (const k of Object.keys(conn.respHeaders)) delete conn.respHeaders[k];
   // ...except the request id, which is what ties this error to its log line.

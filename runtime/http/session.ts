@@ -148,9 +148,13 @@ export class InvalidCsrfTokenError extends Error {
   }
 }
 
-/** Checks unsafe methods (POST, PUT, PATCH, DELETE...) for a valid masked token from `_csrf_token` or `x-csrf-token`. */
+/**
+ * Checks unsafe methods (POST, PUT, PATCH, DELETE...) for a valid masked token from `_csrf_token`
+ * or `x-csrf-token`. A conn with `conn.private.skipCsrfProtection === true` (Plug's
+ * `plug_skip_csrf_protection`, set by fawkes/testing's request helpers) is let through.
+ */
 export function protectFromForgery(conn: Conn): Conn {
-  if (!isUnsafeMethod(conn.method)) return conn;
+  if (!isUnsafeMethod(conn.method) || conn.private.skipCsrfProtection === true) return conn;
   const secret = getSession(conn, CSRF_SESSION_KEY);
   const candidate = conn.bodyParams._csrf_token ?? conn.getReqHeader("x-csrf-token");
   if (typeof secret !== "string" || typeof candidate !== "string" || !validCsrfToken(secret, candidate)) throw new InvalidCsrfTokenError();

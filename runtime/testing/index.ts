@@ -45,8 +45,23 @@ export function routeInfo(
   };
 }
 
-export { dispatch, get, post, put, patch, del, htmlResponse, textResponse, jsonResponse, redirectedTo, recycleCookies, getRespHeader } from "./conn-test.js";
-export type { TestRequest } from "./conn-test.js";
+export {
+  assertErrorSent,
+  dispatch,
+  get,
+  post,
+  put,
+  patch,
+  del,
+  htmlResponse,
+  textResponse,
+  jsonResponse,
+  redirectedParams,
+  redirectedTo,
+  recycleCookies,
+  getRespHeader,
+} from "./conn-test.js";
+export type { SentError, TestRequest } from "./conn-test.js";
 export {
   assertBroadcast,
   assertCrashed,
