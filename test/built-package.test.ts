@@ -90,14 +90,14 @@ describe("built package", () => {
     try {
       cpSync(join(ROOT, "fixtures/router/warnings/app"), join(copy, "app"), { recursive: true });
       const shadowed = [
-        "app/router.ts:8:3: warning[ROUTE_SHADOWED]: GET /posts/skip is unreachable",
-        "  it is matched first by GET /posts/:id (app/router.ts:7:3)",
+        "app/router.ts:10:3: warning[ROUTE_SHADOWED]: GET /posts/skip is unreachable",
+        "  it is matched first by GET /posts/:id (app/router.ts:9:3)",
         '  hint: declare get("/posts/skip", ...) before get("/posts/:id", ...)',
       ].join("\n");
 
       const strict = fawkes(["build", "--strict", "--root", copy]);
       expect(strict.status).toBe(1);
-      expect(strict.stderr).toContain("app/router.ts:8:3: error[ROUTE_SHADOWED]: GET /posts/skip is unreachable (a warning; strict mode makes it an error)");
+      expect(strict.stderr).toContain("app/router.ts:10:3: error[ROUTE_SHADOWED]: GET /posts/skip is unreachable (a warning; strict mode makes it an error)");
       expect(strict.stdout).toBe("");
       expect(existsSync(join(copy, ".fawkes")), "a failed build writes nothing").toBe(false);
       expect(fawkes(["check", "--strict", "--root", copy]).status).toBe(1);

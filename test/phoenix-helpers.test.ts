@@ -8,7 +8,9 @@
 //   - query keys keep insertion order (Elixir maps would be sorted);
 //   - static route segments are percent-encoded at build time (Phoenix inserts them verbatim),
 //     so every helper output matches its own route;
-//   - two routes claiming one (helper, action, arity) are a build error, not "first one wins".
+//   - two routes claiming one (helper, action, arity): the first wins, as in Phoenix, and the
+//     build warns (HELPER_CONFLICT) naming both lines; only helper names that camelCase to one
+//     identifier (`admin_user`, `adminUser`) are an error, since both cannot be declared.
 
 import { beforeAll, describe, expect, it } from "vitest";
 import { app, buildApp, controller, DEFAULT_ACTIONS, type BuiltApp } from "./support/app.js";
@@ -392,6 +394,75 @@ describe("helpers", () => {
   });
 });
 
+describe("helpers: two routes to one action, first wins (Phoenix.Router.Helpers)", () => {
+  let a: BuiltApp;
+  let R: Record<string, Helper>;
+  beforeAll(async () => {
+    a = await buildApp(
+      app(
+        ["PageController", "PostController", "UserController"],
+        `
+  r.get("/", PageController, "home");
+  r.get("/home", PageController, "home");
+  r.get("/posts/:id", PostController, "show");
+  r.get("/articles/:id", PostController, "show");
+  r.get("/articles/:id/:slug", PostController, "show");
+  r.resources("/users", UserController);
+  r.resources("/members", UserController);
+  r.resources("/people", UserController, { only: ["index", "show"], as: "person" });
+`,
+        [...DEFAULT_ACTIONS, "top", "bottom", "file", "root"],
+      ),
+    );
+    R = a.Routes as Record<string, Helper>;
+  });
+
+  const find = (re: RegExp) => a.errors.filter((e) => re.test(e));
+
+  it("warns once per losing route, naming both lines, and builds", () => {
+    const e = find(/HELPER_CONFLICT/);
+    expect(e).toHaveLength(3);
+    expect(e[0]).toBe(
+      [
+        'app/router.ts:9:3: warning[HELPER_CONFLICT]: GET /home gets no helper: pagePath("home") already builds /',
+        "  pagePath is first defined by GET / (app/router.ts:8:3)",
+        '  hint: give it a helper of its own with { as: "home" }, or write { as: false } if it needs none',
+      ].join("\n"),
+    );
+    expect(e[1]).toMatch(/^app\/router\.ts:11:3: warning\[HELPER_CONFLICT\]: GET \/articles\/:id gets no helper: postPath\("show", _\) already builds \/posts\/:id\n/);
+    expect(e[2]).toBe(
+      [
+        'app/router.ts:14:3: warning[HELPER_CONFLICT]: resources("/members", ...) gets no helper for index, edit, new, show, create, update and delete: userPath already builds them for resources("/users", ...)',
+        '  userPath is first defined by resources("/users", ...) (app/router.ts:13:3)',
+        '  hint: give it a helper of its own with { as: "member" }, or write { as: false } if it needs none',
+      ].join("\n"),
+    );
+    expect(a.errors).toHaveLength(3);
+    expect(a.result.files.size).toBeGreaterThan(0);
+  });
+
+  it("builds the first route's path, as Phoenix does", () => {
+    expect(R.pagePath("home")).toBe("/");
+    expect(R.postPath("show", 5)).toBe("/posts/5");
+    expect(R.userPath("index")).toBe("/users");
+    expect(R.userPath("edit", 3)).toBe("/users/3/edit");
+  });
+
+  it("keeps a different arity as a clause of its own (no conflict)", () => {
+    expect(R.postPath("show", 5, "hello")).toBe("/articles/5/hello");
+  });
+
+  it("still routes the later paths: only the helper is the first route's", () => {
+    expect(a.match("GET", "/home")?.route.action).toBe("home");
+    expect(a.match("GET", "/members/3/edit")).toMatchObject({ route: { action: "edit", path: "/members/:id/edit" }, params: { id: "3" } });
+    expect(a.match("DELETE", "/members/3")?.route.action).toBe("delete");
+  });
+
+  it("an own `as` gives the later resources its own helper", () => {
+    expect(R.personPath("show", 2)).toBe("/people/2");
+  });
+});
+
 describe("helpers: build-time diagnostics", () => {
   let a: BuiltApp;
   beforeAll(async () => {
@@ -399,9 +470,6 @@ describe("helpers: build-time diagnostics", () => {
       app(
         ["PostController"],
         `
-  r.get("/posts/:id", PostController, "show");
-  r.get("/articles/:id", PostController, "show");
-  r.get("/articles/:id/:slug", PostController, "show");
   r.get("/other/:x", PostController, "show", { as: "other" });
   r.get("/else/:y", PostController, "index", { as: "other" });
   r.get("/bad", PostController, "index", { as: "my-helper" });
@@ -418,27 +486,22 @@ describe("helpers: build-time diagnostics", () => {
     );
   });
 
-  it("reports two paths for one helper, action and arity (Phoenix silently keeps the first)", () => {
-    const e = a.errors.filter((x) => x.includes("would build both"));
-    expect(e).toHaveLength(1);
-    expect(e[0]).toMatch(/^app\/router\.ts:7:3: error\[HELPER_CONFLICT\]: postPath\("show", _\) would build both \/posts\/:id and \/articles\/:id/);
-  });
-
   it("rejects a helper name that is not an identifier, in a route or a scope", () => {
     const e = a.errors.filter((x) => x.includes("INVALID_HELPER_NAME"));
     expect(e).toHaveLength(2);
-    expect(e[0]).toMatch(/^app\/router\.ts:11:3:/);
+    expect(e[0]).toMatch(/^app\/router\.ts:8:3:/);
     expect(e[0]).toContain('helper name "my-helper" is not an identifier');
-    expect(e[1]).toMatch(/^app\/router\.ts:12:3:.*"9lives"/);
+    expect(e[1]).toMatch(/^app\/router\.ts:9:3:.*"9lives"/);
   });
 
-  it("rejects two helper names that become one identifier", () => {
+  it("rejects two helper names that become one identifier (both cannot be declared)", () => {
     const e = a.errors.filter((x) => x.includes("both become"));
     expect(e).toHaveLength(1);
-    expect(e[0]).toMatch(/^app\/router\.ts:18:3: error\[HELPER_CONFLICT\]: helper names "admin_user" and "adminUser" both become adminUserPath/);
+    expect(e[0]).toMatch(/^app\/router\.ts:15:3: error\[HELPER_NAME_CLASH\]: helper names "admin_user" and "adminUser" both become adminUserPath/);
   });
 
-  it("reports nothing else", () => {
-    expect(a.errors).toHaveLength(4);
+  it("reports nothing else: same helper, other actions or arities, is no conflict", () => {
+    expect(a.errors).toHaveLength(3);
+    expect(a.result.files.size).toBe(0);
   });
 });

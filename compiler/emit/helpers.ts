@@ -3,8 +3,8 @@
 // Each helper is one function with a `switch` on the action, and an interface of call
 // signatures grouped by arity, so a wrong action or a wrong number of path parameters does not
 // compile. Static segments are encoded here, at build time; only parameters are encoded per call.
-// Phoenix groups routes by (helper, action, arity) and the first route of a group wins; two
-// different paths in one group are reported by checkHelperConflicts.
+// Phoenix groups routes by (helper, action, arity) and the first route of a group wins: a later
+// route of the group is not used to build paths (checkHelperConflicts warns about it).
 
 import { encodeSegment } from "../../runtime/router/url.js";
 import type { RouteIR, RouterIR, SegmentIR } from "../router/ir.js";

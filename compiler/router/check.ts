@@ -9,11 +9,11 @@
 
 import type { Diagnostic } from "../diagnostics.js";
 
-import type { RouteIR, SegmentIR } from "./ir.js";
+import type { RouteIR, RouterIR, SegmentIR } from "./ir.js";
 import { camel } from "../emit/_code.js";
 
-export function checkRoutes(routes: readonly RouteIR[]): Diagnostic[] {
-  return [...checkShadowing(routes), ...checkHelperConflicts(routes), ...checkHelperNameClashes(routes)];
+export function checkRoutes(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[] {
+  return [...checkShadowing(ir.routes), ...checkHelperConflicts(ir), ...checkHelperNameClashes(ir.routes)];
 }
 
 /**
@@ -56,30 +56,57 @@ export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
 }
 
 /**
- * Helpers are grouped by (name, action, arity); two routes in one group with different paths
- * would leave the second unreachable through its helper (Phoenix silently keeps the first).
+ * Phoenix defines one helper clause per (helper, action, arity), from the first route declared
+ * (Phoenix.Router.Helpers.define groups a helper's routes by `[arity | action]` and takes the
+ * head); a later route of the group with another path is simply not used to build paths. Two
+ * routes to one action are normal (`get "/"` and `get "/home"` to PageController.home;
+ * `resources "/users"` and `resources "/members", UserController`), so the emitter keeps the
+ * first (emit/helpers.ts) and this only warns, once per DSL call that loses: a resources call
+ * loses all its actions at once. Different arities are different clauses, in Phoenix and in the
+ * typed overloads (`productPath("show", id)` beside `productPath("show", id, sort)`), so they
+ * never conflict.
  */
-export function checkHelperConflicts(routes: readonly RouteIR[]): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const seen = new Map<string, RouteIR>();
-  for (const r of routes) {
+export function checkHelperConflicts(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[] {
+  const first = new Map<string, RouteIR>();
+  const lost = new Map<number, { routes: RouteIR[]; firsts: RouteIR[] }>();
+  for (const r of ir.routes) {
     if (!r.helper || r.action === null) continue;
-    const arity = r.segments.filter((s) => s.kind !== "static").length;
-    const k = `${r.helper}\0${r.action}\0${arity}`;
-    const first = seen.get(k);
-    if (!first) {
-      seen.set(k, r);
-      continue;
+    const k = `${r.helper}\0${r.action}\0${arity(r)}`;
+    const f = first.get(k);
+    if (!f) first.set(k, r);
+    else if (f.path !== r.path) {
+      const group = lost.get(r.callIndex) ?? { routes: [], firsts: [] };
+      group.routes.push(r);
+      group.firsts.push(f);
+      lost.set(r.callIndex, group);
     }
-    if (first.path === r.path) continue;
-    const name = camel(r.helper) + "Path";
+  }
+  const out: Diagnostic[] = [];
+  const calls = new Map(ir.calls.map((c) => [c.index, c]));
+  // `resources("/users", ...)` for a route a resources call made, else `GET /home`.
+  const describeCall = (r: RouteIR) => {
+    const call = calls.get(r.callIndex);
+    return call?.kind === "resources" ? `resources("${call.path}", ...)` : label(r);
+  };
+  for (const [callIndex, { routes, firsts }] of lost) {
+    const r = routes[0];
+    const name = camel(r.helper!) + "Path";
+    const call = calls.get(callIndex);
+    const subject = describeCall(r);
+    const actions = [...new Set(routes.map((x) => x.action!))];
+    const firstCalls = [...new Map(firsts.map((f) => [f.callIndex, f])).values()];
+    const message =
+      actions.length === 1
+        ? `${subject} gets no helper${call?.kind === "resources" ? ` for ${actions[0]}` : ""}: ${name}("${actions[0]}"${", _".repeat(arity(r))}) already builds ${firsts[0].path}`
+        : `${subject} gets no helper for ${list(actions)}: ${name} already builds them for ${list(firstCalls.map((f) => describeCall(f)))}`;
+    const as = suggestAs(call?.path ?? r.path, call?.kind === "resources", r.helper!);
     out.push({
       code: "HELPER_CONFLICT",
-      severity: "error",
-      message: `${name}("${r.action}"${", _".repeat(arity)}) would build both ${first.path} and ${r.path}`,
+      severity: "warning",
+      message,
       loc: r.loc,
-      related: [{ message: `${name} is first claimed by ${label(first)}`, loc: first.loc }],
-      hint: `give one of them its own helper name with { as: "..." }`,
+      related: firstCalls.map((f) => ({ message: `${name} is first defined by ${describeCall(f)}`, loc: f.loc })),
+      hint: `give it a helper of its own with { as: "${as}" }, or write { as: false } if it needs none`,
     });
   }
   return out;
@@ -87,7 +114,8 @@ export function checkHelperConflicts(routes: readonly RouteIR[]): Diagnostic[] {
 
 /**
  * Distinct helper names can camelCase to one identifier (`admin_user` and `adminUser` both give
- * `adminUserPath`); the generated module would declare it twice and fail to load.
+ * `adminUserPath`). Phoenix has two functions (`admin_user_path`, `adminUser_path`); the generated
+ * module would declare one identifier twice and fail to load, so this stays an error.
  */
 export function checkHelperNameClashes(routes: readonly RouteIR[]): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -104,7 +132,7 @@ export function checkHelperNameClashes(routes: readonly RouteIR[]): Diagnostic[]
     if (first.helper === r.helper || reported.has(r.helper)) continue;
     reported.add(r.helper);
     out.push({
-      code: "HELPER_CONFLICT",
+      code: "HELPER_NAME_CLASH",
       severity: "error",
       message: `helper names "${first.helper}" and "${r.helper}" both become ${name}`,
       loc: r.loc,
@@ -113,6 +141,27 @@ export function checkHelperNameClashes(routes: readonly RouteIR[]): Diagnostic[]
     });
   }
   return out;
+}
+
+function arity(r: RouteIR): number {
+  return r.segments.filter((s) => s.kind !== "static").length;
+}
+
+function list(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items.join("");
+}
+
+/**
+ * A name for the hint, from the path as written: its last static segment (`/home` → "home"),
+ * singular for resources by dropping one "s" (`/members` → "member"). "..." when that gives
+ * nothing usable, or the very name that conflicts.
+ */
+function suggestAs(path: string, resources: boolean, helper: string): string {
+  const last = path.split("/").filter((s) => s !== "" && !s.includes(":") && !s.startsWith("*")).pop();
+  let as = (last ?? "").toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  if (resources && as.length > 1 && as.endsWith("s") && !as.endsWith("ss")) as = as.slice(0, -1);
+  const taken = helper === as || helper.endsWith("_" + as);
+  return /^[a-z_][a-z0-9_]*$/.test(as) && !taken ? as : "...";
 }
 
 /** HEAD requests try HEAD, GET and "*" routes in declaration order, so an earlier GET covers a HEAD. */

@@ -69,7 +69,7 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
     routes: expanded.routes,
     calls: callsOf(read.calls),
   };
-  const diagnostics = sortDiagnostics([...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir.routes)]);
+  const diagnostics = sortDiagnostics([...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir)]);
   const files = new Map<string, string>();
   if (!hasErrors(diagnostics)) {
     for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir))) files.set(`${outDir}/${name}`, text);
@@ -124,5 +124,5 @@ function callsOf(calls: DslCall[]): RouterIR["calls"] {
     }
   };
   walk(calls);
-  return out.sort((a, b) => a.index - b.index).map(({ kind, verb, path }) => ({ kind, verb, path }));
+  return out.sort((a, b) => a.index - b.index);
 }

@@ -75,8 +75,11 @@ export interface RouterIR {
   routerExport: string;
   pipelines: PipelineIR[];
   routes: RouteIR[];
-  /** The route-making DSL calls in run order, to check the run-time collection against. */
-  calls: { kind: "route" | "resources" | "forward"; verb: string; path: string }[];
+  /**
+   * The route-making DSL calls in run order, to check the run-time collection against; `index`
+   * is the call index routes refer to (a call the reader could not read has none).
+   */
+  calls: { index: number; kind: "route" | "resources" | "forward"; verb: string; path: string }[];
 }
 
 export function paramNames(route: Pick<RouteIR, "segments">): string[] {
