@@ -1,5 +1,6 @@
-// Error responses, as Phoenix's error views render them: the status' reason phrase as HTML
-// (or `{"errors":{"detail":...}}` for JSON clients). With `debugErrors` (development only) the
+// Error responses, as Phoenix's error views render them: the status' reason phrase as HTML, or
+// `{"errors":{"detail":...}}` as JSON, in the format the request's pipeline speaks (see
+// _error-format.ts); an app overrides either with its own error view (error/404.json...). With `debugErrors` (development only) the
 // page shows the error with its stack, and for a 404 every route, like Phoenix's debugger. Stack
 // frames in generated code name the router or template line they came from (stack.ts).
 
@@ -9,6 +10,8 @@ import type { Endpoint } from "./endpoint.js";
 import { mapStack } from "./stack.js";
 import { errorChannel } from "./telemetry.js";
 import { escapeHtml } from "../templates/escape.js";
+import { lookup } from "mrmime";
+import { errorFormat } from "./_error-format.js";
 
 export function renderError(conn: Conn, status: number, error: unknown, endpoint: Endpoint): Conn {
   const reason = STATUS_CODES[status] ?? "Error";
@@ -25,25 +28,49 @@ export function renderError(conn: Conn, status: number, error: unknown, endpoint
   // keep-alive connection would be left with unread bytes.
   const headers = (error as { headers?: Record<string, string> } | null)?.headers;
   if (headers && typeof headers === "object") for (const [k, v] of Object.entries(headers)) conn.respHeaders[k.toLowerCase()] = v;
-  const accept = conn.getReqHeader("accept") ?? "";
-  if (/json/.test(accept) && !/html/.test(accept)) {
-    putRespContentType(conn, "application/json");
-    return resp(conn, status, JSON.stringify({ errors: { detail: reason } }));
+  const format = errorFormat(conn, endpoint);
+  const assigns = { status, reason, conn };
+  if (format !== "html") {
+    const own = errorView(endpoint, `${status}.${format}`, assigns);
+    if (own !== undefined) {
+      conn.respHeaders["content-type"] = format === "json" ? "application/json; charset=utf-8" : `${lookup(format) ?? "text/plain"}; charset=utf-8`;
+      return resp(conn, status, own);
+    }
+    if (format === "json") {
+      // Phoenix's ErrorJSON: %{errors: %{detail: "Not Found"}}.
+      putRespContentType(conn, "application/json");
+      conn.respHeaders["x-content-type-options"] = "nosniff";
+      return resp(conn, status, JSON.stringify({ errors: { detail: reason } }));
+    }
   }
   putRespContentType(conn, "text/html");
   if (!endpoint.config.debugErrors) {
     // The app's own error page when it has one: app/templates/error/<status>.html.eta.
-    const template = endpoint.views?.templates[`error/${status}.html`];
-    if (template) {
-      try {
-        return resp(conn, status, template({ status, reason, conn }));
-      } catch {
-        // An error page that fails falls back to the plain one below.
-      }
-    }
+    const own = errorView(endpoint, `${status}.html`, assigns);
+    if (own !== undefined) return resp(conn, status, own);
     return resp(conn, status, `<!DOCTYPE html><html><head><title>${reason}</title></head><body><h1>${reason}</h1></body></html>\n`);
   }
   return resp(conn, status, debugPage(conn, status, reason, error, endpoint));
+}
+
+/**
+ * The app's error view for `name` ("404.json", "500.html"), rendered: a template
+ * (`app/templates/error/404.json.eta`) or a plain view function
+ * (`views.functions.error["404.json"]`, whose data is encoded as JSON). Undefined when the app
+ * has none, or when it throws (the built-in page is answered instead).
+ */
+function errorView(endpoint: Endpoint, name: string, assigns: Record<string, unknown>): string | undefined {
+  const views = endpoint.views;
+  const template = views?.templates[`error/${name}`];
+  const fn = views?.functions?.error?.[name];
+  try {
+    if (template) return template(assigns);
+    if (!fn) return undefined;
+    const value = fn(assigns);
+    return typeof value === "string" && !name.endsWith(".json") ? value : JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 const esc = escapeHtml;
