@@ -1,10 +1,11 @@
 // The esbuild plugin: a thin adapter over the compiler's build(). On every build start it
 // regenerates the router modules (written atomically, skipped when unchanged), reports
 // diagnostics in esbuild's own format (file, line, column, notes), and tells esbuild to watch
-// the router and everything it imports, and the templates, so `ctx.watch()` rebuilds when they change.
+// the router and everything it imports, the config and every template folder, so `ctx.watch()`
+// rebuilds when they change, after a failed build too.
 
-import type { PartialMessage, Plugin } from "esbuild";
-import { existsSync } from "node:fs";
+import type { Message, PartialMessage, Plugin } from "esbuild";
+import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { buildProject, writeFiles, type Diagnostic } from "../compiler/index.js";
@@ -36,20 +37,57 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
     setup(build) {
       const root = resolve(options.root ?? build.initialOptions.absWorkingDir ?? process.cwd());
       let inputs: string[] = [join(root, options.router ?? "app/router.ts")];
-      let templatesDir = join(root, options.templatesDir ?? "app/templates");
+      let watchDirs: string[] = [];
       let outDir = join(root, options.outDir ?? ".fawkes") + sep;
+      // The errors of the last generation, and whether this build has reported them.
+      let failed: PartialMessage[] | null = null;
+      let reported = false;
 
       build.onStart(async () => {
         const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
         if (result.inputs.length) inputs = result.inputs;
-        templatesDir = join(root, result.options.templatesDir ?? "app/templates");
+        // Every folder under the templates root: esbuild's watchDirs are not recursive, and a
+        // template created in app/templates/user/ must rebuild as one in app/templates/ does.
+        watchDirs = foldersUnder(join(root, result.options.templatesDir ?? "app/templates"));
         outDir = join(root, result.options.outDir ?? ".fawkes") + sep;
+        reported = false;
         const errors = result.diagnostics.filter((d) => d.severity === "error");
-        if (errors.length === 0) writeFiles(root, result.files);
-        return {
-          errors: await Promise.all(errors.map((d) => toMessage(root, d))),
-          warnings: await Promise.all(result.diagnostics.filter((d) => d.severity !== "error").map((d) => toMessage(root, d))),
-        };
+        const warnings = await Promise.all(result.diagnostics.filter((d) => d.severity !== "error").map((d) => toMessage(root, d)));
+        if (errors.length === 0) {
+          failed = null;
+          writeFiles(root, result.files);
+          return { warnings };
+        }
+        // Errors returned from onStart end the build before anything is read, so watch mode
+        // would watch nothing and a fix would never rebuild: the build goes on against stand-ins
+        // for the generated modules (onResolve/onLoad below), which carry the watch lists.
+        failed = await Promise.all(errors.map((d) => toMessage(root, d)));
+        return { warnings };
+      });
+
+      // While generation has failed, an import of a generated module resolves to a stand-in.
+      // The stand-in loads without errors, so esbuild records its watch lists (a load that
+      // returns errors is dropped with them), and requires a second module whose load reports
+      // the errors, so the build fails as it should. The stand-in is CommonJS: imports of its
+      // names link (esbuild checks named imports of ES modules only), and the only errors are ours.
+      build.onResolve({ filter: /\.gen(\.[cm]?[jt]s)?$/ }, (args) => {
+        if (!failed || !args.resolveDir) return undefined;
+        const path = resolve(args.resolveDir, args.path);
+        // Ours when it is in the out dir, or when it does not exist (a config with errors may be
+        // the one that names the out dir).
+        const missing = !existsSync(path) && !existsSync(path.replace(/\.[cm]?js$/, ".ts"));
+        if (!path.startsWith(outDir) && !missing) return undefined;
+        return { path, namespace: FAILED };
+      });
+      build.onLoad({ filter: /.*/, namespace: FAILED }, () => ({ contents: `module.exports = require(${JSON.stringify(REPORT)});`, loader: "js", watchFiles: inputs, watchDirs }));
+      build.onResolve({ filter: new RegExp(`^${REPORT}$`) }, () => ({ path: REPORT, namespace: FAILED_REPORT }));
+      build.onLoad({ filter: /.*/, namespace: FAILED_REPORT }, () => {
+        reported = true;
+        return { errors: failed ?? [] };
+      });
+      // No generated module imported: the errors still end up in the result.
+      build.onEnd((result) => {
+        if (failed && !reported) result.errors.push(...(failed as Message[]));
       });
 
       // esbuild only watches files it read itself: the generated modules carry the router's
@@ -57,16 +95,19 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       // config, so the directory is checked here.
       build.onLoad({ filter: /\.gen\.ts$/ }, async (args) => {
         if (!args.path.startsWith(outDir)) return undefined;
-        return {
-          contents: await readFile(args.path, "utf8"),
-          loader: "ts",
-          watchFiles: inputs,
-          // watchDirs: a template added to the templates folder must trigger a rebuild too.
-          watchDirs: existsSync(templatesDir) ? [templatesDir] : [],
-        };
+        return { contents: await readFile(args.path, "utf8"), loader: "ts", watchFiles: inputs, watchDirs };
       });
     },
   };
+}
+
+const FAILED = "fawkes-failed";
+const FAILED_REPORT = "fawkes-failed-report";
+const REPORT = "fawkes-build-errors";
+
+function foldersUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return [dir, ...readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isDirectory()).map((e) => join(e.parentPath, e.name))];
 }
 
 async function toMessage(root: string, d: Diagnostic): Promise<PartialMessage> {

@@ -1,7 +1,7 @@
 // The esbuild plugin, driven by esbuild itself: a bundle that imports the generated helpers
 // runs; a broken router fails the build with esbuild messages pointing at the router line.
 
-import { build } from "esbuild";
+import { build, context, type BuildContext, type BuildResult } from "esbuild";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -110,5 +110,62 @@ describe("fawkes/esbuild reads fawkes.config.ts", () => {
     const [, line, column] = locate(file, "autoTrimm", "fawkes.config.ts").split(":").map(Number);
     expect(error.location).toMatchObject({ file: "fawkes.config.ts", line, column: column - 1 });
     expect(error.notes.map((n) => n.text)).toContain('hint: did you mean "templates.autoTrim"?');
+  });
+});
+
+describe("fawkes/esbuild in watch mode", () => {
+  /** esbuild's watch mode over a copy of the demo; `next()` waits for the next build to end. */
+  async function watching() {
+    const dir = copyDemo();
+    const ends: BuildResult[] = [];
+    const waiters: ((r: BuildResult) => void)[] = [];
+    const ctx = await context({
+      absWorkingDir: dir,
+      entryPoints: ["main.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      outfile: join(dir, "out.mjs"),
+      alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") },
+      logLevel: "silent",
+      plugins: [
+        fawkes(),
+        { name: "probe", setup: (b) => void b.onEnd((r) => void (waiters.length ? waiters.shift()!(r) : ends.push(r))) },
+      ],
+    });
+    contexts.push(ctx);
+    const next = () => new Promise<BuildResult>((done) => (ends.length ? done(ends.shift()!) : waiters.push(done)));
+    return { dir, ctx, next };
+  }
+  const contexts: BuildContext[] = [];
+  afterAll(() => Promise.all(contexts.map((c) => c.dispose())));
+
+  it("a router broken at the first build reports its error (only it), and fixing it rebuilds", async () => {
+    const { dir, ctx, next } = await watching();
+    const router = join(dir, "app/router.ts");
+    const good = readFileSync(router, "utf8");
+    writeFileSync(router, good.replace('r.get("/about", PageController, "about");', 'r.get("/about", PageController, "missing");'));
+    await ctx.watch();
+    const first = await next();
+    expect(first.errors.map((e) => e.text)).toEqual(['PageController has no action "missing" [ACTION_MISSING]']);
+    writeFileSync(router, good);
+    const second = await next();
+    expect(second.errors).toEqual([]);
+    const mod = await import(pathToFileURL(join(dir, "out.mjs")).href + "?fixed");
+    expect(mod.path).toBe("/users/42/posts/a%20b");
+  });
+
+  it("a template created, then deleted, in a nested folder rebuilds each time", async () => {
+    const { dir, ctx, next } = await watching();
+    await ctx.watch();
+    expect((await next()).errors).toEqual([]);
+    const file = join(dir, "app/templates/user/extra/card.html.eta");
+    mkdirSync(join(dir, "app/templates/user/extra"), { recursive: true });
+    writeFileSync(file, "<p><%= it.name %></p>\n");
+    expect((await next()).errors).toEqual([]);
+    expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).toContain('"user/extra/card.html"');
+    rmSync(file);
+    expect((await next()).errors).toEqual([]);
+    expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).not.toContain("user/extra/card.html");
   });
 });
