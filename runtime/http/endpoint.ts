@@ -346,8 +346,11 @@ export class Endpoint {
       socketSessions: this.sockets.flatMap((h) => (h.mount.options.session ? [{ path: h.path, session: h.mount.options.session }] : [])),
     });
     // What the server needs before the first request: the static manifest, the PubSub adapter.
+    // The manifest first: a missing one refuses to start before an adapter opens a connection
+    // (a Redis client left open would keep the refused process alive).
     const manifest = this.config.cacheStaticManifest;
-    await Promise.all([this.pubsub.start(), manifest ? loadManifest(manifest).then((m) => void (this.manifest = m)) : undefined]);
+    if (manifest) this.manifest = await loadManifest(manifest);
+    await this.pubsub.start();
     const https = this.config.https;
     const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
     if (this.websockets.size > 0) server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
