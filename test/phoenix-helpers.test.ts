@@ -43,6 +43,7 @@ describe("helpers", () => {
   r.get("/posts/bottom/:order/:count", PostController, "bottom", { as: "bottom" });
   r.get("/posts/:id", PostController, "show");
   r.get("/posts/file/*file", PostController, "file");
+  r.get("/posts/skip", PostController, "skip", { as: false });
   r.resources("/users", UserController, () => {
     r.resources("/comments", CommentController, () => {
       r.resources("/files", FileController);
@@ -76,15 +77,16 @@ describe("helpers", () => {
   r.get("/enc", ProductController, "index", { as: "encode_query" });
   r.get("/*path", ProductController, "index", { as: "catch_all" });
 `,
-      [...DEFAULT_ACTIONS, "top", "bottom", "file", "root"],
+      [...DEFAULT_ACTIONS, "top", "bottom", "file", "root", "skip"],
     );
     files["app/controllers/admin.ts"] = ADMIN;
     a = await buildApp(files);
     R = a.Routes as Record<string, Helper>;
   });
 
-  it("builds without diagnostics", () => {
-    expect(a.errors).toEqual([]);
+  it("builds, with only the warning Phoenix's own router earns: /posts/skip comes after /posts/:id", () => {
+    expect(a.errors).toHaveLength(1);
+    expect(a.errors[0]).toMatch(/^app\/router\.ts:\d+:3: warning\[ROUTE_SHADOWED\]: GET \/posts\/skip is unreachable/);
   });
 
   describe("naming", () => {
@@ -159,7 +161,12 @@ describe("helpers", () => {
       expect(R.accountPagePath("show")).toBe("/account/page");
     });
 
-    it("applies scope paths and `as` prefixes, and as: false", () => {
+    it("gives no helper to a route with as: false (Phoenix's as: nil), while the route still exists", () => {
+      expect(a.routes.find((r) => r.path === "/posts/skip")).toMatchObject({ action: "skip", helper: null });
+      expect(() => R.postPath("skip")).toThrow(/no action "skip" for Routes.postPath/);
+    });
+
+    it("applies scope paths and `as` prefixes, and a scope's as: false resets the prefix", () => {
       expect(R.messagePath("index")).toBe("/admin/messages");
       expect(R.messagePath("show", 1)).toBe("/admin/messages/1");
       expect(R.adminMessagePath("index")).toBe("/admin/new/messages");

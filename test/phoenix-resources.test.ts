@@ -17,6 +17,50 @@ function table(a: BuiltApp, filter: (path: string) => boolean): string[] {
   return a.routes.filter((r) => filter(r.path)).map((r) => `${r.verb} ${r.path} ${r.action} ${r.helper ?? "-"}`);
 }
 
+describe("resources: as: false (Phoenix's as: nil)", () => {
+  let a: BuiltApp;
+  beforeAll(async () => {
+    a = await buildApp(
+      app(
+        ["UserController", "CommentController"],
+        `
+  r.resources("/users", UserController, { only: ["index", "show"] });
+  r.resources("/members", UserController, { only: ["index", "show"], as: false }, () => {
+    r.resources("/comments", CommentController, { only: ["index"] });
+    r.get("/named", CommentController, "special", { as: "member_special" });
+  });
+  r.get("/profile", UserController, "show", { as: false });
+`,
+      ),
+    );
+  });
+
+  it("builds without diagnostics: as: false is how a second resources for a controller says it needs no helper", () => {
+    expect(a.errors).toEqual([]);
+  });
+
+  it("gives its routes, and the nested ones, no helper", () => {
+    expect(table(a, (p) => p.startsWith("/members"))).toEqual([
+      "GET /members index -",
+      "GET /members/:id show -",
+      "GET /members/:user_id/comments index -",
+      "GET /members/:user_id/named special memberSpecialPath",
+    ]);
+    expect(table(a, (p) => p === "/profile")).toEqual(["GET /profile show -"]);
+  });
+
+  it("keeps the nested parameter from the resource's name, not from as", () => {
+    expect(hit(a, "GET", "/members/7/comments")).toEqual({ controller: "CommentController", action: "index", params: { user_id: "7" } });
+  });
+
+  it("leaves the helper to the resource that has one", () => {
+    const R = a.Routes as Record<string, Helper>;
+    expect(R.userPath("show", 1)).toBe("/users/1");
+    expect(R.memberSpecialPath("special", 2)).toBe("/members/2/named");
+    expect(Object.keys(R).sort()).toEqual(["memberSpecialPath", "memberSpecialUrl", "userPath", "userUrl"]);
+  });
+});
+
 describe("resources: actions, options and nesting", () => {
   let a: BuiltApp;
   let R: Record<string, Helper>;

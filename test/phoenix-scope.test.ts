@@ -163,6 +163,81 @@ describe("scope: paths, helper prefixes and hosts", () => {
   });
 });
 
+describe("scope: no helpers (helpers: false), beside Phoenix's as: false reset", () => {
+  let a: BuiltApp;
+  let R: Record<string, Helper>;
+  beforeAll(async () => {
+    a = await buildApp(
+      app(
+        ["UserController", "PostController"],
+        `
+  r.scope("/api", { helpers: false }, () => {
+    r.get("/status", UserController, "index");
+    r.resources("/users", UserController, { only: ["index", "show"] }, () => {
+      r.resources("/posts", PostController, { only: ["show"] });
+    });
+    r.get("/named", UserController, "show", { as: "api_named" });
+    r.resources("/items", PostController, { only: ["index"], as: "api_item" }, () => {
+      r.get("/extra", PostController, "special");
+    });
+    r.scope("/v2", { as: "v2" }, () => {
+      r.get("/users", UserController, "index");
+    });
+  });
+  r.scope("/x", { as: "x" }, () => {
+    r.scope("/off", { helpers: false }, () => {
+      r.get("/a", UserController, "index");
+    });
+    r.get("/b", UserController, "index");
+  });
+`,
+      ),
+    );
+    R = a.Routes as Record<string, Helper>;
+  });
+
+  const helperOf = (method: string, url: string) => a.match(method, url)?.route.helper;
+
+  it("builds without diagnostics", () => {
+    expect(a.errors).toEqual([]);
+  });
+
+  it("gives the scope's routes, resources and nested resources no helper", () => {
+    expect(helperOf("GET", "/api/status")).toBeNull();
+    expect(helperOf("GET", "/api/users/1")).toBeNull();
+    expect(helperOf("GET", "/api/users/1/posts/2")).toBeNull();
+    expect(helperOf("GET", "/x/off/a")).toBeNull();
+  });
+
+  it("still routes them, with the scope's path", () => {
+    expect(a.match("GET", "/api/users/1/posts/2")).toMatchObject({ route: { action: "show" }, params: { user_id: "1", id: "2" } });
+  });
+
+  it("gives a helper to what names one with as, without the scope's prefix", () => {
+    expect(R.apiNamedPath("show")).toBe("/api/named");
+    expect(R.apiItemPath("index")).toBe("/api/items");
+    // ...and what is nested in a named resource takes its name as the prefix again.
+    expect(R.apiItemPostPath("special", 4)).toBe("/api/items/4/extra");
+    // An inner scope's as starts a prefix of its own.
+    expect(R.v2UserPath("index")).toBe("/api/v2/users");
+  });
+
+  it("ends with the scope", () => {
+    expect(R.xUserPath("index")).toBe("/x/b");
+  });
+
+  it("defines nothing else", () => {
+    expect(Object.keys(R).filter((k) => k.endsWith("Path")).sort()).toEqual(["apiItemPath", "apiItemPostPath", "apiNamedPath", "v2UserPath", "xUserPath"]);
+  });
+
+  it("refuses as together with helpers: false, which would have no prefix to set", async () => {
+    const b = await buildApp(app(["UserController"], `  r.scope("/api", { as: "api", helpers: false }, () => {});`));
+    expect(b.errors).toEqual([
+      "app/router.ts:5:41: error[INVALID_OPTION]: a scope with helpers: false has no helper prefix to set with as\n  hint: drop as, or drop helpers: false (as: false only resets the prefix)",
+    ]);
+  });
+});
+
 describe("scope: pipelines", () => {
   let a: BuiltApp;
   beforeAll(async () => {

@@ -23,6 +23,8 @@ export interface ScopeCall {
   path: string | null;
   /** undefined: inherit; false: reset; string: append. */
   as: string | false | undefined;
+  /** `helpers: false`: no helper for the routes inside, unless one names its own with `as`. */
+  helpers: boolean;
   hosts: string[] | undefined;
   body: DslCall[];
   loc: SourceLoc;
@@ -36,7 +38,8 @@ export interface RouteCall {
   path: string;
   target: ModuleRefIR;
   action: string;
-  as: string | undefined;
+  /** The helper's own name; false: no helper (Phoenix's `as: nil`). */
+  as: string | false | undefined;
   callIndex: number;
   /** Where the path argument is: path problems point there. */
   pathLoc: SourceLoc;
@@ -49,7 +52,8 @@ export interface ResourcesCall {
   target: ModuleRefIR;
   only: string[] | undefined;
   except: string[] | undefined;
-  as: string | undefined;
+  /** false: no helper for the resource nor for what is nested in it. */
+  as: string | false | undefined;
   name: string | undefined;
   param: string | undefined;
   singleton: boolean;

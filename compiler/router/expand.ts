@@ -1,5 +1,6 @@
 // Expands the DSL call tree into the flat route table, with Phoenix's scoping rules:
-// scope paths concatenate, `as` values join into helper names (`false` resets), an inner
+// scope paths concatenate, `as` values join into helper names (`false` resets; a route's or a
+// resource's `as: false` and a scope's `helpers: false` give no helper), an inner
 // `host` replaces the outer one, `pipeThrough` appends to the current scope from that point on,
 // and `resources` expands in Phoenix's action order with nested routes under `/:<name>_<param>`.
 
@@ -17,7 +18,8 @@ const HELPER_PART = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 interface Scope {
   path: string[];
-  as: string[];
+  /** The helper prefix; null where routes get no helper unless they name one (`helpers: false`, `as: false` resources). */
+  as: string[] | null;
   pipes: string[];
   hosts: string[];
 }
@@ -101,7 +103,14 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
     });
   };
 
-  const helperName = (scope: Scope, as: string) => [...scope.as, as].filter((s) => s !== "").join("_") || null;
+  // `as: false` is Phoenix's `as: nil`: no helper. Where the scope gives none, only a route that
+  // names its helper gets one, with no prefix.
+  const helperName = (scope: Scope, as: string | false | undefined, fallback: string): string | null => {
+    if (as === false) return null;
+    if (scope.as === null) return as || null;
+    return [...scope.as, as ?? fallback].filter((s) => s !== "").join("_") || null;
+  };
+  const innerAs = (scope: Scope, as: string) => (scope.as === null ? [as] : [...scope.as, as]);
 
   // Checked once per call (a resources call reports once, not once per action), on the call's
   // own name: Phoenix refuses `as: "static"` before joining the scope prefix, so it is refused
@@ -136,15 +145,14 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
           if (typeof c.as === "string") checkAs(c.as, c.loc, false);
           walk(c.body, {
             path: c.path === null ? scope.path : [...scope.path, c.path],
-            as: c.as === undefined ? scope.as : c.as === false ? [] : [...scope.as, c.as],
+            as: !c.helpers ? null : c.as === undefined ? scope.as : c.as === false ? [] : innerAs(scope, c.as),
             pipes: [...scope.pipes],
             hosts: c.hosts ?? scope.hosts,
           });
           break;
         case "route": {
-          const as = c.as ?? resourceName(c.target);
-          checkAs(as, c.loc, true);
-          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, as), c.callIndex, c.loc, c.pathLoc);
+          if (c.as !== false) checkAs(c.as ?? resourceName(c.target), c.loc, true);
+          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, c.as, resourceName(c.target)), c.callIndex, c.loc, c.pathLoc);
           break;
         }
         case "forward":
@@ -159,8 +167,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
 
   const expandResources = (c: ResourcesCall, scope: Scope) => {
     const name = c.name ?? resourceName(c.target);
-    const as = c.as ?? name;
-    checkAs(as, c.loc, true);
+    if (c.as !== false) checkAs(c.as ?? name, c.loc, true);
     const param = c.param ?? "id";
     const supported: readonly string[] = c.singleton ? SINGLETON_ACTIONS : RESOURCE_ACTIONS;
     for (const [opt, list] of [["only", c.only], ["except", c.except]] as const) {
@@ -178,7 +185,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
       error(c.loc, "ACTION_MISSING", `${c.target.display} has no action${lacking.length > 1 ? "s" : ""} ${lacking.map((a) => `"${a}"`).join(", ")}`,
         `implement ${lacking.length > 1 ? "them" : "it"}, or limit the resource with only: [...] or except: [${lacking.map((a) => `"${a}"`).join(", ")}]`);
     }
-    const helper = helperName(scope, as);
+    const helper = helperName(scope, c.as, name);
     const id = c.singleton ? "" : `/:${param}`;
     const at = (suffix: string) => c.path + suffix;
     for (const a of actions) {
@@ -197,7 +204,8 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
     if (c.body.length) {
       walk(c.body, {
         path: [...scope.path, c.singleton ? c.path : `${c.path}/:${name}_${param}`],
-        as: [...scope.as, as],
+        // Without a helper of its own, the nested routes get none either (unless they name one).
+        as: c.as === false || (scope.as === null && c.as === undefined) ? null : innerAs(scope, c.as ?? name),
         pipes: [...scope.pipes],
         hosts: scope.hosts,
       });

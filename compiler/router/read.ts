@@ -171,7 +171,7 @@ class Reader {
       this.error(args[0], "INVALID_VERB", `invalid HTTP verb ${JSON.stringify(verb)}`);
     }
     this.checkAction(args[1], args[2], action, target);
-    return { kind: "route", verb, fn, path, target, action, as: opts.string("as"), callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
+    return { kind: "route", verb, fn, path, target, action, as: opts.stringOrFalse("as"), callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
   }
 
   private pipeline(expr: CallExpression, args: Expression[]): DslCall | undefined {
@@ -212,7 +212,7 @@ class Reader {
     }
     let opts = this.options(undefined, []);
     if (args[i] && Node.isObjectLiteralExpression(args[i])) {
-      opts = this.options(args[i], ["as", "host", "private", "assigns", "log", "alias"]);
+      opts = this.options(args[i], ["as", "helpers", "host", "private", "assigns", "log", "alias"]);
       i++;
     }
     if (!opts) return undefined;
@@ -226,8 +226,13 @@ class Reader {
       return undefined;
     }
     const as = opts.has("as") ? opts.stringOrFalse("as") : undefined;
+    const helpers = opts.boolean("helpers") ?? true;
+    if (!helpers && as !== undefined) {
+      this.error(opts.node("helpers")!, "INVALID_OPTION", "a scope with helpers: false has no helper prefix to set with as",
+        "drop as, or drop helpers: false (as: false only resets the prefix)");
+    }
     const hosts = opts.has("host") ? opts.strings("host") : undefined;
-    return { kind: "scope", path, as, hosts, body: this.body(body, builders), loc: this.loc(expr) };
+    return { kind: "scope", path, as, helpers, hosts, body: this.body(body, builders), loc: this.loc(expr) };
   }
 
   private resources(expr: CallExpression, args: Expression[], builders: Set<string>): ResourcesCall | undefined {
@@ -251,7 +256,7 @@ class Reader {
       target,
       only: opts.has("only") ? opts.strings("only") : undefined,
       except: opts.has("except") ? opts.strings("except") : undefined,
-      as: opts.string("as"),
+      as: opts.stringOrFalse("as"),
       name: opts.string("name"),
       param: opts.string("param"),
       singleton: opts.boolean("singleton") ?? false,

@@ -26,8 +26,11 @@ export type ResourceAction = "index" | "edit" | "new" | "show" | "create" | "upd
 
 /** Options every route accepts. Values other than `as` are run-time values. */
 export interface RouteOptions {
-  /** Helper name for this route (`as: "account"` → `Routes.accountPath`). Default: from the controller. */
-  as?: string;
+  /**
+   * Helper name for this route (`as: "account"` → `Routes.accountPath`), or false for no helper
+   * (Phoenix's `as: nil`). Default: from the controller.
+   */
+  as?: string | false;
   /** Merged into `conn.private` when the route matches. */
   private?: Record<string, unknown>;
   /** Merged into `conn.assigns` when the route matches. */
@@ -37,8 +40,13 @@ export interface RouteOptions {
 }
 
 export interface ScopeOptions {
-  /** Prefix added to helper names in the scope; `false` resets the prefix. */
+  /** Prefix added to helper names in the scope; `false` resets the prefix (as Phoenix's `as: false`). */
   as?: string | false;
+  /**
+   * `false`: the routes in the scope get no helpers (Phoenix's `helpers: false`, for one scope),
+   * except those that name one with `as`.
+   */
+  helpers?: false;
   /** Host the scope answers for; a trailing "." makes it a prefix (`"api."`). */
   host?: string | readonly string[];
   private?: Record<string, unknown>;
@@ -51,8 +59,8 @@ export interface ResourceOptions<A extends string = ResourceAction> extends Omit
   only?: readonly A[];
   /** Every action but these. */
   except?: readonly A[];
-  /** Helper name (default: `name`). */
-  as?: string;
+  /** Helper name (default: `name`), or false for no helper, for its routes and the nested ones. */
+  as?: string | false;
   /** Resource name, used for the nested parameter `:<name>_<param>` (default: from the controller). */
   name?: string;
   /** The id parameter's name (default `"id"`). */
