@@ -51,6 +51,9 @@ describe("built package", () => {
     const json = JSON.parse(fawkes(["routes", "--json", "--root", DEMO]).stdout);
     const router = join(DEMO, "app/router.ts");
     expect(json[0]).toMatchObject({ helper: "pagePath", verb: "GET", path: "/", controller: "PageController", action: "home", source: locate(router, 'r.get("/", PageController', "app/router.ts") });
+    // A controller reached through a namespace import is listed with its own module, not the index.
+    expect(json.find((r: { controller: string }) => r.controller === "Api.ItemController")).toMatchObject({ module: "app/controllers/api/item-controller.ts" });
+    expect(json[0].module).toBe("app/controllers/page-controller.ts");
     const info = fawkes(["routes", "--info", "GET", "/users/1/posts/2/comments/3", "--root", DEMO]);
     expect(info.stdout).toContain("Function: show");
     expect(info.stdout).toContain("Params: {\"user_id\":\"1\",\"post_id\":\"2\",\"id\":\"3\"}");

@@ -23,7 +23,7 @@ export function routesJson(routes: readonly RouteIR[]): string {
     path: r.path,
     kind: r.kind,
     controller: r.target.display,
-    module: r.target.import.resolvedFile ?? r.target.import.specifier,
+    module: moduleOf(r),
     action: r.action,
     pipeThrough: r.pipeThrough,
     hosts: r.hosts,
@@ -43,7 +43,7 @@ export function formatRouteInfo(routes: readonly RouteIR[], method: string, url:
   if (!m) return { found: false, text: `no route matches ${method.toUpperCase()} ${url}\n` };
   const r = m.route;
   const lines = [
-    `Module: ${r.target.display} (${r.target.import.resolvedFile ?? r.target.import.specifier})`,
+    `Module: ${r.target.display} (${moduleOf(r)})`,
     r.action === null ? `Forward: path info ${JSON.stringify(m.pathInfo)}` : `Function: ${r.action}`,
     `Route: ${r.verb === "*" ? "*" : r.verb} ${r.path}`,
     `Params: ${JSON.stringify(m.params)}`,
@@ -51,4 +51,9 @@ export function formatRouteInfo(routes: readonly RouteIR[], method: string, url:
     `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
   ];
   return { found: true, text: lines.join("\n") + "\n" };
+}
+
+/** The module that defines the controller or plug (not the index file a namespace import goes through). */
+function moduleOf(r: RouteIR): string {
+  return r.target.definedIn ?? r.target.import.resolvedFile ?? r.target.import.specifier;
 }

@@ -36,6 +36,12 @@ export interface ModuleRefIR {
   members: string[];
   /** As written: `Admin.UserController`. */
   display: string;
+  /**
+   * The project file that defines it, through re-exports (`Api.ItemController` from
+   * `api/index.ts`'s `export * as ItemController from "./item-controller.js"` is
+   * `app/controllers/api/item-controller.ts`); null when that is not a project file.
+   */
+  definedIn: string | null;
 }
 
 export interface RouteIR {

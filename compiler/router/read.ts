@@ -343,7 +343,21 @@ class Reader {
       local: cur.getText(),
       members,
       display: node.getText().replace(/\s+/g, ""),
+      definedIn: this.definingFile(node) ?? resolvedFile,
     };
+  }
+
+  /**
+   * The file whose declaration `node` finally refers to, following imports and re-exports with
+   * the type checker: a namespace re-export (`export * as X from`) ends at the module itself.
+   */
+  private definingFile(node: Expression): string | null {
+    let symbol = node.getSymbol();
+    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
+    const decl = symbol?.getDeclarations()[0];
+    if (!decl) return null;
+    const file = Node.isSourceFile(decl) ? decl : decl.getSourceFile();
+    return file.isInNodeModules() || file.isDeclarationFile() ? null : relativePosix(this.root, file.getFilePath());
   }
 
   /** With the type checker: does the controller have this action? */

@@ -26,7 +26,7 @@ export function routesFromTable(table: ReadonlyArray<TableRoute | readonly [stri
       segments,
       hosts: t.hosts ?? [],
       pipeThrough: [],
-      target: { import: { specifier: "./handler.js", resolvedFile: null, imported: "*" }, local: "H", members: [], display: "H" },
+      target: { import: { specifier: "./handler.js", resolvedFile: null, imported: "*" }, local: "H", members: [], display: "H", definedIn: null },
       action: kind === "forward" ? null : `r${index}`,
       helper: null,
       callIndex: index,
