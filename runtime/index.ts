@@ -96,6 +96,8 @@ export type {
   ChannelDefinition,
   CheckOrigin,
   ConnectInfo,
+  HandleInClause,
+  HandleInClauses,
   InResult,
   LongPollOptions,
   Message,

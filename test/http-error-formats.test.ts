@@ -4,7 +4,7 @@
 // one (Phoenix's ErrorJSON). See runtime/http/_error-format.ts for the rule.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defineEndpoint, parsers, type Endpoint } from "fawkes";
+import { defineEndpoint, parsers, type Endpoint, type RouterModules } from "fawkes";
 import { get, jsonResponse, htmlResponse, dispatch } from "fawkes/testing";
 import { buildApp, routerSource } from "./support/app.js";
 
@@ -37,7 +37,7 @@ const ROUTER = routerSource(
 ).replace('import { defineRouter } from "fawkes";', 'import { acceptsFormats, defineRouter } from "fawkes";');
 
 const NOT_FOUND = { errors: { detail: "Not Found" } };
-let router: never;
+let router: RouterModules;
 let endpoint: Endpoint;
 let base: string;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 // refuses with the reason and the place, before anything is listening or connected.
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineEndpoint, defineSocket, fetchSession, PubSub, socket, type SessionOptions } from "fawkes";
+import { defineEndpoint, defineSocket, fetchSession, PubSub, socket, type RouterModules, type SessionOptions } from "fawkes";
 import { buildApp, routerSource } from "./support/app.js";
 
 const SECRET = "s".repeat(64);
@@ -27,7 +27,7 @@ async function routerWith(pipelineSession: string, controllerPlugs = "[]") {
 }
 
 describe("a session without a signing salt refuses to start", () => {
-  let good: never;
+  let good: RouterModules;
   beforeAll(async () => {
     good = await routerWith(`{ key: "_k", secretKeyBase: "${SECRET}", signingSalt: "salt" }`);
   });

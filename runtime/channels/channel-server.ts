@@ -73,9 +73,17 @@ export class ChannelServer implements Subscriber {
   handleIn(m: Message): void {
     this.enqueue(() => {
       const handle = this.channel.handleIn;
-      if (!handle) throw new Error(`${this.name} has no handleIn for event ${quote(m.event)} on ${this.topic}`);
-      this.socket.currentRef = m.ref;
-      const out = handle(m.event, m.payload as Payload, this.socket);
+      let out: unknown;
+      if (typeof handle === "function") {
+        this.socket.currentRef = m.ref;
+        out = handle(m.event, m.payload as Payload, this.socket);
+      } else {
+        // Phoenix's FunctionClauseError: no clause for the event crashes the channel.
+        const clause = this.channel.clauses?.get(m.event);
+        if (!clause) throw new UnhandledEventError(this.name, m.event, this.topic, this.channel.clauses);
+        this.socket.currentRef = m.ref;
+        out = clause(m.payload as Payload, this.socket);
+      }
       if (!isThenable(out)) return this.afterIn(out, m.ref);
       return out.then((r) => this.afterIn(r, m.ref));
     });
@@ -240,6 +248,15 @@ export class ChannelServer implements Subscriber {
       task = this.queue?.shift();
     }
     this.busy = false;
+  }
+}
+
+/** A push no handleIn clause matches (or a channel with no handleIn): the channel crashes. */
+class UnhandledEventError extends Error {
+  override name = "UnhandledEventError";
+  constructor(channel: string, event: string, topic: string, clauses: ReadonlyMap<string, unknown> | null) {
+    const known = clauses && clauses.size ? `; it handles: ${[...clauses.keys()].slice(0, 20).join(", ")}` : "";
+    super(clauses ? `no handleIn clause of ${channel} matches event ${quote(event)} on ${topic}${known}` : `${channel} has no handleIn for event ${quote(event)} on ${topic}`);
   }
 }
 

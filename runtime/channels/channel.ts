@@ -12,11 +12,29 @@ type Maybe<T> = T | Promise<T>;
 /** What `handleIn` answers: a reply, a stop, or nothing (no reply). */
 export type InResult = Reply | Stop | void;
 
+/** One event's handler in the clause form of `handleIn`. */
+export type HandleInClause<A extends Assigns = Assigns> = (payload: Payload, socket: ChannelSocket<A>) => Maybe<InResult>;
+
+/** `handleIn` as clauses, one per event: an event without one crashes the channel. */
+export type HandleInClauses<A extends Assigns = Assigns> = Readonly<Record<string, HandleInClause<A>>>;
+
 export interface ChannelDefinition<A extends Assigns = Assigns> {
   /** Accepts with `ok(reply?)` or refuses with `error(reason)`; a throw answers `{reason: "join crashed"}`. */
   join(topic: string, payload: Payload, socket: ChannelSocket<A>): Maybe<Reply>;
-  /** A push from the client. Without handleIn every push crashes the channel, as in Phoenix. */
-  handleIn?(event: string, payload: Payload, socket: ChannelSocket<A>): Maybe<InResult>;
+  /**
+   * Pushes from the client, in one of two forms, which decide what an unknown event does:
+   *
+   * - clauses, `{ new_msg(payload, socket) {...}, ping: (payload) => ok(payload) }`, as Phoenix's
+   *   `handle_in("new_msg", ...)` clauses: an event with no clause crashes the channel, as
+   *   Phoenix's FunctionClauseError does (logged with the event; the client gets `phx_error`
+   *   and rejoins);
+   * - a function `(event, payload, socket)`, a catch-all clause: whatever it returns for an
+   *   event is that event's answer, so returning nothing is `{:noreply, socket}` (no reply),
+   *   never a crash; throw to crash.
+   *
+   * Without handleIn every push crashes the channel, as in Phoenix.
+   */
+  handleIn?: ((event: string, payload: Payload, socket: ChannelSocket<A>) => Maybe<InResult>) | HandleInClauses<A>;
   /** Broadcast events that run `handleOut` for each subscriber instead of the fastlane. */
   intercept?: readonly string[];
   handleOut?(event: string, payload: Payload, socket: ChannelSocket<A>): Maybe<Stop | void>;
@@ -27,6 +45,8 @@ export interface ChannelDefinition<A extends Assigns = Assigns> {
 
 export interface Channel<A extends Assigns = Assigns> extends ChannelDefinition<A> {
   readonly intercepts: ReadonlySet<string> | null;
+  /** The clauses of a clause-form handleIn, by event; null for a function or no handleIn. */
+  readonly clauses: ReadonlyMap<string, HandleInClause<A>> | null;
 }
 
 /**
@@ -34,8 +54,11 @@ export interface Channel<A extends Assigns = Assigns> extends ChannelDefinition<
  * @example
  * export const RoomChannel = defineChannel<{ name: string }>({
  *   join: (topic, _payload, socket) => ok({ name: socket.assigns.name }),
- *   handleIn(event, payload, socket) {
- *     if (event === "new_msg") socket.broadcast("new_msg", { name: socket.assigns.name, body: payload.body });
+ *   handleIn: {
+ *     new_msg(payload, socket) {
+ *       socket.broadcast("new_msg", { name: socket.assigns.name, body: payload.body });
+ *     },
+ *     ping: (payload) => ok(payload),
  *   },
  * });
  */
@@ -45,7 +68,19 @@ export function defineChannel<A extends Assigns = Assigns>(definition: ChannelDe
   if (intercept.length > 0 && typeof definition.handleOut !== "function") {
     throw new TypeError(`defineChannel: intercept [${intercept.join(", ")}] needs a handleOut(event, payload, socket) to run for those events`);
   }
-  return { ...definition, intercepts: intercept.length ? new Set(intercept) : null };
+  return { ...definition, intercepts: intercept.length ? new Set(intercept) : null, clauses: clausesOf(definition.handleIn) };
+}
+
+/** A Map of the clause form, so an event named "constructor" or "__proto__" finds no clause. */
+function clausesOf<A extends Assigns>(handleIn: ChannelDefinition<A>["handleIn"]): ReadonlyMap<string, HandleInClause<A>> | null {
+  if (handleIn === undefined || typeof handleIn === "function") return null;
+  if (handleIn === null || typeof handleIn !== "object") throw new TypeError(`defineChannel: handleIn must be a function (event, payload, socket) or an object of clauses { event(payload, socket) }, got ${handleIn === null ? "null" : typeof handleIn}`);
+  const clauses = new Map<string, HandleInClause<A>>();
+  for (const [event, clause] of Object.entries(handleIn)) {
+    if (typeof clause !== "function") throw new TypeError(`defineChannel: the handleIn clause for ${JSON.stringify(event)} must be a function (payload, socket), got ${clause === null ? "null" : typeof clause}`);
+    clauses.set(event, clause);
+  }
+  return clauses;
 }
 
 /** Where a deferred reply goes: taken with `socket.socketRef()` during `handleIn`. */

@@ -1,6 +1,6 @@
 // Channels: sockets, channels, the wire protocol's serializers and PubSub.
 export { defineChannel, reply, ChannelSocket } from "./channel.js";
-export type { Assigns, Channel, ChannelDefinition, InResult, SocketRef } from "./channel.js";
+export type { Assigns, Channel, ChannelDefinition, HandleInClause, HandleInClauses, InResult, SocketRef } from "./channel.js";
 export { defineSocket, socket, Socket } from "./socket.js";
 export type { ConnectInfo, LongPollOptions, SocketDefinition, SocketMount, SocketOptions, UserSocket, WebSocketOptions } from "./socket.js";
 export { Broadcast, error, ok, stop } from "./message.js";
