@@ -1,7 +1,7 @@
 // The compiler's public entry ("fawkes/compiler"). Build time only: the CLI and the bundler
 // plugins call `build`; it returns contents and diagnostics and writes nothing itself.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileRouter, type RouterCompileOptions } from "./router/compile.js";
 import { compileTemplates, type TemplateConfig } from "./templates/compile.js";
@@ -9,12 +9,22 @@ import { sortDiagnostics } from "./diagnostics.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { RouterIR } from "./router/ir.js";
 import { loadConfig, type LoadedConfig } from "./config/load.js";
+import { locateKey } from "./config/locate.js";
+import { loadTemplatePlugins } from "./templates/plugins.js";
+import type { Locate } from "./templates/ir.js";
 
 export interface BuildOptions extends RouterCompileOptions {
   /** Templates root, relative to root (default `app/templates`); compiled when it exists. */
   templatesDir?: string;
-  /** Eta configuration decided at build time (tags, trimming, escaping). */
+  /** Eta configuration decided at build time (tags, trimming, escaping, plugins...). */
   templates?: TemplateConfig;
+  /**
+   * Where each templates option is written (a key under `templates`), for diagnostics about it;
+   * buildProject points into fawkes.config.ts. Default: the templates folder.
+   */
+  locateTemplateOption?: Locate;
+  /** The config file the options come from, named in the generated header. */
+  configFile?: string | null;
 }
 
 export interface BuildResult {
@@ -43,7 +53,7 @@ export function build(options: BuildOptions): BuildResult {
   if (!hasTemplates) {
     return { files: router.files, diagnostics: router.diagnostics, router: router.ir, inputs: router.inputs };
   }
-  const templates = compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates });
+  const templates = compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile });
   const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics]);
   const files = new Map([...router.files, ...templates.files]);
   return { files, diagnostics, router: router.ir, inputs: [...router.inputs, ...templates.inputs] };
@@ -79,28 +89,41 @@ export interface ProjectBuildResult extends BuildResult {
 export async function buildProject(project: ProjectOptions): Promise<ProjectBuildResult> {
   const config = await loadConfig(project.root, project.config);
   const c = config.config;
-  const { dir: templatesDir, ...templateOptions } = c.templates ?? {};
+  const { dir: templatesDir, plugins: pluginRefs, ...templateOptions } = c.templates ?? {};
+  // Diagnostics about a templates option point at its key in the config file.
+  const file = config.file;
+  const source = file && !config.diagnostics.length ? readFileSync(join(project.root, file), "utf8") : null;
+  const locate: Locate | undefined = file && source !== null ? (key) => locateKey(source, file, ["templates", ...key]) : undefined;
   const options: BuildOptions = {
     root: project.root,
     router: project.router ?? c.router,
     outDir: project.outDir ?? c.outDir,
     templatesDir: project.templatesDir ?? templatesDir,
     templates: templateOptions,
+    locateTemplateOption: locate,
+    configFile: file,
   };
   const strict = project.strict ?? c.strict ?? false;
   if (config.diagnostics.length) {
     return { files: new Map(), diagnostics: config.diagnostics, router: null, inputs: config.inputs, config, options, strict };
   }
+  // Plugins run in the compiler: imported from the modules the config names.
+  const plugins = pluginRefs?.length ? await loadTemplatePlugins(project.root, pluginRefs, locate ?? (() => ({ file: file ?? "fawkes.config.ts", line: 1, column: 1 }))) : null;
+  const pluginInputs = plugins?.inputs ?? [];
+  if (plugins?.diagnostics.length) {
+    return { files: new Map(), diagnostics: sortDiagnostics(plugins.diagnostics), router: null, inputs: [...config.inputs, ...pluginInputs], config, options, strict };
+  }
+  if (plugins) options.templates = { ...templateOptions, plugins: plugins.plugins };
   const result = build(options);
   const diagnostics = strict ? result.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : result.diagnostics;
   const failed = diagnostics.some((d) => d.severity === "error");
-  return { ...result, files: failed ? new Map() : result.files, diagnostics, inputs: [...config.inputs, ...result.inputs], config, options, strict };
+  return { ...result, files: failed ? new Map() : result.files, diagnostics, inputs: [...config.inputs, ...pluginInputs, ...result.inputs], config, options, strict };
 }
 
 export { loadConfig, CONFIG_FILES } from "./config/load.js";
 export type { LoadedConfig } from "./config/load.js";
 export { defineConfig } from "./config/define.js";
-export type { FawkesConfig, TemplateOptions } from "./config/define.js";
+export type { FawkesConfig, TemplateOptions, ModuleRef } from "./config/define.js";
 export { writeFiles, staleFiles } from "./write.js";
 export { formatDiagnostic, hasErrors, sortDiagnostics, CompileError } from "./diagnostics.js";
 export type { Diagnostic, Severity } from "./diagnostics.js";
@@ -109,4 +132,4 @@ export { interpret } from "./router/interpret.js";
 export { routesFromTable } from "./router/table.js";
 export { emitRouterFiles } from "./router/compile.js";
 export { compileTemplates } from "./templates/compile.js";
-export type { TemplateConfig, TemplateCompileOptions, TemplateCompileResult } from "./templates/compile.js";
+export type { TemplateConfig, TemplatePlugin, TemplateCompileOptions, TemplateCompileResult } from "./templates/compile.js";

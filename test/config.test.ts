@@ -164,3 +164,130 @@ describe("fawkes build reads the config", () => {
     expect(readFileSync(join(dir, "dev-out/templates.gen.ts"), "utf8")).toContain("__e(it.name)");
   });
 });
+
+// ─── templates options that are functions or code (issue 12) ─────────────────────────────────
+
+const EVERY = join(ROOT, "fixtures/config/every-option");
+const HELPERS = {
+  "app/lib/helpers.ts": [
+    "export const escapeAttr = (v: unknown): string => `{${String(v)}}`;",
+    "export const trimmed = (v: unknown): string => String(v).trim();",
+    "export const translate = (key: string, _data: unknown): string => key.trim().toUpperCase();",
+    "export default function shout(v: unknown): string { return String(v) + \"!\"; }",
+    "",
+  ].join("\n"),
+  "app/lib/plugins.ts": [
+    "export const stars = { processTemplate: (s: string) => s.replaceAll(\":star:\", \"*\") };",
+    "export function numbers() { return { processFnString: (s: string) => s.replace(\"@@n@@\", \"42\") }; }",
+    "export const notAPlugin = { process: () => \"\" };",
+    "",
+  ].join("\n"),
+};
+const PAGE = { "app/templates/page.eta": "<p><%= it.x %></p>\n" };
+/** The column of `needle` in a config written with `config(body)` on its third line. */
+const columnOf = (body: string, needle: string) => "export default defineConfig(".length + body.indexOf(needle) + 1;
+
+describe("templates options from fawkes.config.ts", () => {
+  it("every function and code option: `fawkes build` emits the committed module (golden)", () => {
+    const copy = project({});
+    cpSync(EVERY, copy, { recursive: true });
+    rmSync(join(copy, ".fawkes"), { recursive: true, force: true });
+    const r = fawkes(["build", "--root", copy]);
+    expect(r.status, r.stderr).toBe(0);
+    const emitted = readFileSync(join(copy, ".fawkes/templates.gen.ts"), "utf8");
+    expect(emitted).toBe(readFileSync(join(EVERY, ".fawkes/templates.gen.ts"), "utf8"));
+    expect(emitted).toContain('import { escapeAttr as __e, translate as __tag_$2a, trimmed as __f } from "../app/lib/helpers.js";');
+    // The plugin ran at build time: its output is in the module, the plugin is not.
+    expect(emitted).toContain("👋");
+    expect(emitted).not.toContain("plugins.js");
+  });
+
+  it("the committed module renders with the config's functions, header, output name and named templates", async () => {
+    const { renderTemplate } = await import("../fixtures/config/every-option/.fawkes/templates.gen.js");
+    expect(renderTemplate("page/home.html.eta", { name: "  <Ann>  ", role: "admin`" })).toBe(
+      // trimmed (the filter) also trims what include returns: the partials' last newline.
+      '<p>Hello, &#60;Ann&#62; 👋</p>\n<small>2025</small><span class="badge">admin&#96;</span><section><h2>&#60;Card&#62;</h2></section>',
+    );
+  });
+
+  it("`fawkes check` type-checks it against the helpers' signatures", () => {
+    const r = fawkes(["check", "--root", EVERY]);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it.each([
+    ["escapeFunction", `{ templates: { escapeFunction: { from: "./app/lib/helpers.js", import: "escapeAttr" } } }`, ['import { escapeAttr as __e } from "../app/lib/helpers.js";'], ["escapeHtml"]],
+    ["escapeFunction, default export", `{ templates: { escapeFunction: { from: "./app/lib/helpers.js" } } }`, ['import { default as __e } from "../app/lib/helpers.js";'], ["escapeHtml"]],
+    ["filterFunction (with autoFilter)", `{ templates: { autoFilter: true, filterFunction: { from: "./app/lib/helpers.js", import: "trimmed" } } }`, ["__e(__f(it.x))", "trimmed as __f"], ["String(it.x)"]],
+    ["customTags", `{ templates: { customTags: { "*": { from: "./app/lib/helpers.js", import: "translate" } } } }`, ['__tag_$2a("hi", it)', "translate as __tag_$2a"], []],
+    ["functionHeader", `{ templates: { functionHeader: "const answer = 42;" } }`, ["const answer = 42;  // fawkes.config.ts:3"], []],
+    ["outputFunctionName", `{ templates: { outputFunctionName: "echo" } }`, ["function echo(s: unknown): void { __eta.res += s; }"], ["function output("]],
+    ["plugins: processTemplate", `{ templates: { plugins: [{ from: "./app/lib/plugins.js", import: "stars" }] } }`, ["'<i>*</i>"], [":star:"]],
+    ["plugins: processFnString (a factory)", `{ templates: { plugins: [{ from: "./app/lib/plugins.js", import: "numbers" }] } }`, ["__e(42)", "// rewritten by processFnString of plugins[0] (./app/lib/plugins.js#numbers)"], ["@@n@@"]],
+    ["named", `{ templates: { named: { "@box": "app/box.eta" } } }`, ['__registry.define("@box", t_named_box);'], []],
+    ["namedDir", `{ templates: { namedDir: "app/parts" } }`, ['__registry.define("@forms/field", t_named_forms_field);'], []],
+  ])("%s changes what `fawkes build` emits", async (_name, body, present, absent) => {
+    const files = {
+      ...HELPERS,
+      "app/templates/page.eta": "<p><%= it.x %></p><%* hi %><% output('o') %><i>:star:</i><%= @@n@@ %>\n",
+      "app/box.eta": "[box]\n",
+      "app/parts/forms/field.eta": "<input>\n",
+    };
+    // Without the option the template is not valid code (`@@n@@`, the `*` tag is text): build only what the row needs.
+    const template = body.includes("numbers") ? "<p><%= @@n@@ %></p>\n" : body.includes("customTags") ? "<%* hi %>\n" : body.includes("outputFunctionName") ? "<% echo('o') %>\n" : body.includes("stars") ? "<i>:star:</i>\n" : "<p><%= it.x %></p>\n";
+    const dir = project({ ...files, "app/templates/page.eta": template, "fawkes.config.ts": config(body) });
+    const result = await buildProject({ root: dir });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const emitted = result.files.get(".fawkes/templates.gen.ts")!;
+    for (const s of present) expect(emitted).toContain(s);
+    for (const s of absent) expect(emitted).not.toContain(s);
+    expect(emitted).toContain("the templates options of fawkes.config.ts");
+  });
+
+  const MODULE = `{ from: "./app/lib/helperz.js", import: "escapeAttr" }`;
+  it.each([
+    ["a module that does not exist", `{ templates: { escapeFunction: ${MODULE} } }`, 'from: "./app/lib/helperz.js"', "error[CONFIG_MODULE_NOT_FOUND]: templates.escapeFunction: module ./app/lib/helperz.js does not exist (looked for app/lib/helperz.js, app/lib/helperz.ts, app/lib/helperz.tsx)", 'hint: did you mean "./app/lib/helpers.js"?'],
+    ["an export that does not exist", `{ templates: { escapeFunction: { from: "./app/lib/helpers.js", import: "escapeAtr" } } }`, 'import: "escapeAtr"', 'error[CONFIG_MODULE_EXPORT]: templates.escapeFunction: ./app/lib/helpers.js has no export named "escapeAtr"', 'hint: did you mean "escapeAttr"?'],
+    ["a custom tag's module", `{ templates: { customTags: { "*": { from: "./app/lib/nope.js", import: "t" } } } }`, 'from: "./app/lib/nope.js"', "error[CONFIG_MODULE_NOT_FOUND]: templates.customTags.*: module ./app/lib/nope.js does not exist", null],
+    ["a filter's export, even without autoFilter", `{ templates: { filterFunction: { from: "./app/lib/helpers.js", import: "trim" } } }`, 'import: "trim"', 'error[CONFIG_MODULE_EXPORT]: templates.filterFunction: ./app/lib/helpers.js has no export named "trim"', null],
+    ["a plugin's module", `{ templates: { plugins: [{ from: "./app/lib/plugin.js", import: "stars" }] } }`, 'from: "./app/lib/plugin.js"', "error[CONFIG_MODULE_NOT_FOUND]: templates.plugins.0: module ./app/lib/plugin.js does not exist", 'hint: did you mean "./app/lib/plugins.js"?'],
+    ["a plugin that is not one", `{ templates: { plugins: [{ from: "./app/lib/plugins.js", import: "notAPlugin" }] } }`, '{ from: "./app/lib/plugins.js", import: "notAPlugin" }', "error[CONFIG_PLUGIN]: templates.plugins[0] (./app/lib/plugins.js#notAPlugin): not an Eta plugin: expected an object with processTemplate, processAST, processFnString or a function returning one, got object", null],
+    ["a function written into the config", `{ templates: { escapeFunction: function escapeAttr(v) { return v; } } }`, "escapeFunction:", 'error[CONFIG_TYPE]: "templates.escapeFunction" must be a module reference such as { from: "./app/escape.js", import: "escapeAttr" }, got a function', 'hint: functions run where templates render, so the generated module imports them: export escapeAttr from a module of the app and write { from: "./app/....js", import: "escapeAttr" }'],
+    ["the string shape", `{ templates: { escapeFunction: "./app/lib/helpers.js#escapeAttr" } }`, "escapeFunction:", "error[CONFIG_TYPE]", 'hint: write { from: "./app/lib/helpers.js", import: "escapeAttr" }'],
+    ["a package name", `{ templates: { escapeFunction: { from: "escape-html" } } }`, 'from: "escape-html"', 'error[CONFIG_TYPE]: "templates.escapeFunction.from" must be a path relative to the project root, starting with "./" or "../", got "escape-html"', null],
+    ["a named template that does not exist", `{ templates: { named: { "@box": "app/bx.eta" } } }`, '"@box"', "error[CONFIG_NAMED_NOT_FOUND]: templates.named: @box is app/bx.eta, which does not exist", null],
+    ["a name without @", `{ templates: { named: { box: "app/box.eta" } } }`, "box:", 'error[CONFIG_TYPE]: "templates.named.box": the key must be a name starting with "@"', null],
+    ["a custom tag prefix Eta already uses", `{ templates: { customTags: { "=": { from: "./app/lib/helpers.js", import: "translate" } } } }`, '"="', 'error[CONFIG_CUSTOM_TAG]: templates.customTags: the prefix "=" is already interpolate\'s (<%= ... %>)', "hint: pick a prefix no built-in tag uses"],
+    ["an output function name the template already has", `{ templates: { outputFunctionName: "include" } }`, "outputFunctionName", 'error[CONFIG_OUTPUT_NAME]: templates.outputFunctionName: "include" is already a name in every template', null],
+    ["functionHeader that does not parse", `{ templates: { functionHeader: "const x = ;" } }`, "functionHeader", "error[TEMPLATE_SYNTAX]: Expression expected in the code of templates.functionHeader", null],
+  ])("%s is a diagnostic at its key in fawkes.config.ts", async (_name, body, needle, message, hint) => {
+    const dir = project({ ...HELPERS, ...PAGE, "app/box.eta": "box\n", "fawkes.config.ts": config(body) });
+    const result = await buildProject({ root: dir });
+    expect(result.files.size).toBe(0);
+    const texts = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(`fawkes.config.ts:3:${columnOf(body, needle)}: `);
+    expect(texts[0]).toContain(message);
+    if (hint) expect(texts[0]).toContain(hint);
+  });
+
+  it("a plugin that throws on a template is an error at the template, related to its config key", async () => {
+    const dir = project({
+      ...PAGE,
+      "app/lib/bad.ts": 'export const bad = { processTemplate: () => { throw new Error("no") } };\n',
+      "fawkes.config.ts": config(`{ templates: { plugins: [{ from: "./app/lib/bad.js", import: "bad" }] } }`),
+    });
+    const [d] = (await buildProject({ root: dir })).diagnostics;
+    expect(formatDiagnostic(d)).toBe(
+      "app/templates/page.eta:1:1: error[TEMPLATE_PLUGIN]: processTemplate of plugins[0] (./app/lib/bad.js#bad) failed on this template: no\n" +
+        `  the plugin is configured here (fawkes.config.ts:3:${columnOf(`{ templates: { plugins: [{ from: "./app/lib/bad.js", import: "bad" }] } }`, "{ from")})`,
+    );
+  });
+
+  it("the plugin modules are inputs (a watcher rebuilds when one changes)", async () => {
+    const dir = project({ ...HELPERS, ...PAGE, "fawkes.config.ts": config(`{ templates: { plugins: [{ from: "./app/lib/plugins.js", import: "stars" }], escapeFunction: { from: "./app/lib/helpers.js", import: "escapeAttr" } } }`) });
+    const result = await buildProject({ root: dir });
+    expect(result.inputs).toContain(join(dir, "app/lib/plugins.ts"));
+    expect(result.inputs).toContain(join(dir, "app/lib/helpers.ts"));
+  });
+});

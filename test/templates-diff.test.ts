@@ -95,6 +95,8 @@ interface Group {
   title: string;
   config: TemplateConfig;
   rows: Row[];
+  /** Files at the fixture's root: the modules and named templates the config names. */
+  rootFiles?: Record<string, string>;
 }
 
 // ─── the table ───────────────────────────────────────────────────────────────────────────────
@@ -380,6 +382,285 @@ function whitespaceRows(): Row[] {
   return whitespaceTemplates.map(([name, t]) => (typeof t === "string" ? one(name, t, WS_DATA) : many(name, t, "main", WS_DATA)));
 }
 
+// ─── Eta's own tests of its options, ported ──────────────────────────────────────────────────
+// From eta 4.6 test/config.spec.ts (filter functions), test/plugins.spec.ts (every plugin),
+// test/render.spec.ts (customTags; loadTemplate's @names in includes, layouts, blocks and
+// capture), plus rows for the options Eta's suite leaves untested (escapeFunction,
+// functionHeader, outputFunctionName). Eta gets the functions themselves (the harness imports
+// the modules our config names); our build imports them into the generated module.
+
+/** The module every function-valued option below names, at the fixture's root. */
+const FUNCTIONS_JS = `// The functions templates options name (escapeFunction, filterFunction, customTags).
+export function bracketEscape(value) { return "[" + String(value).replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c]) + "]"; }
+export function countArgs(...args) { return args.length + ":" + args[0]; }
+export default function upper(value) { return String(value).toUpperCase(); }
+export const apples = (_val) => "apples";
+// config.spec "complex filter function" counts calls per render: rows reset the count in their data.
+export function firstThenAnother() { const n = (globalThis.__fawkesFilterCalls = (globalThis.__fawkesFilterCalls ?? 0) + 1); return n <= 1 ? "The first" : "another"; }
+export const lookup = (content, data) => data[content.trim()];
+export const nothing = () => "";
+const translations = { en: { greeting: "Hello" } };
+export const translate = (key, data) => translations[data.lang][key.trim()];
+export const shout = (content) => content.trim().toUpperCase();
+export const show = (content, data) => "[" + JSON.stringify(content) + "/" + typeof data + "]";
+`;
+const TYPED_TS = `export function angleEscape(value: unknown): string {\n  return "\u2039" + String(value).replace(/</g, "&lt;") + "\u203a";\n}\n`;
+const fn = (name?: string) => ({ from: "./app/lib/functions.js", ...(name ? { import: name } : {}) });
+const FUNCTIONS = { "app/lib/functions.js": FUNCTIONS_JS, "app/lib/typed.ts": TYPED_TS };
+const resetFilterCalls = () => ((globalThis as { __fawkesFilterCalls?: number }).__fawkesFilterCalls = 0, {});
+
+// plugins.spec.ts's plugins, verbatim but for types.
+function myPlugin() {
+  return {
+    processAST: (ast: EtaAst) => (ast.push("String to append"), ast),
+    processFnString: (str: string) => str.replace(/@@num@@/, "2352.3"),
+  };
+}
+const emojiTransform = () => ({ processTemplate: (str: string) => str.replace(":thumbsup:", "👍") });
+const capitalizeCool = () => ({ processTemplate: (str: string) => str.replace("cool", "COOL") });
+const replaceThumbsUp = () => ({ processTemplate: (str: string) => str.replace("👍", "✨") });
+type EtaAst = Array<string | { t: string; val: string }>;
+
+/** render.spec.ts's loadTemplate calls, as files the config names. */
+const NAMED: Record<string, string> = {
+  "@simple": "<%= it.greeting ?? 'Hi' %> <%= it.name %>",
+  "@partial": "This is a partial.\n<%~ include('@simple', {name: 'Test Runner'}) %>\n",
+  "@partial-merge": "This is a partial.\n<%~ include('@simple', {greeting: 'Hello'}) %>\n",
+  "@partial-pass-data": "This is a partial.\n<%~ include('@simple') %>",
+  "@my-layout": "<%= it.title %> - <%~ it.body %> - <%~ it.content %> - <%~ it.randomNum %>",
+  "@loop-partial": "<ul>\n<% (it.items || []).forEach(item => { %>\n<li><%= item %></li>\n<% }) %>\n</ul>",
+  "@loop-main": "<%~ include('@loop-partial', {items: ['a', 'b', 'c']}) %>",
+  "@nested-partial": "<div>\n<% (it.question.items || []).forEach(opt => { %>\n<span><%= opt %></span>\n<% }) %>\n</div>",
+  "@nested-main": "<% [{items: ['a', 'b']}, {items: ['c', 'd']}].forEach(q => { %>\n<%~ include('@nested-partial', {question: q}) %>\n<% }) %>",
+  "@block-layout": `<head><%~ block('styles', () => { %><link href="default.css"><% }) %></head><%~ it.body %>`,
+  "@block-empty": "[<%~ block('sidebar') %>]<%~ it.body %>",
+  "@block-multi": "<head><%~ block('styles') %></head><footer><%~ block('scripts') %></footer><%~ it.body %>",
+  "@block-data": "<%~ block('title') %>|<%~ it.body %>",
+  "@block-noleak": "[<%~ block('extra') %>][<%~ it.body %>]",
+  "@block-async-layout": "<%~ await blockAsync('content') %>|<%~ it.body %>",
+  "@wrapper": `<div id="wrapper"><%~ it.content %></div>`,
+  "@card": `<div class="card"><%~ it.body %></div>`,
+  "@slot": "[<%~ it.slot %>]",
+  "@outer": "<outer><%~ it.content %></outer>",
+  "@inner": "<inner><%~ it.content %></inner>",
+  "@list": "<ul><%~ it.items %></ul>",
+  "@async-slot": "<section><%~ it.content %></section>",
+  // Not in Eta's suite: a named template's relative include resolves from its includer.
+  "@relative": `<%~ include("./near") %>`,
+};
+const namedFile = (name: string) => `app/named/${name.slice(1)}.eta`;
+const namedConfig = (names: string[]) => Object.fromEntries(names.map((n) => [n, namedFile(n)]));
+const namedFiles = (names: string[]) => Object.fromEntries(names.map((n) => [namedFile(n), NAMED[n]]));
+const ALL_NAMED = Object.keys(NAMED);
+const MERGING = ["@simple", "@partial", "@partial-merge", "@partial-pass-data"];
+const mergingRows = (): Row[] => [
+  many("can override value", {}, "@partial", { greeting: "Hello", name: "friend" }, { eta: "This is a partial.\nHello Test Runner" }),
+  many("merges values", {}, "@partial-merge", { name: "friend" }, { eta: "This is a partial.\nHello friend" }),
+  many("passes original values", {}, "@partial-pass-data", { greeting: "Hello", name: "friend" }, { eta: "This is a partial.\nHello friend" }),
+];
+
+const optionGroups: Group[] = [
+  {
+    title: "escapeFunction (a module's export)",
+    config: { escapeFunction: fn("bracketEscape") },
+    rootFiles: FUNCTIONS,
+    rows: [
+      one("interpolation goes through it", "Hi <%= it.name %>!", { name: "<Ada>" }, { eta: "Hi [&lt;Ada&gt;]!" }),
+      one("raw output does not", "<%~ it.h %>|<%= it.h %>", { h: "<b>" }, { eta: "<b>|[&lt;b&gt;]" }),
+      one("several values on one line", '<a title="<%= it.t %>"><%= it.u %></a>', { t: "x", u: "&" }, { eta: '<a title="[x]">[&amp;]</a>' }),
+      many("a partial's output escaped again", { "main.eta": '<%= include("./p") %>', "p.eta": "<%= it.x %>" }, "main", { x: 1 }, { eta: "[[1]]" }),
+      one("inside capture and a loop", "<% const s = capture(() => { for (const x of it.xs) { %><%= x %><% } }) %><%~ s %>", { xs: [1, "<"] }, { eta: "[1][&lt;]" }),
+    ],
+  },
+  {
+    title: "escapeFunction sees every argument (a comma expression)",
+    config: { escapeFunction: fn("countArgs") },
+    rootFiles: FUNCTIONS,
+    rows: [one("two arguments", "<%= it.a, it.b %>|<%= it.a %>", { a: "A", b: "B" }, { eta: "2:A|1:A" })],
+  },
+  {
+    title: "escapeFunction: a default export (no `import`)",
+    config: { escapeFunction: fn() },
+    rootFiles: FUNCTIONS,
+    rows: [one("default export", "<%= it.x %>", { x: "abc" }, { eta: "ABC" })],
+  },
+  {
+    title: "escapeFunction from a TypeScript module (./app/lib/typed.js names typed.ts)",
+    config: { escapeFunction: { from: "./app/lib/typed.js", import: "angleEscape" } },
+    rootFiles: FUNCTIONS,
+    rows: [one("typed module", "<%= it.x %>", { x: "<x>" }, { eta: "\u2039&lt;x>\u203a" })],
+  },
+  {
+    title: "escapeFunction with autoEscape false (never called)",
+    config: { escapeFunction: fn("bracketEscape"), autoEscape: false },
+    rootFiles: FUNCTIONS,
+    rows: [one("not escaped", "<%= it.h %>", { h: "<b>" }, { eta: "<b>" })],
+  },
+  {
+    title: "config.spec: filter function (autoFilter, a filter that returns apples)",
+    config: { autoFilter: true, filterFunction: fn("apples") },
+    rootFiles: FUNCTIONS,
+    rows: [
+      one("filter function", "My favorite food is <%= it.fav %>", {}, { eta: "My favorite food is apples" }),
+      one("raw values and exec tags", "<%~ it.x %>|<% output(it.x) %>", { x: "pear" }, { eta: "apples|pear" }),
+    ],
+  },
+  {
+    title: "config.spec: complex filter function (called once per value, in order)",
+    config: { autoFilter: true, filterFunction: fn("firstThenAnother") },
+    rootFiles: FUNCTIONS,
+    rows: [one("complex filter function", "<%= it.val1 %>, <%~ it.val2 %>, <%~ it.val3 %>", resetFilterCalls, { eta: "The first, another, another" })],
+  },
+  {
+    title: "filterFunction then escapeFunction",
+    config: { autoFilter: true, filterFunction: fn(), escapeFunction: fn("bracketEscape") },
+    rootFiles: FUNCTIONS,
+    rows: [one("filter first, then escape", "<%= it.x %>|<%~ it.x %>", { x: "<a>" }, { eta: "[&lt;A&gt;]|<A>" })],
+  },
+  {
+    title: "config.spec: filterFunction without autoFilter (never called)",
+    config: { filterFunction: fn("apples") },
+    rootFiles: FUNCTIONS,
+    rows: [one("default output", "My favorite food is <%= it.fav %>", {}, { eta: "My favorite food is undefined" })],
+  },
+  {
+    title: "render.spec customTags: basic custom tag renders output",
+    config: { customTags: { "*": fn("lookup") } },
+    rootFiles: FUNCTIONS,
+    rows: [
+      one("basic custom tag renders output", "Hello <%* name %>!", { name: "World" }, { eta: "Hello World!" }),
+      one("in a loop, with whitespace markers", "<% for (const k of ['a', 'b']) { %>\n  <%-* name -%>\n<% } %>", { name: "<n>" }),
+      one("inside capture", "<% const s = capture(() => { %><%* name %><% }) %>(<%~ s %>)", { name: "N" }, { eta: "(N)" }),
+    ],
+  },
+  {
+    title: "render.spec customTags: comment tag that outputs nothing",
+    config: { customTags: { "#": fn("nothing") } },
+    rootFiles: FUNCTIONS,
+    rows: [one("comment tag that outputs nothing", "A<%# this is a comment %>B", {}, { eta: "AB" })],
+  },
+  {
+    title: "render.spec customTags: multiple custom tags in one template",
+    config: { customTags: { "#": fn("nothing"), "*": fn("translate") } },
+    rootFiles: FUNCTIONS,
+    rows: [one("multiple custom tags in one template", "<%# comment %><p><%* greeting %></p>", { lang: "en" }, { eta: "<p>Hello</p>" })],
+  },
+  {
+    title: "render.spec customTags: works alongside built-in tags",
+    config: { customTags: { "*": fn("shout") } },
+    rootFiles: FUNCTIONS,
+    rows: [one("works alongside built-in tags", "<%= it.a %>|<%* hello %>|<%~ it.b %>", { a: "A", b: "<B>" }, { eta: "A|HELLO|<B>" })],
+  },
+  {
+    title: "customTags: the tag's content reaches the function as a string literal",
+    config: { customTags: { "*": fn("show"), "^": fn("show") }, varName: "data" },
+    rootFiles: FUNCTIONS,
+    rows: [
+      one("quotes, backslashes, newlines, U+2028", "<%* \"q\" \\ \n next \u2028 %>", {}),
+      one("the data is varName's value", "<%^ x %>", { x: 1 }, { eta: '["x"/object]' }),
+      one("empty content", "<%*%>|<%* %>", {}, { eta: '[""/object]|[""/object]' }),
+    ],
+  },
+  {
+    title: "functionHeader",
+    config: { functionHeader: "const year = 2025; const who = it?.name;" },
+    rows: [
+      one("declares names every template sees", "<%= year %> <%= who %>", { name: "<Ada>" }, { eta: "2025 &lt;Ada&gt;" }),
+      one("in an async render", "<%= await Promise.resolve(year) %>", {}, { modes: ASYNC, eta: "2025" }),
+      many("in partials too", { "main.eta": '<%~ include("./p", {name: "P"}) %>', "p.eta": "<%= who %>@<%= year %>" }, "main", { name: "M" }, { eta: "P@2025" }),
+    ],
+  },
+  {
+    title: "functionHeader that writes output (before Eta's state exists: both throw)",
+    config: { functionHeader: 'output("too early");' },
+    rows: [fails("output() in the header", "x")],
+  },
+  {
+    title: "outputFunctionName 'echo'",
+    config: { outputFunctionName: "echo" },
+    rows: [
+      one("echo writes output", '<% echo("<b>" + it.x + "</b>") %>', { x: "&" }, { eta: "<b>&</b>" }),
+      one("inside capture", "<% const s = capture(() => echo('in')) %>[<%~ s %>]", {}, { eta: "[in]" }),
+      fails("output is no longer defined", '<% output("x") %>'),
+    ],
+  },
+  {
+    title: "plugins.spec: Plugins function properly (processAST and processFnString)",
+    config: { plugins: [myPlugin()] },
+    rows: [one("Plugins function properly", "<%= it.val %> <%= @@num@@ %>.", { val: "value" }, { eta: "value 2352.3.String to append" })],
+  },
+  {
+    title: "plugins.spec: processTemplate, simple plugin",
+    config: { plugins: [emojiTransform()] },
+    rows: [one("Simple plugin works correctly", ":thumbsup:", {}, { eta: "👍" })],
+  },
+  {
+    title: "plugins.spec: processTemplate, multiple chained plugins",
+    config: { plugins: [emojiTransform(), capitalizeCool(), replaceThumbsUp()] },
+    rows: [one("Multiple chained plugins work correctly", ":thumbsup: This is a cool template", {}, { eta: "✨ This is a COOL template" })],
+  },
+  {
+    title: "plugins: processAST adds a tag, processTemplate adds code",
+    config: {
+      plugins: [
+        { processAST: (ast: EtaAst) => [...ast, { t: "i", val: "it.extra" }] },
+        { processTemplate: (str: string) => str.replace("[[year]]", "<%= 2025 %>") },
+      ],
+    },
+    rows: [one("a tag the plugin made", "x[[year]]|", { extra: "<e>" }, { eta: "x2025|&lt;e&gt;" })],
+  },
+  {
+    title: "plugins: processTemplate makes an unclosed tag",
+    config: { plugins: [{ processTemplate: (str: string) => str.replace("END%>", "") }] },
+    rows: [one("parse error in the rewritten text", "a\n<%= it.x END%>", {}, { expect: { kind: "diagnostic", code: "TEMPLATE_PARSE", etaParseError: true } })],
+  },
+  {
+    title: "render.spec: import values merging (loadTemplate → templates.named)",
+    config: { named: namedConfig(MERGING) },
+    rootFiles: namedFiles(MERGING),
+    rows: mergingRows(),
+  },
+  {
+    title: "render.spec: import values merging with varName data",
+    config: { varName: "data", named: namedConfig(MERGING) },
+    rootFiles: { ...namedFiles(MERGING), [namedFile("@simple")]: "<%= data.greeting ?? 'Hi' %> <%= data.name %>" },
+    rows: mergingRows(),
+  },
+  {
+    title: "render.spec: layouts, forEach, block and capture with named templates",
+    config: { named: namedConfig(ALL_NAMED) },
+    rootFiles: namedFiles(ALL_NAMED),
+    rows: [
+      one("Layouts are called with arguments if they're provided", "<% layout(\"@my-layout\", { title: 'Nifty title', content: 'Nice content'}) %>\nThis is a layout", { title: "Cool Title", randomNum: 3 }, { eta: "Nifty title - This is a layout - Nice content - 3" }),
+      many("renders forEach loop inside included partial", {}, "@loop-main", {}, { eta: "<ul>\n<li>a</li>\n<li>b</li>\n<li>c</li>\n</ul>" }),
+      many("renders includes called from within a forEach loop", {}, "@nested-main", {}),
+      one("child overrides layout default", `<% layout("@block-layout") %><p>Body</p><% block('styles', () => { %><link href="page.css"><% }) %>`, {}, { eta: '<head><link href="page.css"></head><p>Body</p>' }),
+      one("block with default content when no override", `<% layout("@block-layout") %><p>Body</p>`, {}, { eta: '<head><link href="default.css"></head><p>Body</p>' }),
+      one("empty block with no default and no override", `<% layout("@block-empty") %>main`, {}, { eta: "[]main" }),
+      one("multiple blocks in one layout", `<% layout("@block-multi") %>body<% block('styles', () => { %>S<% }) %><% block('scripts', () => { %>J<% }) %>`, {}, { eta: "<head>S</head><footer>J</footer>body" }),
+      one("block accessing outer scope data", `<% layout("@block-data") %>body<% block('title', () => { %><%= it.name %><% }) %>`, { name: "Ada" }, { eta: "Ada|body" }),
+      one("block doesn't leak into it.body", `<% layout("@block-noleak") %>body<% block('extra', () => { %>X<% }) %>`, {}, { eta: "[X][body]" }),
+      one("blockAsync with async content", `<% layout("@block-async-layout") %>body<% await blockAsync('content', async () => { %><%= await it.getData() %><% }) %>`, () => ({ getData: () => Promise.resolve("async-val") }), { modes: ASYNC, eta: "async-val|body" }),
+      one("captures inline HTML and passes it to an included template", `<%~ include("@wrapper", {content: capture(() => { %><h1>Hello</h1><% })}) %>`, {}, { eta: '<div id="wrapper"><h1>Hello</h1></div>' }),
+      one("captures content that uses data from the outer scope", `<%~ include("@card", {body: capture(() => { %><p><%= it.name %></p><% })}) %>`, { name: "Ada" }, { eta: '<div class="card"><p>Ada</p></div>' }),
+      one("does not pollute the outer template's output", `before|<%~ include("@slot", {slot: capture(() => { %>inner<% })}) %>|after`, {}, { eta: "before|[inner]|after" }),
+      one("works with nested captures", `<%~ include("@outer", {content: capture(() => { %><%~ include("@inner", {content: capture(() => { %>deep<% })}) %><% })}) %>`, {}, { eta: "<outer><inner>deep</inner></outer>" }),
+      one("works with loops inside capture", `<%~ include("@list", {items: capture(() => { %><% ['a','b','c'].forEach(x => { %><li><%= x %></li><% }) %><% })}) %>`, {}, { eta: "<ul><li>a</li><li>b</li><li>c</li></ul>" }),
+      one("works with async rendering", `<%~ include("@wrapper", {content: capture(() => { %><p>async content</p><% })}) %>`, {}, { modes: ASYNC, eta: '<div id="wrapper"><p>async content</p></div>' }),
+      one("captureAsync works with async content", `<%~ include("@async-slot", {content: await captureAsync(async () => { %><p><%= await it.getData() %></p><% })}) %>`, () => ({ getData: () => Promise.resolve("async value") }), { modes: ASYNC, eta: "<section><p>async value</p></section>" }),
+      many("a named template's relative include resolves from its includer", { "sub/main.eta": '<%~ include("@relative") %>', "sub/near.eta": "near sub" }, "sub/main", {}, { eta: "near sub" }),
+      many("...and from the root when rendered by name", { "x.eta": "x" }, "@relative", {}, { expect: THROWS }),
+      fails("render.spec: throws if template doesn't exist", '<%~ include("@should-error") %>'),
+    ],
+  },
+  {
+    title: "templates.namedDir: every file of a folder is @<path>",
+    config: { namedDir: "app/partials" },
+    rootFiles: { "app/partials/button.eta": "<button><%= it.label %></button>", "app/partials/forms/input.eta": '<input name="<%= it.name %>">' },
+    rows: [one("@button and @forms/input", '<%~ include("@button", {label: "<Go>"}) %><%~ include("@forms/input", {name: "q"}) %>', {}, { eta: '<button>&lt;Go&gt;</button><input name="q">' })],
+  },
+];
+
 const groups: Group[] = [
   { title: "default config: syntax and values", config: {}, rows: syntaxAndValues },
   { title: "default config: text", config: {}, rows: textRows },
@@ -542,6 +823,7 @@ const groups: Group[] = [
       one("it still works in Eta", "<%= it.name %>", { name: "n" }, { expect: { kind: "diagnostic", code: "UNSUPPORTED_WITH" }, eta: "n" }),
     ],
   },
+  ...optionGroups,
 ];
 
 // ─── running a group ─────────────────────────────────────────────────────────────────────────
@@ -562,7 +844,8 @@ function folderOf(row: Row, i: number): string {
 }
 
 function namespaced(ns: string, name: string): string {
-  if (!ns) return name;
+  // A named template's name is the group's, not a path.
+  if (!ns || name.startsWith("@")) return name;
   if (name.startsWith("/")) return `/${ns}${name}`;
   if (name.startsWith("./")) return `./${ns}/${name.slice(2)}`;
   return `${ns}/${name}`;
@@ -581,7 +864,7 @@ function filesOf(placed: readonly Placed[], title: string): Record<string, strin
 }
 
 async function build(placed: Placed[], group: Group, out: Map<Row, Ready>): Promise<void> {
-  const fixture = await compileFixture(filesOf(placed, group.title), group.config, group.title);
+  const fixture = await compileFixture(filesOf(placed, group.title), group.config, group.title, group.rootFiles);
   if (!fixture.module && placed.length > 1) {
     const half = Math.ceil(placed.length / 2);
     await build(placed.slice(0, half), group, out);

@@ -26,6 +26,51 @@ export interface TemplateOptions {
   parse?: { exec?: string; interpolate?: string; raw?: string };
   /** The extension of template files. Default `.eta`. */
   defaultExtension?: string;
+  /**
+   * Escapes `<%= %>` output instead of Eta's XMLEscape (Eta's `escapeFunction`). The generated
+   * module imports it, so it runs where the templates render, never inside the build.
+   */
+  escapeFunction?: ModuleRef;
+  /** Applied to every `<%= %>` and `<%~ %>` value before escaping, with `autoFilter: true` (Eta's `filterFunction`). Default `String`. */
+  filterFunction?: ModuleRef;
+  /**
+   * Tags with a prefix of their own (Eta's `customTags`): `{ "*": { from: "./app/i18n.js", import: "t" } }`
+   * makes `<%* greeting %>` output `t("greeting", it)`. Not `-`, `_` or a `parse` prefix.
+   */
+  customTags?: Record<string, ModuleRef>;
+  /** JavaScript put at the top of every render function (Eta's `functionHeader`), e.g. `const year = 2025;`. */
+  functionHeader?: string;
+  /** The name of the function tag code writes output with. Default `output`. */
+  outputFunctionName?: string;
+  /**
+   * Eta plugins, run by the compiler: `processTemplate` on each template's source and `processAST`
+   * on its parse, at build time; `processFnString` on each generated render function's body (Fawkes's
+   * TypeScript, not Eta's function string). Each export is a plugin object or a function returning one.
+   */
+  plugins?: ModuleRef[];
+  /**
+   * Named templates (Eta's `loadTemplate("@name", ...)`), for `include("@name")`: each name, starting
+   * with `@`, to a template file relative to the project root.
+   */
+  named?: Record<string, string>;
+  /** A folder (relative to the project root) whose every template is named `@` + its path without the extension. */
+  namedDir?: string;
+}
+
+/**
+ * An export of one of the app's modules, named in the config so that the generated code can
+ * import it. Config values are data: a function written into the config itself would have to
+ * be evaluated at run time (or copied as text), so it is referenced instead.
+ *
+ * @example
+ * // app/templates/escape.ts exports `escapeAttr`:
+ * escapeFunction: { from: "./app/templates/escape.js", import: "escapeAttr" }
+ */
+export interface ModuleRef {
+  /** The module, relative to the project root, spelt as TypeScript imports it (`./app/x.js` for app/x.ts). */
+  from: string;
+  /** The export. Default `default`. */
+  import?: string;
 }
 
 export interface FawkesConfig {

@@ -1,15 +1,13 @@
-// Finds and runs `fawkes.config.ts` (or .mts/.js/.mjs) in the project root. A TypeScript
-// config is compiled with esbuild into a temporary module beside it (so its imports resolve as
-// they would from the config itself, as Vite does with vite.config.ts), imported, and removed.
+// Finds and runs `fawkes.config.ts` (or .mts/.js/.mjs) in the project root (bundled and imported
+// by _import.ts, so a TypeScript config and its local imports work).
 // What comes back is checked (validate.ts); every problem is a diagnostic at the config's line.
 
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { relativePosix } from "../paths.js";
 import type { FawkesConfig } from "./define.js";
+import { importProjectModule } from "./_import.js";
 import { locateKey } from "./locate.js";
 import { validateConfig } from "./validate.js";
 
@@ -43,49 +41,23 @@ export async function loadConfig(root: string, file?: string): Promise<LoadedCon
     return fail([{ code: "CONFIG_NOT_FOUND", severity: "error", message: `config file ${rel} does not exist`, loc: { file: rel, line: 1, column: 1 } }], []);
   }
 
-  const { build } = await import("esbuild");
-  let code: string;
-  let inputs: string[];
-  try {
-    const out = await build({
-      entryPoints: [abs],
-      absWorkingDir: absRoot,
-      bundle: true,
-      // Packages load from node_modules when the config runs; only the project's own modules are inlined.
-      packages: "external",
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      write: false,
-      metafile: true,
-      logLevel: "silent",
-    });
-    code = out.outputFiles[0].text;
-    inputs = Object.keys(out.metafile.inputs).map((f) => resolve(absRoot, f));
-  } catch (error) {
-    const messages = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
+  const imported = await importProjectModule(absRoot, abs);
+  if (!imported.ok && imported.stage === "bundle") {
     return fail(
-      messages.length
-        ? messages.map((m) => ({
-            code: "CONFIG_SYNTAX",
-            severity: "error" as const,
-            message: m.text,
-            loc: m.location ? { file: relativePosix(absRoot, resolve(absRoot, m.location.file)), line: m.location.line, column: m.location.column + 1 } : { file: rel, line: 1, column: 1 },
-          }))
-        : [{ code: "CONFIG_SYNTAX", severity: "error", message: String((error as Error).message ?? error), loc: { file: rel, line: 1, column: 1 } }],
+      imported.messages.map((m) => ({
+        code: "CONFIG_SYNTAX",
+        severity: "error" as const,
+        message: m.text,
+        loc: m.location ? { file: relativePosix(absRoot, m.location.file), line: m.location.line, column: m.location.column } : { file: rel, line: 1, column: 1 },
+      })),
     );
   }
-
-  let exported: unknown;
-  const temp = join(dirname(abs), `.${basename(abs)}.${process.pid}-${randomBytes(4).toString("hex")}.mjs`);
-  try {
-    writeFileSync(temp, code);
-    exported = ((await import(pathToFileURL(temp).href)) as { default?: unknown }).default;
-  } catch (error) {
+  const inputs = imported.inputs;
+  if (!imported.ok) {
+    const error = imported.error;
     return fail([{ code: "CONFIG_LOAD", severity: "error", message: `running ${rel} failed: ${(error as Error)?.message ?? String(error)}`, loc: { file: rel, line: 1, column: 1 } }], inputs);
-  } finally {
-    rmSync(temp, { force: true });
   }
+  const exported = imported.exports.default;
   if (exported === undefined) {
     return fail([{ code: "CONFIG_INVALID", severity: "error", message: `${rel} has no default export`, loc: { file: rel, line: 1, column: 1 }, hint: 'export default defineConfig({ ... }) (import { defineConfig } from "fawkes/config")' }], inputs);
   }

@@ -15,14 +15,22 @@ export function locateKey(source: string, file: string, path: readonly string[])
   };
   const root = defaultExport(sf);
   if (!root) return { file, line: 1, column: 1 };
-  let object = objectLiteral(sf, root);
+  let container: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression | undefined = objectLiteral(sf, root);
   let best: ts.Node = root;
   for (const key of path) {
-    if (!object) break;
-    const property = object.properties.find((p) => p.name && propertyName(p.name) === key);
+    if (!container) break;
+    // An array element (plugins[0]) is its own location; an object key, the property.
+    if (ts.isArrayLiteralExpression(container)) {
+      const element = /^\d+$/.test(key) ? container.elements[Number(key)] : undefined;
+      if (!element || ts.isSpreadElement(element)) break;
+      best = element;
+      container = objectLiteral(sf, element);
+      continue;
+    }
+    const property = container.properties.find((p) => p.name && propertyName(p.name) === key);
     if (!property) break;
     best = property;
-    object = ts.isPropertyAssignment(property)
+    container = ts.isPropertyAssignment(property)
       ? objectLiteral(sf, property.initializer)
       : ts.isShorthandPropertyAssignment(property)
         ? objectLiteral(sf, property.name)
@@ -38,12 +46,12 @@ function defaultExport(sf: ts.SourceFile): ts.Expression | undefined {
   return undefined;
 }
 
-/** The object literal an expression stands for: itself, defineConfig's argument, a const's initializer. */
-function objectLiteral(sf: ts.SourceFile, expression: ts.Expression): ts.ObjectLiteralExpression | undefined {
+/** The object (or array) literal an expression stands for: itself, defineConfig's argument, a const's initializer. */
+function objectLiteral(sf: ts.SourceFile, expression: ts.Expression): ts.ObjectLiteralExpression | ts.ArrayLiteralExpression | undefined {
   let e: ts.Expression = expression;
   for (let hops = 0; hops < 5; hops++) {
     while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-    if (ts.isObjectLiteralExpression(e)) return e;
+    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return e;
     if (ts.isCallExpression(e) && e.arguments.length > 0) {
       e = e.arguments[0];
       continue;

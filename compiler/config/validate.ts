@@ -14,7 +14,10 @@ export interface ConfigIssue {
 }
 
 type Rule =
-  | { kind: "object"; keys: Record<string, Rule> }
+  | { kind: "object"; keys: Record<string, Rule>; required?: string[]; expected?: string; hint?(value: unknown): string | undefined }
+  /** An object with keys of the caller's choosing (customTags, named), each checked by `key` and `value`. */
+  | { kind: "record"; key: { expected: string; test(key: string): boolean }; value: Rule }
+  | { kind: "array"; item: Rule }
   | { kind: "value"; expected: string; test(value: unknown): boolean };
 
 const string: Rule = { kind: "value", expected: "a string", test: (v) => typeof v === "string" };
@@ -33,6 +36,28 @@ const tags: Rule = {
 };
 const extension: Rule = { kind: "value", expected: 'an extension starting with ".", such as ".eta"', test: (v) => typeof v === "string" && /^\.[^/\\]+$/.test(v) };
 const identifier: Rule = { kind: "value", expected: "a JavaScript identifier", test: (v) => typeof v === "string" && /^[A-Za-z_$][\w$]*$/.test(v) };
+const modulePath: Rule = {
+  kind: "value",
+  expected: 'a path relative to the project root, starting with "./" or "../"',
+  test: (v) => typeof v === "string" && /^\.\.?\//.test(v),
+};
+
+// `{ from, import }`: functions in options are imported by the generated code, never copied
+// out of the config (see ModuleRef in define.ts).
+const moduleRef: Rule = {
+  kind: "object",
+  keys: { from: modulePath, import: identifier },
+  required: ["from"],
+  expected: 'a module reference such as { from: "./app/escape.js", import: "escapeAttr" }',
+  hint(value) {
+    if (typeof value === "function") {
+      const name = value.name && /^[A-Za-z_$][\w$]*$/.test(value.name) ? value.name : "myFunction";
+      return `functions run where templates render, so the generated module imports them: export ${name} from a module of the app and write { from: "./app/....js", import: "${name}" }`;
+    }
+    const m = typeof value === "string" ? /^(.*)#([A-Za-z_$][\w$]*)$/.exec(value) : null;
+    return m ? `write { from: ${JSON.stringify(m[1])}, import: ${JSON.stringify(m[2])} }` : undefined;
+  },
+};
 
 /** Every key the toolchain reads; keep in step with FawkesConfig in define.ts. */
 export const CONFIG_SCHEMA: Rule = {
@@ -53,6 +78,14 @@ export const CONFIG_SCHEMA: Rule = {
         varName: identifier,
         parse: { kind: "object", keys: { exec: string, interpolate: string, raw: string } },
         defaultExtension: extension,
+        escapeFunction: moduleRef,
+        filterFunction: moduleRef,
+        customTags: { kind: "record", key: { expected: "a non-empty tag prefix", test: (k) => k !== "" }, value: moduleRef },
+        functionHeader: string,
+        outputFunctionName: identifier,
+        plugins: { kind: "array", item: moduleRef },
+        named: { kind: "record", key: { expected: 'a name starting with "@", such as "@card"', test: (k) => /^@./.test(k) }, value: nonEmptyString },
+        namedDir: nonEmptyString,
       },
     },
   },
@@ -65,6 +98,7 @@ const NOT_SUPPORTED: Record<string, string> = {
   cache: "templates are compiled at build time; there is nothing to cache at run time",
   debug: "generated render functions always carry a comment back to each template line",
   cacheFilepaths: "templates are resolved at build time",
+  async: "a render is async when it is called as one: renderTemplateAsync, includeAsync",
 };
 
 export function validateConfig(config: unknown): ConfigIssue[] {
@@ -78,9 +112,27 @@ function check(value: unknown, rule: Rule, path: string[], issues: ConfigIssue[]
     if (!rule.test(value)) issues.push({ path, code: "CONFIG_TYPE", message: `${label(path)} must be ${rule.expected}, got ${describeValue(value)}` });
     return;
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    issues.push({ path, code: "CONFIG_TYPE", message: `${path.length ? label(path) : "the config"} must be an object, got ${describeValue(value)}` });
+  if (rule.kind === "array") {
+    if (!Array.isArray(value)) issues.push({ path, code: "CONFIG_TYPE", message: `${label(path)} must be an array, got ${describeValue(value)}` });
+    else value.forEach((item, i) => check(item, rule.item, [...path, String(i)], issues));
     return;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    const hint = rule.kind === "object" ? rule.hint?.(value) : undefined;
+    const expected = (rule.kind === "object" && rule.expected) || "an object";
+    issues.push({ path, code: "CONFIG_TYPE", message: `${path.length ? label(path) : "the config"} must be ${expected}, got ${describeValue(value)}`, ...(hint ? { hint } : {}) });
+    return;
+  }
+  if (rule.kind === "record") {
+    for (const [key, v] of Object.entries(value)) {
+      if (!rule.key.test(key)) issues.push({ path: [...path, key], code: "CONFIG_TYPE", message: `${label([...path, key])}: the key must be ${rule.key.expected}` });
+      else check(v, rule.value, [...path, key], issues);
+    }
+    return;
+  }
+  for (const key of rule.required ?? []) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) issues.push({ path, code: "CONFIG_TYPE", message: `${label(path)} needs "${key}"${rule.expected ? `: it must be ${rule.expected}` : ""}` });
   }
   const known = Object.keys(rule.keys);
   for (const [key, v] of Object.entries(value)) {

@@ -1,35 +1,27 @@
-// Templates, start to end: find every `*.eta` under the templates root, parse each with Eta's
-// own parser (exact tokenisation, whitespace trimming and errors), and emit one module,
-// templates.gen.ts, with a render function per template. At run time nothing is parsed and
-// nothing is compiled: no `new Function`, no eval (a strict Content-Security-Policy and
-// runtimes without code generation work).
+// Templates, start to end: find every `*.eta` under the templates root (and the named
+// templates of the config), parse each with Eta's own parser (exact tokenisation, whitespace
+// trimming and errors; parse.ts), and emit one module, templates.gen.ts, with a render function
+// per template (emit.ts). At run time nothing is parsed and nothing is compiled: no
+// `new Function`, no eval (a strict Content-Security-Policy and runtimes without code
+// generation work). Options that are functions in Eta (escapeFunction, filterFunction,
+// customTags) are imports of the app's own modules; plugins run here, at build time.
 //
 // The function body keeps Eta's shape (the same `include`, `layout`, `output`, `capture`,
 // `block` closures over a `__eta` state, tag code spliced in as text), so output is Eta's byte
 // for byte; what changes is where the work is done: the escaper is a fast one imported from the
 // runtime, and includes resolve against a build-time table instead of reading files.
 
-import { Eta, EtaParseError } from "eta";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
-import { sortDiagnostics } from "../diagnostics.js";
-import { emitTemplates, type EtaAst, type TemplateIR } from "./emit.js";
-import { templateSyntaxErrors } from "./syntax.js";
+import { hasErrors, sortDiagnostics } from "../diagnostics.js";
+import { emitTemplates } from "./emit.js";
+import { checkTemplateOptions, resolveTemplateImports } from "./options.js";
+import { parserFor, parseTemplate } from "./parse.js";
+import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
+import type { EtaAst, Locate, TemplateConfig, TemplateIR } from "./ir.js";
 
-/** The part of Eta's configuration that is decided at build time. */
-export interface TemplateConfig {
-  autoEscape?: boolean;
-  autoFilter?: boolean;
-  autoTrim?: false | "nl" | "slurp" | "-" | "_" | [false | "nl" | "slurp" | "-" | "_", false | "nl" | "slurp" | "-" | "_"];
-  rmWhitespace?: boolean;
-  tags?: [string, string];
-  varName?: string;
-  parse?: { exec?: string; interpolate?: string; raw?: string };
-  defaultExtension?: string;
-  /** Not supported: `with` cannot appear in an ES module (strict mode). Reported as a diagnostic. */
-  useWith?: boolean;
-}
+export type { TemplateConfig, TemplatePlugin, ModuleRef } from "./ir.js";
 
 export interface TemplateCompileOptions {
   root: string;
@@ -38,15 +30,31 @@ export interface TemplateCompileOptions {
   /** Relative to root (default `.fawkes`). */
   outDir?: string;
   config?: TemplateConfig;
+  /**
+   * Where an option is written (its key under `templates` in fawkes.config.ts): diagnostics
+   * about options point there. Without it they point at the templates folder.
+   */
+  locate?: Locate;
+  /** The config file the options come from, named in the generated header. */
+  configFile?: string | null;
 }
 
 export interface TemplateCompileResult {
   files: Map<string, string>;
   diagnostics: Diagnostic[];
   templates: TemplateIR[];
-  /** Every template file read (absolute), for watch lists. */
+  /** Every template file and module read (absolute), for watch lists. */
   inputs: string[];
 }
+
+interface Source {
+  /** The registry key: path under the templates root, or `@name`. */
+  file: string;
+  named: boolean;
+  abs: string;
+}
+
+const toPosix = (p: string) => p.split(sep).join("/");
 
 export function compileTemplates(options: TemplateCompileOptions): TemplateCompileResult {
   const root = resolve(options.root);
@@ -54,43 +62,77 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   const outDir = options.outDir ?? ".fawkes";
   const dir = join(root, dirRel);
   const config = options.config ?? {};
-  const diagnostics: Diagnostic[] = [];
-  const toPosix = (p: string) => p.split(sep).join("/");
+  const locate: Locate = options.locate ?? (() => ({ file: dirRel, line: 1, column: 1 }));
 
-  if (config.useWith) {
-    diagnostics.push({
-      code: "UNSUPPORTED_WITH",
-      severity: "error",
-      message: "useWith is not supported: `with` is not allowed in ES modules (strict mode)",
-      loc: { file: dirRel, line: 1, column: 1 },
-      hint: "read data through `it` (it.user.name) instead of bare names",
-    });
-    return { files: new Map(), diagnostics, templates: [], inputs: [] };
-  }
+  const diagnostics = checkTemplateOptions(config, locate);
+  const { imports, diagnostics: refErrors } = resolveTemplateImports(root, join(root, outDir), config, locate);
+  diagnostics.push(...refErrors);
+  const listed = listSources(root, dir, config, locate);
+  diagnostics.push(...listed.diagnostics);
+  const moduleInputs = [imports.escape, imports.filter, ...imports.tags.values()].flatMap((r) => (r ? [r.file] : []));
+  const inputs = [...listed.sources.map((s) => s.abs), ...moduleInputs];
+  if (hasErrors(diagnostics)) return { files: new Map(), diagnostics: sortDiagnostics(diagnostics), templates: [], inputs };
 
-  // debug: true only makes the parser record each tag's line (for the comments in the output).
-  const eta = new Eta({ ...config, views: dir, debug: true } as ConstructorParameters<typeof Eta>[0]);
-  const files = listTemplates(dir, config.defaultExtension ?? ".eta");
+  const { escapeFunction: _e, filterFunction: _f, customTags, plugins = [], named: _n, namedDir: _d, ...etaOptions } = config;
+  // Custom tags' functions are never called here: the parser only needs their prefixes.
+  const eta = parserFor({ ...etaOptions, views: dir, customTags: Object.fromEntries(Object.keys(customTags ?? {}).map((k) => [k, () => ""])) }, plugins);
   const templates: TemplateIR[] = [];
-  for (const abs of files) {
-    const file = toPosix(relative(dir, abs));
-    const source = readFileSync(abs, "utf8");
-    const loc = { file: toPosix(relative(root, abs)), line: 1, column: 1 };
-    try {
-      const ast = eta.parse(source);
-      const header = readHeader(ast, abs, join(root, outDir), toPosix);
-      templates.push({ file, source: loc.file, ast, ...header });
-    } catch (error) {
-      diagnostics.push(parseDiagnostic(error, loc));
-    }
+  for (const s of listed.sources) {
+    const source = toPosix(relative(root, s.abs));
+    const parsed = parseTemplate(readFileSync(s.abs, "utf8"), source, { eta, plugins, locate });
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.template) continue;
+    const header = readHeader(parsed.template.ast, s.abs, join(root, outDir));
+    templates.push({ file: s.file, named: s.named, source, ...parsed.template, ...header });
   }
   const out = new Map<string, string>();
-  if (diagnostics.length === 0) {
-    const text = emitTemplates(templates, { ...config, templatesDir: dirRel });
-    diagnostics.push(...templateSyntaxErrors(text));
-    if (diagnostics.length === 0) out.set(`${outDir}/templates.gen.ts`, text);
+  if (!hasErrors(diagnostics)) {
+    const headerLoc = locate(["functionHeader"]);
+    diagnostics.push(...templateSyntaxErrors(templates, { config, headerLoc, env: eta.config }));
+    const emitted: Diagnostic[] = [];
+    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted });
+    diagnostics.push(...emitted);
+    if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(text));
+    if (!hasErrors(diagnostics)) out.set(`${outDir}/templates.gen.ts`, text);
   }
-  return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs: files };
+  return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs };
+}
+
+/** The templates folder's files, then the named templates (the config's, then namedDir's), each sorted. */
+function listSources(root: string, dir: string, config: TemplateConfig, locate: Locate): { sources: Source[]; diagnostics: Diagnostic[] } {
+  const ext = config.defaultExtension ?? ".eta";
+  const diagnostics: Diagnostic[] = [];
+  const sources: Source[] = listTemplates(dir, ext).map((abs) => ({ file: toPosix(relative(dir, abs)), named: false, abs }));
+  const named = new Map<string, { abs: string; key: string[] }>();
+  for (const [name, path] of Object.entries(config.named ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const abs = resolve(root, path);
+    if (!existsSync(abs) || !statSync(abs).isFile()) {
+      diagnostics.push({ code: "CONFIG_NAMED_NOT_FOUND", severity: "error", message: `templates.named: ${name} is ${path}, which does not exist`, loc: locate(["named", name]) });
+    } else named.set(name, { abs, key: ["named", name] });
+  }
+  if (config.namedDir !== undefined) {
+    const namedDir = resolve(root, config.namedDir);
+    if (!existsSync(namedDir) || !statSync(namedDir).isDirectory()) {
+      diagnostics.push({ code: "CONFIG_NAMED_NOT_FOUND", severity: "error", message: `templates.namedDir: ${config.namedDir} is not a folder`, loc: locate(["namedDir"]) });
+    } else {
+      for (const abs of listTemplates(namedDir, ext)) {
+        const rel = toPosix(relative(namedDir, abs));
+        const name = "@" + (rel.endsWith(ext) && ext ? rel.slice(0, -ext.length) : rel.replace(/\.eta$/, ""));
+        const other = named.get(name);
+        if (other) {
+          diagnostics.push({
+            code: "CONFIG_NAMED_DUPLICATE",
+            severity: "error",
+            message: `templates.named: ${name} is also ${toPosix(relative(root, abs))} in templates.namedDir`,
+            loc: locate(other.key),
+            hint: "rename one of them: a name can mean one template",
+          });
+        } else named.set(name, { abs, key: ["namedDir"] });
+      }
+    }
+  }
+  for (const [name, { abs }] of [...named].sort(([a], [b]) => (a < b ? -1 : 1))) sources.push({ file: name, named: true, abs });
+  return { sources, diagnostics };
 }
 
 // Typed assigns, declared in the template itself with comments Eta renders as nothing:
@@ -99,7 +141,7 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
 // The type becomes the render function's `it`, so tsc checks every expression of the template
 // (`it.user.nmae` is an error, reported at the template line by `fawkes check`). Imports are
 // resolved from the template's folder and re-pointed at the output directory.
-function readHeader(ast: EtaAst, file: string, outDir: string, toPosix: (p: string) => string): { assigns: string | null; imports: string[] } {
+function readHeader(ast: EtaAst, file: string, outDir: string): { assigns: string | null; imports: string[] } {
   let assigns: string | null = null;
   const imports: string[] = [];
   for (const node of ast) {
@@ -134,16 +176,4 @@ function listTemplates(dir: string, ext: string): string[] {
     if (statSync(p).isDirectory()) return listTemplates(p, ext);
     return name.endsWith(".eta") || name.endsWith(ext) ? [p] : [];
   });
-}
-
-/** Eta's parse errors say "... at line L col C:" followed by an excerpt; keep the first line. */
-function parseDiagnostic(error: unknown, loc: Diagnostic["loc"]): Diagnostic {
-  const message = error instanceof Error ? error.message : String(error);
-  const m = /^(.*?) at line (\d+) col (\d+)/.exec(message);
-  return {
-    code: error instanceof EtaParseError ? "TEMPLATE_PARSE" : "TEMPLATE_ERROR",
-    severity: "error",
-    message: m ? m[1] : message.split("\n")[0],
-    loc: m ? { ...loc, line: Number(m[2]), column: Number(m[3]) } : loc,
-  };
 }

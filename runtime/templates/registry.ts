@@ -32,8 +32,12 @@ export class TemplateRegistry {
     if (asyncFn) this.async.set(file, asyncFn);
   }
 
-  /** Eta's resolvePath over the compiled table: the file a name means when used from `from`. */
+  /**
+   * Eta's resolvePath over the compiled table: the file a name means when used from `from`.
+   * A name starting with `@` is a named template (Eta's loadTemplate store): itself.
+   */
   resolve(name: string, from: string | null): string {
+    if (name.startsWith("@")) return name;
     const withExt = posix.extname(name) ? name : name + this.defaultExtension;
     const absolute = /^[\\/]/.test(withExt);
     // Eta strips leading "/" only (its `^\/*|^\\*` always takes the first, possibly empty, branch),
@@ -50,17 +54,31 @@ export class TemplateRegistry {
   render(name: string, data: object | undefined, from: string | null): string {
     const file = this.resolve(name, from);
     const fn = this.sync.get(file);
-    if (!fn) throw new TemplateNotFoundError(`Could not find template: ${file}`);
-    return fn(data, { filepath: file, async: false });
+    if (!fn) throw notFound(file);
+    return fn(data, { filepath: filepathFor(file, from), async: false });
   }
 
   /** The async variant where the template has one (it uses `await`), else the sync one. */
   async renderAsync(name: string, data: object | undefined, from: string | null): Promise<string> {
     const file = this.resolve(name, from);
     const fn = this.async.get(file) ?? this.sync.get(file);
-    if (!fn) throw new TemplateNotFoundError(`Could not find template: ${file}`);
-    return fn(data, { filepath: file, async: true });
+    if (!fn) throw notFound(file);
+    return fn(data, { filepath: filepathFor(file, from), async: true });
   }
+}
+
+/**
+ * A named template gets its includer's filepath, as in Eta (its relative includes resolve from
+ * there); a file template, its own.
+ */
+function filepathFor(file: string, from: string | null): string | undefined {
+  return file.startsWith("@") ? (from ?? undefined) : file;
+}
+
+function notFound(file: string): TemplateNotFoundError {
+  return file.startsWith("@")
+    ? new TemplateNotFoundError(`Failed to get template '${file}': no template is named so (templates.named and templates.namedDir in fawkes.config.ts)`)
+    : new TemplateNotFoundError(`Could not find template: ${file}`);
 }
 
 /** `{ ...parent, ...data }`: the data an `include` passes, as Eta merges it. */

@@ -8,14 +8,14 @@
 // directory, one config, one generated module, rendered many times (`compileFixture`).
 // `renderBoth` is the one-shot form.
 
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Eta } from "eta";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
-import { compileTemplates, type TemplateConfig } from "../../compiler/templates/compile.js";
+import { compileTemplates, type ModuleRef, type TemplateConfig } from "../../compiler/templates/compile.js";
 
-export type { TemplateConfig };
+export type { TemplateConfig, ModuleRef };
 
 /** Fixtures live here (git-ignored); each fixture is a project root with `app/templates`. */
 export const TEMPLATES_TMP = resolve(import.meta.dirname, "../../.fawkes-tmp/templates");
@@ -91,6 +91,8 @@ export async function compileFixture(
   files: Record<string, string>,
   config: TemplateConfig = {},
   label = "fixture",
+  /** Files relative to the fixture's root (the modules and named templates the config names). */
+  rootFiles: Record<string, string> = {},
 ): Promise<TemplateFixture> {
   const root = join(TEMPLATES_TMP, `${label.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40)}-${process.pid}-${counter++}`);
   const views = join(root, TEMPLATES_DIR);
@@ -101,6 +103,10 @@ export async function compileFixture(
     const path = join(views, rel);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
+  }
+  for (const [rel, text] of Object.entries(rootFiles)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
   }
 
   let diagnostics: Diagnostic[] = [];
@@ -126,7 +132,7 @@ export async function compileFixture(
     module = null;
   }
 
-  const eta = new Eta({ views, ...config } as ConstructorParameters<typeof Eta>[0]);
+  const eta = await etaFor(root, views, config);
 
   const renderFawkes = async (name: string, data: object | undefined, opts: RenderOptions = {}): Promise<Outcome> => {
     if (!module) return problem ?? { stage: "load", error: "no module" };
@@ -159,6 +165,37 @@ export async function compileFixture(
       return { fawkes: fawkesOut, eta: etaOut, diagnostics };
     },
   };
+}
+
+/**
+ * The oracle: Eta with the same options. What our config names by module (escapeFunction,
+ * filterFunction, customTags) Eta gets as the functions themselves, imported from the same
+ * files; named templates are loaded with loadTemplate, sync and async (ours serve both).
+ */
+async function etaFor(root: string, views: string, config: TemplateConfig): Promise<Eta> {
+  const load = async (ref: ModuleRef) => ((await import(pathToFileURL(join(root, ref.from)).href)) as Record<string, unknown>)[ref.import ?? "default"];
+  const { named, namedDir, escapeFunction, filterFunction, customTags, ...rest } = config;
+  const options: Record<string, unknown> = { views, ...rest };
+  if (escapeFunction) options.escapeFunction = await load(escapeFunction);
+  if (filterFunction) options.filterFunction = await load(filterFunction);
+  if (customTags) options.customTags = Object.fromEntries(await Promise.all(Object.entries(customTags).map(async ([k, ref]) => [k, await load(ref)])));
+  const eta = new Eta(options as ConstructorParameters<typeof Eta>[0]);
+  const sources: [string, string][] = Object.entries(named ?? {}).map(([name, path]) => [name, join(root, path)]);
+  if (namedDir) {
+    const ext = config.defaultExtension ?? ".eta";
+    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+    for (const abs of walk(join(root, namedDir))) sources.push(["@" + relative(join(root, namedDir), abs).split(sep).join("/").replace(ext, ""), abs]);
+  }
+  for (const [name, abs] of sources) {
+    for (const async of [false, true]) {
+      try {
+        eta.loadTemplate(name, readFileSync(abs, "utf8"), { async });
+      } catch {
+        // One Eta cannot compile (await, sync): rendering it that way fails, as a file template's would.
+      }
+    }
+  }
+  return eta;
 }
 
 /**

@@ -1,0 +1,213 @@
+// One render function, in Eta's shape (compileToString in eta 4.6 src/compile-string.ts):
+//
+//   function t_user_show_html(it, options) {
+//     <functionHeader>                        the config's code, first, as in Eta
+//     const include = ...                     only the helpers the tag code mentions
+//     let __res = "";                         or a shared __eta.res when capture/layout/output need it
+//     let __line = 1;
+//     try {
+//       __res += '<h1>' + __e(it.name) + '</h1>\n';   // text and values of one template line
+//       <exec tag code, verbatim>                       // app/templates/user/show.html.eta:3
+//     } catch (error) { throw __error(error, "app/templates/...", __line); }
+//     return __res;
+//   }
+//
+// `__e` is the escaper (the runtime's, or the config's escapeFunction), `__f` the config's
+// filterFunction (Eta's default filter is String), `__tag_*` a custom tag's function.
+
+import { Code, str } from "../emit/_code.js";
+import { TemplateRegistry } from "../../runtime/templates/registry.js";
+import type { SourceLoc } from "../router/ir.js";
+import type { TemplateImports } from "./options.js";
+import type { TemplateConfig, TemplateIR } from "./ir.js";
+
+export interface RenderContext {
+  config: TemplateConfig;
+  imports: TemplateImports;
+  /** Function names by template file (and `@name`). */
+  names: Map<string, string>;
+  /** Where functionHeader is written (its comment), when it is set. */
+  headerLoc: SourceLoc | null;
+}
+
+/** The local a custom tag's function is imported as: `*` → `__tag_$2a`, `t` → `__tag_t`. */
+export function tagLocal(prefix: string): string {
+  return "__tag_" + [...prefix].map((ch) => (/[A-Za-z0-9_]/.test(ch) ? ch : `$${ch.codePointAt(0)!.toString(16)}`)).join("");
+}
+
+export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderContext, isAsync: boolean): void {
+  const { config } = ctx;
+  const it = config.varName ?? "it";
+  const ext = config.defaultExtension ?? ".eta";
+  const direct = directIncludes(t, ctx.names, ext);
+  const autoEscape = config.autoEscape ?? true;
+  const output = config.outputFunctionName ?? "output";
+  const header = config.functionHeader ?? "";
+  const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
+  c.block(`${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
+    if (header) {
+      c.line("// templates.functionHeader");
+      c.line(`${header}${ctx.headerLoc ? `  // ${ctx.headerLoc.file}:${ctx.headerLoc.line}` : ""}`);
+    }
+    // Only the helpers the code mentions (a layout also needs `include`, a block `capture`).
+    const code = [header, ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].join("\n");
+    const uses = (id: string) => new RegExp(`(?<![\\w$])${id.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
+    const usesLayout = uses("layout");
+    const need = {
+      include: uses("include") || (usesLayout && !isAsync),
+      includeAsync: uses("includeAsync") || (usesLayout && isAsync),
+      capture: uses("capture") || uses("block"),
+      captureAsync: uses("captureAsync") || uses("blockAsync"),
+    };
+    // A named template resolves relative names from its includer, as Eta's loadTemplate ones do.
+    if (need.include || need.includeAsync) c.line(t.named ? "const __file = options?.filepath ?? null;" : `const __file = ${str(t.file)};`);
+    if (need.include) c.line(`const include = (__eta_t: string, __eta_d?: object): string => __registry.render(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+    // include("literal", data) calls the partial directly: no name resolution per call, and tsc
+    // checks the data against the partial's declared assigns.
+    for (const [file, local] of direct) {
+      c.line(`const ${local} = (__eta_d?: object): string => ${ctx.names.get(file)}({ ...${it}, ...(__eta_d ?? {}) }, ${ctx.names.get(file)}$options);`);
+    }
+    if (need.includeAsync) c.line(`const includeAsync = (__eta_t: string, __eta_d?: object): Promise<string> => __registry.renderAsync(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+    // Output goes to a local string unless a helper (capture, block, output, layout) must share it.
+    const shared = usesLayout || uses(output) || need.capture || need.captureAsync;
+    const res = shared ? "__eta.res" : "__res";
+    if (shared) c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
+    else c.line('let __res = "";');
+    if (usesLayout) c.line("function layout(path: string, data?: object): void { __eta.layout = path; __eta.layoutData = data; }");
+    if (uses(output)) c.line(`function ${output}(s: unknown): void { __eta.res += s; }`);
+    if (need.capture) c.line("function capture(fn: () => void): string { const s = __eta.res; __eta.res = \"\"; try { fn(); return __eta.res; } finally { __eta.res = s; } }");
+    if (need.captureAsync) c.line("async function captureAsync(fn: () => Promise<void>): Promise<string> { const s = __eta.res; __eta.res = \"\"; try { await fn(); return __eta.res; } finally { __eta.res = s; } }");
+    if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
+    if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
+    // The line of the tag being run, for errors (see runtime/templates/errors.ts).
+    c.line("let __line = 1;");
+    c.line("try {");
+    c.indent(() => emitBody(c, t, { res, shared, autoEscape, direct, ext, ctx }));
+    if (usesLayout) {
+      c.indent(() =>
+        c.block("if (__eta.layout) {", () => {
+          const data = `{ ...${it}, body: __eta.res, ...__eta.layoutData, __blocks: __eta.blocks }`;
+          c.line(`__eta.res = ${isAsync ? `await includeAsync(__eta.layout, ${data})` : `include(__eta.layout, ${data})`};`);
+        }),
+      );
+    }
+    c.line("} catch (error) {");
+    c.line(`  throw __error(error, ${str(t.source)}, __line);`);
+    c.line("}");
+    c.line(`return ${res};`);
+  });
+}
+
+interface BodyOptions {
+  res: string;
+  shared: boolean;
+  autoEscape: boolean;
+  direct: Map<string, string>;
+  ext: string;
+  ctx: RenderContext;
+}
+
+function emitBody(c: Code, t: TemplateIR, o: BodyOptions): void {
+  const { config, imports } = o.ctx;
+  const it = config.varName ?? "it";
+  let line = 0;
+  // With a local accumulator, text and escaped values on one template line are appended in
+  // one statement (`res += '<a href="' + __e(x) + '">'`), as a hand-written function would.
+  let parts: string[] = [];
+  let partsAt = "";
+  const flush = () => {
+    if (parts.length) c.line(`${o.res} += ${parts.join(" + ")};${partsAt}`);
+    parts = [];
+    partsAt = "";
+  };
+  for (const node of t.ast) {
+    if (typeof node === "string") {
+      if (o.shared) c.line(`${o.res} += '${node}';`);
+      else {
+        parts.push(`'${node}'`);
+        if (node.includes("\\n")) flush();
+      }
+      continue;
+    }
+    // As Eta's compileBody: e, i and r first (a custom tag named "e" is exec code there too),
+    // nothing for a tag whose prefix is none of the configured ones.
+    const custom = node.t !== "e" && node.t !== "i" && node.t !== "r" && imports.tags.has(node.t);
+    if (node.t !== "e" && node.t !== "i" && node.t !== "r" && !custom) continue;
+    const at = node.lineNo ? `  // ${t.source}:${node.lineNo}` : "";
+    if (node.lineNo && node.lineNo !== line) {
+      // Pending text cannot throw: only a pending value must be written under its own line.
+      if (parts.some((p) => !p.startsWith("'"))) flush();
+      line = node.lineNo;
+      c.line(`__line = ${line};`);
+    }
+    if (custom) {
+      // Eta: this.config.customTags[prefix](content, it). A call: safe to join with "+".
+      const call = `${tagLocal(node.t)}(${str(node.val)}, ${it})`;
+      if (o.shared) c.line(`${o.res} += ${call};${at}`);
+      else (parts.push(call), (partsAt = at));
+      continue;
+    }
+    let content = rewriteIncludes(node.val || "", o.direct, t.file, o.ext);
+    if (node.t === "e") {
+      flush();
+      c.line(`${content}${at}`);
+      continue;
+    }
+    if (config.autoFilter) content = imports.filter ? `__f(${content})` : `String(${content})`;
+    // Only an escaped value is a single call expression that is safe to join with "+";
+    // raw tag code (`a, b`, `x ? y : z`) keeps a statement of its own, as in Eta.
+    if (!o.shared && node.t === "i" && o.autoEscape) {
+      parts.push(`__e(${content})`);
+      partsAt = at;
+      continue;
+    }
+    flush();
+    if (node.t === "i" && o.autoEscape) content = `__e(${content})`;
+    c.line(`${o.res} += ${content};${at}`);
+  }
+  flush();
+}
+
+/** `include("./x.html.eta", ` with a literal name (not `includeAsync`). */
+const LITERAL_INCLUDE = /\binclude\(\s*(["'])([^"'\\\n]+)\1\s*(,|(?=\)))/g;
+
+/**
+ * The templates this one includes by literal name, each with the local that calls it directly.
+ * None for a named template (its relative names depend on who includes it) and none to `@name`s.
+ */
+export function directIncludes(t: TemplateIR, names: Map<string, string>, ext: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (t.named) return out;
+  const registry = new TemplateRegistry(ext);
+  for (const node of t.ast) {
+    if (typeof node === "string") continue;
+    for (const m of node.val.matchAll(LITERAL_INCLUDE)) {
+      const file = m[2].startsWith("@") ? null : resolveOrNull(registry, m[2], t.file);
+      if (file && names.has(file) && !out.has(file)) out.set(file, `__include_${out.size + 1}`);
+    }
+  }
+  return out;
+}
+
+function rewriteIncludes(code: string, direct: Map<string, string>, from: string, ext: string): string {
+  if (direct.size === 0) return code;
+  const registry = new TemplateRegistry(ext);
+  return code.replace(LITERAL_INCLUDE, (whole, _q: string, name: string) => {
+    const file = name.startsWith("@") ? null : resolveOrNull(registry, name, from);
+    const local = file ? direct.get(file) : undefined;
+    return local ? `${local}(` : whole;
+  });
+}
+
+function resolveOrNull(registry: TemplateRegistry, name: string, from: string): string | null {
+  try {
+    return registry.resolve(name, from);
+  } catch {
+    return null;
+  }
+}
+
+/** `t_user_show_html` → `UserShowHtmlAssigns`. */
+export function assignsType(fn: string): string {
+  return fn.replace(/^t_/, "").split("_").filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Assigns";
+}

@@ -1,0 +1,90 @@
+// The data the template stages pass each other: options (TemplateConfig), one TemplateIR per
+// template (compile.ts / parse.ts produce it, emit.ts and syntax.ts read it).
+
+import type { ModuleRef } from "../config/define.js";
+import type { SourceLoc } from "../router/ir.js";
+
+export type { ModuleRef };
+
+/** An Eta plugin, as Eta takes it (`plugins: [{ processTemplate, processAST, processFnString }]`). */
+export interface TemplatePlugin {
+  processTemplate?: (template: string, env?: object) => string;
+  processAST?: (ast: EtaAst, env?: object) => EtaAst;
+  processFnString?: (fnString: string, env?: object) => string;
+  /** Where it came from (`./app/plugins.js#emoji`), for messages and comments. */
+  name?: string;
+}
+
+/**
+ * The part of Eta's configuration decided at build time. Functions are module references: the
+ * generated module imports them (plugins, which run in the compiler, are the objects themselves).
+ */
+export interface TemplateConfig {
+  autoEscape?: boolean;
+  autoFilter?: boolean;
+  autoTrim?: false | "nl" | "slurp" | "-" | "_" | [false | "nl" | "slurp" | "-" | "_", false | "nl" | "slurp" | "-" | "_"];
+  rmWhitespace?: boolean;
+  tags?: [string, string];
+  varName?: string;
+  parse?: { exec?: string; interpolate?: string; raw?: string };
+  defaultExtension?: string;
+  escapeFunction?: ModuleRef;
+  filterFunction?: ModuleRef;
+  customTags?: Record<string, ModuleRef>;
+  functionHeader?: string;
+  outputFunctionName?: string;
+  plugins?: TemplatePlugin[];
+  /** `@name` → template file, relative to the project root. */
+  named?: Record<string, string>;
+  /** Relative to the project root: every template in it is named `@<path without extension>`. */
+  namedDir?: string;
+  /** Not supported: `with` cannot appear in an ES module (strict mode). Reported as a diagnostic. */
+  useWith?: boolean;
+}
+
+/** Where an option is written: a key of fawkes.config.ts (path under `templates`). */
+export type Locate = (key: string[]) => SourceLoc;
+
+/** A module reference, checked: what the generated module imports. */
+export interface ResolvedRef {
+  /** Absolute path of the module. */
+  file: string;
+  /** The import specifier, relative to the output directory. */
+  specifier: string;
+  /** The export. */
+  name: string;
+}
+
+/** A tag of Eta's AST; `lineNo` and `column` are where its code starts in the template file. */
+export interface EtaTag {
+  t: string;
+  val: string;
+  lineNo?: number;
+  column?: number;
+}
+
+/** Eta's AST: text (already escaped for a '...' literal) or a tag. */
+export type EtaAst = Array<string | EtaTag>;
+
+export interface TemplateIR {
+  /** The registry key: its path under the templates root (`user/show.html.eta`), or its `@name`. */
+  file: string;
+  /** A named template (`include("@card")`): relative includes resolve from the includer, as in Eta. */
+  named: boolean;
+  /** The file, relative to the project root, for comments and diagnostics. */
+  source: string;
+  ast: EtaAst;
+  /** The declared type of `it` (a `@type` comment tag, see compile.ts), or null: loosely typed. */
+  assigns: string | null;
+  /** `@import` lines, already re-pointed at the output directory. */
+  imports: string[];
+  /**
+   * The text Eta parsed, and for each of its offsets the offset in the file (after the
+   * plugins' processTemplate and rmWhitespace): what diagnostics map tag code back through.
+   */
+  parsed: { text: string; origin: number[]; tagCode: Map<EtaTag, number> };
+  /** The file's text, or what processTemplate returned when a plugin changed it. */
+  text: string;
+  /** A processTemplate plugin changed the text: lines and columns are in the text it returned. */
+  rewritten: boolean;
+}
