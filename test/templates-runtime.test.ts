@@ -29,6 +29,10 @@ describe("template errors", () => {
     expect(() => renderTemplate("user/index.html.eta", { title: "t", users: [null] })).toThrow(/^app\/templates\/user\/_row\.html\.eta:1: /);
   });
 
+  it("a missing named template says where names come from", () => {
+    expect(() => renderTemplate("@nope", {})).toThrow("Failed to get template '@nope': no template is named so (templates.named and templates.namedDir in fawkes.config.ts)");
+  });
+
   it("a missing template is an error naming the resolved file", () => {
     expect(() => renderTemplate("user/nope.html.eta", {})).toThrow("Could not find template: user/nope.html.eta");
     expect(() => renderTemplate("../outside", {})).toThrow(/is not in the views directory/);

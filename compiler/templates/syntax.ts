@@ -128,15 +128,28 @@ class Where {
   loc(offset: number): SourceLoc {
     const s = this.segmentAt(offset);
     if (!s) return { file: this.t.source, line: 1, column: 1 };
-    const k = Math.min(Math.max(offset - s.start, 0), s.end - s.start);
     if (s.node === null) {
-      const before = this.probe.text.slice(s.start, s.start + k).split("\n");
+      const before = this.probe.text.slice(s.start, Math.max(offset, s.start)).split("\n");
       return { ...this.ctx.headerLoc, line: this.ctx.headerLoc.line + before.length - 1 };
     }
-    const code = this.t.parsed.tagCode.get(s.node);
-    if (code === undefined) return { file: this.t.source, line: s.node.lineNo ?? 1, column: s.node.column ?? 1 };
+    const at = this.fileOffset(offset);
+    return at === null ? { file: this.t.source, line: s.node.lineNo ?? 1, column: s.node.column ?? 1 } : { file: this.t.source, ...this.lines.at(at) };
+  }
+
+  /** The template line with a caret under the offset's column, as Eta's parse errors show it. */
+  excerpt(offset: number): string {
+    const at = this.fileOffset(offset);
+    return at === null ? "" : `\n${this.lines.excerpt(at)}`;
+  }
+
+  /** The offset in the template's text, or null (the functionHeader, a tag a plugin made). */
+  private fileOffset(offset: number): number | null {
+    const s = this.segmentAt(offset);
+    const code = s?.node ? this.t.parsed.tagCode.get(s.node) : undefined;
+    if (!s || code === undefined) return null;
+    const k = Math.min(Math.max(offset - s.start, 0), s.end - s.start);
     const origin = this.t.parsed.origin;
-    return { file: this.t.source, ...this.lines.at(origin[Math.min(code + k, origin.length - 1)]) };
+    return origin[Math.min(code + k, origin.length - 1)];
   }
 
   /** `<%= … %>` for a value tag, `<% … %>` for exec code, "templates.functionHeader" for the header. */
@@ -244,12 +257,12 @@ function unclosed(open: Open, where: Where, config: TemplateConfig): Diagnostic 
     open.node,
     where,
     config,
-    !open.own ? `close it in a later tag: ${o}${parsePrefixes(config).exec ?? ""} ${close} ${c}` : open.node === null ? undefined : `the code of ${where.describe(open.node, config)} is an argument here: close it within the same tag`,
+    !open.own ? `close it in a later tag: ${o}${parsePrefixes(config).exec ?? ""} ${close} ${c}` : open.node === null ? undefined : `${where.describe(open.node, config)} holds one expression: close it within the same tag`,
   );
 }
 
 function problem(message: string, offset: number, node: EtaTag | null, where: Where, config: TemplateConfig, hint = hintFor(node, config)): Diagnostic {
-  return { code: "TEMPLATE_SYNTAX", severity: "error", message, loc: where.loc(offset), hint };
+  return { code: "TEMPLATE_SYNTAX", severity: "error", message: message + where.excerpt(offset), loc: where.loc(offset), hint };
 }
 
 function describeLoc(loc: SourceLoc): string {
@@ -263,26 +276,32 @@ function parseErrors(probe: Probe, where: Where, config: TemplateConfig): Diagno
   const out: Diagnostic[] = [];
   const lines = new Set<number>();
   for (const d of parseDiagnostics) {
-    const loc = where.loc(d.start);
-    if (lines.has(loc.line)) continue; // the rest of a line cascades from its first error
-    lines.add(loc.line);
     const segment = where.segmentAt(d.start);
     const node = segment?.node ?? null;
-    const message = ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\.$/, "");
-    // `__e(it.x // note)`: the comment swallows the call's closing parenthesis, as in Eta.
-    const comment = segment?.wrapped && hasLineComment(segment, probe.text);
-    const hint = comment ? `a // comment in ${where.describe(node, config)} comments out the rest of the generated line, the closing parenthesis included: use /* */` : hintFor(node, config);
-    out.push({ code: "TEMPLATE_SYNTAX", severity: "error", message: `${message} in the code of ${where.describe(node, config)}`, loc, hint });
+    // `__e(it.x // note)`: the comment swallows the closing parenthesis the code is wrapped in
+    // (in Eta too). Said as such, at the comment, rather than as the "',' expected" it causes.
+    const comment = segment?.wrapped ? lineComment(segment, probe.text) : null;
+    const at = comment ?? d.start;
+    const loc = where.loc(at);
+    if (lines.has(loc.line)) continue; // the rest of a line cascades from its first error
+    lines.add(loc.line);
+    const tag = where.describe(node, config);
+    const message = comment !== null
+      ? `a // comment in ${tag} comments out the closing parenthesis its value is wrapped in`
+      : `${ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\.$/, "")} in the code of ${tag}`;
+    const hint = comment !== null ? "use a /* */ comment, or move the comment into a tag of its own (Eta fails the same way)" : hintFor(node, config);
+    out.push({ code: "TEMPLATE_SYNTAX", severity: "error", message: message + where.excerpt(at), loc, hint });
   }
   return out;
 }
 
-function hasLineComment(s: Segment, text: string): boolean {
+/** Where a `//` comment starts in the segment's code, or null. */
+function lineComment(s: Segment, text: string): number | null {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text, undefined, s.start, s.end - s.start);
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-    if (kind === ts.SyntaxKind.SingleLineCommentTrivia) return true;
+    if (kind === ts.SyntaxKind.SingleLineCommentTrivia) return scanner.getTokenStart();
   }
-  return false;
+  return null;
 }
 
 /** Syntax errors in the generated module itself, each at the template line it comes from (see the top). */
