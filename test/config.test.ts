@@ -291,3 +291,17 @@ describe("templates options from fawkes.config.ts", () => {
     expect(result.inputs).toContain(join(dir, "app/lib/helpers.ts"));
   });
 });
+
+describe("templates options that work but are probably a mistake: warnings at the key", () => {
+  it.each([
+    ["a custom tag prefix that is a letter", `{ templates: { customTags: { t: { from: "./app/lib/helpers.js", import: "translate" } } } }`, "t:", 'warning[CONFIG_CUSTOM_TAG]: templates.customTags: the prefix "t" starts like code, so every <% ... %> whose code starts with "t" (<% try { %>) is read as this tag'],
+    ["a filterFunction without autoFilter", `{ templates: { filterFunction: { from: "./app/lib/helpers.js", import: "trimmed" } } }`, "filterFunction", "warning[CONFIG_FILTER_UNUSED]: templates.filterFunction is never called: Eta applies it only with autoFilter: true"],
+  ])("%s", async (_name, body, needle, message) => {
+    const dir = project({ ...HELPERS, ...PAGE, "fawkes.config.ts": config(body) });
+    const result = await buildProject({ root: dir });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([expect.stringContaining(`fawkes.config.ts:3:${columnOf(body, needle)}: ${message}`)]);
+    expect(result.files.size).toBe(1);
+    // --strict makes it fail the build.
+    expect((await buildProject({ root: dir, strict: true })).files.size).toBe(0);
+  });
+});

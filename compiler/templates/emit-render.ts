@@ -41,7 +41,6 @@ export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderCont
   const ext = config.defaultExtension ?? ".eta";
   const direct = directIncludes(t, ctx.names, ext);
   const autoEscape = config.autoEscape ?? true;
-  const output = config.outputFunctionName ?? "output";
   const header = config.functionHeader ?? "";
   const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
   c.block(`${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
@@ -49,36 +48,7 @@ export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderCont
       c.line("// templates.functionHeader");
       c.line(`${header}${ctx.headerLoc ? `  // ${ctx.headerLoc.file}:${ctx.headerLoc.line}` : ""}`);
     }
-    // Only the helpers the code mentions (a layout also needs `include`, a block `capture`).
-    const code = [header, ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].join("\n");
-    const uses = (id: string) => new RegExp(`(?<![\\w$])${id.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
-    const usesLayout = uses("layout");
-    const need = {
-      include: uses("include") || (usesLayout && !isAsync),
-      includeAsync: uses("includeAsync") || (usesLayout && isAsync),
-      capture: uses("capture") || uses("block"),
-      captureAsync: uses("captureAsync") || uses("blockAsync"),
-    };
-    // A named template resolves relative names from its includer, as Eta's loadTemplate ones do.
-    if (need.include || need.includeAsync) c.line(t.named ? "const __file = options?.filepath ?? null;" : `const __file = ${str(t.file)};`);
-    if (need.include) c.line(`const include = (__eta_t: string, __eta_d?: object): string => __registry.render(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
-    // include("literal", data) calls the partial directly: no name resolution per call, and tsc
-    // checks the data against the partial's declared assigns.
-    for (const [file, local] of direct) {
-      c.line(`const ${local} = (__eta_d?: object): string => ${ctx.names.get(file)}({ ...${it}, ...(__eta_d ?? {}) }, ${ctx.names.get(file)}$options);`);
-    }
-    if (need.includeAsync) c.line(`const includeAsync = (__eta_t: string, __eta_d?: object): Promise<string> => __registry.renderAsync(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
-    // Output goes to a local string unless a helper (capture, block, output, layout) must share it.
-    const shared = usesLayout || uses(output) || need.capture || need.captureAsync;
-    const res = shared ? "__eta.res" : "__res";
-    if (shared) c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
-    else c.line('let __res = "";');
-    if (usesLayout) c.line("function layout(path: string, data?: object): void { __eta.layout = path; __eta.layoutData = data; }");
-    if (uses(output)) c.line(`function ${output}(s: unknown): void { __eta.res += s; }`);
-    if (need.capture) c.line("function capture(fn: () => void): string { const s = __eta.res; __eta.res = \"\"; try { fn(); return __eta.res; } finally { __eta.res = s; } }");
-    if (need.captureAsync) c.line("async function captureAsync(fn: () => Promise<void>): Promise<string> { const s = __eta.res; __eta.res = \"\"; try { await fn(); return __eta.res; } finally { __eta.res = s; } }");
-    if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
-    if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
+    const { res, shared, usesLayout } = emitHelpers(c, t, ctx, direct, isAsync);
     // The line of the tag being run, for errors (see runtime/templates/errors.ts).
     c.line("let __line = 1;");
     c.line("try {");
@@ -96,6 +66,47 @@ export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderCont
     c.line("}");
     c.line(`return ${res};`);
   });
+}
+
+/**
+ * The helpers Eta declares in every function, here only those the code mentions (a layout also
+ * needs `include`, a block `capture`), and the output accumulator they share.
+ */
+function emitHelpers(c: Code, t: TemplateIR, ctx: RenderContext, direct: Map<string, string>, isAsync: boolean): { res: string; shared: boolean; usesLayout: boolean } {
+  const { config } = ctx;
+  const it = config.varName ?? "it";
+  const output = config.outputFunctionName ?? "output";
+  const header = config.functionHeader ?? "";
+  const code = [header, ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].join("\n");
+  const uses = (id: string) => new RegExp(`(?<![\\w$])${id.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
+  const usesLayout = uses("layout");
+  const need = {
+    include: uses("include") || (usesLayout && !isAsync),
+    includeAsync: uses("includeAsync") || (usesLayout && isAsync),
+    capture: uses("capture") || uses("block"),
+    captureAsync: uses("captureAsync") || uses("blockAsync"),
+  };
+  // A named template resolves relative names from its includer, as Eta's loadTemplate ones do.
+  if (need.include || need.includeAsync) c.line(t.named ? "const __file = options?.filepath ?? null;" : `const __file = ${str(t.file)};`);
+  if (need.include) c.line(`const include = (__eta_t: string, __eta_d?: object): string => __registry.render(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+  // include("literal", data) calls the partial directly: no name resolution per call, and tsc
+  // checks the data against the partial's declared assigns.
+  for (const [file, local] of direct) {
+    c.line(`const ${local} = (__eta_d?: object): string => ${ctx.names.get(file)}({ ...${it}, ...(__eta_d ?? {}) }, ${ctx.names.get(file)}$options);`);
+  }
+  if (need.includeAsync) c.line(`const includeAsync = (__eta_t: string, __eta_d?: object): Promise<string> => __registry.renderAsync(__eta_t, { ...${it}, ...(__eta_d ?? {}) }, __file);`);
+  // Output goes to a local string unless a helper (capture, block, output, layout) must share it.
+  const shared = usesLayout || uses(output) || need.capture || need.captureAsync;
+  const res = shared ? "__eta.res" : "__res";
+  if (shared) c.line(`const __eta = { res: ""${usesLayout || uses("block") || uses("blockAsync") ? ", blocks: {} as Record<string, string>, layout: undefined as string | undefined, layoutData: undefined as object | undefined" : ""} };`);
+  else c.line('let __res = "";');
+  if (usesLayout) c.line("function layout(path: string, data?: object): void { __eta.layout = path; __eta.layoutData = data; }");
+  if (uses(output)) c.line(`function ${output}(s: unknown): void { __eta.res += s; }`);
+  if (need.capture) c.line("function capture(fn: () => void): string { const s = __eta.res; __eta.res = \"\"; try { fn(); return __eta.res; } finally { __eta.res = s; } }");
+  if (need.captureAsync) c.line("async function captureAsync(fn: () => Promise<void>): Promise<string> { const s = __eta.res; __eta.res = \"\"; try { await fn(); return __eta.res; } finally { __eta.res = s; } }");
+  if (uses("block")) c.line(`function block(name: string, fn?: () => void): string { if (__eta.layout) { if (fn) __eta.blocks[name] = capture(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? capture(fn) : ""; }`);
+  if (uses("blockAsync")) c.line(`async function blockAsync(name: string, fn?: () => Promise<void>): Promise<string> { if (__eta.layout) { if (fn) __eta.blocks[name] = await captureAsync(fn); return ""; } const b = (${it} as { __blocks?: Record<string, string> }).__blocks || {}; if (name in b) return b[name]; return fn ? await captureAsync(fn) : ""; }`);
+  return { res, shared, usesLayout };
 }
 
 interface BodyOptions {
