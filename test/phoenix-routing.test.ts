@@ -2,8 +2,11 @@
 // Phoenix.Router / Plug.Router.Utils), checked against the matcher our compiler generates.
 // One app per describe block: building costs ~1 s.
 
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { app, buildApp, type BuiltApp } from "./support/app.js";
+import type { DispatchEntry } from "fawkes";
+import { app, buildApp, controller, type BuiltApp } from "./support/app.js";
 
 const ACTIONS = ["index", "show", "top", "options", "connect", "trace", "notFound", "image", "move", "any", "purge", "create", "update", "delete", "head", "spaced", "profile", "named", "unicode"];
 
@@ -370,6 +373,51 @@ describe("routing: first match across verbs, literals, globs and hosts", () => {
   it("treats an empty path like /", () => {
     expect(hit(a, "GET", "")?.action).toBe("index");
     expect(hit(a, "GET", "?a=b")?.action).toBe("index");
+  });
+});
+
+describe("routing: routes to plugs (routing_test.exs: get \"/plug\", SomePlug, [])", () => {
+  let a: BuiltApp;
+  let dispatch: readonly DispatchEntry[];
+  beforeAll(async () => {
+    a = await buildApp({
+      "app/router.ts": `import { defineRouter } from "fawkes";
+import * as SomePlug from "./some-plug.js";
+import * as UserController from "./controllers/user-controller.js";
+
+export default defineRouter((r) => {
+  r.get("/plug", SomePlug, []);
+  r.get("/no_log", SomePlug, [], { log: false });
+  r.get("/override-plug-name", SomePlug, "action");
+  r.get("/users/:id", UserController, "show");
+});
+`,
+      "app/some-plug.ts": `import type { Conn } from "fawkes";\nexport const init = (opts: unknown) => opts;\nexport const call = (conn: Conn, _opts: unknown) => conn;\n`,
+      "app/controllers/user-controller.ts": controller(["show"]),
+    });
+    ({ dispatch } = await import(pathToFileURL(join(a.root, ".fawkes/dispatch.gen.ts")).href));
+  });
+
+  it("builds without diagnostics", () => {
+    expect(a.errors).toEqual([]);
+  });
+
+  it("matches them like any route, with no action and no helper", () => {
+    expect(a.match("GET", "/plug")).toMatchObject({ route: { kind: "match", controller: "SomePlug", action: null, helper: null }, params: {}, pathInfo: null });
+    expect(a.match("POST", "/plug")).toBeNull();
+    expect(Object.keys(a.Routes)).toEqual(["userPath", "userUrl"]);
+  });
+
+  it("dispatches to the plug itself with its options and the route's log level", () => {
+    expect(dispatch.map((d) => [d.call.kind, d.action, d.call.options, d.call.log])).toEqual([
+      ["plug", null, [], undefined],
+      ["plug", null, [], false],
+      // A string the plug has no member for is its options, as `SomePlug, :action` in Phoenix.
+      ["plug", null, "action", undefined],
+      ["route", "show", undefined, undefined],
+    ]);
+    expect(dispatch[0].handler).toBe(dispatch[0].controller);
+    expect(dispatch[0].handler).toMatchObject({ call: expect.any(Function), init: expect.any(Function) });
   });
 });
 

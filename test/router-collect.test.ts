@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { locate } from "./support/source.js";
 import demoRouter from "../fixtures/demo/app/router.js";
-import { collectRouter, defineRouter, putLayout, putRootLayout, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
+import { collectRouter, defineRouter, pipelinePlugs, putLayout, putRootLayout, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
 import { dispatch } from "../fixtures/demo/.fawkes/dispatch.gen.js";
 import { routes } from "../fixtures/demo/.fawkes/routes.gen.js";
 import { putBrowserAssign } from "../fixtures/demo/app/plugs/browser.js";
@@ -90,6 +90,91 @@ describe("collectRouter", () => {
   });
 });
 
+describe("collectRouter: plugs", () => {
+  const noop = (conn: Conn) => conn;
+  const other = (conn: Conn) => conn;
+  const Mod = { call: (conn: Conn, _opts: { tag: string }) => conn };
+  const C = { index: noop, call: noop };
+  const StringPlug = { call: (conn: Conn, _opts: string) => conn };
+
+  it("splices a pipeline plugged by name in where it is plugged, as the same spec objects", () => {
+    const def = defineRouter((r) => {
+      r.pipeline("admin", (p) => {
+        p.plug("browser");
+        p.plug(Mod, { tag: "admin" });
+      });
+      r.pipeline("browser", (p) => {
+        p.plug(noop, 1);
+        p.plug(other);
+      });
+    });
+    const { pipelines } = collectRouter(def);
+    const browser = pipelines.get("browser")!;
+    expect(browser).toEqual([{ plug: noop, options: 1 }, { plug: other, options: undefined }]);
+    expect(pipelines.get("admin")).toEqual([...browser, { plug: Mod, options: { tag: "admin" } }]);
+    // The same objects: a module plug's init runs once per place it is declared.
+    expect(pipelines.get("admin")![0]).toBe(browser[0]);
+  });
+
+  it("refuses at startup a pipeline that plugs itself or an unknown one (the build refuses them first)", () => {
+    const cycle = defineRouter((r) => {
+      r.pipeline("a", (p) => p.plug("b"));
+      r.pipeline("b", (p) => p.plug("a"));
+    });
+    expect(() => collectRouter(cycle)).toThrow('pipeline "a" plugs itself (a → b → a)');
+    const unknown = defineRouter((r) => r.pipeline("a", (p) => p.plug("nope")));
+    expect(() => collectRouter(unknown)).toThrow('pipeline "a" plugs pipeline "nope", which is not declared');
+  });
+
+  it("records the plugs written inline in pipeThrough, in run order; names and a list of names are the compiler's", () => {
+    const def = defineRouter((r) => {
+      r.pipeline("browser", () => {});
+      r.pipeThrough(["browser"]);
+      r.pipeThrough("browser", noop, [Mod, { tag: "x" }]);
+      r.scope("/s", () => {
+        r.pipeThrough([other, 2]);
+      });
+      r.pipeThrough(Mod);
+    });
+    expect(collectRouter(def).plugs).toEqual([
+      { plug: noop, options: undefined },
+      { plug: Mod, options: { tag: "x" } },
+      { plug: other, options: 2 },
+      { plug: Mod, options: undefined },
+    ]);
+  });
+
+  it("tells a route to a plug from a route to an action, as the compiler does", () => {
+    const def = defineRouter((r) => {
+      r.get("/fn", noop, { a: 1 });
+      r.get("/mod", Mod, { tag: "t" }, { assigns: { x: 1 } });
+      r.get("/string", StringPlug, "action");
+      r.get("/action", C, "index");
+      r.get("/call", C, "call");
+      r.match("*", "/any", Mod);
+    });
+    expect(collectRouter(def).calls.map((c) => [c.kind, c.path, c.action, c.options])).toEqual([
+      ["plug", "/fn", null, { a: 1 }],
+      ["plug", "/mod", null, { tag: "t" }],
+      ["plug", "/string", null, "action"],
+      ["route", "/action", "index", undefined],
+      ["route", "/call", "call", undefined],
+      ["plug", "/any", null, undefined],
+    ]);
+    expect(collectRouter(def).calls[1].assigns).toEqual({ x: 1 });
+  });
+
+  it("pipelinePlugs builds a list from pipeline names and inline plug positions", () => {
+    const def = defineRouter((r) => {
+      r.pipeline("browser", (p) => p.plug(noop, "b"));
+      r.pipeThrough("browser", other, [Mod, { tag: "m" }]);
+    });
+    const collected = collectRouter(def);
+    expect(pipelinePlugs(collected, ["browser", 1, 0])).toEqual([{ plug: noop, options: "b" }, { plug: Mod, options: { tag: "m" } }, { plug: other, options: undefined }]);
+    expect(() => pipelinePlugs(collected, [2])).toThrow(/pipeThrough plug 3 is not written when the router runs/);
+  });
+});
+
 describe("verifyCollected", () => {
   const noop = (conn: Conn) => conn;
   const def = defineRouter((r) => {
@@ -106,6 +191,18 @@ describe("verifyCollected", () => {
       "app/router.ts has changed since the routes were generated (call 1: generated code expects route GET /people, the router now says route GET /users); run `npx fawkes build`",
     );
     expect(() => verifyCollected(collectRouter(def), [["route", "GET", "/users"]], "app/router.ts")).toThrow(/call 2: generated code expects nothing, the router now says forward \* \/admin/);
+  });
+
+  it("fails startup when the number of plugs written inline in pipeThrough changed", () => {
+    const inline = defineRouter((r) => {
+      r.pipeThrough(noop);
+      r.get("/users", { index: noop }, "index");
+    });
+    const expected = [["route", "GET", "/users"]] as const;
+    expect(() => verifyCollected(collectRouter(inline), expected, "app/router.ts", 1)).not.toThrow();
+    expect(() => verifyCollected(collectRouter(inline), expected, "app/router.ts")).toThrow(
+      "app/router.ts has changed since the routes were generated (its pipeThrough calls now write 1 plug(s) inline, the generated code expects 0); run `npx fawkes build`",
+    );
   });
 });
 

@@ -2,9 +2,10 @@
 // modules the router imports them from, and every action is referenced by name, so `tsc`
 // reports a missing action at this file's line, whose comment names the router line.
 // Plugs and options are run-time values: the router module runs once at startup
-// (collectRouter) and each distinct pipeThrough list becomes one shared plug array.
+// (collectRouter) and each distinct pipeThrough list becomes one shared plug array. A route to a
+// plug (and a forward) has no action: its handler is the plug, its options the call's.
 
-import type { ModuleRefIR, RouterIR } from "../router/ir.js";
+import type { ModuleRefIR, RouteIR, RouterIR } from "../router/ir.js";
 import { Code, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
 import { importSpecifier } from "../paths.js";
@@ -23,16 +24,22 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
   }, "];");
   c.line();
   c.line("const collected = collectRouter(__router);");
-  c.line(`verifyCollected(collected, EXPECTED, ${str(ir.source)});`);
+  const inline = ir.inlinePlugs.length ? `, ${ir.inlinePlugs.length}` : "";
+  c.line(`verifyCollected(collected, EXPECTED, ${str(ir.source)}${inline});`);
   c.line();
 
+  // A list names its pipelines; a plug written inline in pipeThrough is its index among them.
   const lists = new Map<string, string>();
   for (const r of ir.routes) {
-    const k = JSON.stringify(r.pipeThrough);
+    const k = pipeKey(r);
     if (!lists.has(k)) lists.set(k, `PIPE_${lists.size}`);
   }
-  c.line("// Each distinct pipeThrough list, built once.");
-  for (const [k, name] of lists) c.line(`const ${name} = pipelinePlugs(collected, ${k});`);
+  c.line(`// Each distinct pipeThrough list, built once${inline ? " (a number is a plug written inline in pipeThrough, by position)" : ""}.`);
+  for (const [k, name] of lists) {
+    const numbers = (JSON.parse(k) as (string | number)[]).filter((x): x is number => typeof x === "number");
+    const note = numbers.map((n) => `${n}: ${ir.inlinePlugs[n].display} (${ir.inlinePlugs[n].loc.file}:${ir.inlinePlugs[n].loc.line})`).join(", ");
+    c.line(`const ${name} = pipelinePlugs(collected, ${k});${note ? `  // ${note}` : ""}`);
+  }
   c.line();
   c.line("/** One entry per route, by route index. */");
   c.block("export const dispatch: readonly DispatchEntry[] = [", () => {
@@ -41,12 +48,16 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
       const handler = r.action === null ? ref : `${ref}.${r.action}`;
       c.line(`// ${describeRoute(r)}`);
       c.line(
-        `{ route: routes[${r.index}], pipeline: ${lists.get(JSON.stringify(r.pipeThrough))}, controller: ${ref}, ` +
+        `{ route: routes[${r.index}], pipeline: ${lists.get(pipeKey(r))}, controller: ${ref}, ` +
           `action: ${r.action === null ? "null" : str(r.action)}, handler: ${handler}, call: collected.calls[${r.callIndex}] },`,
       );
     }
   }, "];");
   return header("dispatch.gen.ts", ir.source, "Dispatch: route → pipelines → controller action.") + c.toString();
+}
+
+function pipeKey(r: RouteIR): string {
+  return JSON.stringify(r.pipes.map((p) => (p.kind === "pipeline" ? p.name : p.index)));
 }
 
 function refExpr(t: ModuleRefIR): string {

@@ -9,12 +9,15 @@ export interface PipelineCall {
   kind: "pipeline";
   name: string;
   plugs: string[];
+  /** Pipelines it plugs by name (`p.plug("browser")`). */
+  uses: { name: string; loc: SourceLoc }[];
   loc: SourceLoc;
 }
 
 export interface PipeThroughCall {
   kind: "pipeThrough";
-  names: { name: string; loc: SourceLoc }[];
+  /** Pipeline names and inline plugs, in order; `index` numbers inline plugs in run order. */
+  items: ({ kind: "pipeline"; name: string; loc: SourceLoc } | { kind: "plug"; index: number; display: string; loc: SourceLoc })[];
   loc: SourceLoc;
 }
 
@@ -37,7 +40,8 @@ export interface RouteCall {
   fn: string;
   path: string;
   target: ModuleRefIR;
-  action: string;
+  /** The controller action; null for a route to a plug (`r.get("/plug", SomePlug, opts)`). */
+  action: string | null;
   /** The helper's own name; false: no helper (Phoenix's `as: nil`). */
   as: string | false | undefined;
   callIndex: number;

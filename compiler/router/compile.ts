@@ -68,6 +68,7 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
     pipelines: expanded.pipelines,
     routes: expanded.routes,
     calls: callsOf(read.calls),
+    inlinePlugs: read.inlinePlugs,
   };
   const diagnostics = sortDiagnostics([...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir)]);
   const files = new Map<string, string>();
@@ -112,10 +113,10 @@ export function createProject(root: string): Project {
 }
 
 function callsOf(calls: DslCall[]): RouterIR["calls"] {
-  const out: { index: number; kind: "route" | "resources" | "forward"; verb: string; path: string }[] = [];
+  const out: RouterIR["calls"] = [];
   const walk = (cs: DslCall[]) => {
     for (const c of cs) {
-      if (c.kind === "route") out.push({ index: c.callIndex, kind: "route", verb: c.verb, path: c.path });
+      if (c.kind === "route") out.push({ index: c.callIndex, kind: c.action === null ? "plug" : "route", verb: c.verb, path: c.path });
       else if (c.kind === "forward") out.push({ index: c.callIndex, kind: "forward", verb: "*", path: c.path });
       else if (c.kind === "resources") {
         out.push({ index: c.callIndex, kind: "resources", verb: "", path: c.path });

@@ -6,9 +6,9 @@
 
 import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ResourcesCall } from "./calls.js";
-import type { ModuleRefIR, PipelineIR, RouteIR, SourceLoc } from "./ir.js";
+import type { ModuleRefIR, PipeIR, PipelineIR, RouteIR, SourceLoc } from "./ir.js";
+import { collectPipelines, unknownPipeline } from "./pipelines.js";
 import { formatPath, parsePath } from "./path.js";
-import { nearest } from "../_suggest.js";
 
 /** Phoenix's order: `new` precedes `show`, so `/users/new` wins over `/users/:id`. */
 const RESOURCE_ACTIONS = ["index", "edit", "new", "show", "create", "update", "delete"] as const;
@@ -20,7 +20,7 @@ interface Scope {
   path: string[];
   /** The helper prefix; null where routes get no helper unless they name one (`helpers: false`, `as: false` resources). */
   as: string[] | null;
-  pipes: string[];
+  pipes: PipeIR[];
   hosts: string[];
 }
 
@@ -33,33 +33,11 @@ export interface ExpandResult {
 export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall, Set<string>>): ExpandResult {
   const routes: RouteIR[] = [];
   const diagnostics: Diagnostic[] = [];
-  const pipelines: PipelineIR[] = [];
   const error = (loc: SourceLoc, code: string, message: string, hint?: string) =>
     diagnostics.push({ code, severity: "error", message, loc, hint });
 
-  // Pipelines may be declared anywhere in the router (Phoenix defines them as functions).
-  const declared = new Map<string, PipelineIR>();
-  const collectPipelines = (cs: DslCall[]) => {
-    for (const c of cs) {
-      if (c.kind === "pipeline") {
-        const first = declared.get(c.name);
-        if (first) {
-          diagnostics.push({
-            code: "DUPLICATE_PIPELINE",
-            severity: "error",
-            message: `pipeline "${c.name}" is declared twice`,
-            loc: c.loc,
-            related: [{ message: "first declared here", loc: first.loc }],
-          });
-        } else {
-          const p = { name: c.name, plugs: c.plugs, loc: c.loc };
-          declared.set(c.name, p);
-          pipelines.push(p);
-        }
-      } else if (c.kind === "scope" || c.kind === "resources") collectPipelines(c.body);
-    }
-  };
-  collectPipelines(calls);
+  const { declared, list: pipelines, diagnostics: pipelineProblems } = collectPipelines(calls);
+  diagnostics.push(...pipelineProblems);
 
   const add = (
     scope: Scope,
@@ -94,7 +72,8 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
       path: formatPath(kind === "forward" ? segments.slice(0, -1) : segments),
       segments,
       hosts: scope.hosts,
-      pipeThrough: [...scope.pipes],
+      pipes: [...scope.pipes],
+      pipeThrough: scope.pipes.map((p) => (p.kind === "pipeline" ? p.name : p.display)),
       target,
       action,
       helper,
@@ -131,14 +110,12 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
         case "pipeline":
           break;
         case "pipeThrough":
-          for (const { name, loc } of c.names) {
-            if (!declared.has(name)) {
-              const known = [...declared.keys()];
-              error(loc, "UNKNOWN_PIPELINE", `unknown pipeline "${name}"`,
-                known.length ? `declared pipelines: ${known.join(", ")}${suggest(name, known)}` : `declare it with r.pipeline("${name}", (p) => { ... })`);
-            } else if (scope.pipes.includes(name)) {
-              error(loc, "DUPLICATE_PIPE_THROUGH", `pipeline "${name}" is already piped through in this scope`);
-            } else scope.pipes.push(name);
+          for (const item of c.items) {
+            if (item.kind === "plug") scope.pipes.push({ kind: "plug", index: item.index, display: item.display });
+            else if (!declared.has(item.name)) diagnostics.push(unknownPipeline(item.name, item.loc, declared));
+            else if (scope.pipes.some((p) => p.kind === "pipeline" && p.name === item.name)) {
+              error(item.loc, "DUPLICATE_PIPE_THROUGH", `pipeline "${item.name}" is already piped through in this scope`);
+            } else scope.pipes.push({ kind: "pipeline", name: item.name });
           }
           break;
         case "scope":
@@ -228,9 +205,4 @@ export function resourceName(target: ModuleRefIR): string {
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .replace(/[-\s]+/g, "_")
     .toLowerCase();
-}
-
-function suggest(name: string, known: string[]): string {
-  const close = nearest(name, known);
-  return close ? ` (did you mean "${close}"?)` : "";
 }

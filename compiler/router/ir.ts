@@ -55,10 +55,13 @@ export interface RouteIR {
   segments: SegmentIR[];
   /** Hosts the route answers for; `[]` means any. A trailing `.` marks a prefix. */
   hosts: string[];
+  /** What runs before the action, in order: pipelines by name, and plugs written inline. */
+  pipes: PipeIR[];
+  /** `pipes` as written, for display and RouteInfo: pipeline names, an inline plug's source text. */
   pipeThrough: string[];
-  /** The controller (match) or the plug / sub-router (forward). */
+  /** The controller, or the plug of a plug route or forward (or a sub-router). */
   target: ModuleRefIR;
-  /** The action name (match), `null` for forward. */
+  /** The action name; `null` for a route to a plug and for a forward. */
   action: string | null;
   /** Snake-case helper base (`user_comment`), or `null` when the route has no helper. */
   helper: string | null;
@@ -66,6 +69,12 @@ export interface RouteIR {
   callIndex: number;
   loc: SourceLoc;
 }
+
+/**
+ * One entry of a route's pipeThrough list: a pipeline, or a plug written inline in a pipeThrough
+ * call (`index`: its position among all inline plugs in run order, as collectRouter numbers them).
+ */
+export type PipeIR = { kind: "pipeline"; name: string } | { kind: "plug"; index: number; display: string };
 
 export interface PipelineIR {
   name: string;
@@ -85,7 +94,9 @@ export interface RouterIR {
    * The route-making DSL calls in run order, to check the run-time collection against; `index`
    * is the call index routes refer to (a call the reader could not read has none).
    */
-  calls: { index: number; kind: "route" | "resources" | "forward"; verb: string; path: string }[];
+  calls: { index: number; kind: "route" | "plug" | "resources" | "forward"; verb: string; path: string }[];
+  /** Every plug written inline in a pipeThrough call, in run order (a PipeIR `index` points here). */
+  inlinePlugs: { display: string; loc: SourceLoc }[];
 }
 
 export function paramNames(route: Pick<RouteIR, "segments">): string[] {

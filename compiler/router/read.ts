@@ -7,7 +7,7 @@
 
 import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile, type Project } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
-import type { DslCall, ForwardCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
+import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
 import type { ModuleRefIR, SourceLoc } from "./ir.js";
 import { relativePosix } from "../paths.js";
 
@@ -28,6 +28,8 @@ export interface ReadResult {
   missingActions: Map<ResourcesCall, Set<string>>;
   /** Number of route-making calls (get/.../resources/forward), in run order. */
   callCount: number;
+  /** Plugs written inline in pipeThrough calls, in run order. */
+  inlinePlugs: { display: string; loc: SourceLoc }[];
 }
 
 /** Reads `file` (already added to `project`). `root` makes locations relative. */
@@ -35,13 +37,14 @@ export function readRouter(project: Project, sourceFile: SourceFile, root: strin
   const r = new Reader(sourceFile, root);
   r.read();
   void project;
-  return { calls: r.calls, diagnostics: r.diagnostics, missingActions: r.missingActions, callCount: r.callIndex };
+  return { calls: r.calls, diagnostics: r.diagnostics, missingActions: r.missingActions, callCount: r.callIndex, inlinePlugs: r.inlinePlugs };
 }
 
 class Reader {
   readonly calls: DslCall[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly missingActions = new Map<ResourcesCall, Set<string>>();
+  readonly inlinePlugs: { display: string; loc: SourceLoc }[] = [];
   callIndex = 0;
   private readonly file: string;
 
@@ -163,43 +166,93 @@ class Reader {
   private route(expr: CallExpression, fn: string, verb: string, args: Expression[]): RouteCall | undefined {
     const callIndex = this.callIndex++;
     const path = this.path(args[0], expr);
-    const target = this.moduleRef(args[1], "controller");
-    const action = this.literal(args[2], "action");
+    const target = this.moduleRef(args[1], "controller or plug");
+    const plug = target !== undefined && this.isPlugRoute(args[1], args[2]);
+    const action = plug ? null : this.literal(args[2], "action");
     const opts = this.options(args[3], ["as", "private", "assigns", "log"]);
     if (path === undefined || !target || action === undefined || !opts) return undefined;
     if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(verb) && verb !== "*" && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(verb)) {
       this.error(args[0], "INVALID_VERB", `invalid HTTP verb ${JSON.stringify(verb)}`);
     }
-    this.checkAction(args[1], args[2], action, target);
-    return { kind: "route", verb, fn, path, target, action, as: opts.stringOrFalse("as"), callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
+    const as = opts.stringOrFalse("as");
+    if (plug && as) {
+      this.error(opts.node("as")!, "INVALID_OPTION", `a route to the plug ${target.display} has no helper: a helper's first argument is an action`,
+        "drop as (or write as: false); to build its path, route it to a controller action instead");
+    }
+    if (action !== null) this.checkAction(args[1], args[2], action, target);
+    return { kind: "route", verb, fn, path, target, action, as: plug ? false : as, callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
+  }
+
+  /**
+   * Whether `r.get(path, target, third)` routes to a plug (Phoenix's `get "/plug", SomePlug, opts`)
+   * rather than to a controller action. The rule TypeScript's RouteFn overloads give, read from
+   * the types; collect.ts applies it to the values at startup, and verifyCollected compares:
+   * a function is a plug; an object is a controller when `third` is a string naming one of its
+   * members, or when it has no `call`; otherwise it is a module plug and `third` its options.
+   */
+  private isPlugRoute(target: Expression, third: Expression | undefined): boolean {
+    const type = target.getType();
+    if (type.isAny()) return false;
+    if (type.getCallSignatures().length > 0) return true;
+    const named = third && (Node.isStringLiteral(third) || Node.isNoSubstitutionTemplateLiteral(third)) ? third.getLiteralValue() : undefined;
+    if (named !== undefined && type.getProperty(named)) return false;
+    return type.getProperty("call") !== undefined;
   }
 
   private pipeline(expr: CallExpression, args: Expression[]): DslCall | undefined {
     const name = this.literal(args[0], "pipeline name");
     if (name === undefined) return undefined;
     const plugs: string[] = [];
+    const uses: { name: string; loc: SourceLoc }[] = [];
     const fn = args[1];
     if (fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
       fn.forEachDescendant((n) => {
-        if (Node.isCallExpression(n)) {
-          const c = n.getExpression();
-          if (Node.isPropertyAccessExpression(c) && c.getName() === "plug") {
-            plugs.push(n.getArguments().map((a) => a.getText()).join(", "));
-          }
+        if (!Node.isCallExpression(n)) return;
+        const c = n.getExpression();
+        if (!Node.isPropertyAccessExpression(c) || c.getName() !== "plug") return;
+        plugs.push(n.getArguments().map((a) => a.getText()).join(", "));
+        // A name plugs another pipeline (Phoenix's `plug :browser`): it must be known statically.
+        const first = n.getArguments()[0];
+        if (first && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first))) uses.push({ name: first.getLiteralValue(), loc: this.loc(first) });
+        else if (first && isStringTyped(first)) {
+          this.error(first, "NOT_STATIC", `a pipeline plugged by name must be a string literal, found \`${first.getText()}\``);
         }
       });
     }
-    return { kind: "pipeline", name, plugs, loc: this.loc(expr) };
+    return { kind: "pipeline", name, plugs, uses, loc: this.loc(expr) };
   }
 
+  /**
+   * Pipeline names, plugs and `[plug, options]` pairs, or one array of pipeline names: an array
+   * argument is that list when it is the only one and holds only strings (collect.ts decides
+   * the same way at startup), else a pair.
+   */
   private pipeThrough(expr: CallExpression, args: Expression[]): DslCall | undefined {
-    const names: { name: string; loc: SourceLoc }[] = [];
-    const items = args.length === 1 && Node.isArrayLiteralExpression(args[0]) ? args[0].getElements() : args;
-    for (const a of items) {
-      const name = this.literal(a, "pipeline name");
-      if (name !== undefined) names.push({ name, loc: this.loc(a) });
+    const items: PipeThroughCall["items"] = [];
+    const only = args.length === 1 && Node.isArrayLiteralExpression(args[0]) ? args[0].getElements().map((e) => unwrap(e as Expression)) : undefined;
+    const listForm = only !== undefined && only.every(isStringTyped);
+    for (const a of listForm ? only : args) {
+      if (isStringTyped(a)) {
+        const name = this.literal(a, "pipeline name");
+        if (name !== undefined) items.push({ kind: "pipeline", name, loc: this.loc(a) });
+        continue;
+      }
+      let plug: Node = a;
+      if (Node.isArrayLiteralExpression(a)) {
+        const [p, ...rest] = a.getElements();
+        if (!p || rest.length !== 1 || Node.isSpreadElement(p) || Node.isSpreadElement(rest[0])) {
+          this.error(a, "NOT_STATIC", `a plug with options is written [plug, options], found \`${a.getText()}\``,
+            "pipeline names go in the list of names (pipeThrough([\"browser\", \"api\"])) or as arguments of their own");
+          continue;
+        }
+        plug = p;
+      }
+      const index = this.inlinePlugs.length;
+      const display = plug.getText().replace(/\s+/g, " ");
+      this.inlinePlugs.push({ display, loc: this.loc(a) });
+      items.push({ kind: "plug", index, display, loc: this.loc(a) });
     }
-    return { kind: "pipeThrough", names, loc: this.loc(expr) };
+    return { kind: "pipeThrough", items, loc: this.loc(expr) };
   }
 
   private scope(expr: CallExpression, args: Expression[], builders: Set<string>): ScopeCall | undefined {
@@ -472,6 +525,13 @@ function unwrap(node: Expression): Expression {
     cur = cur.getExpression();
   }
   return cur;
+}
+
+/** A string, by its type: a pipeline name rather than a plug. */
+function isStringTyped(node: Node): boolean {
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isTemplateExpression(node)) return true;
+  const type = node.getType();
+  return type.isString() || type.isStringLiteral() || (type.isUnion() && type.getUnionTypes().every((t) => t.isString() || t.isStringLiteral()));
 }
 
 function describeKind(node: Node): string {

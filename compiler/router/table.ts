@@ -25,6 +25,7 @@ export function routesFromTable(table: ReadonlyArray<TableRoute | readonly [stri
       path: formatPath(kind === "forward" ? segments.slice(0, -1) : segments),
       segments,
       hosts: t.hosts ?? [],
+      pipes: [],
       pipeThrough: [],
       target: { import: { specifier: "./handler.js", resolvedFile: null, imported: "*" }, local: "H", members: [], display: "H", definedIn: null },
       action: kind === "forward" ? null : `r${index}`,

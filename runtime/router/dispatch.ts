@@ -20,12 +20,22 @@ export interface DispatchEntry<H = unknown> {
   readonly call: CollectedCall;
 }
 
-/** The plugs of `names`' pipelines, concatenated in order. */
-export function pipelinePlugs(collected: CollectedRouter, names: readonly string[]): readonly PlugSpec[] {
+/**
+ * The plugs of one pipeThrough list, concatenated in order: a name is a pipeline's plugs, a
+ * number the plug written inline in pipeThrough with that index (`collected.plugs`).
+ * @example pipelinePlugs(collected, ["browser", 0]) // browser's plugs, then the first inline plug
+ */
+export function pipelinePlugs(collected: CollectedRouter, list: readonly (string | number)[]): readonly PlugSpec[] {
   const out: PlugSpec[] = [];
-  for (const name of names) {
-    const plugs = collected.pipelines.get(name);
-    if (!plugs) throw new RouterDefinitionError(`pipeline "${name}" is not declared when the router runs; run \`npx fawkes build\``);
+  for (const item of list) {
+    if (typeof item === "number") {
+      const spec = collected.plugs[item];
+      if (!spec) throw new RouterDefinitionError(`pipeThrough plug ${item + 1} is not written when the router runs; run \`npx fawkes build\``);
+      out.push(spec);
+      continue;
+    }
+    const plugs = collected.pipelines.get(item);
+    if (!plugs) throw new RouterDefinitionError(`pipeline "${item}" is not declared when the router runs; run \`npx fawkes build\``);
     out.push(...plugs);
   }
   return Object.freeze(out);
@@ -37,8 +47,9 @@ export type ExpectedCall = readonly [kind: CollectedCall["kind"], verb: string, 
 /**
  * Fails startup when the router module and the generated code disagree (someone edited
  * the router and did not rebuild): better a clear error now than a wrong route later.
+ * `inlinePlugs` is how many plugs the generated code expects written inline in pipeThrough.
  */
-export function verifyCollected(collected: CollectedRouter, expected: readonly ExpectedCall[], source: string): void {
+export function verifyCollected(collected: CollectedRouter, expected: readonly ExpectedCall[], source: string, inlinePlugs = 0): void {
   const calls = collected.calls;
   const n = Math.max(calls.length, expected.length);
   for (let i = 0; i < n; i++) {
@@ -51,5 +62,11 @@ export function verifyCollected(collected: CollectedRouter, expected: readonly E
           `the router now says ${show(got && [got.kind, got.verb, got.path])}); run \`npx fawkes build\``,
       );
     }
+  }
+  if (collected.plugs.length !== inlinePlugs) {
+    throw new RouterDefinitionError(
+      `${source} has changed since the routes were generated (its pipeThrough calls now write ${collected.plugs.length} plug(s) inline, ` +
+        `the generated code expects ${inlinePlugs}); run \`npx fawkes build\``,
+    );
   }
 }

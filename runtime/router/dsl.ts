@@ -10,7 +10,7 @@
 //
 // So every call here only records; nothing is decided at request time.
 
-import type { Plug, PlugSpec } from "./plug.js";
+import type { Plug, PlugLike, PlugOptions } from "./plug.js";
 
 /** HTTP verbs with a dedicated DSL function. `match` accepts these, any custom verb, or "*". */
 export type Verb = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD" | "CONNECT" | "TRACE";
@@ -79,21 +79,27 @@ export type Controller = object;
 export interface RouterBuilder {
   /** Declares a named pipeline of plugs, as Phoenix's `pipeline :browser do ... end`. */
   pipeline(name: string, build: (p: PipelineBuilder) => void): void;
-  /** Runs the named pipelines for the routes declared after this call in the current scope. */
-  pipeThrough(...names: string[]): void;
+  /**
+   * What the routes declared after this call in the current scope run before their action, in
+   * order, as Phoenix's `pipe_through`: pipeline names, plugs, and `[plug, options]` pairs, in
+   * any mix; or one array of pipeline names.
+   * @example r.pipeThrough("browser", requireUser, [RequireRole, { role: "admin" }]);
+   */
   pipeThrough(names: readonly string[]): void;
+  pipeThrough<const T extends readonly PipeThroughItem[]>(...items: T & CheckedPipeItems<T>): void;
 
   scope(path: string, body: () => void): void;
   scope(path: string, options: ScopeOptions, body: () => void): void;
   scope(options: ScopeOptions, body: () => void): void;
 
-  get<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
-  post<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
-  put<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
-  patch<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
-  delete<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
-  options<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
-  head<C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  /** `r.get(path, Controller, "action")`, or `r.get(path, plug, plugOptions)` to route to a plug. */
+  get: RouteFn;
+  post: RouteFn;
+  put: RouteFn;
+  patch: RouteFn;
+  delete: RouteFn;
+  options: RouteFn;
+  head: RouteFn;
   /** Any verb: `"*"` for all of them, or a custom one such as `"PURGE"`. */
   match<C extends Controller>(
     verb: Verb | "*" | (string & {}),
@@ -102,6 +108,7 @@ export interface RouterBuilder {
     action: ActionOf<C>,
     options?: RouteOptions,
   ): void;
+  match<P extends PlugLike>(verb: Verb | "*" | (string & {}), path: string, plug: P, plugOptions?: PlugOptions<P>, options?: PlugRouteOptions): void;
 
   resources<C extends Controller>(path: string, controller: C, nested?: () => void): void;
   resources<C extends Controller>(
@@ -112,12 +119,40 @@ export interface RouterBuilder {
   ): void;
 
   /** Sends every request under a static prefix to a plug (or another router), any verb. */
-  forward<O>(path: string, target: Plug<O> | ForwardTarget<O>, options?: O): void;
+  forward<P extends PlugLike>(path: string, target: P, options?: PlugOptions<P>): void;
 }
 
+/**
+ * A route-making verb function: to a controller action, or to a plug with its options, as
+ * Phoenix's `get "/plug", SomePlug, opts`. An object is a controller when the third argument
+ * names one of its functions or when it has no `call`; otherwise it is a module plug.
+ */
+export interface RouteFn {
+  <C extends Controller>(path: string, controller: C, action: ActionOf<C>, options?: RouteOptions): void;
+  <P extends PlugLike>(path: string, plug: P, plugOptions?: PlugOptions<P>, options?: PlugRouteOptions): void;
+}
+
+/** A route to a plug has no helper (a helper's first argument is an action), so no `as` name. */
+export interface PlugRouteOptions extends Omit<RouteOptions, "as"> {
+  as?: false;
+}
+
+/** One argument of `pipeThrough`: a pipeline name, a plug, or a plug with its options. */
+export type PipeThroughItem = string | PlugLike | readonly [plug: PlugLike, options: unknown];
+
+/** Checks each `[plug, options]` pair's options against the plug's. */
+export type CheckedPipeItems<T extends readonly unknown[]> = {
+  [K in keyof T]: T[K] extends readonly [infer P, unknown] ? readonly [P, PlugOptions<P>] : T[K];
+};
+
 export interface PipelineBuilder {
-  /** Adds a plug with its options, as Phoenix's `plug :fetch_session` / `plug Accepts, ["html"]`. */
-  plug<O>(plug: Plug<O>, options?: O): void;
+  /**
+   * Adds a plug with its options, as Phoenix's `plug :fetch_session` / `plug Accepts, ["html"]`:
+   * a function plug or a module plug. A name plugs another pipeline (Phoenix's `plug :browser`
+   * inside a pipeline).
+   */
+  plug(pipeline: string): void;
+  plug<P extends PlugLike>(plug: P, options?: PlugOptions<P>): void;
 }
 
 /** Anything with a `call(conn, opts)` can be forwarded to (a sub-router, a plug module). */

@@ -1,12 +1,43 @@
 // Plugs as the router records them. A plug takes the conn and its options and returns the
-// (possibly halted) conn, synchronously or not; a module plug is anything with `call`.
+// (possibly halted) conn, synchronously or not: a function, or a module plug (an object or a
+// namespace with `call`, and optionally `init`), as Plug's two kinds.
 
 import type { Conn } from "../http/conn.js";
 
 export type { Conn };
 
-/** A plug: takes the conn and its options, returns the (possibly halted) conn. */
+/** A function plug: takes the conn and its options, returns the (possibly halted) conn. */
 export type Plug<O = unknown> = (conn: Conn, options: O) => Conn | Promise<Conn>;
+
+/**
+ * A module plug, as Plug's behaviour: `init` (optional) turns the options as declared into what
+ * `call` receives; the endpoint runs it once, at startup, per place the plug is declared.
+ *
+ * @example
+ * // app/plugs/require-role.ts, declared with p.plug(RequireRole, { role: "admin" })
+ * export const init = (opts: { role: string }) => new Set([opts.role, "owner"]);
+ * export const call = (conn: Conn, roles: Set<string>) => (roles.has(String(conn.assigns.role)) ? conn : halt(text(conn, "forbidden\n")));
+ */
+export interface ModulePlug<O = unknown, I = O> {
+  init?(options: O): I;
+  call(conn: Conn, options: I): Conn | Promise<Conn>;
+}
+
+/** Anything the router can plug: a function plug or a module plug, whatever its options. */
+export type PlugLike = Plug<never> | { init?(options: never): unknown; call(conn: Conn, options: never): Conn | Promise<Conn> };
+
+/**
+ * The options a plug is declared with: a function's second parameter, a module plug's `init`
+ * parameter, or (without `init`) its `call`'s.
+ * @example PlugOptions<typeof fetchSession> // SessionOptions
+ */
+export type PlugOptions<P> = P extends (conn: Conn, options: infer O) => unknown
+  ? O
+  : P extends { init(options: infer O): unknown }
+    ? O
+    : P extends { call(conn: Conn, options: infer O): unknown }
+      ? O
+      : never;
 
 /** A plug together with the options it was declared with. */
 export interface PlugSpec {
