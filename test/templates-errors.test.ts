@@ -199,3 +199,18 @@ describe("the tag scan agrees with Eta's parser", () => {
     );
   });
 });
+
+describe("diagnostics about options point at where the option is set", () => {
+  it("the useWith diagnostic is at the config key when one is given, at the templates folder otherwise", () => {
+    mkdirSync(TMP, { recursive: true });
+    const root = mkdtempSync(join(TMP, "errors-"));
+    dirs.push(root);
+    mkdirSync(join(root, "app/templates"), { recursive: true });
+    writeFileSync(join(root, "app/templates/t.eta"), "<%= name %>");
+    const keys: string[][] = [];
+    const located = compileTemplates({ root, config: { useWith: true }, locate: (key) => (keys.push(key), { file: "fawkes.config.ts", line: 7, column: 5 }) });
+    expect(keys).toContainEqual(["useWith"]);
+    expect(formatDiagnostic(located.diagnostics[0])).toMatch(/^fawkes\.config\.ts:7:5: error\[UNSUPPORTED_WITH\]/);
+    expect(formatDiagnostic(compileTemplates({ root, config: { useWith: true } }).diagnostics[0])).toMatch(/^app\/templates:1:1: error\[UNSUPPORTED_WITH\]/);
+  });
+});
