@@ -10,6 +10,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
 import type { ModuleRefIR, SourceLoc } from "./ir.js";
 import { relativePosix } from "../paths.js";
+import { describeKind, isStringTyped, Options, unwrap } from "./_literals.js";
 
 const VERB_FNS: Record<string, string> = {
   get: "GET",
@@ -453,98 +454,4 @@ class Reader {
   staticError(node: Node, message: string, hint?: string): void {
     this.error(node, "NOT_STATIC", message, hint);
   }
-}
-
-/** Literal option values; the ones read here must be static, the rest stay run-time values. */
-class Options {
-  constructor(
-    private readonly reader: Reader,
-    private readonly props: Map<string, Node>,
-  ) {}
-
-  has(name: string): boolean {
-    return this.props.has(name);
-  }
-
-  node(name: string): Node | undefined {
-    return this.props.get(name);
-  }
-
-  string(name: string): string | undefined {
-    const n = this.props.get(name);
-    if (!n) return undefined;
-    if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return n.getLiteralValue();
-    this.reader.staticError(n, `option ${name} must be a string literal, found \`${n.getText()}\``);
-    return undefined;
-  }
-
-  stringOrFalse(name: string): string | false | undefined {
-    const n = this.props.get(name);
-    if (n && n.getKind() === SyntaxKind.FalseKeyword) return false;
-    return this.string(name);
-  }
-
-  strings(name: string): string[] | undefined {
-    const n = this.props.get(name);
-    if (!n) return undefined;
-    if (Node.isStringLiteral(n) || Node.isNoSubstitutionTemplateLiteral(n)) return [n.getLiteralValue()];
-    const inner = Node.isAsExpression(n) || Node.isSatisfiesExpression(n) ? n.getExpression() : n;
-    if (Node.isArrayLiteralExpression(inner)) {
-      const out: string[] = [];
-      for (const e of inner.getElements()) {
-        if (Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e)) out.push(e.getLiteralValue());
-        else {
-          this.reader.staticError(e, `option ${name} must list string literals, found \`${e.getText()}\``);
-          return undefined;
-        }
-      }
-      return out;
-    }
-    this.reader.staticError(n, `option ${name} must be an array of string literals, found \`${n.getText()}\``);
-    return undefined;
-  }
-
-  boolean(name: string): boolean | undefined {
-    const n = this.props.get(name);
-    if (!n) return undefined;
-    if (n.getKind() === SyntaxKind.TrueKeyword) return true;
-    if (n.getKind() === SyntaxKind.FalseKeyword) return false;
-    this.reader.staticError(n, `option ${name} must be true or false, found \`${n.getText()}\``);
-    return undefined;
-  }
-}
-
-/**
- * Strips what does not change a value: parentheses and type assertions. Without this,
- * `{ host: "api." } satisfies ScopeOptions` would not be seen as the options object and the
- * reader would complain about the scope body instead.
- */
-function unwrap(node: Expression): Expression {
-  let cur: Expression = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur) || Node.isNonNullExpression(cur)) {
-    cur = cur.getExpression();
-  }
-  return cur;
-}
-
-/** A string, by its type: a pipeline name rather than a plug. */
-function isStringTyped(node: Node): boolean {
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isTemplateExpression(node)) return true;
-  const type = node.getType();
-  return type.isString() || type.isStringLiteral() || (type.isUnion() && type.getUnionTypes().every((t) => t.isString() || t.isStringLiteral()));
-}
-
-function describeKind(node: Node): string {
-  const k = node.getKindName();
-  const map: Record<string, string> = {
-    Identifier: "a variable",
-    BinaryExpression: "an expression",
-    TemplateExpression: "a template with substitutions",
-    CallExpression: "a call",
-    IfStatement: "an if statement",
-    ForStatement: "a loop",
-    ForOfStatement: "a loop",
-    VariableStatement: "a variable declaration",
-  };
-  return map[k] ?? k.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
