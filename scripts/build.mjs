@@ -3,7 +3,7 @@
 // Runs from `npm prepare`, so a fresh `npm install` leaves a working `npx fawkes`.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { readdirSync, rmSync, chmodSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const roots = ["runtime", "compiler", "plugin-esbuild"];
@@ -28,4 +28,6 @@ await build({
   logLevel: "warning",
 });
 chmodSync("dist/compiler/cli/main.js", 0o755);
+// The files `fawkes new` writes are templates, not sources: copied as they are (compiler/cli/new.ts).
+cpSync("compiler/cli/scaffold", "dist/compiler/cli/scaffold", { recursive: true });
 execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], { stdio: "inherit" });

@@ -151,6 +151,27 @@ const COMMANDS: Command[] = [
       return 0;
     },
   },
+  {
+    name: "new",
+    summary: "create an app in DIR: router, pages, channels, config, tests (mix phx.new)",
+    args: "DIR",
+    options: {
+      name: { type: "string", value: "NAME", description: "the app's npm name (default: DIR's last part): lowercase letters, digits, - and _" },
+      api: { type: "boolean", description: "a JSON API: no templates, layouts, static files, session or CSRF" },
+      "no-channels": { type: "boolean", description: "no socket, channel or browser client" },
+      force: { type: "boolean", description: "write into DIR even when it is not empty (files of the same name are overwritten)" },
+    },
+    async run(values, positionals) {
+      const { createApp } = await import("./new.js");
+      if (positionals.length !== 1) throw new UsageError(`new takes one argument, the app's directory: fawkes new my_app${positionals.length ? ` (got ${positionals.length})` : ""}`);
+      const result = createApp({ dir: positionals[0], name: values.name as string | undefined, api: values.api === true, channels: values["no-channels"] !== true, force: values.force === true });
+      if ("usage" in result) throw new UsageError(result.usage);
+      if ("error" in result) return void process.stderr.write(`${err.red("error")}: ${result.error}\n`), 1;
+      for (const f of result.created) process.stdout.write(`${out.green("* creating")} ${f}\n`);
+      process.stdout.write(result.nextSteps);
+      return 0;
+    },
+  },
 ];
 
 /** Builds with the project options; prints diagnostics; null when there are errors. */

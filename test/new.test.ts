@@ -1,0 +1,299 @@
+// `fawkes new` as users get it: the bin of the packed package (`npm pack`, so the scaffold must be
+// in the tarball, not only in this checkout), run in fresh folders. Each app installs fawkes from
+// that tarball, passes its own `npm test`, starts on port 0 and answers over HTTP and, with the
+// official phoenix client, over a WebSocket.
+//
+// The apps live in the OS's temporary folder, outside this repository, so that their imports
+// resolve from their own node_modules only: a dependency missing from the generated
+// package.json fails here instead of being found in ours. The extracted package stays under
+// .fawkes-tmp, so that its own dependencies (picocolors) resolve from this checkout's.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Socket, type Push } from "phoenix";
+import { WebSocket } from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderScaffold } from "../compiler/cli/new.js";
+
+const ROOT = resolve(import.meta.dirname, "..");
+// Installs and tests of three apps: about a minute and a half here, more on a busy 2-core machine.
+const SLOW = { timeout: 240_000 };
+
+let work: string; // .fawkes-tmp/new-*: the tarball and the package extracted from it
+let apps: string; // <os tmp>/fawkes-new-*: the generated apps
+let tarball: string;
+let bin: string;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  expect(existsSync(join(ROOT, "dist/compiler/cli/scaffold")), "dist/ has no scaffold for fawkes new: run `npm run build`").toBe(true);
+  mkdirSync(join(ROOT, ".fawkes-tmp"), { recursive: true });
+  work = mkdtempSync(join(ROOT, ".fawkes-tmp", "new-"));
+  apps = mkdtempSync(join(tmpdir(), "fawkes-new-"));
+  // dist/ as `npm ci` built it (prepare); --ignore-scripts so packing does not rebuild it under
+  // the other test files that use it.
+  await expectOk(run("npm", ["pack", "--ignore-scripts", "--pack-destination", work], { cwd: ROOT }));
+  tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
+  await expectOk(run("tar", ["-xzf", tarball, "-C", work]));
+  bin = join(work, "package/dist/compiler/cli/main.js");
+}, 120_000);
+
+afterAll(() => {
+  for (const child of children) child.kill("SIGKILL");
+  for (const dir of [work, apps]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("fawkes new", () => {
+  it("is listed by `fawkes help new` with its options", async () => {
+    const help = await fawkes(["help", "new"], ROOT);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: fawkes new DIR \[options\]/);
+    for (const option of ["--name NAME", "--api", "--no-channels", "--force"]) expect(help.stdout).toContain(option);
+  });
+
+  it("refuses a non-empty directory unless --force, and a name npm would not take", async () => {
+    const occupied = join(apps, "occupied");
+    mkdirSync(occupied);
+    writeFileSync(join(occupied, "notes.txt"), "mine\n");
+    const refused = await fawkes(["new", "occupied"], apps);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`error: ${occupied} is not empty (1 entry, e.g. notes.txt); pass --force`);
+    expect(readdirSync(occupied)).toEqual(["notes.txt"]);
+
+    const forced = await fawkes(["new", "occupied", "--force"], apps);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readFileSync(join(occupied, "notes.txt"), "utf8")).toBe("mine\n");
+    expect(existsSync(join(occupied, "app/router.ts"))).toBe(true);
+
+    // A folder holding only .git is empty: `git init` first is common.
+    mkdirSync(join(apps, "repo/.git"), { recursive: true });
+    expect((await fawkes(["new", "repo"], apps)).code).toBe(0);
+
+    const spaced = await fawkes(["new", "My App"], apps);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toContain('the app name must start with a lowercase letter and have only lowercase letters, digits, "-" and "_", got: "My App"');
+    expect(spaced.stderr).toContain('choose one with --name: fawkes new "My App" --name my_app');
+    expect(existsSync(join(apps, "My App"))).toBe(false);
+    const taken = await fawkes(["new", "x", "--name", "phoenix"], apps);
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('the app cannot be called "phoenix"');
+    expect((await fawkes(["new"], apps)).code).toBe(2);
+  });
+
+  it("makes an app whose tests pass, that serves its pages, static files and channel", SLOW, async () => {
+    const created = await fawkes(["new", "web"], apps);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain("* creating web/app/router.ts\n");
+    expect(created.stdout).toContain("    $ cd web\n    $ npm install\n    $ npm start\n");
+    const app = join(apps, "web");
+    // Secrets of its own for dev and test; prod's from the environment.
+    const devSecret = /secretKeyBase: "([^"]+)"/.exec(readFileSync(join(app, "config/dev.ts"), "utf8"))?.[1];
+    const testSecret = /secretKeyBase: "([^"]+)"/.exec(readFileSync(join(app, "config/test.ts"), "utf8"))?.[1];
+    expect(devSecret).toHaveLength(64);
+    expect(testSecret).toHaveLength(64);
+    expect(devSecret).not.toBe(testSecret);
+    expect(readFileSync(join(app, "config/prod.ts"), "utf8")).toContain("process.env.SECRET_KEY_BASE");
+    expect(readFileSync(join(app, ".gitignore"), "utf8")).toContain("/node_modules/");
+
+    await install(app);
+    await expectOk(run("npm", ["test"], { cwd: app }));
+
+    const dev = await start(process.execPath, ["scripts/start.mjs"], app, { PORT: "0" });
+    try {
+      const home = await fetch(dev.url + "/");
+      expect(home.status).toBe(200);
+      const page = await home.text();
+      expect(page).toContain("<title>Welcome · Web</title>");
+      expect(page).toContain("<h1>Welcome to Web</h1>");
+      const css = await fetch(dev.url + "/css/app.css");
+      expect(css.status).toBe(200);
+      expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+      expect(await css.text()).toContain(".error-status");
+      for (const path of ["/js/app.js", "/vendor/phoenix/phoenix.mjs", "/favicon.svg"]) expect((await fetch(dev.url + path)).status, path).toBe(200);
+
+      // The page's socket token, as priv/static/js/app.js uses it.
+      const token = /<meta name="user-token" content="([^"]+)">/.exec(page)?.[1];
+      expect(token).toBeDefined();
+      const socket = new Socket(dev.url.replace(/^http/, "ws") + "/socket", { transport: WebSocket as never, params: { token: token! } });
+      try {
+        socket.connect();
+        const lobby = socket.channel("room:lobby");
+        expect(await reply(lobby.join())).toMatchObject({ userId: expect.stringMatching(/^guest-/) });
+        expect(await reply(lobby.push("ping", { n: 1 }))).toEqual({ n: 1 });
+      } finally {
+        await new Promise<void>((done) => socket.disconnect(() => done()));
+      }
+    } finally {
+      await dev.stop();
+    }
+
+    // Production, from the bundle npm start wrote: no secret, no start.
+    const refused = await run(process.execPath, ["_build/server.mjs"], { cwd: app, env: { NODE_ENV: "production", SECRET_KEY_BASE: "", PORT: "0" } });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("environment variable SECRET_KEY_BASE is missing.");
+    const prod = await start(process.execPath, ["_build/server.mjs"], app, { NODE_ENV: "production", SECRET_KEY_BASE: devSecret!.repeat(2), PORT: "0", HOST: "127.0.0.1" });
+    try {
+      // The app's own 404 page (development shows the debug page instead).
+      const missing = await fetch(prod.url + "/nowhere");
+      expect(missing.status).toBe(404);
+      const body = await missing.text();
+      expect(body).toContain("<h1>This page does not exist</h1>");
+      expect(body).toContain('<link rel="stylesheet" href="/css/app.css">');
+    } finally {
+      await prod.stop();
+    }
+  });
+
+  it("--no-channels leaves out the socket, the channel and the browser client", SLOW, async () => {
+    expect((await fawkes(["new", "quiet", "--no-channels"], apps)).code).toBe(0);
+    const app = join(apps, "quiet");
+    expect(existsSync(join(app, "app/channels"))).toBe(false);
+    expect(existsSync(join(app, "priv/static/js"))).toBe(false);
+    expect(existsSync(join(app, "priv/static/css/app.css"))).toBe(true);
+    expect(readdirSync(join(app, "test")).sort()).toEqual(["error-pages.test.ts", "page-controller.test.ts"]);
+    const endpoint = readFileSync(join(app, "app/endpoint.ts"), "utf8");
+    expect(endpoint).not.toMatch(/sockets:|UserSocket|resolve\("phoenix"\)/);
+    expect(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).dependencies).not.toHaveProperty("phoenix");
+    // Its dependencies are the default app's less phoenix (checked above): its node_modules do,
+    // when the test before installed them.
+    const web = join(apps, "web/node_modules");
+    if (existsSync(web)) symlinkSync(web, join(app, "node_modules"), "dir");
+    else await install(app);
+    await expectOk(run("npm", ["test"], { cwd: app }));
+  });
+
+  it("--api makes a JSON app whose tests pass and whose errors are JSON", SLOW, async () => {
+    expect((await fawkes(["new", "service", "--api"], apps)).code).toBe(0);
+    const app = join(apps, "service");
+    for (const absent of ["app/templates", "priv", "app/controllers/page-controller.ts"]) expect(existsSync(join(app, absent)), absent).toBe(false);
+    expect(readFileSync(join(app, "app/router.ts"), "utf8")).not.toMatch(/fetchSession|protectFromForgery/);
+    expect(existsSync(join(app, "app/channels/room-channel.ts"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).dependencies).not.toHaveProperty("phoenix");
+
+    await install(app);
+    await expectOk(run("npm", ["test"], { cwd: app }));
+    const dev = await start(process.execPath, ["scripts/start.mjs"], app, { PORT: "0" });
+    try {
+      const status = await fetch(dev.url + "/api/status");
+      expect(status.status).toBe(200);
+      expect(await status.json()).toEqual({ status: "ok" });
+      const missing = await fetch(dev.url + "/nowhere", { headers: { accept: "text/html,*/*;q=0.8" } });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(await missing.json()).toEqual({ errors: { detail: "Not Found" } });
+    } finally {
+      await dev.stop();
+    }
+  });
+});
+
+describe("scaffold files", () => {
+  const render = (text: string, flags: Record<string, boolean> = { html: true, api: false, channels: false }) => renderScaffold(text, { title: "MyApp" }, flags, "t.tmpl");
+
+  it("put values in, and keep what their flags select, inline or a block of lines", () => {
+    expect(render("<h1>{{title}}</h1>{{#if channels}} live{{/if}}{{#if !channels}} still{{/if}}")).toBe("<h1>MyApp</h1> still");
+    expect(render("a\n  {{#if html+channels}}\nboth\n  {{else}}\nnot both\n{{/if}}\nz\n")).toBe("a\nnot both\nz\n");
+    expect(render("{{#if html}}{{#if channels}}x{{else}}y{{/if}}{{/if}}", { html: true, api: false, channels: true })).toBe("x");
+  });
+
+  it("name the file for an unknown value or flag, and an unbalanced block", () => {
+    expect(() => render("{{titel}}")).toThrow("scaffold t.tmpl: unknown value {{titel}}; values are title");
+    expect(() => render("{{#if chanels}}{{/if}}")).toThrow('scaffold t.tmpl: unknown flag "chanels"');
+    expect(() => render("{{#if html}}")).toThrow("scaffold t.tmpl: {{#if}} without its {{/if}}");
+    expect(() => render("{{/if}}")).toThrow("scaffold t.tmpl: {{/if}} without its {{#if}}");
+  });
+});
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  command: string;
+}
+
+/**
+ * The environment for the apps' commands: this run's, without what npm and vitest set for it.
+ * npm's prefix variables would point a nested `npm install` at this repository, and vitest's
+ * would make the app's vitest think it runs inside ours.
+ */
+function appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { NO_COLOR: "1" };
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_(?!config_)|^npm_config_(local_|global_)?prefix$|^VITEST|^NODE_ENV$|^TEST$|^FORCE_COLOR$/i.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function run(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+  const child = spawn(command, args, { cwd: options.cwd ?? work, env: appEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d));
+  child.stderr.on("data", (d: Buffer) => (stderr += d));
+  return new Promise((done, fail) => {
+    child.once("error", fail);
+    child.once("close", (code) => {
+      children.delete(child);
+      done({ code, stdout, stderr, command: [command, ...args].join(" ") });
+    });
+  });
+}
+
+async function expectOk(ran: Promise<Ran>): Promise<Ran> {
+  const r = await ran;
+  expect(r.code, `${r.command} failed:\n${r.stdout}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+const fawkes = (args: string[], cwd: string) => run(process.execPath, [bin, ...args], { cwd });
+
+/** `npm install`, with the fawkes dependency pointed at the packed tarball. */
+async function install(app: string): Promise<void> {
+  const file = join(app, "package.json");
+  const pkg = JSON.parse(readFileSync(file, "utf8"));
+  expect(pkg.dependencies.fawkes).toBe(`^${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}`);
+  pkg.dependencies.fawkes = `file:${tarball}`;
+  writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  await expectOk(run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app }));
+}
+
+/** Starts a server and resolves once it prints the address it listens on. */
+async function start(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(command, args, { cwd, env: appEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d));
+  const url = await new Promise<string>((done, fail) => {
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) done(m[1]);
+    });
+    child.once("exit", (code) => fail(new Error(`${args.join(" ")} exited (${code}) before listening:\n${out}\n${err}`)));
+  });
+  return {
+    url,
+    async stop() {
+      const exited = child.exitCode === null && child.signalCode === null ? once(child, "exit") : null;
+      child.kill("SIGTERM");
+      await exited;
+      children.delete(child);
+    },
+  };
+}
+
+/** The ok reply of a join or push; rejects with the error or timeout. */
+function reply(push: Push): Promise<unknown> {
+  return new Promise((done, fail) => {
+    push
+      .receive("ok", done)
+      .receive("error", (r: unknown) => fail(new Error(`refused: ${JSON.stringify(r)}`)))
+      .receive("timeout", () => fail(new Error("no reply")));
+  });
+}
