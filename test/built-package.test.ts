@@ -88,7 +88,7 @@ describe("built package", () => {
     expect(r.stderr).toContain("app/router.ts:13:3: warning[ROUTE_SHADOWED]: GET /users/new is unreachable");
   });
 
-  it("builds a router with warnings only, printing them as errors are printed; --strict makes them fail", () => {
+  it("builds a router with warnings only, printing them as errors are printed; --strict makes them fail", { timeout: 90_000 }, () => {
     const copy = tempDir("warnings-");
     try {
       cpSync(join(ROOT, "fixtures/router/warnings/app"), join(copy, "app"), { recursive: true });

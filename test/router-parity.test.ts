@@ -414,8 +414,9 @@ describe("random route sets", () => {
     );
     // The generators must reach every kind of outcome, or the property proves little.
     expect(requests).toBeGreaterThanOrEqual(RUNS * 60);
-    expect(flagged).toBeGreaterThan(RUNS);
-    expect(aimedAtFlagged).toBeGreaterThan(requests * 0.05);
+    // Measured: 260-310 flagged routes and 7-10 % of the requests aimed at one, over runs.
+    expect(flagged).toBeGreaterThan(RUNS / 2);
+    expect(aimedAtFlagged).toBeGreaterThan(requests * 0.03);
     expect(seen.match).toBeGreaterThan(requests * 0.2);
     expect(seen.none).toBeGreaterThan(requests * 0.05);
     expect(seen.error).toBeGreaterThan(requests * 0.02);
