@@ -7,17 +7,19 @@ export type {
   Controller,
   ForwardTarget,
   PipelineBuilder,
+  PipeThroughItem,
   ResourceAction,
   ResourceOptions,
   RouteOptions,
   RouterBuilder,
   RouterDefinition,
+  RouteFn,
   ScopeOptions,
   Verb,
 } from "./router/dsl.js";
 export { collectRouter, RouterDefinitionError } from "./router/collect.js";
 export type { CollectedCall, CollectedRouter } from "./router/collect.js";
-export type { Plug, PlugSpec } from "./router/plug.js";
+export type { ModulePlug, Plug, PlugLike, PlugOptions, PlugSpec } from "./router/plug.js";
 export { decodePath, MalformedURIError } from "./router/match.js";
 export type { RouteInfo, RouteMatch } from "./router/match.js";
 export {
@@ -45,7 +47,6 @@ export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putResp
 export type { ConnInit, Params } from "./http/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
 export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./http/endpoint.js";
-export type { ModulePlug } from "./http/_plug-init.js";
 export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { statusCode } from "./http/status.js";
 export type { Status, StatusName } from "./http/status.js";

@@ -9,23 +9,10 @@
 // sites are keyed by the spec object the router or controller recorded, never by the plug.
 
 import type { DispatchEntry } from "../router/dispatch.js";
-import type { PlugSpec } from "../router/plug.js";
+import type { ModulePlug, PlugSpec } from "../router/plug.js";
 import type { Conn } from "./conn.js";
 import { isThenable, type AnyPlug, type ControllerModule, type ControllerPlug } from "./_pipeline.js";
 
-/**
- * A module plug, as Plug's behaviour: `init` (optional) turns the declared options into what
- * `call` receives; it runs once, at startup, per place the plug is declared.
- *
- * @example
- * // app/plugs/require-role.ts, declared with p.plug(RequireRole, { role: "admin" })
- * export const init = (opts: { role: string }) => new Set([opts.role, "owner"]);
- * export const call = (conn: Conn, roles: Set<string>) => (roles.has(String(conn.assigns.role)) ? conn : halt(text(putStatus(conn, 403), "forbidden\n")));
- */
-export interface ModulePlug<O = unknown, I = O> {
-  init?(options: O): I;
-  call(conn: Conn, options: I): Conn | Promise<Conn>;
-}
 
 /** A module plug's init that threw or returned a promise: the endpoint does not start. */
 export class PlugInitError extends Error {
