@@ -30,11 +30,12 @@ export {
   globSegments,
   isQueryArg,
   joinUrl,
+  prefixPath,
   segment,
   toParam,
   unknownAction,
 } from "./router/url.js";
-export type { ParamValue, Query, QueryValue, UrlContext } from "./router/url.js";
+export type { ParamValue, PathContext, Query, QueryValue, UrlContext } from "./router/url.js";
 export { pipelinePlugs, verifyCollected } from "./router/dispatch.js";
 export type { DispatchEntry, ExpectedCall } from "./router/dispatch.js";
 export { escapeHtml } from "./templates/escape.js";

@@ -34,8 +34,8 @@ export function emitHelpers(ir: RouterIR): string {
   // route named `glob` or `join` (globPath, joinUrl) cannot collide with them.
   c.line("import {");
   c.indent(() => {
-    for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "segment", "unknownAction"]) c.line(`${n} as $${n},`);
-    for (const t of ["ParamValue", "Query", "UrlContext"]) c.line(`type ${t},`);
+    for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "prefixPath", "segment", "unknownAction"]) c.line(`${n} as $${n},`);
+    for (const t of ["ParamValue", "PathContext", "Query", "UrlContext"]) c.line(`type ${t},`);
   });
   c.line('} from "fawkes";');
   c.line();
@@ -78,6 +78,7 @@ function emitHelper(c: Code, name: string, clauses: Clause[]): void {
   c.line(`/** Routes.${name}Path: ${[...new Set(clauses.map((k) => `${k.route.loc.file}:${k.route.loc.line}`))].join(", ")} */`);
   c.block(`export interface ${Type}Path {`, () => {
     for (const ks of groups.values()) c.line(signature(ks, ""));
+    for (const ks of groups.values()) c.line(signature(ks, "ctx: PathContext"));
   });
   c.block(`export interface ${Type}Url {`, () => {
     for (const ks of groups.values()) c.line(signature(ks, "base: UrlBase"));
@@ -107,8 +108,17 @@ function emitHelper(c: Code, name: string, clauses: Clause[]): void {
       c.line(`default: throw $unknownAction(helper, action, ${JSON.stringify([...byAction.keys()])});`);
     });
   });
-  c.line(`export const ${name}Path: ${Type}Path = (action: string, ${params}): string =>`);
-  c.indent(() => c.line(`${impl}(${str(name + "Path")}, action, ${args.join(", ")});`));
+  // `*Path` with a context: the action and arguments move one place right. Without one, the
+  // only extra work is the typeof check.
+  const shifted = [...args.slice(1), `a${args.length}`];
+  c.line(`export const ${name}Path: ${Type}Path = (action: string | PathContext, ${params}, a${args.length}?: unknown): string =>`);
+  c.indent(() => {
+    c.line(`typeof action === "string"`);
+    c.indent(() => {
+      c.line(`? ${impl}(${str(name + "Path")}, action, ${args.join(", ")})`);
+      c.line(`: $prefixPath(action, ${impl}(${str(name + "Path")}, a0 as string, ${shifted.join(", ")}), ${str(name + "Path")});`);
+    });
+  });
   c.line(`export const ${name}Url: ${Type}Url = (base: UrlBase, action: string, ${params}): string =>`);
   c.indent(() => c.line(`$joinUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}));`));
 }
@@ -154,7 +164,7 @@ function pathExpr(name: string, k: Clause): string {
 }
 
 const RESERVED = new Set(
-  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval action query base".split(
+  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface package private protected public await arguments eval action query base ctx".split(
     " ",
   ),
 );

@@ -232,6 +232,36 @@ export function joinUrl(base: string | URL | UrlContext, path: string): string {
 }
 
 /**
+ * What a `*Path` helper may take first, to prefix the path as Phoenix's helpers do: a conn (its
+ * `scriptName`, set by `forward`), an endpoint or other {@link UrlContext} (its `path()`, the url
+ * config's path prefix), or a URL (its pathname).
+ * @example Routes.userPath(conn, "show", 42) // "/admin/users/42" under forward("/admin", ...)
+ */
+export type PathContext = { readonly scriptName: readonly string[] } | UrlContext | URL;
+
+/**
+ * Prefixes a built path (query included) with a context's path prefix. A conn's script name is
+ * joined with "/" (none: the path unchanged); an endpoint gives `ctx.path(path)`, so `url.path:
+ * "/api"` makes "/" into "/api/"; a URL gives its pathname without a trailing "/".
+ * @param what names the caller in error messages, e.g. `"userPath"`.
+ * @throws TypeError when `ctx` is none of these (only reachable from untyped callers).
+ * @example prefixPath({ scriptName: ["admin"] }, "/users/42") === "/admin/users/42"
+ */
+export function prefixPath(ctx: PathContext, path: string, what?: string): string {
+  if (typeof ctx === "object" && ctx !== null) {
+    if (ctx instanceof URL) return stripSlash(ctx.pathname) + path;
+    if ("scriptName" in ctx && Array.isArray(ctx.scriptName)) {
+      return ctx.scriptName.length === 0 ? path : "/" + ctx.scriptName.join("/") + path;
+    }
+    const endpoint = ctx as UrlContext;
+    if (typeof endpoint.url === "function") return endpoint.path ? endpoint.path(path) : path;
+  }
+  throw new TypeError(
+    `${what ? `${what}: ` : ""}expected an action name, or a conn, an endpoint or a URL before it, got ${describe(ctx)}`,
+  );
+}
+
+/**
  * A glob argument as a path suffix: `""` for no segments, else `"/" + globSegments(value)`, so
  * `/files/*path` with `[]` builds `/files`, as Phoenix does.
  * @example globPath(["a", "b c"]) === "/a/b%20c"

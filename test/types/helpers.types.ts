@@ -2,12 +2,16 @@
 // error (tsc fails on an unused one), every other line must compile. Nothing here runs.
 
 import { Routes } from "../../fixtures/demo/.fawkes/helpers.gen.js";
-import { defineRouter } from "fawkes";
+import { Conn, defineEndpoint, defineRouter, type Endpoint, type UrlContext } from "fawkes";
+import * as router from "../../fixtures/demo/.fawkes/router.gen.js";
 import * as UserController from "../../fixtures/demo/app/controllers/user-controller.js";
 import * as AccountController from "../../fixtures/demo/app/controllers/account-controller.js";
 
 export function helperCalls(): string[] {
   const endpoint = { url: () => "https://example.com", path: (p: string) => p };
+  const conn = new Conn({ method: "GET", url: "/admin/users" });
+  const api: Endpoint = defineEndpoint({ router, config: { url: { path: "/api" } } });
+  const ctx: UrlContext = endpoint;
   return [
     Routes.userPath("index"),
     Routes.userPath("index", { page: 5 }),
@@ -21,6 +25,14 @@ export function helperCalls(): string[] {
     Routes.accountPath("show"),
     Routes.userPath("show", { id: 7 }),
     Routes.userPath("show", { toParam: () => "slug" }),
+    Routes.userPath(conn, "show", 42),
+    Routes.userPath(conn, "index", { page: 5 }),
+    Routes.userPath(api, "show", 42),
+    Routes.userPath(ctx, "index"),
+    Routes.userPath(endpoint, "index"),
+    Routes.userPath(new URL("https://example.com/api"), "show", 1),
+    Routes.userPostPath(conn, "show", 1, 2),
+    Routes.filePath(api, "serve", ["css", "app.css"]),
 
     // @ts-expect-error: no such action
     Routes.userPath("nope"),
@@ -40,6 +52,14 @@ export function helperCalls(): string[] {
     Routes.userUrl("show", 1),
     // @ts-expect-error: null is not a path parameter
     Routes.userPath("show", null),
+    // @ts-expect-error: with a context, "show" still needs an id
+    Routes.userPath(conn, "show"),
+    // @ts-expect-error: with a context, no such action
+    Routes.userPath(api, "nope"),
+    // @ts-expect-error: a string is an action, never a context (the Url helper takes a base string)
+    Routes.userPath("https://example.com", "show", 1),
+    // @ts-expect-error: an object without url() or scriptName is no context
+    Routes.userPath({ path: "/api" }, "show", 1),
   ];
 }
 
