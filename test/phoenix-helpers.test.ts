@@ -2,8 +2,9 @@
 // and query encoding, `*Url` bases, globs and run-time errors, on the helpers our compiler emits.
 //
 // Deliberate differences from Phoenix, asserted below:
-//   - helpers take no conn/endpoint first argument; `*Url` helpers take a base (string, URL or
-//     an endpoint-like `{ url(), path() }`) instead;
+//   - the conn/endpoint first argument is optional on `*Path` helpers (no prefix without it); a
+//     conn prefixes its `scriptName` only (Phoenix also knows a forwarded sub-router's own script
+//     name); `*Url` helpers take a base (string, URL or an endpoint-like `{ url(), path() }`), not a conn;
 //   - `undefined` query values are left out (JavaScript's "absent"); `null` gives `k=` as nil does;
 //   - query keys keep insertion order (Elixir maps would be sorted);
 //   - static route segments are percent-encoded at build time (Phoenix inserts them verbatim),
@@ -12,7 +13,12 @@
 //     build warns (HELPER_CONFLICT) naming both lines; only helper names that camelCase to one
 //     identifier (`admin_user`, `adminUser`) are an error, since both cannot be declared.
 
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Conn, defineEndpoint, type RouterModules } from "fawkes";
+import { get } from "fawkes/testing";
+import * as demoRouter from "../fixtures/demo/.fawkes/router.gen.js";
 import { app, buildApp, controller, DEFAULT_ACTIONS, type BuiltApp } from "./support/app.js";
 
 type Helper = (...args: unknown[]) => string;
@@ -381,6 +387,59 @@ describe("helpers", () => {
     });
   });
 
+  describe("paths with a context (Phoenix's \"paths use script name\")", () => {
+    // Phoenix's ScriptName endpoint module, conn_with_script_name() and uri_with_script_name().
+    const scriptName = { url: () => "https://example.com", path: (p: string) => "/api" + p };
+    const connWith = (script: string[]) => Object.assign(new Conn({ method: "GET", url: "/" }), { scriptName: script });
+    const uri = new URL("https://example.com:123/api");
+
+    it("prefixes an endpoint's path(), a conn's script name and a URL's path", () => {
+      for (const ctx of [scriptName, connWith(["api"]), uri]) {
+        expect(R.pagePath(ctx, "root")).toBe("/api/");
+        expect(R.postPath(ctx, "show", 5)).toBe("/api/posts/5");
+      }
+    });
+
+    it("joins a script name of several segments, and adds nothing for none", () => {
+      expect(R.adminMessagePath(connWith(["foo", "bar"]), "show", 1)).toBe("/foo/bar/admin/new/messages/1");
+      expect(R.adminMessagePath(connWith([]), "show", 1)).toBe("/admin/new/messages/1");
+      expect(R.pagePath(new Conn({ method: "GET", url: "/" }), "root")).toBe("/");
+      expect(R.postPath(new URL("https://example.com"), "show", 5)).toBe("/posts/5");
+    });
+
+    it("takes the prefix from a real endpoint's url config (\"/\" gives none)", () => {
+      expect(R.postPath(defineEndpoint({ router: demoRouter, config: { url: { path: "/api" } } }), "show", 5)).toBe("/api/posts/5");
+      expect(R.pagePath(defineEndpoint({ router: demoRouter, config: { url: { path: "/api/" } } }), "root")).toBe("/api/");
+      expect(R.postPath(defineEndpoint({ router: demoRouter, config: { url: { host: "example.com" } } }), "show", 5)).toBe("/posts/5");
+      expect(R.postPath({ url: () => "https://example.com" }, "show", 5)).toBe("/posts/5");
+    });
+
+    it("passes params, globs, arities and the query through, prefixing the query too", () => {
+      const conn = connWith(["api"]);
+      expect(R.userCommentPath(conn, "show", "a/b", 2, { q: "r s", id: 9 })).toBe("/api/users/a%2Fb/comments/2?q=r+s");
+      expect(R.productPath(conn, "show")).toBe("/api/products");
+      expect(R.productPath(conn, "show", { foo: "bar" })).toBe("/api/products?foo=bar");
+      expect(R.productPath(conn, "show", 1, "asc", 3)).toBe("/api/products/1/asc/3");
+      expect(R.postPath(conn, "file", ["a", "b c"])).toBe("/api/posts/file/a/b%20c");
+      expect(R.catchAllPath(conn, "index", [])).toBe("/api/");
+    });
+
+    it("builds the same path as without a context, but for the prefix", () => {
+      const conn = connWith(["x"]);
+      for (const [helper, args] of [["userPath", ["show", 42]], ["topPath", ["top"]], ["spacedPath", ["special", "a b"]], ["profilePath", ["other", "jose"]]] as const) {
+        expect(R[helper](conn, ...args)).toBe("/x" + R[helper](...args));
+      }
+    });
+
+    it("names the helper in errors, and rejects what is no context", () => {
+      expect(() => R.postPath(connWith(["api"]), "skip", 5)).toThrow('no action "skip" for Routes.postPath. The following actions are supported: show, file');
+      expect(() => R.postPath(connWith(["api"]), "show")).toThrow(/for postPath :id/);
+      expect(() => R.postPath(5, "show", 1)).toThrow("postPath: expected an action name, or a conn, an endpoint or a URL before it, got 5");
+      expect(() => R.postPath({ path: "/api" }, "show", 1)).toThrow(/postPath: expected an action name, or a conn, an endpoint or a URL/);
+      expect(() => R.postPath(null, "show", 1)).toThrow(/got null/);
+    });
+  });
+
   describe("run-time errors", () => {
     it("rejects an unknown action, listing the supported ones", () => {
       expect(() => R.postPath("skip", 5)).toThrow(TypeError);
@@ -510,5 +569,31 @@ describe("helpers: build-time diagnostics", () => {
   it("reports nothing else: same helper, other actions or arities, is no conflict", () => {
     expect(a.errors).toHaveLength(3);
     expect(a.result.files.size).toBe(0);
+  });
+});
+
+describe("helpers: with the conn of a forward (Plug's script_name)", () => {
+  // A forward target that builds paths from the conn it is given: its prefix is the script name.
+  const ADMIN_PLUG = `import { text, type Conn } from "fawkes";
+import { Routes } from "../../.fawkes/helpers.gen.js";
+export function call(conn: Conn): Conn {
+  return text(conn, Routes.userPath(conn, "show", 42) + " " + Routes.userPath("show", 42));
+}
+`;
+  let a: BuiltApp;
+  let router: RouterModules;
+  beforeAll(async () => {
+    const files = app(["UserController"], `  r.resources("/users", UserController);\n  r.forward("/admin", AdminPlug);`);
+    files["app/router.ts"] = files["app/router.ts"].replace('import { defineRouter } from "fawkes";', 'import { defineRouter } from "fawkes";\nimport * as AdminPlug from "./plugs/admin.js";');
+    files["app/plugs/admin.ts"] = ADMIN_PLUG;
+    a = await buildApp(files, "forward-helpers");
+    router = (await import(pathToFileURL(join(a.root, ".fawkes/router.gen.ts")).href)) as RouterModules;
+  });
+
+  it("prefixes the forward's path inside the forwarded plug", async () => {
+    expect(a.errors).toEqual([]);
+    const endpoint = defineEndpoint({ router, config: { logger: () => {} } });
+    const conn = await get(endpoint, "/admin/anything");
+    expect(conn.respBody).toBe("/admin/users/42 /users/42");
   });
 });
