@@ -35,7 +35,7 @@ export {
   toParam,
   unknownAction,
 } from "./router/url.js";
-export type { ParamValue, PathContext, Query, QueryValue, UrlContext } from "./router/url.js";
+export type { ConnContext, ParamValue, PathContext, Query, QueryValue, UrlContext } from "./router/url.js";
 export { pipelinePlugs, verifyCollected } from "./router/dispatch.js";
 export type { DispatchEntry, ExpectedCall } from "./router/dispatch.js";
 export { escapeHtml } from "./templates/escape.js";

@@ -4,7 +4,7 @@
 // Deliberate differences from Phoenix, asserted below:
 //   - the conn/endpoint first argument is optional on `*Path` helpers (no prefix without it); a
 //     conn prefixes its `scriptName` only (Phoenix also knows a forwarded sub-router's own script
-//     name); `*Url` helpers take a base (string, URL or an endpoint-like `{ url(), path() }`), not a conn;
+//     name, and put_router_url); `*Url` helpers also take a base string;
 //   - `undefined` query values are left out (JavaScript's "absent"); `null` gives `k=` as nil does;
 //   - query keys keep insertion order (Elixir maps would be sorted);
 //   - static route segments are percent-encoded at build time (Phoenix inserts them verbatim),
@@ -431,6 +431,18 @@ describe("helpers", () => {
       }
     });
 
+    it("gives *Url helpers a conn too: its endpoint's url() and its own script name (Phoenix's \"urls use script name\")", () => {
+      const conn = (script: string[]) => Object.assign(connWith(script), { private: { endpoint: scriptName } });
+      expect(R.pageUrl(scriptName, "root")).toBe("https://example.com/api/");
+      expect(R.pageUrl(conn(["foo"]), "root")).toBe("https://example.com/foo/");
+      expect(R.pageUrl(uri, "root")).toBe("https://example.com:123/api/");
+      expect(R.postUrl(scriptName, "show", 5)).toBe("https://example.com/api/posts/5");
+      expect(R.postUrl(conn(["api"]), "show", 5)).toBe("https://example.com/api/posts/5");
+      expect(R.postUrl(conn(["foo"]), "show", 5)).toBe("https://example.com/foo/posts/5");
+      expect(R.postUrl(uri, "show", 5)).toBe("https://example.com:123/api/posts/5");
+      expect(() => R.postUrl(connWith(["api"]), "show", 5)).toThrow(/this conn has no endpoint to take the URL from \(conn.private.endpoint\)/);
+    });
+
     it("names the helper in errors, and rejects what is no context", () => {
       expect(() => R.postPath(connWith(["api"]), "skip", 5)).toThrow('no action "skip" for Routes.postPath. The following actions are supported: show, file');
       expect(() => R.postPath(connWith(["api"]), "show")).toThrow(/for postPath :id/);
@@ -577,7 +589,7 @@ describe("helpers: with the conn of a forward (Plug's script_name)", () => {
   const ADMIN_PLUG = `import { text, type Conn } from "fawkes";
 import { Routes } from "../../.fawkes/helpers.gen.js";
 export function call(conn: Conn): Conn {
-  return text(conn, Routes.userPath(conn, "show", 42) + " " + Routes.userPath("show", 42));
+  return text(conn, [Routes.userPath(conn, "show", 42), Routes.userPath("show", 42), Routes.userUrl(conn, "index")].join(" "));
 }
 `;
   let a: BuiltApp;
@@ -592,8 +604,8 @@ export function call(conn: Conn): Conn {
 
   it("prefixes the forward's path inside the forwarded plug", async () => {
     expect(a.errors).toEqual([]);
-    const endpoint = defineEndpoint({ router, config: { logger: () => {} } });
+    const endpoint = defineEndpoint({ router, config: { logger: () => {}, url: { scheme: "https", host: "example.com", port: 8443, path: "/app" } } });
     const conn = await get(endpoint, "/admin/anything");
-    expect(conn.respBody).toBe("/admin/users/42 /users/42");
+    expect(conn.respBody).toBe("/admin/users/42 /users/42 https://example.com:8443/admin/users");
   });
 });

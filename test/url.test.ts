@@ -6,6 +6,7 @@ import {
   encodeWwwForm,
   globSegments,
   joinUrl,
+  prefixPath,
   segment,
   toParam,
   type ParamValue,
@@ -266,6 +267,29 @@ describe("joinUrl", () => {
     const endpoint: UrlContext = { url: () => "https://example.com:1234", path: (p) => "/api" + p };
     expect(joinUrl(endpoint, "/posts")).toBe("https://example.com:1234/api/posts");
     expect(joinUrl({ url: () => "http://localhost" }, "/posts")).toBe("http://localhost/posts");
+  });
+
+  it("joins through a conn: its endpoint's url() and its script name, not the endpoint's path()", () => {
+    const endpoint: UrlContext = { url: () => "https://example.com", path: (p) => "/api" + p };
+    expect(joinUrl({ scriptName: ["admin"], private: { endpoint } }, "/posts")).toBe("https://example.com/admin/posts");
+    expect(joinUrl({ scriptName: [], private: { endpoint } }, "/")).toBe("https://example.com/");
+    expect(() => joinUrl({ scriptName: [] }, "/")).toThrow(TypeError);
+  });
+});
+
+describe("prefixPath", () => {
+  it("prefixes a conn's script name, an endpoint's path() and a URL's pathname", () => {
+    expect(prefixPath({ scriptName: ["a", "b"] }, "/x?y=1")).toBe("/a/b/x?y=1");
+    expect(prefixPath({ scriptName: [] }, "/x")).toBe("/x");
+    expect(prefixPath({ url: () => "", path: (p) => "/api" + p }, "/")).toBe("/api/");
+    expect(prefixPath({ url: () => "" }, "/x")).toBe("/x");
+    expect(prefixPath(new URL("https://e.com/api/"), "/x")).toBe("/api/x");
+    expect(prefixPath(new URL("https://e.com"), "/x")).toBe("/x");
+  });
+
+  it("rejects what is none of them, naming the caller", () => {
+    expect(() => prefixPath("show" as never, "/x", "userPath")).toThrow('userPath: expected an action name, or a conn, an endpoint or a URL before it, got "show"');
+    expect(() => prefixPath({ scriptName: "admin" } as never, "/x")).toThrow(TypeError);
   });
 });
 

@@ -35,12 +35,12 @@ export function emitHelpers(ir: RouterIR): string {
   c.line("import {");
   c.indent(() => {
     for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "prefixPath", "segment", "unknownAction"]) c.line(`${n} as $${n},`);
-    for (const t of ["ParamValue", "PathContext", "Query", "UrlContext"]) c.line(`type ${t},`);
+    for (const t of ["ParamValue", "PathContext", "Query"]) c.line(`type ${t},`);
   });
   c.line('} from "fawkes";');
   c.line();
-  c.line("/** Where `*Url` helpers take scheme, host and port: an endpoint, a URL, or a base string. */");
-  c.line("export type UrlBase = UrlContext | URL | string;");
+  c.line("/** Where `*Url` helpers take scheme, host and port: a conn, an endpoint, a URL, or a base string. */");
+  c.line("export type UrlBase = PathContext | string;");
 
   const names: string[] = [];
   for (const [helper, clauses] of byHelper) {

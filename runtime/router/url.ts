@@ -221,13 +221,20 @@ const stripSlash = (s: string) => (s.endsWith("/") ? s.slice(0, -1) : s);
 /**
  * Prefixes a built path with a base URL. A string base loses one trailing "/"; a URL contributes
  * `protocol//host` (default ports already omitted) plus its pathname; a UrlContext (an endpoint)
- * gives `ctx.url()` plus `ctx.path(path)` when it prefixes paths.
+ * gives `ctx.url()` plus `ctx.path(path)` when it prefixes paths; a conn, as in Phoenix, gives its
+ * endpoint's `url()` plus its own script name.
+ * @throws TypeError for a conn that no endpoint has handled (it has no `private.endpoint`).
  * @example joinUrl("https://example.com/", "/posts/1") === "https://example.com/posts/1"
  * @example joinUrl(new URL("https://example.com:443/api/"), "/posts") === "https://example.com/api/posts"
  */
-export function joinUrl(base: string | URL | UrlContext, path: string): string {
+export function joinUrl(base: string | PathContext, path: string): string {
   if (typeof base === "string") return stripSlash(base) + path;
   if (base instanceof URL) return `${base.protocol}//${base.host}${stripSlash(base.pathname)}${path}`;
+  if ("scriptName" in base) {
+    const endpoint = base.private?.endpoint as UrlContext | undefined;
+    if (!endpoint) throw new TypeError("this conn has no endpoint to take the URL from (conn.private.endpoint): pass the endpoint or a base URL instead");
+    return endpoint.url() + prefixPath(base, path);
+  }
   return base.url() + (base.path ? base.path(path) : path);
 }
 
@@ -237,7 +244,13 @@ export function joinUrl(base: string | URL | UrlContext, path: string): string {
  * config's path prefix), or a URL (its pathname).
  * @example Routes.userPath(conn, "show", 42) // "/admin/users/42" under forward("/admin", ...)
  */
-export type PathContext = { readonly scriptName: readonly string[] } | UrlContext | URL;
+export type PathContext = ConnContext | UrlContext | URL;
+
+/** The part of a conn helpers read: its script name, and for `*Url` helpers `private.endpoint`. */
+export interface ConnContext {
+  readonly scriptName: readonly string[];
+  readonly private?: { readonly [key: string]: unknown };
+}
 
 /**
  * Prefixes a built path (query included) with a context's path prefix. A conn's script name is

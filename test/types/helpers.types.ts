@@ -33,6 +33,8 @@ export function helperCalls(): string[] {
     Routes.userPath(new URL("https://example.com/api"), "show", 1),
     Routes.userPostPath(conn, "show", 1, 2),
     Routes.filePath(api, "serve", ["css", "app.css"]),
+    Routes.userUrl(conn, "show", 42),
+    Routes.userUrl(api, "index"),
 
     // @ts-expect-error: no such action
     Routes.userPath("nope"),
