@@ -5,6 +5,8 @@
 // compile. Static segments are encoded here, at build time; only parameters are encoded per call.
 // Phoenix groups routes by (helper, action, arity) and the first route of a group wins: a later
 // route of the group is not used to build paths (checkHelperConflicts warns about it).
+// A `*Path` helper may take a conn, an endpoint or a URL first, whose path prefix it prepends
+// (Phoenix's conn.script_name / endpoint.path/1); a `*Url` helper takes one of those or a base string.
 
 import { encodeSegment } from "../../runtime/router/url.js";
 import type { RouteIR, RouterIR, SegmentIR } from "../router/ir.js";
