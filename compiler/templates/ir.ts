@@ -1,7 +1,7 @@
 // The data the template stages pass each other: options (TemplateConfig), one TemplateIR per
 // template (compile.ts / parse.ts produce it, emit.ts and syntax.ts read it).
 
-import type { ModuleRef } from "../config/define.js";
+import type { ModuleRef, TemplateOptions } from "../config/define.js";
 import type { SourceLoc } from "../router/ir.js";
 
 export type { ModuleRef };
@@ -16,31 +16,16 @@ export interface TemplatePlugin {
 }
 
 /**
- * The part of Eta's configuration decided at build time. Functions are module references: the
- * generated module imports them (plugins, which run in the compiler, are the objects themselves).
+ * The part of Eta's configuration decided at build time: the config file's `templates` options
+ * (without `dir`), plugins as the objects their modules export. Functions stay module references:
+ * the generated module imports them.
  */
-export interface TemplateConfig {
-  autoEscape?: boolean;
-  autoFilter?: boolean;
-  autoTrim?: false | "nl" | "slurp" | "-" | "_" | [false | "nl" | "slurp" | "-" | "_", false | "nl" | "slurp" | "-" | "_"];
-  rmWhitespace?: boolean;
-  tags?: [string, string];
-  varName?: string;
-  parse?: { exec?: string; interpolate?: string; raw?: string };
-  defaultExtension?: string;
-  escapeFunction?: ModuleRef;
-  filterFunction?: ModuleRef;
-  customTags?: Record<string, ModuleRef>;
-  functionHeader?: string;
-  outputFunctionName?: string;
+export type TemplateConfig = Omit<TemplateOptions, "dir" | "plugins"> & {
+  /** The plugin objects, loaded by the compiler from the modules the config names. */
   plugins?: TemplatePlugin[];
-  /** `@name` → template file, relative to the project root. */
-  named?: Record<string, string>;
-  /** Relative to the project root: every template in it is named `@<path without extension>`. */
-  namedDir?: string;
   /** Not supported: `with` cannot appear in an ES module (strict mode). Reported as a diagnostic. */
   useWith?: boolean;
-}
+};
 
 /** Where an option is written: a key of fawkes.config.ts (path under `templates`). */
 export type Locate = (key: string[]) => SourceLoc;
