@@ -389,6 +389,18 @@ describe("responses carry safe headers", () => {
     expect(res.headers["content-security-policy"]?.[0]).toMatch(/frame-ancestors 'self'/);
   });
 
+  it.each([
+    ["a path no route has", get("/api/v1/nope", ["Accept: text/html"]), 404],
+    ["a method no route has", request("DELETE", "/api/v1/items", ["Accept: text/html"]), 404],
+    ["malformed JSON", request("POST", "/api/v1/items", ["Content-Type: application/json", "Accept: text/html"], "{nope"), 400],
+    ["an Accept the API cannot answer", get("/api/v1/status", ["Accept: text/html"]), 406],
+  ])("the JSON API answers %s in JSON, whatever Accept says", async (_name, bytes, status) => {
+    const res = await demo.send(bytes, { all: true });
+    expect(res.status).toBe(status);
+    expect(res.headers["content-type"]?.[0]).toMatch(/^application\/json/);
+    expect(JSON.parse(res.body)).toHaveProperty("errors.detail");
+  });
+
   it("a 404 page without debugErrors lists no routes", async () => {
     const res = await demo.send(get("/no/such/page"));
     expect(res.status).toBe(404);
