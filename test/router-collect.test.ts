@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { locate } from "./support/source.js";
 import demoRouter from "../fixtures/demo/app/router.js";
-import { collectRouter, defineRouter, pipelinePlugs, putLayout, putRootLayout, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
+import { acceptsFormats, collectRouter, defineRouter, pipelinePlugs, putLayout, putRootLayout, verifyCollected, RouterDefinitionError, type Conn } from "fawkes";
 import { dispatch } from "../fixtures/demo/.fawkes/dispatch.gen.js";
 import { routes } from "../fixtures/demo/.fawkes/routes.gen.js";
 import { putBrowserAssign } from "../fixtures/demo/app/plugs/browser.js";
@@ -32,7 +32,10 @@ describe("generated dispatch (fixtures/demo)", () => {
     const other = dispatch.filter((d) => d.route.pipeThrough.join() === "browser");
     expect(new Set(other.map((d) => d.pipeline)).size).toBe(1);
     const api = dispatch.find((d) => d.route.pipeThrough.join() === "api")!;
-    expect(api.pipeline).toEqual([{ plug: putBrowserAssign, options: "json" }]);
+    expect(api.pipeline).toEqual([
+      { plug: acceptsFormats, options: ["json"] },
+      { plug: putBrowserAssign, options: "json" },
+    ]);
   });
 
   it("hands a forward its target and options", () => {
