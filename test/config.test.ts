@@ -67,7 +67,7 @@ describe("loading fawkes.config.ts", () => {
     ["a misspelt key", `{ templates: { dir: "views", autoEscapee: false } }`, 3, 58, 'error[CONFIG_UNKNOWN_KEY]: unknown key "templates.autoEscapee"', 'hint: did you mean "templates.autoEscape"?'],
     ["a misspelt top-level key", `{\n  outdir: "out",\n}`, 4, 3, 'unknown key "outDir"'.replace("outDir", "outdir"), 'hint: did you mean "outDir"?'],
     ["a key nothing near", `{ zzzzzz: 1 }`, 3, 31, 'unknown key "zzzzzz"', "hint: known keys here: router, outDir, strict, templates"],
-    ["a wrong type", `{ strict: "yes" }`, 3, 31, 'error[CONFIG_TYPE]: "strict" must be true or false, got "yes"', null],
+    ["a wrong type", `{ strict: "yes" }`, 3, 31, 'error[CONFIG_TYPE]: "strict" must be true or false, got string "yes"', null],
     ["a bad tags pair", `{ templates: { tags: ["{{"] } }`, 3, 44, '"templates.tags" must be a pair of non-empty strings', null],
     ["a bad autoTrim", `{ templates: { autoTrim: "all" } }`, 3, 44, '"templates.autoTrim" must be false, "nl", "slurp"', null],
     ["an Eta option that cannot work here", `{ templates: { useWith: true } }`, 3, 44, '"templates.useWith" is not supported: `with` is not allowed in ES modules', null],
@@ -92,7 +92,7 @@ describe("loading fawkes.config.ts", () => {
     ["a syntax error", `export default defineConfig({ outDir: ".fawkes" ;\n`, /^fawkes\.config\.ts:1:\d+: error\[CONFIG_SYNTAX\]: Expected/],
     ["a throw while it runs", `throw new Error("no config today");\n`, /^fawkes\.config\.ts:1:1: error\[CONFIG_LOAD\]: running fawkes\.config\.ts failed: no config today/],
     ["no default export", `export const config = {};\n`, /^fawkes\.config\.ts:1:1: error\[CONFIG_INVALID\]: fawkes\.config\.ts has no default export/],
-    ["a default export that is not an object", `export default 42;\n`, /error\[CONFIG_TYPE\]: the config must be an object, got 42/],
+    ["a default export that is not an object", `export default 42;\n`, /error\[CONFIG_TYPE\]: the config must be an object, got number 42/],
     ["an import that does not resolve", `import "./nowhere.js";\nexport default {};\n`, /^fawkes\.config\.ts:1:8: error\[CONFIG_SYNTAX\]: Could not resolve "\.\/nowhere\.js"/],
   ])("%s is a diagnostic, not a crash", async (_name, source, pattern) => {
     const dir = project({ "fawkes.config.ts": source });
@@ -254,7 +254,7 @@ describe("templates options from fawkes.config.ts", () => {
     ["a plugin that is not one", `{ templates: { plugins: [{ from: "./app/lib/plugins.js", import: "notAPlugin" }] } }`, '{ from: "./app/lib/plugins.js", import: "notAPlugin" }', "error[CONFIG_PLUGIN]: templates.plugins[0] (./app/lib/plugins.js#notAPlugin): not an Eta plugin: expected an object with processTemplate, processAST, processFnString or a function returning one, got object", null],
     ["a function written into the config", `{ templates: { escapeFunction: function escapeAttr(v) { return v; } } }`, "escapeFunction:", 'error[CONFIG_TYPE]: "templates.escapeFunction" must be a module reference such as { from: "./app/escape.js", import: "escapeAttr" }, got a function', 'hint: functions run where templates render, so the generated module imports them: export escapeAttr from a module of the app and write { from: "./app/....js", import: "escapeAttr" }'],
     ["the string shape", `{ templates: { escapeFunction: "./app/lib/helpers.js#escapeAttr" } }`, "escapeFunction:", "error[CONFIG_TYPE]", 'hint: write { from: "./app/lib/helpers.js", import: "escapeAttr" }'],
-    ["a package name", `{ templates: { escapeFunction: { from: "escape-html" } } }`, 'from: "escape-html"', 'error[CONFIG_TYPE]: "templates.escapeFunction.from" must be a path relative to the project root, starting with "./" or "../", got "escape-html"', null],
+    ["a package name", `{ templates: { escapeFunction: { from: "escape-html" } } }`, 'from: "escape-html"', 'error[CONFIG_TYPE]: "templates.escapeFunction.from" must be a path relative to the project root, starting with "./" or "../", got string "escape-html"', null],
     ["a named template that does not exist", `{ templates: { named: { "@box": "app/bx.eta" } } }`, '"@box"', "error[CONFIG_NAMED_NOT_FOUND]: templates.named: @box is app/bx.eta, which does not exist", null],
     ["a name without @", `{ templates: { named: { box: "app/box.eta" } } }`, "box:", 'error[CONFIG_TYPE]: "templates.named.box": the key must be a name starting with "@"', null],
     ["a custom tag prefix Eta already uses", `{ templates: { customTags: { "=": { from: "./app/lib/helpers.js", import: "translate" } } } }`, '"="', 'error[CONFIG_CUSTOM_TAG]: templates.customTags: the prefix "=" is already interpolate\'s (<%= ... %>)', "hint: pick a prefix no built-in tag uses"],

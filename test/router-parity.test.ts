@@ -16,9 +16,9 @@ import { routesFromTable, type TableRoute } from "../compiler/router/table.js";
 import { checkShadowing } from "../compiler/router/check.js";
 
 const DIR = resolve(import.meta.dirname, "../.fawkes-tmp/parity");
-// The shared route sets: byte-identical copies of ../shared/bench-data (fixtures/bench-routes/README.md),
+// The benchmark route sets, copied byte for byte into fixtures/bench-routes (its README names their origin),
 // so the suite needs nothing beside the repository.
-const SHARED = resolve(import.meta.dirname, "../fixtures/bench-routes");
+const ROUTE_SETS = resolve(import.meta.dirname, "../fixtures/bench-routes");
 
 type Matcher = Awaited<ReturnType<typeof loadStandaloneMatcher>>;
 
@@ -128,7 +128,7 @@ function agreeAllowed(routes: readonly RouteIR[], m: Matcher, url: string, host 
 type Probe = [method: string, path: string, category: string, index: number, params?: Record<string, string> | null];
 
 async function shared(file: string): Promise<Record<string, unknown>> {
-  return import(pathToFileURL(`${SHARED}/${file}`).href) as Promise<Record<string, unknown>>;
+  return import(pathToFileURL(`${ROUTE_SETS}/${file}`).href) as Promise<Record<string, unknown>>;
 }
 
 /** Params expected for a probe of `pattern` (httprouter syntax, `:x` and a trailing `*x`). */

@@ -3,7 +3,7 @@
 // wrong type an error naming the type expected. Nothing is silently ignored.
 
 import { nearest } from "../_suggest.js";
-import { describeValue } from "./_describe.js";
+import { describe as describeValue } from "../../runtime/_internal/values.js";
 
 export interface ConfigIssue {
   /** Where in the config: ["templates", "autoEscape"]. */
