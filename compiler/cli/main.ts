@@ -8,10 +8,12 @@
 // 2 the command line itself is wrong (unknown command or option, missing argument).
 
 import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createColors } from "picocolors";
 import { nearest } from "../_suggest.js";
 import { formatDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { relativePosix } from "../paths.js";
 
 type Colors = ReturnType<typeof createColors>;
 
@@ -152,6 +154,56 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    name: "digest",
+    summary: "fingerprint the static files, compress them (gzip, brotli) and write cache_manifest.json (mix phx.digest)",
+    args: "[INPUT]",
+    options: {
+      output: { type: "string", short: "o", value: "DIR", description: "where the digested files and the manifest go, relative to root (default: INPUT)" },
+      "no-vsn": { type: "boolean", description: "do not add ?vsn=d to the references rewritten in CSS" },
+      root: PROJECT.root,
+      config: PROJECT.config,
+    },
+    async run(values, positionals) {
+      const { digestStatic } = await import("./digest.js");
+      if (positionals.length > 1) throw new UsageError(`digest takes at most one argument, the static folder (default: the config's static.dir, else priv/static)`);
+      const { root, input } = await staticFolder(values, positionals[0]);
+      const output = values.output ? join(root, values.output as string) : input;
+      const result = digestStatic({ input, output, vsn: values["no-vsn"] !== true });
+      const compressed = result.written.filter((f) => /\.(gz|br)$/.test(f)).length;
+      process.stdout.write(`${out.green("digested")} ${result.digested.length} file(s) into ${relativePosix(root, output) || "."} (${compressed} compressed copies); the manifest is ${relativePosix(root, join(output, "cache_manifest.json"))}\n`);
+      return 0;
+    },
+  },
+  {
+    name: "digest.clean",
+    summary: "remove old digested versions, keeping the latest and the last --keep ones (mix phx.digest.clean)",
+    options: {
+      output: { type: "string", short: "o", value: "DIR", description: "the digested folder, relative to root (default: the config's static.dir, else priv/static)" },
+      keep: { type: "string", value: "N", description: "previous versions kept per file, besides the latest (default: 2)" },
+      age: { type: "string", value: "SECONDS", description: "versions older than this are removed even within --keep (default: 3600)" },
+      all: { type: "boolean", description: "remove every digested file, the latest too, and the manifest" },
+      root: PROJECT.root,
+      config: PROJECT.config,
+    },
+    async run(values, positionals) {
+      const { cleanDigests } = await import("./digest.js");
+      if (positionals.length) throw new UsageError(`digest.clean takes no arguments, got ${JSON.stringify(positionals[0])}: name the folder with --output`);
+      const count = (name: string, fallback: number) => {
+        const text = values[name] as string | undefined;
+        if (text === undefined) return fallback;
+        if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(text)}`);
+        return Number(text);
+      };
+      const keep = count("keep", 2);
+      const age = count("age", 3600);
+      const { root, input } = await staticFolder(values, values.output as string | undefined);
+      const { removed } = cleanDigests({ output: input, keep, age, all: values.all === true });
+      for (const f of removed) process.stdout.write(`${out.yellow("removed")} ${f}\n`);
+      process.stdout.write(`${removed.length ? "" : "nothing to remove: "}${relativePosix(root, input) || "."} keeps the latest version of each file${values.all ? " no more" : ` and up to ${keep} older one(s) younger than ${age} s`}\n`);
+      return 0;
+    },
+  },
+  {
     name: "new",
     summary: "create an app in DIR: router, pages, channels, config, tests (mix phx.new)",
     args: "DIR",
@@ -173,6 +225,19 @@ const COMMANDS: Command[] = [
     },
   },
 ];
+
+/** The static folder: the one given (relative to root), else the config's static.dir, else priv/static. */
+async function staticFolder(values: Record<string, string | boolean | undefined>, given: string | undefined): Promise<{ root: string; input: string }> {
+  const root = resolve((values.root as string | undefined) ?? process.cwd());
+  if (given !== undefined) return { root, input: resolve(root, given) };
+  const { loadConfig } = await import("../config/load.js");
+  const loaded = await loadConfig(root, values.config as string | undefined);
+  if (loaded.diagnostics.length) {
+    printDiagnostics(loaded.diagnostics);
+    throw new Error("the config has errors");
+  }
+  return { root, input: resolve(root, loaded.config.static?.dir ?? "priv/static") };
+}
 
 /** Builds with the project options; prints diagnostics; null when there are errors. */
 async function buildFrom(values: Record<string, string | boolean | undefined>) {

@@ -82,6 +82,13 @@ export interface FawkesConfig {
   templates?: TemplateOptions;
   /** Warnings (shadowed routes, duplicate helpers...) fail the build as errors do. Default false. */
   strict?: boolean;
+  /** Static files. */
+  static?: StaticOptions;
+}
+
+export interface StaticOptions {
+  /** The static folder, relative to the project root: what `fawkes digest` digests in place. Default `priv/static`. */
+  dir?: string;
 }
 
 /**

@@ -66,6 +66,7 @@ export const CONFIG_SCHEMA: Rule = {
     router: nonEmptyString,
     outDir: nonEmptyString,
     strict: boolean,
+    static: { kind: "object", keys: { dir: nonEmptyString } },
     templates: {
       kind: "object",
       keys: {
