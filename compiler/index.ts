@@ -2,16 +2,17 @@
 // plugins call `build`; it returns contents and diagnostics and writes nothing itself.
 
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { compileRouter, type RouterCompileOptions } from "./router/compile.js";
 import { compileTemplates, type TemplateConfig } from "./templates/compile.js";
-import { sortDiagnostics } from "./diagnostics.js";
+import { hasErrors, sortDiagnostics } from "./diagnostics.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { RouterIR } from "./router/ir.js";
 import { loadConfig, type LoadedConfig } from "./config/load.js";
 import { locateKey } from "./config/locate.js";
 import { loadTemplatePlugins } from "./templates/plugins.js";
-import type { Locate } from "./templates/ir.js";
+import type { Locate, TemplateIR } from "./templates/ir.js";
+import { verifyPaths } from "./verify/index.js";
 
 export interface BuildOptions extends RouterCompileOptions {
   /** Templates root, relative to root (default `app/templates`); compiled when it exists. */
@@ -25,6 +26,8 @@ export interface BuildOptions extends RouterCompileOptions {
   locateTemplateOption?: Locate;
   /** The config file the options come from, named in the generated header. */
   configFile?: string | null;
+  /** The static folder `p` literals of static files are checked against, relative to root (default `priv/static`). */
+  staticDir?: string;
 }
 
 export interface BuildResult {
@@ -50,14 +53,33 @@ export function build(options: BuildOptions): BuildResult {
   // The router is optional for an app of templates only; with neither, NO_ROUTER says what is missing.
   const hasRouter = options.router !== undefined || existsSync(join(options.root, "app/router.ts")) || !hasTemplates;
   const router = hasRouter ? compileRouter(options) : { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
-  if (!hasTemplates) {
-    return { files: router.files, diagnostics: router.diagnostics, router: router.ir, inputs: router.inputs };
-  }
-  const templates = compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile });
-  const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics]);
-  const files = new Map([...router.files, ...templates.files]);
-  return { files, diagnostics, router: router.ir, inputs: [...router.inputs, ...templates.inputs] };
+  const templates = hasTemplates
+    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile })
+    : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] };
+  const verified = verifiedPaths(options, router, templates.templates);
+  const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);
+  const files = hasErrors(verified.diagnostics) ? new Map<string, string>() : new Map([...router.files, ...templates.files]);
+  return { files, diagnostics, router: router.ir, inputs: [...new Set([...router.inputs, ...templates.inputs, ...verified.inputs])] };
 }
+
+// ---- verified paths (compiler/verify): every `p` literal against the route table -------------
+function verifiedPaths(options: BuildOptions, router: { ir: RouterIR | null; diagnostics: Diagnostic[]; inputs: string[] }, templates: TemplateIR[]) {
+  const routerFile = options.router ?? "app/router.ts";
+  // Routes with errors are no table to check against: those errors come first.
+  const routes = router.ir && !hasErrors(router.diagnostics) ? router.ir.routes : null;
+  return verifyPaths({
+    root: options.root,
+    appDir: dirname(routerFile),
+    outDir: options.outDir ?? ".fawkes",
+    routerInputs: router.inputs,
+    routes,
+    staticDir: options.staticDir ?? "priv/static",
+    templates,
+    templateConfig: options.templates ?? {},
+    headerLoc: options.locateTemplateOption?.(["functionHeader"]) ?? { file: options.templatesDir ?? "app/templates", line: 1, column: 1 },
+  });
+}
+// ----------------------------------------------------------------------------------------------
 
 export interface ProjectOptions {
   root: string;
@@ -102,6 +124,7 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
     templates: templateOptions,
     locateTemplateOption: locate,
     configFile: file,
+    staticDir: c.static?.dir,
   };
   const strict = project.strict ?? c.strict ?? false;
   if (config.diagnostics.length) {

@@ -36,6 +36,8 @@ export {
   unknownAction,
 } from "./router/url.js";
 export type { ConnContext, ParamValue, PathContext, Query, QueryValue, UrlContext } from "./router/url.js";
+export { p } from "./router/verified.js";
+export type { PathInterpolation, VerifiedPath, VerifiedPathTag } from "./router/verified.js";
 export { pipelinePlugs, verifyCollected } from "./router/dispatch.js";
 export type { DispatchEntry, ExpectedCall } from "./router/dispatch.js";
 export { escapeHtml } from "./templates/escape.js";

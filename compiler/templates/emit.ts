@@ -27,6 +27,12 @@ export interface EmitContext {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Tag code that may call `p` (verified paths, runtime/router/verified.ts): the module then imports
+ * it, so templates use it as modules do, without an assign; compiler/verify checks each literal.
+ */
+export const USES_VERIFIED_PATH = /(?<![\w$.])p\s*(?:\.\s*(?:get|post|put|patch|delete|options|head|connect|trace)\s*)?`/;
+
 /** Tag code that needs an async function: Eta compiles such templates as AsyncFunction. */
 const ASYNC_CODE = /\bawait\b|\bincludeAsync\b|\bblockAsync\b|\bcaptureAsync\b|\blayout\b/;
 
@@ -34,7 +40,8 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const { config } = ctx;
   const c = new Code();
   const ext = config.defaultExtension ?? ".eta";
-  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
+  const usesP = templates.some((t) => [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].some((v) => USES_VERIFIED_PATH.test(v)));
+  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...(usesP ? ["p"] : []), "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
   c.line(`import { ${fromFawkes.join(", ")} } from "fawkes";`);
   for (const line of appImports(ctx.imports)) c.line(line);
   for (const line of [...new Set(templates.flatMap((t) => t.imports))].sort()) c.line(line);
