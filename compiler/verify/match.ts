@@ -27,10 +27,10 @@ function binds(pattern: readonly SegmentIR[], segments: readonly ShapeSegment[])
     if (want.kind === "static") {
       if (s.length !== 1 || s[0] !== want.value) return false;
     } else {
-      // `profile-:id`: literal text must start with the prefix; a hole may supply the rest of it.
+      // `profile-:id`: the literal text before the first hole holds the prefix (Phoenix's "1"
+      // in place of a hole would not supply it either).
       const lead = typeof s[0] === "string" ? s[0] : "";
-      const literal = s.every((x) => x !== null);
-      if (!(lead.startsWith(want.prefix) || (!literal && want.prefix.startsWith(lead)))) return false;
+      if (!lead.startsWith(want.prefix)) return false;
     }
   }
   return segments.length === pattern.length;
