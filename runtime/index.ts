@@ -19,7 +19,7 @@ export type {
 } from "./router/dsl.js";
 export { collectRouter, RouterDefinitionError } from "./router/collect.js";
 export type { CollectedCall, CollectedRouter } from "./router/collect.js";
-export type { ModulePlug, Plug, PlugLike, PlugOptions, PlugSpec } from "./router/plug.js";
+export type { ModulePlug, Plug, PlugLike, PlugOptions, PlugSpec } from "./plug/plug.js";
 export { decodePath, MalformedURIError } from "./router/match.js";
 export type { RouteInfo, RouteMatch } from "./router/match.js";
 export {
@@ -46,13 +46,13 @@ export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/r
 export { renderToString, ViewNotFoundError } from "./views/render.js";
 export type { RenderOptions, ViewFunctions, ViewSet } from "./views/render.js";
 export { TemplateError, templateError } from "./templates/errors.js";
-export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./http/conn.js";
-export type { ConnInit, Params } from "./http/conn.js";
-export { defineEndpoint, Endpoint, PlugReturnError } from "./http/endpoint.js";
-export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./http/endpoint.js";
+export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./plug/conn.js";
+export type { ConnInit, Params } from "./plug/conn.js";
+export { defineEndpoint, Endpoint, PlugReturnError } from "./endpoint/endpoint.js";
+export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./endpoint/endpoint.js";
 export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
-export { statusCode } from "./http/status.js";
-export type { Status, StatusName } from "./http/status.js";
+export { statusCode } from "./plug/status.js";
+export type { Status, StatusName } from "./plug/status.js";
 export { requestId } from "./http/request-id.js";
 export type { RequestIdOptions } from "./http/request-id.js";
 export { parsers, methodOverride, serveStatic } from "./http/plugs.js";

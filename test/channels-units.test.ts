@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { negotiate, V1, V2, FrameError } from "../runtime/channels/serializer.js";
 import { originAllowed } from "../runtime/channels/origin.js";
-import { PubSub, type Subscriber } from "../runtime/channels/pubsub.js";
-import { Broadcast } from "../runtime/channels/message.js";
+import { PubSub, type Subscriber } from "../runtime/pubsub/pubsub.js";
+import { Broadcast } from "../runtime/pubsub/broadcast.js";
 import { defineChannel, defineSocket, ok } from "fawkes";
 
 describe("serializers", () => {

@@ -6,7 +6,8 @@
 import { ChannelSocket, checkPayload, type Assigns, type Channel, type SocketRef } from "./channel.js";
 import type { Connection } from "./connection.js";
 import { Broadcast, isBinary, isCleanStop, type Message, type Payload, type Reply, type StopReason } from "./message.js";
-import type { FrameCache, Subscriber } from "./pubsub.js";
+import type { FrameCache } from "../pubsub/frame-cache.js";
+import type { Subscriber } from "../pubsub/pubsub.js";
 import { describe, isThenable, quote } from "./_values.js";
 
 type Task = () => unknown;

@@ -5,10 +5,11 @@
 import { ChannelServer } from "./channel-server.js";
 import type { Assigns } from "./channel.js";
 import { Broadcast, type Message, type Payload } from "./message.js";
-import type { FrameCache, Subscriber } from "./pubsub.js";
+import type { FrameCache } from "../pubsub/frame-cache.js";
+import type { Subscriber } from "../pubsub/pubsub.js";
 import { FrameError, type Frame, type Serializer } from "./serializer.js";
 import type { SocketHandler } from "./socket.js";
-import type { Endpoint } from "../http/endpoint.js";
+import type { SocketEndpoint } from "./endpoint.js";
 import { printable } from "../_internal/values.js";
 
 // How many log lines one connection may cause per minute: refused joins, bad frames and crashes
@@ -51,7 +52,7 @@ export class Connection implements Subscriber {
     handler.opened(this);
   }
 
-  get endpoint(): Endpoint {
+  get endpoint(): SocketEndpoint {
     return this.handler.endpoint;
   }
 

@@ -61,17 +61,8 @@ export function isCleanStop(reason: StopReason): boolean {
   return reason === "normal" || reason === "shutdown" || (typeof reason === "object" && reason !== null && "shutdown" in reason);
 }
 
-/**
- * A broadcast on a topic, as `Endpoint.broadcast` sends it. Subscribed channels write it
- * to their clients without running user code (the fastlane) unless the event is intercepted.
- */
-export class Broadcast {
-  constructor(
-    readonly topic: string,
-    readonly event: string,
-    readonly payload: unknown,
-  ) {}
-}
+// Broadcast is what PubSub carries between nodes, so it lives in runtime/pubsub/.
+export { Broadcast } from "../pubsub/broadcast.js";
 
 export function isBinary(value: unknown): value is Uint8Array | ArrayBuffer {
   return value instanceof Uint8Array || value instanceof ArrayBuffer;

@@ -3,7 +3,7 @@
 // (`true`), one of a list of patterns ("//example.com", "https://*.example.com:443"), the
 // request's own host (`"conn"`), or a predicate. `false` turns the check off.
 
-import { parseHostHeader } from "../http/conn.js";
+import { parseHostHeader } from "../plug/conn.js";
 
 export type CheckOrigin = boolean | "conn" | readonly string[] | ((origin: URL) => boolean);
 

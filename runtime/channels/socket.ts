@@ -13,9 +13,9 @@ import { describe, isThenable } from "./_values.js";
 import { decodeSession, validCsrfToken, CSRF_SESSION_KEY } from "../http/crypto/index.js";
 import type { ParsedParams } from "../http/body/query.js";
 import type { SessionOptions } from "../http/session.js";
-import type { Endpoint } from "../http/endpoint.js";
+import type { SocketEndpoint } from "./endpoint.js";
 
-export type SocketEndpoint = Endpoint;
+export type { SocketEndpoint };
 type Maybe<T> = T | Promise<T>;
 
 /** What `connect` learns about the client besides its params. */
@@ -36,7 +36,7 @@ export interface ConnectInfo {
 export class Socket<A extends Assigns = Assigns> {
   constructor(
     public assigns: A,
-    readonly endpoint: Endpoint,
+    readonly endpoint: SocketEndpoint,
     readonly transport: string,
   ) {}
 
@@ -145,7 +145,7 @@ export class SocketHandler {
   readonly jsonDepth: number | undefined;
 
   constructor(
-    readonly endpoint: Endpoint,
+    readonly endpoint: SocketEndpoint,
     readonly mount: SocketMount,
   ) {
     this.maxChannels = mount.options.maxChannels ?? 100;

@@ -18,13 +18,13 @@
 
 import type { DispatchEntry } from "../router/dispatch.js";
 import { decodePath } from "../router/match.js";
-import type { Conn } from "./conn.js";
+import type { Conn } from "../plug/conn.js";
 import { accepts } from "./body/negotiate.js";
 import { acceptsFormats } from "./controller.js";
 import type { ControllerModule } from "./_pipeline.js";
 
 /** The endpoint as this module needs it. */
-interface Routed {
+export interface Routed {
   readonly router: { match(method: string, url: string, host?: string): { route: { index: number } } | null; dispatch: readonly DispatchEntry[] };
 }
 

@@ -4,8 +4,8 @@
 
 import type { ServerResponse } from "node:http";
 import type { DispatchEntry } from "../router/dispatch.js";
-import type { PlugSpec } from "../router/plug.js";
-import { Conn } from "./conn.js";
+import type { PlugSpec } from "../plug/plug.js";
+import { Conn } from "../plug/conn.js";
 import { describe, isThenable } from "../_internal/values.js";
 
 export { isThenable };

@@ -9,7 +9,7 @@
 // sites are keyed by the spec object the router or controller recorded, never by the plug.
 
 import type { DispatchEntry } from "../router/dispatch.js";
-import type { ModulePlug, PlugSpec } from "../router/plug.js";
+import type { ModulePlug, PlugSpec } from "../plug/plug.js";
 import type { Conn } from "./conn.js";
 import { isThenable, type AnyPlug, type ControllerModule, type ControllerPlug } from "./_pipeline.js";
 

@@ -4,7 +4,7 @@
 // tolerates: no secret at all.
 
 import type { DispatchEntry } from "../router/dispatch.js";
-import type { PlugSpec } from "../router/plug.js";
+import type { PlugSpec } from "../plug/plug.js";
 import { encodeSession, MIN_COOKIE_SECRET_KEY_BASE_BYTES } from "./crypto/index.js";
 import { fetchSession, type SessionOptions } from "./session.js";
 import type { ControllerModule } from "./_pipeline.js";

@@ -6,14 +6,22 @@
 
 import { STATUS_CODES } from "node:http";
 import { Conn, putRespContentType, resp } from "./conn.js";
-import type { Endpoint } from "./endpoint.js";
+import type { DispatchEntry } from "../router/dispatch.js";
+import type { ViewSet } from "../views/render.js";
 import { mapStack } from "./stack.js";
 import { errorChannel } from "./telemetry.js";
 import { escapeHtml } from "../templates/escape.js";
 import { lookup } from "mrmime";
-import { errorFormat } from "./_error-format.js";
+import { errorFormat, type Routed } from "./_error-format.js";
 
-export function renderError(conn: Conn, status: number, error: unknown, endpoint: Endpoint): Conn {
+/** The endpoint as error pages need it (the endpoint sits above http and passes itself). */
+export interface ErrorEndpoint extends Routed {
+  readonly config: { readonly debugErrors?: boolean };
+  readonly views: ViewSet | undefined;
+  routes(): readonly DispatchEntry[];
+}
+
+export function renderError(conn: Conn, status: number, error: unknown, endpoint: ErrorEndpoint): Conn {
   const reason = STATUS_CODES[status] ?? "Error";
   if (errorChannel.hasSubscribers) errorChannel.publish({ conn, status, kind: error === null ? "no_route" : "error", reason: error });
   // What ConnTest's assertErrorSent looks for: this response is the endpoint's answer to an error.
@@ -59,7 +67,7 @@ export function renderError(conn: Conn, status: number, error: unknown, endpoint
  * (`views.functions.error["404.json"]`, whose data is encoded as JSON). Undefined when the app
  * has none, or when it throws (the built-in page is answered instead).
  */
-function errorView(endpoint: Endpoint, name: string, assigns: Record<string, unknown>): string | undefined {
+function errorView(endpoint: ErrorEndpoint, name: string, assigns: Record<string, unknown>): string | undefined {
   const views = endpoint.views;
   const template = views?.templates[`error/${name}`];
   const fn = views?.functions?.error?.[name];
@@ -75,7 +83,7 @@ function errorView(endpoint: Endpoint, name: string, assigns: Record<string, unk
 
 const esc = escapeHtml;
 
-function debugPage(conn: Conn, status: number, reason: string, error: unknown, endpoint: Endpoint): string {
+function debugPage(conn: Conn, status: number, reason: string, error: unknown, endpoint: ErrorEndpoint): string {
   const title = status === 404 && !error ? `no route found for ${conn.method} ${conn.requestPath}` : error instanceof Error ? `${error.name}: ${error.message}` : reason;
   const stack = error instanceof Error ? debugStack(error) : "";
   // Where in the app's own sources: the route (router line) and, for a template, its line.

@@ -9,7 +9,7 @@
 // run which pipelines) is the compiler's job and is deliberately not repeated here.
 
 import type { Controller, RouteOptions, RouterBuilder, RouterDefinition, ScopeOptions, ResourceOptions } from "./dsl.js";
-import type { PlugSpec } from "./plug.js";
+import type { PlugSpec } from "../plug/plug.js";
 
 /** One route-making call, as executed. */
 export interface CollectedCall {

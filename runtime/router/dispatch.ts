@@ -4,7 +4,7 @@
 
 import { RouterDefinitionError, type CollectedCall, type CollectedRouter } from "./collect.js";
 import type { RouteInfo } from "./match.js";
-import type { PlugSpec } from "./plug.js";
+import type { PlugSpec } from "../plug/plug.js";
 
 /** One route's dispatch: its pipelines' plugs, then the controller action (or forward target). */
 export interface DispatchEntry<H = unknown> {

@@ -10,7 +10,7 @@
 //
 // So every call here only records; nothing is decided at request time.
 
-import type { Plug, PlugLike, PlugOptions } from "./plug.js";
+import type { Plug, PlugLike, PlugOptions } from "../plug/plug.js";
 
 /** HTTP verbs with a dedicated DSL function. `match` accepts these, any custom verb, or "*". */
 export type Verb = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD" | "CONNECT" | "TRACE";

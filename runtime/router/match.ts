@@ -1,27 +1,10 @@
 // What the generated matcher returns, and the one piece of request-path work it delegates:
 // splitting and percent-decoding a path that is not already clean (the rare case).
 
-/** A route as generated code describes it (`routes.gen.ts`), for dispatch and introspection. */
-export interface RouteInfo {
-  /** Position in declaration order. */
-  readonly index: number;
-  readonly kind: "match" | "forward";
-  /** Upper-case verb, or "*" (match "*", forward). */
-  readonly verb: string;
-  /** The pattern, e.g. `/users/:user_id/posts/:id`. */
-  readonly path: string;
-  /** Helper name (`userPostPath`), or null. */
-  readonly helper: string | null;
-  /** Controller (or forward target) as written in the router: `UserController`. */
-  readonly controller: string;
-  /** Action name, or null for a forward. */
-  readonly action: string | null;
-  readonly pipeThrough: readonly string[];
-  /** Hosts the route answers for; empty means any. */
-  readonly hosts: readonly string[];
-  /** Where the route was declared: `app/router.ts:12:3`. */
-  readonly source: string;
-}
+// RouteInfo is what a conn carries (conn.route), so it lives with the Conn, below the router.
+import type { RouteInfo } from "../plug/conn.js";
+
+export type { RouteInfo };
 
 export interface RouteMatch {
   readonly route: RouteInfo;

@@ -10,7 +10,8 @@ import type { Channel } from "../channels/channel.js";
 import type { Transport } from "../channels/connection.js";
 import type { Message, StopReason } from "../channels/message.js";
 import type { Frame } from "../channels/serializer.js";
-import { SocketHandler } from "../channels/socket.js";
+import { SocketHandler, type SocketMount } from "../channels/socket.js";
+import type { Endpoint } from "../endpoint/endpoint.js";
 import type { Inbox, Received } from "./_channel-inbox.js";
 
 // Binary frame kinds, as serializer.ts writes them (Phoenix's V2 binary layout).
@@ -98,6 +99,14 @@ export class TestSocketHandler extends SocketHandler {
   pending: ChannelWatch | null = null;
   /** The last error logged (a throw in the socket's connect), for ConnectError's cause. */
   lastError: unknown = undefined;
+
+  constructor(
+    /** The whole endpoint the test gave (the socket itself sees only its SocketEndpoint face). */
+    override readonly endpoint: Endpoint,
+    mount: SocketMount,
+  ) {
+    super(endpoint, mount);
+  }
 
   override route(topic: string): { pattern: string; channel: Channel } | null {
     const watch = this.pending;

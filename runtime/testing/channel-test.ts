@@ -8,11 +8,11 @@
 import { checkPayload, type Assigns, type Channel } from "../channels/channel.js";
 import { Connection } from "../channels/connection.js";
 import { Broadcast, type Message, type Payload, type StopReason } from "../channels/message.js";
-import type { Subscriber } from "../channels/pubsub.js";
+import type { Subscriber } from "../pubsub/pubsub.js";
 import { V2 } from "../channels/serializer.js";
 import { socket as mountSocket, type ConnectInfo, type SocketOptions, type UserSocket } from "../channels/socket.js";
 import type { ParsedParams } from "../http/body/query.js";
-import type { Endpoint } from "../http/endpoint.js";
+import type { Endpoint } from "../endpoint/endpoint.js";
 import { Inbox, PayloadCheck, show } from "./_channel-inbox.js";
 import { ChannelWatch, TestSocketHandler, TestTransport, clientFrame } from "./_channel-transport.js";
 import { errorText, fromHere, replyTo } from "./_channel-assert.js";

@@ -7,9 +7,9 @@
 // the mark the error rendering leaves on the conn instead of catching a raise.
 
 import type { IncomingHttpHeaders } from "node:http";
-import { Conn } from "../http/conn.js";
-import type { Endpoint } from "../http/endpoint.js";
-import { statusCode, type Status } from "../http/status.js";
+import { Conn } from "../plug/conn.js";
+import type { Endpoint } from "../endpoint/endpoint.js";
+import { statusCode, type Status } from "../plug/status.js";
 
 export interface TestRequest {
   headers?: IncomingHttpHeaders;

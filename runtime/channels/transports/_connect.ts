@@ -7,7 +7,7 @@ import { negotiate, type Serializer } from "../serializer.js";
 import { originAllowed } from "../origin.js";
 import type { ConnectInfo, SocketHandler } from "../socket.js";
 import { parseQuery, type ParsedParams } from "../../http/body/query.js";
-import { parseHostHeader } from "../../http/conn.js";
+import { parseHostHeader } from "../../plug/conn.js";
 
 export type Admission =
   | { ok: true; serializer: Serializer; params: ParsedParams; assigns: Record<string, unknown>; id: string | null }

@@ -3,34 +3,14 @@
 // `Broadcast` is the one kind channels write to clients themselves (the fastlane): it is
 // encoded once per serializer per dispatch, and every subscriber writes the same frame.
 
-import { Broadcast } from "./message.js";
-import type { Frame, Serializer } from "./serializer.js";
+import { Broadcast } from "./broadcast.js";
+import { FrameCache } from "./frame-cache.js";
+
+export { FrameCache };
 
 /** Receives what is published on a topic it subscribed to. */
 export interface Subscriber {
   deliver(topic: string, message: unknown, frames: FrameCache): void;
-}
-
-/** The frames of one broadcast, encoded at most once per serializer. */
-export class FrameCache {
-  private serializer: Serializer | null = null;
-  private frame: Frame | null = null;
-  private others: Map<Serializer, Frame> | null = null;
-
-  constructor(private readonly broadcast: Broadcast) {}
-
-  frameFor(serializer: Serializer): Frame {
-    // Nearly every client speaks V2: one slot, a map only when a second serializer shows up.
-    if (this.serializer === serializer) return this.frame!;
-    if (this.serializer === null) {
-      this.serializer = serializer;
-      return (this.frame = serializer.fastlane(this.broadcast));
-    }
-    this.others ??= new Map();
-    let f = this.others.get(serializer);
-    if (f === undefined) this.others.set(serializer, (f = serializer.fastlane(this.broadcast)));
-    return f;
-  }
 }
 
 /** Carries messages between processes. `publish` reaches the others, never this one. */

@@ -2,7 +2,7 @@
 // (possibly halted) conn, synchronously or not: a function, or a module plug (an object or a
 // namespace with `call`, and optionally `init`), as Plug's two kinds.
 
-import type { Conn } from "../http/conn.js";
+import type { Conn } from "./conn.js";
 
 export type { Conn };
 

@@ -10,9 +10,9 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { DispatchEntry } from "../router/dispatch.js";
 import type { RouteMatch } from "../router/match.js";
-import type { PlugSpec } from "../router/plug.js";
+import type { PlugSpec } from "../plug/plug.js";
 import type { ViewSet } from "../views/render.js";
-import { Conn, halt, NO_PARAMS } from "./conn.js";
+import { Conn, halt, NO_PARAMS } from "../plug/conn.js";
 import {
   actionResult,
   callPlug,
@@ -29,19 +29,20 @@ import {
   type AnyPlug,
   type ControllerModule,
   type RouteSteps,
-} from "./_pipeline.js";
-import { renderError } from "./errors.js";
-import { PlugSites } from "./_plug-init.js";
-import { checkStartup } from "./_startup.js";
-import { checkRequest } from "./_request.js";
+} from "../http/_pipeline.js";
+import { renderError, type ErrorEndpoint } from "../http/errors.js";
+import { PlugSites } from "../http/_plug-init.js";
+import { checkStartup } from "../http/_startup.js";
+import { checkRequest } from "../http/_request.js";
 import { printable } from "../_internal/values.js";
-import { parseQuery } from "./body/query.js";
-import { Token, type TokenResult } from "./crypto/index.js";
-import { loadManifest, staticPath, type StaticManifest } from "./static/index.js";
-import { dispatchChannel, endpointChannel, traced } from "./telemetry.js";
-import { Broadcast } from "../channels/message.js";
-import { PubSub, type Subscriber } from "../channels/pubsub.js";
+import { parseQuery } from "../http/body/query.js";
+import { Token, type TokenResult } from "../http/crypto/index.js";
+import { loadManifest, staticPath, type StaticManifest } from "../http/static/index.js";
+import { dispatchChannel, endpointChannel, traced } from "../http/telemetry.js";
+import { Broadcast } from "../pubsub/broadcast.js";
+import { PubSub, type Subscriber } from "../pubsub/pubsub.js";
 import type { CheckOrigin } from "../channels/origin.js";
+import type { SocketEndpoint } from "../channels/endpoint.js";
 import { SocketHandler, type SocketMount } from "../channels/socket.js";
 import { WebSocketTransport } from "../channels/transports/websocket.js";
 import { LongPollTransport } from "../channels/transports/longpoll.js";
@@ -96,7 +97,7 @@ export interface EndpointOptions {
 /** App code listening on a PubSub topic (`endpoint.subscribe`). */
 export type Listener = (message: unknown, topic: string) => void;
 
-export class Endpoint {
+export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   readonly config: EndpointConfig;
   readonly pubsub: PubSub;
   private server: Server | null = null;
@@ -535,4 +536,4 @@ export function defineEndpoint(options: EndpointOptions): Endpoint {
 }
 
 export { halt, send, PlugReturnError };
-export type { AnyPlug, ControllerModule, ControllerPlug } from "./_pipeline.js";
+export type { AnyPlug, ControllerModule, ControllerPlug } from "../http/_pipeline.js";
