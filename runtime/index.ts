@@ -30,12 +30,14 @@ export {
   globSegments,
   isQueryArg,
   joinUrl,
+  mountedPath,
+  mountedUrl,
   prefixPath,
   segment,
   toParam,
   unknownAction,
 } from "./router/url.js";
-export type { ConnContext, ParamValue, PathContext, Query, QueryValue, UrlContext } from "./router/url.js";
+export type { ConnContext, MountInfo, ParamValue, PathContext, Query, QueryValue, RouterScripts, UrlContext } from "./router/url.js";
 export { p } from "./router/verified.js";
 export type { PathInterpolation, VerifiedPath, VerifiedPathTag } from "./router/verified.js";
 export { pipelinePlugs, verifyCollected } from "./router/dispatch.js";

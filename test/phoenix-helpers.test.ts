@@ -3,8 +3,9 @@
 //
 // Deliberate differences from Phoenix, asserted below:
 //   - the conn/endpoint first argument is optional on `*Path` helpers (no prefix without it); a
-//     conn prefixes its `scriptName` only (Phoenix also knows a forwarded sub-router's own script
-//     name, and put_router_url); `*Url` helpers also take a base string;
+//     conn prefixes its `scriptName` (the endpoint's url.path, then each forward's prefix; a
+//     mounted router's helpers are tested in phoenix-forward-router), there is no put_router_url;
+//     `*Url` helpers also take a base string;
 //   - `undefined` query values are left out (JavaScript's "absent"); `null` gives `k=` as nil does;
 //   - query keys keep insertion order (Elixir maps would be sorted);
 //   - static route segments are percent-encoded at build time (Phoenix inserts them verbatim),
@@ -606,6 +607,7 @@ export function call(conn: Conn): Conn {
     expect(a.errors).toEqual([]);
     const endpoint = defineEndpoint({ router, config: { logger: () => {}, url: { scheme: "https", host: "example.com", port: 8443, path: "/app" } } });
     const conn = await get(endpoint, "/admin/anything");
-    expect(conn.respBody).toBe("/admin/users/42 /users/42 https://example.com:8443/admin/users");
+    // The endpoint's url.path is the conn's script name (Phoenix's endpoint sets it), the forward adds its prefix.
+    expect(conn.respBody).toBe("/app/admin/users/42 /users/42 https://example.com:8443/app/admin/users");
   });
 });

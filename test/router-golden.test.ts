@@ -5,7 +5,7 @@
 // UPDATE_GOLDEN=1 npx vitest run test/router-golden.test.ts rewrites the expected files.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { build, formatDiagnostic } from "../compiler/index.js";
@@ -35,12 +35,16 @@ for (const name of readdirSync(FIXTURES).sort()) {
     if (update) {
       rmSync(expectedDir, { recursive: true, force: true });
       mkdirSync(expectedDir, { recursive: true });
-      for (const [rel, text] of result.files) writeFileSync(join(root, rel), text);
+      for (const [rel, text] of result.files) {
+        mkdirSync(join(root, rel, ".."), { recursive: true });
+        writeFileSync(join(root, rel), text);
+      }
       if (diagnostics) writeFileSync(join(expectedDir, "diagnostics.txt"), diagnostics + "\n");
     }
 
     it("produces exactly the expected files", () => {
-      const onDisk = existsSync(expectedDir) ? readdirSync(expectedDir).sort() : [];
+      // Recursive: a mounted router's modules are in a folder of the out dir.
+      const onDisk = existsSync(expectedDir) ? (readdirSync(expectedDir, { recursive: true, withFileTypes: true }) as import("node:fs").Dirent[]).filter((d) => d.isFile()).map((d) => relative(expectedDir, join(d.parentPath, d.name)).split(sep).join("/")).sort() : [];
       const produced = [...result.files.keys()].map((f) => f.slice("expected/".length));
       if (diagnostics) produced.push("diagnostics.txt");
       expect(produced.sort()).toEqual(onDisk);

@@ -37,7 +37,7 @@ export const LocalController = { index: (conn: Conn) => conn };
     });
   });
 
-  const modules = () => (JSON.parse(routesJson(a.result.router!.routes)) as { path: string; controller: string; module: string }[]).map((r) => [r.controller, r.module]);
+  const modules = () => (JSON.parse(routesJson(a.result.router!)) as { path: string; controller: string; module: string }[]).map((r) => [r.controller, r.module]);
 
   it("builds", () => {
     expect(a.errors).toEqual([]);
@@ -56,7 +56,7 @@ export const LocalController = { index: (conn: Conn) => conn };
   });
 
   it("--info names it too", () => {
-    expect(formatRouteInfo(a.result.router!.routes, "GET", "/items").text).toContain("Module: Api.ItemController (app/controllers/api/item-controller.ts)\n");
+    expect(formatRouteInfo(a.result.router!, "GET", "/items").text).toContain("Module: Api.ItemController (app/controllers/api/item-controller.ts)\n");
   });
 
   it("generated code still imports it the way the router does", () => {

@@ -107,13 +107,13 @@ const COMMANDS: Command[] = [
         process.stderr.write("no router: create app/router.ts or pass --router\n");
         return 1;
       }
-      const routes = result.router.routes;
+      const router = result.router;
       if (values.info) {
-        const text = formatRouteInfo(routes, positionals[0], positionals[1]);
+        const text = formatRouteInfo(router, positionals[0], positionals[1]);
         process.stdout.write(text.text);
         return text.found ? 0 : 1;
       }
-      process.stdout.write(values.json ? routesJson(routes) : formatRoutes(routes));
+      process.stdout.write(values.json ? routesJson(router) : formatRoutes(router));
       return 0;
     },
   },

@@ -3,49 +3,87 @@
 
 import { camel } from "../emit/_code.js";
 import { interpret, MalformedPathError } from "../router/interpret.js";
-import type { RouteIR } from "../router/ir.js";
+import type { RouteIR, RouterIR } from "../router/ir.js";
+import { encodeSegment } from "../../runtime/router/url.js";
 
-export function formatRoutes(routes: readonly RouteIR[]): string {
-  const rows = routes.map((r) => [
+/** A route as listed: a mounted router's routes follow its forward, under the forward's path. */
+interface Listed {
+  route: RouteIR;
+  /** The path as the app serves it (a mounted route's under its prefix). */
+  path: string;
+  hosts: readonly string[];
+  /** The router module that declares the route. */
+  router: string;
+}
+
+/** Every route of `ir` in match order, each mounted router's right after the forward that mounts it. */
+export function listRoutes(ir: Pick<RouterIR, "routes" | "source">, prefix = "", hosts: readonly string[] = []): Listed[] {
+  const out: Listed[] = [];
+  for (const r of ir.routes) {
+    const path = prefix + (prefix && r.path === "/" ? "" : r.path) || "/";
+    const own = r.hosts.length ? r.hosts : hosts;
+    out.push({ route: r, path, hosts: own, router: ir.source });
+    if (r.mount?.ir) out.push(...listRoutes(r.mount.ir, path === "/" ? "" : path, own));
+  }
+  return out;
+}
+
+export function formatRoutes(ir: Pick<RouterIR, "routes" | "source">): string {
+  const rows = listRoutes(ir).map(({ route: r, path, hosts }) => [
     r.helper ? camel(r.helper) + "Path" : "",
     r.kind === "forward" ? "*" : r.verb,
-    r.path + (r.hosts.length ? `  (host: ${r.hosts.join(", ")})` : ""),
-    r.action === null ? r.target.display : `${r.target.display}.${r.action}`,
+    path + (hosts.length ? `  (host: ${hosts.join(", ")})` : ""),
+    (r.action === null ? r.target.display : `${r.target.display}.${r.action}`) + (r.mount ? `  (mounts ${r.mount.router})` : ""),
   ]);
   const w = [0, 1, 2].map((i) => Math.max(0, ...rows.map((row) => row[i].length)));
   return rows.map((row) => `  ${row[0].padStart(w[0])}  ${row[1].padEnd(w[1])}  ${row[2].padEnd(w[2])}  ${row[3]}`.trimEnd() + "\n").join("");
 }
 
-export function routesJson(routes: readonly RouteIR[]): string {
-  const out = routes.map((r) => ({
+export function routesJson(ir: Pick<RouterIR, "routes" | "source">): string {
+  const out = listRoutes(ir).map(({ route: r, path, hosts, router }) => ({
     helper: r.helper ? camel(r.helper) + "Path" : null,
     verb: r.verb,
-    path: r.path,
+    path,
     kind: r.kind,
     controller: r.target.display,
     module: moduleOf(r),
     action: r.action,
     pipeThrough: r.pipeThrough,
-    hosts: r.hosts,
+    hosts,
+    router,
+    ...(r.mount ? { mounts: r.mount.router } : {}),
     source: `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
   }));
   return JSON.stringify(out, null, 2) + "\n";
 }
 
-export function formatRouteInfo(routes: readonly RouteIR[], method: string, url: string, host = ""): { found: boolean; text: string } {
+export function formatRouteInfo(ir: Pick<RouterIR, "routes" | "source">, method: string, url: string, host = ""): { found: boolean; text: string } {
   let m;
+  let routes = ir.routes;
+  let target = url;
+  const through: string[] = [];
   try {
-    m = interpret(routes, method.toUpperCase(), url, host);
+    // Through each mounted router, with the path info the forward leaves.
+    for (;;) {
+      m = interpret(routes, method.toUpperCase(), target, host);
+      const mounted = m?.route.mount?.ir;
+      if (!m || !mounted) break;
+      through.push(`${m.route.path} → ${mounted.source}`);
+      const q = target.indexOf("?");
+      target = "/" + (m.pathInfo ?? []).map(encodeSegment).join("/") + (q === -1 ? "" : target.slice(q));
+      routes = mounted.routes;
+    }
   } catch (e) {
     if (e instanceof MalformedPathError) return { found: false, text: `malformed path ${url}: the runtime answers 400\n` };
     throw e;
   }
-  if (!m) return { found: false, text: `no route matches ${method.toUpperCase()} ${url}\n` };
+  if (!m) return { found: false, text: `no route matches ${method.toUpperCase()} ${url}${through.length ? ` (in the router mounted at ${through.join(", ")})` : ""}\n` };
   const r = m.route;
   const lines = [
     `Module: ${r.target.display} (${moduleOf(r)})`,
     r.action === null ? `Forward: path info ${JSON.stringify(m.pathInfo)}` : `Function: ${r.action}`,
     `Route: ${r.verb === "*" ? "*" : r.verb} ${r.path}`,
+    ...(through.length ? [`Mounted: ${through.join(", ")}`] : []),
     `Params: ${JSON.stringify(m.params)}`,
     `Pipelines: ${r.pipeThrough.join(", ") || "(none)"}`,
     `${r.loc.file}:${r.loc.line}:${r.loc.column}`,

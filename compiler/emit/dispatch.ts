@@ -16,6 +16,8 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
   const imports = collectImports(ir, outDir);
   c.line('import { collectRouter, pipelinePlugs, verifyCollected, type DispatchEntry, type ExpectedCall } from "fawkes";');
   for (const line of imports) c.line(line);
+  // A forward to another router: that router's generated modules, which the endpoint routes the path info with.
+  for (const r of ir.routes) if (r.mount) c.line(`import * as ${mountName(r.mount.dir)} from ${str(`./${r.mount.dir}/router.gen.js`)};`);
   c.line('import { routes } from "./routes.gen.js";');
   c.line();
   c.line(`/** The route-making calls of ${ir.source}, as they were when this file was generated. */`);
@@ -46,14 +48,20 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
     for (const r of ir.routes) {
       const ref = refExpr(r.target);
       const handler = r.action === null ? ref : `${ref}.${r.action}`;
-      c.line(`// ${describeRoute(r)}`);
+      c.line(`// ${describeRoute(r)}${r.mount ? `  (mounts ${r.mount.router})` : ""}`);
       c.line(
         `{ route: routes[${r.index}], pipeline: ${lists.get(pipeKey(r))}, controller: ${ref}, ` +
-          `action: ${r.action === null ? "null" : str(r.action)}, handler: ${handler}, call: collected.calls[${r.callIndex}] },`,
+          `action: ${r.action === null ? "null" : str(r.action)}, handler: ${handler}, call: collected.calls[${r.callIndex}]` +
+          `${r.mount ? `, mount: ${mountName(r.mount.dir)}` : ""} },`,
       );
     }
   }, "];");
   return header("dispatch.gen.ts", ir.source, "Dispatch: route → pipelines → controller action.") + c.toString();
+}
+
+/** The import name of a mounted router's generated modules: `$mount_admin` for the folder `admin`. */
+function mountName(dir: string): string {
+  return "$mount_" + dir.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
 function pipeKey(r: RouteIR): string {

@@ -7,6 +7,9 @@
 // route of the group is not used to build paths (checkHelperConflicts warns about it).
 // A `*Path` helper may take a conn, an endpoint or a URL first, whose path prefix it prepends
 // (Phoenix's conn.script_name / endpoint.path/1); a `*Url` helper takes one of those or a base string.
+// A mounted router's helpers (`forward("/admin", AdminRouter)`) build paths under the mount:
+// "/admin/stats" with no context or an endpoint, and with a conn, under the script name at which
+// the conn entered that router or its parent, as Phoenix's sub-router helpers do.
 
 import { encodeSegment } from "../../runtime/router/url.js";
 import type { RouteIR, RouterIR, SegmentIR } from "../router/ir.js";
@@ -34,21 +37,30 @@ export function emitHelpers(ir: RouterIR): string {
   const c = new Code();
   // The runtime functions are imported under `$` names: helper names cannot contain `$`, so a
   // route named `glob` or `join` (globPath, joinUrl) cannot collide with them.
+  const mount = ir.mountedAt;
   c.line("import {");
   c.indent(() => {
-    for (const n of ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "prefixPath", "segment", "unknownAction"]) c.line(`${n} as $${n},`);
-    for (const t of ["ParamValue", "PathContext", "Query"]) c.line(`type ${t},`);
+    const fns = mount ? ["encodeQuery", "globPath", "isQueryArg", "mountedPath", "mountedUrl", "segment", "unknownAction"] : ["encodeQuery", "globPath", "isQueryArg", "joinUrl", "prefixPath", "segment", "unknownAction"];
+    for (const n of fns) c.line(`${n} as $${n},`);
+    for (const t of mount ? ["MountInfo", "ParamValue", "PathContext", "Query"] : ["ParamValue", "PathContext", "Query"]) c.line(`type ${t},`);
   });
   c.line('} from "fawkes";');
   c.line();
   c.line("/** Where `*Url` helpers take scheme, host and port: a conn, an endpoint, a URL, or a base string. */");
   c.line("export type UrlBase = PathContext | string;");
+  if (mount) {
+    // A mounted router's paths live under its forward: with no context they start with the
+    // whole prefix; with a conn, under the script name its router (or the parent) was entered at.
+    c.line();
+    c.line(`/** Where this router is mounted: by ${mount.parent}:${mount.loc.line}, at ${mount.prefix || "/"}. */`);
+    c.line(`const $MOUNT: MountInfo = { router: ${str(ir.source)}, parent: ${str(mount.parent)}, forward: ${JSON.stringify(mount.path.split("/").filter(Boolean))}, prefix: ${str(mount.prefix.split("/").map(encodeSegment).join("/"))} };`);
+  }
 
   const names: string[] = [];
   for (const [helper, clauses] of byHelper) {
     const name = camel(helper);
     names.push(`${name}Path`, `${name}Url`);
-    emitHelper(c, name, clauses);
+    emitHelper(c, name, clauses, mount !== undefined);
   }
 
   c.line();
@@ -59,7 +71,7 @@ export function emitHelpers(ir: RouterIR): string {
   return header("helpers.gen.ts", ir.source, `${byHelper.size} helpers: typed path and URL builders.`) + c.toString();
 }
 
-function emitHelper(c: Code, name: string, clauses: Clause[]): void {
+function emitHelper(c: Code, name: string, clauses: Clause[], mounted: boolean): void {
   const Type = name[0].toUpperCase() + name.slice(1);
   const maxArity = Math.max(...clauses.map((k) => k.params.length));
   const args = Array.from({ length: maxArity + 1 }, (_, i) => `a${i}`);
@@ -117,12 +129,19 @@ function emitHelper(c: Code, name: string, clauses: Clause[]): void {
   c.indent(() => {
     c.line(`typeof action === "string"`);
     c.indent(() => {
-      c.line(`? ${impl}(${str(name + "Path")}, action, ${args.join(", ")})`);
-      c.line(`: $prefixPath(action, ${impl}(${str(name + "Path")}, a0 as string, ${shifted.join(", ")}), ${str(name + "Path")});`);
+      if (mounted) {
+        c.line(`? $MOUNT.prefix + ${impl}(${str(name + "Path")}, action, ${args.join(", ")})`);
+        c.line(`: $mountedPath(action, ${impl}(${str(name + "Path")}, a0 as string, ${shifted.join(", ")}), $MOUNT, ${str(name + "Path")});`);
+      } else {
+        c.line(`? ${impl}(${str(name + "Path")}, action, ${args.join(", ")})`);
+        c.line(`: $prefixPath(action, ${impl}(${str(name + "Path")}, a0 as string, ${shifted.join(", ")}), ${str(name + "Path")});`);
+      }
     });
   });
   c.line(`export const ${name}Url: ${Type}Url = (base: UrlBase, action: string, ${params}): string =>`);
-  c.indent(() => c.line(`$joinUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}));`));
+  c.indent(() => c.line(mounted
+    ? `$mountedUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}), $MOUNT);`
+    : `$joinUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}));`));
 }
 
 /** The statements for one action: one return per arity, highest first when there are several. */

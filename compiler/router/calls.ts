@@ -74,6 +74,8 @@ export interface ForwardCall {
   kind: "forward";
   path: string;
   target: ModuleRefIR;
+  /** When the target is another router (`defineRouter(...)`), its module, relative to the root. */
+  router: string | null;
   callIndex: number;
   /** Where the path argument is: path problems point there. */
   pathLoc: SourceLoc;

@@ -9,7 +9,7 @@ import { sortDiagnostics, type Diagnostic, hasErrors } from "../diagnostics.js";
 import type { DslCall } from "./calls.js";
 import { checkRoutes } from "./check.js";
 import { expandRouter } from "./expand.js";
-import type { RouterIR } from "./ir.js";
+import type { RouteIR, RouterIR, SourceLoc } from "./ir.js";
 import { readRouter } from "./read.js";
 import { relativePosix } from "../paths.js";
 import { emitRoutesMeta } from "../emit/routes-meta.js";
@@ -58,6 +58,31 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
     };
   }
   const project = options.project ?? createProject(root);
+  const out: RouterCompileResult = { ir: null, files: new Map(), diagnostics: [], inputs: [] };
+  out.ir = compileOne(project, root, routerRel, outDir, undefined, [], new Map(), out);
+  out.diagnostics = sortDiagnostics(out.diagnostics);
+  if (hasErrors(out.diagnostics)) out.files = new Map();
+  out.inputs = [...new Set(out.inputs)];
+  return out;
+}
+
+/**
+ * Compiles one router module into `outDir`, and each router it forwards to into a folder of
+ * it, adding files, diagnostics and inputs to `out`. `stack` holds the routers being compiled
+ * above this one (a forward back to one of them is a cycle); `mounted` every router mounted so
+ * far, with the forward that mounted it (Phoenix forwards a module once).
+ */
+function compileOne(
+  project: Project,
+  root: string,
+  routerRel: string,
+  outDir: string,
+  mountedAt: RouterIR["mountedAt"],
+  stack: readonly string[],
+  mounted: Map<string, SourceLoc>,
+  out: RouterCompileResult,
+): RouterIR {
+  const routerPath = join(root, routerRel);
   const sf = project.addSourceFileAtPath(routerPath);
   project.resolveSourceFileDependencies();
   const read = readRouter(project, sf, root);
@@ -69,14 +94,49 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
     routes: expanded.routes,
     calls: callsOf(read.calls),
     inlinePlugs: read.inlinePlugs,
+    ...(mountedAt ? { mountedAt } : {}),
   };
-  const diagnostics = sortDiagnostics([...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir)]);
-  const files = new Map<string, string>();
-  if (!hasErrors(diagnostics)) {
-    for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir))) files.set(`${outDir}/${name}`, text);
+  const diagnostics = [...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir)];
+  const dirs = new Map<string, RouteIR>();
+  for (const r of ir.routes) {
+    if (!r.mount) continue;
+    const mount = r.mount;
+    const error = (code: string, message: string, hint: string) => diagnostics.push({ code, severity: "error", message, loc: r.loc, hint });
+    const chain = [...stack, ir.source];
+    if (chain.includes(mount.router)) {
+      error("FORWARD_CYCLE", `${ir.source} forwards to ${mount.router}, which is already on the way here (${[...chain, mount.router].join(" → ")})`,
+        "a router cannot mount itself or a router that mounts it");
+      continue;
+    }
+    const before = mounted.get(mount.router);
+    if (before) {
+      error("FORWARDED_TWICE", `${mount.router} is already mounted by the forward at ${before.file}:${before.line}:${before.column}`,
+        "a router can be forwarded to once (as in Phoenix), so its helpers know their prefix; mount it in one place");
+      continue;
+    }
+    mounted.set(mount.router, r.loc);
+    mount.dir = mountDir(r.path);
+    const clash = dirs.get(mount.dir);
+    if (clash) {
+      error("MOUNT_DIR_CLASH", `the routers mounted at ${clash.path} and ${r.path} would both be generated into ${outDir}/${mount.dir}`,
+        "mount one of them at a path that differs by more than its punctuation");
+      continue;
+    }
+    dirs.set(mount.dir, r);
+    mount.ir = compileOne(project, root, mount.router, `${outDir}/${mount.dir}`, { prefix: (mountedAt?.prefix ?? "") + (r.path === "/" ? "" : r.path), path: r.path, parent: ir.source, loc: r.loc }, chain, mounted, out);
   }
-  const inputs = [sf, ...sf.getReferencedSourceFiles()].filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath());
-  return { ir, files, diagnostics, inputs };
+  out.diagnostics.push(...diagnostics);
+  if (!hasErrors(diagnostics)) {
+    for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir))) out.files.set(`${outDir}/${name}`, text);
+  }
+  out.inputs.push(...[sf, ...sf.getReferencedSourceFiles()].filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath()));
+  return ir;
+}
+
+/** The folder of a mounted router's generated modules: its forward path as one name (`/api/v1` → `api-v1`). */
+export function mountDir(path: string): string {
+  const name = path.split("/").filter(Boolean).join("-").replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^\.+/, "_");
+  return name || "root";
 }
 
 /** The generated router modules for an IR (pure: same IR, same bytes). */
@@ -87,10 +147,13 @@ export function emitRouterFiles(ir: RouterIR, outDir: string): Record<string, st
     "helpers.gen.ts": emitHelpers(ir),
     "dispatch.gen.ts": emitDispatch(ir, outDir),
     "router.gen.ts":
-      header("router.gen.ts", ir.source, "The router as the endpoint takes it: defineEndpoint({ router }).") +
+      header("router.gen.ts", ir.source, ir.mountedAt
+        ? `A router mounted at ${ir.mountedAt.prefix || "/"} by ${ir.mountedAt.parent}:${ir.mountedAt.loc.line}; the parent's dispatch routes through it.`
+        : "The router as the endpoint takes it: defineEndpoint({ router }).") +
       'export { allowedMethods, match, matchSegments } from "./matcher.gen.js";\n' +
       'export { dispatch } from "./dispatch.gen.js";\n' +
-      'export { routes } from "./routes.gen.js";\n',
+      'export { routes } from "./routes.gen.js";\n' +
+      `/** The router module these were generated from. */\nexport const source = ${JSON.stringify(ir.source)};\n`,
   };
 }
 

@@ -134,6 +134,8 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
         }
         case "forward":
           add(scope, "forward", "*", c.path, c.target, null, null, c.callIndex, c.loc, c.pathLoc);
+          // compile.ts compiles the mounted router and fills in its folder and IR.
+          if (c.router !== null) routes[routes.length - 1].mount = { router: c.router, dir: "", ir: null };
           break;
         case "resources":
           expandResources(c, scope);

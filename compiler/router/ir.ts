@@ -68,6 +68,21 @@ export interface RouteIR {
   /** Index of the DSL call (get/resources/forward...) that produced the route, in run order. */
   callIndex: number;
   loc: SourceLoc;
+  /** A forward to another router: the router mounted under this route's path. */
+  mount?: MountIR;
+}
+
+/**
+ * A router mounted by `forward` (Phoenix's `forward "/admin", AdminRouter`): compiled on its own
+ * into a folder of the parent's out dir, matched on the path info the forward leaves.
+ */
+export interface MountIR {
+  /** The mounted router module, relative to the root. */
+  router: string;
+  /** Its generated modules' folder, relative to the parent's out dir (`admin` for `/admin`). */
+  dir: string;
+  /** The mounted router, compiled; null when it could not be (its diagnostics say why). */
+  ir: RouterIR | null;
 }
 
 /**
@@ -97,6 +112,17 @@ export interface RouterIR {
   calls: { index: number; kind: "route" | "plug" | "resources" | "forward"; verb: string; path: string }[];
   /** Every plug written inline in a pipeThrough call, in run order (a PipeIR `index` points here). */
   inlinePlugs: { display: string; loc: SourceLoc }[];
+  /**
+   * Where this router is mounted, when another router forwards to it: the full static prefix
+   * (`/admin`, scopes included) and the forward's location. Its helpers build paths under it.
+   */
+  mountedAt?: {
+    prefix: string;
+    /** The forward's own path in the parent router (`prefix` is it under every mount above). */
+    path: string;
+    parent: string;
+    loc: SourceLoc;
+  };
 }
 
 export function paramNames(route: Pick<RouteIR, "segments">): string[] {

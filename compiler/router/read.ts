@@ -335,7 +335,30 @@ class Reader {
     const path = this.path(args[0], expr);
     const target = this.moduleRef(args[1], "forward target");
     if (path === undefined || !target) return undefined;
-    return { kind: "forward", path, target, callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
+    const router = this.routerModule(args[1], target);
+    if (router !== null && args[2]) {
+      this.error(args[2], "FORWARD_OPTIONS", `${target.display} is a router: a mounted router takes no options`,
+        "options go to a plug's init; the mounted router's own pipelines and routes decide the rest");
+    }
+    return { kind: "forward", path, target, router, callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
+  }
+
+  /**
+   * The module of a forward target that is another router (its value, or a namespace whose
+   * default export is, has the type `defineRouter` returns): null for a plug.
+   */
+  private routerModule(node: Expression, target: ModuleRefIR): string | null {
+    const type = node.getType();
+    if (type.isAny()) return null;
+    const isRouter = (t: ReturnType<Expression["getType"]>) => t.getProperty("kind")?.getTypeAtLocation(node).getLiteralValue() === "fawkes.router";
+    const def = type.getProperty("default");
+    if (!isRouter(type) && !(def && isRouter(def.getTypeAtLocation(node)))) return null;
+    const file = target.definedIn ?? target.import.resolvedFile;
+    if (file === null) {
+      this.error(node, "MOUNT_UNRESOLVED", `the router ${target.display} is not a file of this project`,
+        "a mounted router is compiled with the app: import it from a module under the project root");
+    }
+    return file;
   }
 
   // --- arguments -------------------------------------------------------------------------

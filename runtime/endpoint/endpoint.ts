@@ -8,8 +8,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import type { DispatchEntry } from "../router/dispatch.js";
-import type { RouteMatch } from "../router/match.js";
+import type { DispatchEntry, MountedRouter } from "../router/dispatch.js";
+import { decodePath, type RouteMatch } from "../router/match.js";
+import type { RouterScripts } from "../router/url.js";
 import type { PlugSpec } from "../plug/plug.js";
 import type { ViewSet } from "../views/render.js";
 import { Conn, halt, NO_PARAMS } from "../plug/conn.js";
@@ -28,6 +29,7 @@ import {
   PlugReturnError,
   type AnyPlug,
   type ControllerModule,
+  type MountSteps,
   type RouteSteps,
 } from "../http/_pipeline.js";
 import { renderError, type ErrorEndpoint } from "../http/errors.js";
@@ -53,6 +55,8 @@ export type EndpointPlug = AnyPlug | readonly [AnyPlug, unknown];
 export interface RouterModules {
   match(method: string, url: string, host?: string): RouteMatch | null;
   dispatch: readonly DispatchEntry[];
+  /** The router module (`app/router.ts`); generated since mounted routers, which need it. */
+  source?: string;
 }
 
 export interface EndpointConfig {
@@ -108,6 +112,10 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   private readonly steps: readonly RouteSteps[];
   /** Whether any route is scoped to a host: only then does matching read the Host header. */
   private readonly hostRouting: boolean;
+  /** Whether a forward mounts another router: only then are router script names recorded. */
+  private readonly mounted: boolean;
+  /** The segments of `url.path`, the script name of every conn; null for none. */
+  private readonly urlScript: string[] | null;
   private readonly plugs: readonly PlugSpec[];
   private readonly sockets: readonly SocketHandler[];
   private readonly websockets = new Map<string, WebSocketTransport>();
@@ -123,6 +131,10 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     this.steps = options.router.dispatch.map((entry) => this.stepsOf(entry, sites));
     this.pubsub = options.pubsub ?? new PubSub({ logger: this.config.logger });
     this.hostRouting = options.router.dispatch.some((d) => d.route.hosts.length > 0);
+    this.mounted = options.router.dispatch.some((d) => d.mount !== undefined);
+    const script = (this.config.url?.path ?? "").split("/").filter(Boolean);
+    // Not named scriptName: helpers tell a conn from an endpoint by that property.
+    this.urlScript = script.length ? (Object.freeze(script) as string[]) : null;
     this.sockets = (options.sockets ?? []).map((mount) => new SocketHandler(this, mount));
     for (const handler of this.sockets) {
       const { websocket = true, longpoll = false } = handler.mount.options;
@@ -172,6 +184,9 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   call(conn: Conn): Conn | Promise<Conn> {
     conn.private.views = this.options.views;
     conn.private.endpoint = this;
+    // Phoenix's endpoint: `url.path` is where the app is mounted (behind a proxy), so it is the
+    // script name the conn's paths are built under.
+    if (this.urlScript !== null) conn.scriptName = this.urlScript;
     // No context object or closure per request unless someone listens.
     if (!endpointChannel.hasSubscribers) return this.run(conn);
     return traced(endpointChannel, { conn }, () => this.run(conn));
@@ -219,7 +234,14 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   private route(conn: Conn): Conn | Promise<Conn> {
     const m = this.options.router.match(conn.method, conn.requestPath, this.hostRouting ? conn.host : undefined);
     if (m === null) return renderError(conn, 404, null, this);
-    const entry = this.options.router.dispatch[m.route.index];
+    // With mounted routers, the script name each router was entered at (Phoenix's private[Router]).
+    if (this.mounted) conn.private.routerScripts = { [this.options.router.source ?? ""]: conn.scriptName };
+    return this.dispatchTo(conn, m, this.options.router.dispatch, this.steps);
+  }
+
+  /** Runs the route `m` found: params, the call's private/assigns, then its pipeline and action. */
+  private dispatchTo(conn: Conn, m: RouteMatch, dispatch: readonly DispatchEntry[], routeSteps: readonly RouteSteps[]): Conn | Promise<Conn> {
+    const entry = dispatch[m.route.index];
     conn.route = m.route;
     conn.pathParams = m.params;
     // Query params even without the parsers plug (a body needs it: reading one is async).
@@ -230,8 +252,13 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     conn.params = query === NO_PARAMS && body === NO_PARAMS ? { ...m.params } : { ...query, ...body, ...m.params };
     Object.assign(conn.private, entry.call.private);
     Object.assign(conn.assigns, entry.call.assigns);
-    if (m.pathInfo) conn.scriptName = [...conn.scriptName, ...m.route.path.split("/").filter(Boolean)];
-    const steps = this.steps[m.route.index];
+    if (m.pathInfo) {
+      // A forward: its prefix moves from the path info to the script name, as Plug's forward does.
+      const prefix = m.route.path.split("/").filter(Boolean);
+      conn.scriptName = [...conn.scriptName, ...prefix];
+      conn.pathInfo = conn.pathInfo.slice(prefix.length);
+    }
+    const steps = routeSteps[m.route.index];
     if (!dispatchChannel.hasSubscribers) return runPlugs(conn, steps.pipeline, 0, steps.toAction);
     const run = () => runPlugs(conn, steps.pipeline, 0, steps.toAction);
     const event = { conn, route: m.route.path, pathParams: m.params, pipeThrough: m.route.pipeThrough, plug: m.route.controller, plugOpts: m.route.action };
@@ -239,11 +266,23 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   }
 
   private action(conn: Conn, steps: RouteSteps): Conn | Promise<Conn> {
+    // A mounted router matches the path info, then runs its own pipelines and action.
+    if (steps.mount) return this.routeMounted(conn, steps.mount);
     // ConnTest's bypassThrough: the pipelines ran, the controller does not.
     if (conn.private.bypassThrough) return conn;
     // A forward: the target plug gets the rest of the path; its options come from the router.
     if (steps.forward) return callPlug(steps.forward, conn);
     return runPlugs(conn, steps.plugs, 0, steps.invoke);
+  }
+
+  private routeMounted(conn: Conn, mount: MountSteps): Conn | Promise<Conn> {
+    const router = mount.router;
+    conn.private.routerScripts = { ...(conn.private.routerScripts as RouterScripts | undefined), [router.source]: conn.scriptName };
+    // The segments were decoded once already, by the parent's match: a bad one never gets here.
+    const m = router.matchSegments(conn.method, decodePath("/" + conn.pathInfo.join("/")), mount.hostRouting ? conn.host : undefined);
+    // Phoenix's sub-router raises NoRouteError: the prefix is the mounted router's, nothing after it is tried.
+    if (m === null) return renderError(conn, 404, null, this);
+    return this.dispatchTo(conn, m, router.dispatch, mount.steps);
   }
 
   /**
@@ -262,7 +301,10 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
         const out = handler(c, c.params);
         return isThenable(out) ? out.then((v) => actionResult(c, v, entry, controller)) : actionResult(c, out, entry, controller);
       },
-      forward: entry.action === null ? sites.forward(entry) : null,
+      forward: entry.action === null && !entry.mount ? sites.forward(entry) : null,
+      mount: entry.mount
+        ? { router: entry.mount, steps: entry.mount.dispatch.map((e) => this.stepsOf(e, sites)), hostRouting: entry.mount.dispatch.some((d) => d.route.hosts.length > 0) }
+        : null,
     };
     return steps;
   }

@@ -3,7 +3,7 @@
 // result into a response, and writing the response to node:http.
 
 import type { ServerResponse } from "node:http";
-import type { DispatchEntry } from "../router/dispatch.js";
+import type { DispatchEntry, MountedRouter } from "../router/dispatch.js";
 import type { PlugSpec } from "../plug/plug.js";
 import { Conn } from "../plug/conn.js";
 import { describe, isThenable } from "../_internal/values.js";
@@ -34,6 +34,16 @@ export interface RouteSteps {
   invoke: (conn: Conn) => Conn | Promise<Conn>;
   /** A forward's target and its initialized options; null for a controller route. */
   forward: { plug: AnyPlug; options: unknown } | null;
+  /** A forward to another router: that router's routes' steps; null otherwise. */
+  mount: MountSteps | null;
+}
+
+/** A mounted router and the steps of each of its routes, built with the parent's. */
+export interface MountSteps {
+  router: MountedRouter;
+  steps: readonly RouteSteps[];
+  /** Whether any of its routes is scoped to a host. */
+  hostRouting: boolean;
 }
 
 /** `export const plugs = [{ plug: authenticate, only: ["edit"] }]` in a controller. */

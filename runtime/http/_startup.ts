@@ -35,11 +35,16 @@ export function checkStartup(facts: StartupFacts): void {
     );
   }
   for (const spec of facts.plugs) checkSessionPlug(spec, "an endpoint plug");
-  for (const entry of facts.dispatch) {
-    const where = `${entry.route.verb} ${entry.route.path} (${entry.route.source})`;
-    for (const spec of entry.pipeline) checkSessionPlug(spec, `the pipeline of ${where}`);
-    for (const spec of (entry.controller as ControllerModule | null)?.plugs ?? []) checkSessionPlug(spec, `a controller plug of ${where}`);
-  }
+  const routes = (dispatch: readonly DispatchEntry[]) => {
+    for (const entry of dispatch) {
+      const where = `${entry.route.verb} ${entry.route.path} (${entry.route.source})`;
+      for (const spec of entry.pipeline) checkSessionPlug(spec, `the pipeline of ${where}`);
+      for (const spec of (entry.controller as ControllerModule | null)?.plugs ?? []) checkSessionPlug(spec, `a controller plug of ${where}`);
+      // A mounted router's routes, too.
+      if (entry.mount) routes(entry.mount.dispatch);
+    }
+  };
+  routes(facts.dispatch);
   for (const { path, session } of facts.socketSessions) checkSession(session, `the session option of the socket at ${path}`);
 }
 

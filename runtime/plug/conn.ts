@@ -67,6 +67,17 @@ export class Conn {
   private portNumber: number | undefined;
   /** Prefix segments consumed before the router (a `forward` moves its prefix here). */
   scriptName: string[] = NO_SEGMENTS;
+  private pathInfoValue: string[] | undefined;
+  /**
+   * The request path's segments a `forward` has not consumed (Plug's `path_info`), as sent (not
+   * percent-decoded); empty segments (`//`) are left out, as the router does.
+   */
+  get pathInfo(): string[] {
+    return (this.pathInfoValue ??= this.requestPath.split("/").filter((s) => s !== ""));
+  }
+  set pathInfo(segments: string[]) {
+    this.pathInfoValue = segments;
+  }
 
   // --- data ---
   assigns: Record<string, unknown> = {};

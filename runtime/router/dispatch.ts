@@ -3,7 +3,7 @@
 // code was built from.
 
 import { RouterDefinitionError, type CollectedCall, type CollectedRouter } from "./collect.js";
-import type { RouteInfo } from "./match.js";
+import type { RouteInfo, RouteMatch } from "./match.js";
 import type { PlugSpec } from "../plug/plug.js";
 
 /** One route's dispatch: its pipelines' plugs, then the controller action (or forward target). */
@@ -18,6 +18,16 @@ export interface DispatchEntry<H = unknown> {
   readonly handler: H;
   /** Run-time values from the router module: options, merged private/assigns, log level. */
   readonly call: CollectedCall;
+  /** A forward to another router: its generated modules, which route the forward's path info. */
+  readonly mount?: MountedRouter;
+}
+
+/** A mounted router's generated modules (its router.gen.ts), as a parent's dispatch imports them. */
+export interface MountedRouter {
+  matchSegments(method: string, segments: readonly string[], host?: string): RouteMatch | null;
+  readonly dispatch: readonly DispatchEntry[];
+  /** The router module (`app/admin/router.ts`), the key of its entry in `conn.private.routerScripts`. */
+  readonly source: string;
 }
 
 /**

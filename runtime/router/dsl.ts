@@ -118,7 +118,14 @@ export interface RouterBuilder {
     nested?: () => void,
   ): void;
 
-  /** Sends every request under a static prefix to a plug (or another router), any verb. */
+  /**
+   * Mounts another router under a static prefix (Phoenix's `forward "/admin", AdminRouter`): any
+   * request under it is matched by that router against the rest of the path, after this scope's
+   * pipelines; `conn.scriptName` gets the prefix. The router module is compiled with this one,
+   * into a folder of the out dir named after the path (`.fawkes/admin/`), helpers included.
+   */
+  forward(path: string, router: RouterDefinition | { readonly default: RouterDefinition }): void;
+  /** Sends every request under a static prefix to a plug, any verb, with the rest of the path as `conn.pathInfo`. */
   forward<P extends PlugLike>(path: string, target: P, options?: PlugOptions<P>): void;
 }
 

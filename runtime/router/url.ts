@@ -275,6 +275,56 @@ export function prefixPath(ctx: PathContext, path: string, what?: string): strin
 }
 
 /**
+ * Where a mounted router's helpers build paths: the router and the one that forwards to it (by
+ * source file), the forward's segments in the parent, and the whole prefix from the top router
+ * (encoded). Written by the compiler into a mounted router's helpers.gen.ts.
+ */
+export interface MountInfo {
+  readonly router: string;
+  readonly parent: string;
+  readonly forward: readonly string[];
+  readonly prefix: string;
+}
+
+/**
+ * The script names at which a conn entered each router, by router source (the endpoint records
+ * them in `conn.private.routerScripts` when a router matches), as Phoenix keeps `private[Router]`.
+ */
+export type RouterScripts = { readonly [router: string]: readonly string[] };
+
+/**
+ * {@link prefixPath} for a mounted router's helpers. A conn gets, as in Phoenix, the script name at
+ * which it entered this router, or else the one at which it entered the parent plus the forward's
+ * segments, or else (a conn no router handled) its script name; an endpoint or a URL gets the
+ * mount's whole prefix under its own.
+ * @example mountedPath(conn, "/stats", { router: "app/admin/router.ts", parent: "app/router.ts", forward: ["admin"], prefix: "/admin" }, "pagePath")
+ * // "/admin/stats", from a conn of either router
+ */
+export function mountedPath(ctx: PathContext, path: string, mount: MountInfo, what?: string): string {
+  if (typeof ctx === "object" && ctx !== null && !(ctx instanceof URL) && "scriptName" in ctx && Array.isArray(ctx.scriptName)) {
+    const scripts = ctx.private?.routerScripts as RouterScripts | undefined;
+    const own = scripts?.[mount.router];
+    if (own) return withScript(own, path);
+    const parent = scripts?.[mount.parent];
+    if (parent) return withScript([...parent, ...mount.forward], path);
+    return withScript(ctx.scriptName, path);
+  }
+  return prefixPath(ctx, mount.prefix + path, what);
+}
+
+/** {@link joinUrl} for a mounted router's helpers: the base, then the path under the mount ({@link mountedPath}). */
+export function mountedUrl(base: string | PathContext, path: string, mount: MountInfo): string {
+  if (typeof base === "string" || base instanceof URL || !("scriptName" in base)) return joinUrl(base, mount.prefix + path);
+  const endpoint = base.private?.endpoint as UrlContext | undefined;
+  if (!endpoint) throw new TypeError("this conn has no endpoint to take the URL from (conn.private.endpoint): pass the endpoint or a base URL instead");
+  return endpoint.url() + mountedPath(base, path, mount);
+}
+
+function withScript(script: readonly string[], path: string): string {
+  return script.length === 0 ? path : "/" + script.join("/") + path;
+}
+
+/**
  * A glob argument as a path suffix: `""` for no segments, else `"/" + globSegments(value)`, so
  * `/files/*path` with `[]` builds `/files`, as Phoenix does.
  * @example globPath(["a", "b c"]) === "/a/b%20c"
