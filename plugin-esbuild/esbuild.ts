@@ -3,12 +3,19 @@
 // diagnostics in esbuild's own format (file, line, column, notes), and tells esbuild to watch
 // the router and everything it imports, the config and every template folder, so `ctx.watch()`
 // rebuilds when they change, after a failed build too.
+//
+// Incremental: a rebuild first compares the inputs of the last good generation (their mtime
+// and size, and the listing of every templates folder) with the disk. Nothing changed (an edit
+// to a module the router does not read): the generated modules stand and the compiler does not
+// run. Only templates changed: only the templates are compiled again (milliseconds; the router's
+// type-checker program, the slow part, is not rebuilt). Anything else: a full buildProject.
 
 import type { Message, PartialMessage, Plugin } from "esbuild";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { buildProject, writeFiles, type Diagnostic } from "../compiler/index.js";
+import { buildProject, compileTemplates, writeFiles, type Diagnostic, type ProjectBuildResult } from "../compiler/index.js";
+import { CONFIG_FILES } from "../compiler/config/load.js";
 
 export interface FawkesEsbuildOptions {
   /** Project root (default: esbuild's absWorkingDir, else the current directory). */
@@ -43,8 +50,26 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       let failed: PartialMessage[] | null = null;
       let reported = false;
 
+      // The last generation without errors, and what it was made from.
+      let last: { result: ProjectBuildResult; stamps: Map<string, string>; warnings: PartialMessage[] } | null = null;
+
       build.onStart(async () => {
-        const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
+        let result: ProjectBuildResult;
+        const changed = last ? changedSince(last.stamps) : null;
+        if (last && changed && changed.length === 0) {
+          failed = null;
+          reported = false;
+          return { warnings: last.warnings };
+        }
+        const extension = last?.result.options.templates?.defaultExtension ?? ".eta";
+        const templatesRoot = join(root, last?.result.options.templatesDir ?? "app/templates") + sep;
+        // A template edited, or one created or deleted (a folder's listing under the templates root).
+        const templateChange = (f: string) => f.endsWith(extension) || (f.endsWith(sep) && f.startsWith(templatesRoot));
+        if (last && changed && changed.every(templateChange)) {
+          result = templatesOnly(root, last.result);
+        } else {
+          result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
+        }
         if (result.inputs.length) inputs = result.inputs;
         // Every folder under the templates root: esbuild's watchDirs are not recursive, and a
         // template created in app/templates/user/ must rebuild as one in app/templates/ does.
@@ -56,8 +81,10 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         if (errors.length === 0) {
           failed = null;
           writeFiles(root, result.files);
+          last = { result, stamps: stampsOf(root, result, watchDirs), warnings };
           return { warnings };
         }
+        last = null;
         // Errors returned from onStart end the build before anything is read, so watch mode
         // would watch nothing and a fix would never rebuild: the build goes on against stand-ins
         // for the generated modules (onResolve/onLoad below), which carry the watch lists.
@@ -99,6 +126,56 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       });
     },
   };
+}
+
+/**
+ * The templates compiled again with the options of `last`, the router's modules kept from it:
+ * what buildProject would return when only templates changed.
+ */
+function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResult {
+  const o = last.options;
+  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile });
+  const diagnostics = last.strict ? templates.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : templates.diagnostics;
+  const failed = diagnostics.some((d) => d.severity === "error");
+  const templateExt = o.templates?.defaultExtension ?? ".eta";
+  // The router's diagnostics (warnings: an error would have made `last` no good) stand.
+  const kept = last.diagnostics.filter((d) => !d.loc.file.endsWith(templateExt));
+  const inputs = [...new Set([...last.inputs.filter((f) => !f.endsWith(templateExt)), ...templates.inputs])];
+  return { ...last, files: failed ? new Map() : new Map([...last.files, ...templates.files]), diagnostics: [...kept, ...diagnostics], inputs };
+}
+
+/**
+ * What a generation was made from, each with a stamp that changes when it does: the inputs'
+ * mtime and size, the listing of each templates folder (a template created or deleted), and
+ * whether each config file name exists (a config created next to none).
+ */
+function stampsOf(root: string, result: ProjectBuildResult, dirs: string[]): Map<string, string> {
+  const stamps = new Map<string, string>();
+  for (const f of result.inputs) stamps.set(f, stamp(f));
+  for (const d of dirs) stamps.set(d + sep, stamp(d + sep));
+  for (const c of CONFIG_FILES) stamps.set(join(root, c), stamp(join(root, c)));
+  const router = join(root, result.options.router ?? "app/router.ts");
+  stamps.set(router, stamp(router));
+  const templates = join(root, result.options.templatesDir ?? "app/templates") + sep;
+  stamps.set(templates, stamp(templates));
+  return stamps;
+}
+
+function stamp(path: string): string {
+  try {
+    if (path.endsWith(sep)) return readdirSync(path).sort().join("\0");
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return "missing";
+  }
+}
+
+/** The paths whose stamp is no longer what it was (a folder's: its path with the trailing separator). */
+function changedSince(stamps: Map<string, string>): string[] {
+  const changed: string[] = [];
+  for (const [path, was] of stamps) if (stamp(path) !== was) changed.push(path);
+  return changed;
 }
 
 const FAILED = "fawkes-failed";

@@ -204,6 +204,40 @@ const COMMANDS: Command[] = [
     },
   },
   {
+    name: "server",
+    summary: "build, serve and rebuild on every change, with live reload in the browser (mix phx.server)",
+    options: {
+      port: { type: "string", short: "p", value: "PORT", description: "the port (default: PORT, else the config's server.port, else 4000; 0 picks a free one)" },
+      host: { type: "string", value: "HOST", description: "the interface to bind (default: the config's server.host, else localhost)" },
+      entry: { type: "string", value: "FILE", description: "the module that starts the app, relative to root (default: the config's server.entry, else server.ts)" },
+      prod: { type: "boolean", description: "production: bundle once and run it, no watcher and no reload script (also with NODE_ENV=production)" },
+      "build-only": { type: "boolean", description: "with --prod: write the bundle (_build/server.mjs) and exit" },
+      ...PROJECT,
+    },
+    async run(values, positionals) {
+      const { runServer, ServerUsageError } = await import("./server/index.js");
+      if (positionals.length) throw new UsageError(`server takes no arguments, got ${JSON.stringify(positionals[0])}`);
+      try {
+        return await runServer({
+          root: values.root as string | undefined,
+          config: values.config as string | undefined,
+          router: values.router as string | undefined,
+          out: values.out as string | undefined,
+          strict: values.strict as boolean | undefined,
+          port: values.port as string | undefined,
+          host: values.host as string | undefined,
+          entry: values.entry as string | undefined,
+          prod: values.prod === true,
+          buildOnly: values["build-only"] === true,
+          color: err.isColorSupported,
+        });
+      } catch (e) {
+        if (e instanceof ServerUsageError) throw new UsageError(e.message);
+        throw e;
+      }
+    },
+  },
+  {
     name: "new",
     summary: "create an app in DIR: router, pages, channels, config, tests (mix phx.new)",
     args: "DIR",

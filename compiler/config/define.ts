@@ -84,6 +84,25 @@ export interface FawkesConfig {
   strict?: boolean;
   /** Static files. */
   static?: StaticOptions;
+  /** `fawkes server`, the development server. */
+  server?: DevServerConfig;
+}
+
+/** `fawkes server`'s settings; the command line's `--port`, `--host` and `--entry` win over them. */
+export interface DevServerConfig {
+  /** The module that starts the app (calls `endpoint.start()`), relative to the project root. Default `server.ts`. */
+  entry?: string;
+  /** The port to serve on (0: a free one). Default: the PORT environment variable, else 4000. */
+  port?: number;
+  /** The interface to bind. Default `localhost` (this machine only). */
+  host?: string;
+  /**
+   * More files whose change restarts the app (files it reads at run time): globs such as
+   * `"priv/data/*.json"` or regular expressions, against paths relative to the project root.
+   * The entry and everything it imports, the router, the templates and the static folder are
+   * always watched.
+   */
+  watch?: (string | RegExp)[];
 }
 
 export interface StaticOptions {

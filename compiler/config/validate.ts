@@ -67,6 +67,15 @@ export const CONFIG_SCHEMA: Rule = {
     outDir: nonEmptyString,
     strict: boolean,
     static: { kind: "object", keys: { dir: nonEmptyString } },
+    server: {
+      kind: "object",
+      keys: {
+        entry: nonEmptyString,
+        port: { kind: "value", expected: "a port number from 0 to 65535", test: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 },
+        host: nonEmptyString,
+        watch: { kind: "array", item: { kind: "value", expected: 'a glob such as "priv/data/*.json" or a regular expression', test: (v) => (typeof v === "string" && v !== "") || Object.prototype.toString.call(v) === "[object RegExp]" } },
+      },
+    },
     templates: {
       kind: "object",
       keys: {

@@ -1,0 +1,440 @@
+// `fawkes server` in development (mix phx.server with phoenix_live_reload and the code
+// reloader): builds the app's entry (server.ts) with esbuild and the Fawkes plugin, runs it,
+// watches the project, rebuilds on a change and tells the browser to reload.
+//
+// How new code gets in without dropping the port: this process (the primary) listens on the
+// port and proxies every request and WebSocket to the app, which runs in a child process on a
+// loopback port of its own (worker-hook.ts moves the app's listen there). A change starts a new
+// child from the new bundle; once it listens, requests go to it and the old one is stopped
+// (SIGTERM: server.ts stops its endpoint, which lets requests finish and tells sockets to
+// reconnect). A new process rather than re-imported modules, because ES modules cannot be
+// unloaded (each re-import would keep the old module graph, its timers and its sockets alive)
+// and because the app's own server.ts, run as it is in production, stays the entry; a bundle
+// starts in a fraction of a second. The port is never closed, so the browser and its sockets
+// only see a reconnect, and a child that fails to start leaves the last good one serving.
+//
+// Being in front of the app also gives the primary the two things the app must not carry in
+// production: the reload script, added to HTML responses, and the error page.
+//
+// What is served while the last build failed: browser navigations (GET/HEAD asking for HTML:
+// a page load) get the error page, with status 500; everything else (static files, fetches,
+// form posts, JSON, the app's WebSockets) is served by the last good build, so a page already
+// open keeps working until it reloads. The same holds when the new build compiled but its
+// process exited before listening (an error at startup): the page then shows the app's output.
+// When the app crashes later, every navigation gets the crash page until the next change.
+
+import { context, formatMessages, type BuildContext, type Message, type OutputFile } from "esbuild";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
+import { connect, type AddressInfo } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import { dirname, join, sep } from "node:path";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { bundleOptions, DEV_BUNDLE } from "./bundle.js";
+import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js";
+import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
+import type { ListeningMessage } from "./worker-hook.js";
+import { matcher, type WatchPattern } from "./watch.js";
+
+export interface DevServerOptions {
+  root: string;
+  /** The app's entry, relative to root (server.ts). */
+  entry: string;
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** The static folder, relative to root: a change there is a reload (CSS: a swap), not a rebuild. */
+  staticDir: string;
+  /** More files whose change restarts the app even when the bundle is the same (files it reads at run time). */
+  watch: WatchPattern[];
+  /** The Fawkes plugin's options (the CLI's --config, --router, --out, --strict). */
+  plugin: { config?: string; router?: string; outDir?: string; strict?: boolean };
+  /** Where info lines go (default: stdout) and where errors go (default: stderr). */
+  log?: (line: string) => void;
+  logError?: (text: string) => void;
+  /** Colour the terminal's error output (esbuild's formatting). */
+  color?: boolean;
+}
+
+export interface DevServer {
+  /** http://host:port of the dev server. */
+  url: string;
+  port: number;
+  /** Stops watching, stops the app, closes the port. */
+  close(): Promise<void>;
+}
+
+interface Worker {
+  child: ChildProcess;
+  port: number;
+  https: boolean;
+  agent: Agent;
+  /** The app's last output, for the page shown when it fails. */
+  output: string[];
+  exited: Promise<void>;
+}
+
+/** Why navigations get the error page instead of the app; null while the app serves them. */
+type Failure = { heading: string; summary: string; problems: Problem[]; output?: string };
+
+const OUTPUT_LINES = 60;
+// Editors write a file in several steps (truncate, write, rename): one rebuild for all of them.
+const SETTLE_MS = 25;
+// A stopped app that ignores SIGTERM this long is killed.
+const STOP_GRACE_MS = 5000;
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const root = options.root;
+  const log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
+  const logError = options.logError ?? ((text: string) => process.stderr.write(text));
+  const outfile = join(root, DEV_BUNDLE);
+  const hook = new URL("./worker-hook.js", import.meta.url).href;
+  const outDir = options.plugin.outDir ?? ".fawkes";
+  const isStatic = (rel: string) => rel === options.staticDir || rel.startsWith(options.staticDir + "/");
+  const restartPattern = matcher(options.watch);
+
+  let active: Worker | null = null;
+  let starting: Worker | null = null;
+  let failure: Failure | null = null;
+  /** Bumped on every reload: the pages carry it, and a page from an older one reloads on connect. */
+  let generation = 1;
+  let lastBundle: string | null = null;
+  let closed = false;
+
+  // Requests that come before the first build has an outcome wait for it.
+  let firstOutcome!: () => void;
+  const ready = new Promise<void>((resolve) => (firstOutcome = resolve));
+
+  // The primary's port, kept for the whole session.
+  const server = createServer((req, res) => void handle(req, res));
+  const live = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(req, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "localhost", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(options.host ?? "localhost")}:${port}`;
+
+  // The app's bundle, rebuilt incrementally: esbuild keeps its parse of unchanged files, and the
+  // plugin regenerates .fawkes/ only when the router, its imports, a template or the config changed.
+  const ctx: BuildContext = await context({ ...bundleOptions(root, options.entry, outfile, options.plugin), write: false });
+
+  const broadcast = (message: object) => {
+    const text = JSON.stringify(message);
+    for (const client of live.clients) if (client.readyState === client.OPEN) client.send(text);
+  };
+  const reload = (reason: string) => {
+    generation++;
+    broadcast({ type: "reload", build: String(generation), reason });
+  };
+
+  /** One build and, when the bundle changed (or `restart`), a new app process. */
+  async function rebuild(reason: string, restart: boolean): Promise<void> {
+    const started = performance.now();
+    let outputs: OutputFile[];
+    try {
+      const result = await ctx.rebuild();
+      outputs = result.outputFiles ?? [];
+    } catch (e) {
+      const errors = (e as { errors?: Message[] }).errors;
+      if (!errors) throw e;
+      const ms = Math.round(performance.now() - started);
+      logError((await formatMessages(errors, { kind: "error", color: options.color ?? false })).join(""));
+      log(`[fawkes] build failed in ${ms} ms (${errors.length} error${errors.length === 1 ? "" : "s"})${active ? "; the last good build keeps serving" : ""}`);
+      failure = {
+        heading: "Compile error",
+        summary: `${errors.length} error${errors.length === 1 ? "" : "s"} in the last build (${reason}). ${active ? "Everything but page loads is served by the last good build." : "Nothing has built yet."}`,
+        problems: errors.map((m) => problemFromMessage(root, m)),
+      };
+      lastBundle = null; // a fix that brings back the same bundle as before must still restart
+      reload("the build failed");
+      firstOutcome();
+      return;
+    }
+    const built = Math.round(performance.now() - started);
+    const js = outputs.find((f) => f.path.endsWith(".mjs"));
+    const hash = js ? createHash("sha256").update(js.contents).digest("hex") : "";
+    if (hash === lastBundle && !restart && active) {
+      if (failure) {
+        failure = null;
+        reload("the build is fixed");
+      }
+      log(`[fawkes] rebuilt in ${built} ms, no change to the app (${reason})`);
+      return;
+    }
+    mkdirSync(dirname(outfile), { recursive: true });
+    for (const f of outputs) writeFileSync(f.path, f.contents);
+    lastBundle = hash;
+    const swapStarted = performance.now();
+    const worker = await startWorker();
+    if (!worker) {
+      lastBundle = null;
+      firstOutcome();
+      return;
+    }
+    const old = active;
+    active = worker;
+    failure = null;
+    const swapped = Math.round(performance.now() - swapStarted);
+    log(old ? `[fawkes] rebuilt in ${built} ms, app restarted in ${swapped} ms (${reason})` : `[fawkes] built in ${built} ms, app started in ${swapped} ms`);
+    if (old) {
+      reload(reason);
+      void stopWorker(old);
+    }
+    firstOutcome();
+  }
+
+  /** A new app process from the bundle on disk; null (and `failure` set) when it exits before listening. */
+  function startWorker(): Promise<Worker | null> {
+    if (starting) void stopWorker(starting);
+    const child = spawn(process.execPath, ["--enable-source-maps", "--import", hook, outfile], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), FAWKES_DEV_PORT: String(port), NODE_ENV: process.env.NODE_ENV ?? "development" },
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    const output: string[] = [];
+    const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+      stream.write(chunk);
+      output.push(...chunk.toString("utf8").split(/(?<=\n)/));
+      if (output.length > OUTPUT_LINES) output.splice(0, output.length - OUTPUT_LINES);
+    };
+    child.stdout!.on("data", keep(process.stdout));
+    child.stderr!.on("data", keep(process.stderr));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const worker: Worker = { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited };
+    starting = worker;
+    return new Promise((resolve) => {
+      child.on("message", (m: ListeningMessage) => {
+        if (m?.fawkes !== "listening") return;
+        worker.port = m.port;
+        worker.https = m.https;
+        if (m.https) worker.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: false });
+        if (starting === worker) starting = null;
+        resolve(worker);
+      });
+      child.once("exit", (code, signal) => {
+        worker.agent.destroy();
+        if (starting === worker) {
+          // It never listened: the last good build (if any) keeps serving.
+          starting = null;
+          if (!closed && !signal) {
+            failure = { heading: "The app did not start", summary: `The new build compiled, but ${options.entry} exited (code ${code}) before it listened.${active ? " Everything but page loads is served by the last good build." : ""}`, problems: [], output: output.join("") };
+            log(`[fawkes] the app exited (code ${code}) before it listened${active ? "; the last good build keeps serving" : ""}`);
+            reload("the app did not start");
+          }
+          resolve(null);
+        } else if (active === worker && !closed) {
+          active = null;
+          failure = { heading: "The app stopped", summary: `${options.entry} exited (${signal ?? `code ${code}`}). Save a file to start it again.`, problems: [], output: output.join("") };
+          log(`[fawkes] the app exited (${signal ?? `code ${code}`}); it starts again on the next change`);
+          lastBundle = null;
+          reload("the app stopped");
+        }
+        resolve(null); // no-op when it listened first
+      });
+    });
+  }
+
+  async function stopWorker(worker: Worker): Promise<void> {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) {
+      worker.child.kill("SIGTERM");
+      const timer = setTimeout(() => worker.child.kill("SIGKILL"), STOP_GRACE_MS);
+      await worker.exited;
+      clearTimeout(timer);
+    }
+    worker.agent.destroy();
+  }
+
+  // --- the watcher: one queue, so builds never overlap and a burst of changes is one build ---
+  const pending = new Map<string, boolean>(); // path → is a restart pattern
+  const css = new Set<string>();
+  let staticChanged: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+
+  function changed(rel: string): void {
+    if (isStatic(rel)) {
+      if (rel.endsWith(".css")) css.add("/" + rel.slice(options.staticDir.length + 1));
+      else staticChanged = rel;
+    } else {
+      pending.set(rel, restartPattern(rel));
+    }
+    if (!timer) timer = setTimeout(flush, SETTLE_MS);
+  }
+
+  function flush(): void {
+    timer = null;
+    if (running) return; // the build in progress flushes again when it ends
+    const paths = [...pending.keys()];
+    const restart = [...pending.values()].some(Boolean);
+    pending.clear();
+    const sheets = [...css];
+    css.clear();
+    const other = staticChanged;
+    staticChanged = null;
+    running = (async () => {
+      if (paths.length) await rebuild(describeChange(paths), restart);
+      if (other) {
+        log(`[fawkes] ${other} changed: reloading`);
+        reload(`${other} changed`);
+      } else {
+        for (const path of sheets) {
+          log(`[fawkes] ${options.staticDir}${path} changed: swapping the stylesheet`);
+          broadcast({ type: "css", path });
+        }
+      }
+    })()
+      .catch((e: unknown) => logError(`[fawkes] rebuild failed: ${(e as Error)?.stack ?? String(e)}\n`))
+      .finally(() => {
+        running = null;
+        if (pending.size || css.size || staticChanged) flush();
+      });
+  }
+
+  const ignored = (rel: string) => {
+    const parts = rel.split("/");
+    return parts.some((p) => p === "node_modules" || p === "_build" || (p.startsWith(".") && p !== ".") || p.endsWith("~") || p.endsWith(".swp")) || rel === outDir || rel.startsWith(outDir + "/");
+  };
+  // Recursive fs.watch (inotify on Linux, FSEvents on macOS): every file of the project, created
+  // and deleted ones included, not only those the last build read.
+  const watcher: FSWatcher = watch(root, { recursive: true }, (_event, filename) => {
+    if (!filename || closed) return;
+    const rel = filename.split(sep).join("/");
+    if (!ignored(rel)) changed(rel);
+  });
+  watcher.on("error", (e) => logError(`[fawkes] watching ${root} failed: ${e.message}\n`));
+
+  live.on("connection", (ws: WebSocket) => ws.send(JSON.stringify({ type: "hello", build: String(generation) })));
+
+  // --- the proxy ---
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path === CLIENT_PATH) {
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store" });
+      return void res.end(CLIENT_SCRIPT);
+    }
+    if (!active && !failure) await ready;
+    const navigation = isNavigation(req);
+    if (failure && (navigation || !active)) return sendFailure(res, failure, navigation);
+    const worker = active;
+    if (!worker) return sendFailure(res, { heading: "The app is not running", summary: "Save a file to build and start it again.", problems: [] }, navigation);
+    proxy(req, res, worker);
+  }
+
+  function sendFailure(res: ServerResponse, f: Failure, html: boolean): void {
+    if (!html) {
+      const text = [f.heading + ": " + f.summary, ...f.problems.map((p) => `${p.file ? `${p.file}:${p.line}:${p.column}: ` : ""}${p.text}`), f.output ?? ""].join("\n");
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+      return void res.end(text);
+    }
+    res.writeHead(500, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(errorPage({ ...f, scriptTag: scriptTag() }));
+  }
+
+  const scriptTag = () => `<script src="${CLIENT_PATH}" data-build="${generation}"></script>`;
+
+  function proxy(req: IncomingMessage, res: ServerResponse, worker: Worker): void {
+    const headers = withoutHopByHop(req.headers);
+    // Uncompressed answers, so that HTML can take the reload script (development only).
+    delete headers["accept-encoding"];
+    const send = worker.https ? httpsRequest : httpRequest;
+    const upstream = send({ host: "127.0.0.1", port: worker.port, method: req.method, path: req.url, headers, agent: worker.agent }, (answer) => {
+      const status = answer.statusCode ?? 502;
+      const out = withoutHopByHop(answer.headers);
+      const html = /^text\/html/i.test(String(answer.headers["content-type"] ?? ""));
+      if (!html || req.method === "HEAD" || status === 204 || status === 304 || answer.headers["content-encoding"]) {
+        res.writeHead(status, answer.statusMessage, out);
+        answer.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      answer.on("data", (c: Buffer) => chunks.push(c));
+      answer.on("end", () => {
+        const body = Buffer.from(injectClient(Buffer.concat(chunks).toString("utf8"), String(generation)));
+        delete out["content-length"];
+        res.writeHead(status, answer.statusMessage, { ...out, "content-length": body.length });
+        res.end(body);
+      });
+      answer.on("error", () => res.destroy());
+    });
+    upstream.on("error", (e) => {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
+      res.end(`fawkes server: the app did not answer (${e.message})\n`);
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", () => socket.destroy());
+    if ((req.url ?? "/").split("?")[0] === LIVE_PATH) return live.handleUpgrade(req, socket, head, (ws) => live.emit("connection", ws, req));
+    const worker = active;
+    if (!worker) return void socket.end("HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    // The app's own WebSockets (channels): the upgrade request as it came, then bytes both ways.
+    const upstream = worker.https ? tlsConnect({ host: "127.0.0.1", port: worker.port, rejectUnauthorized: false }) : connect(worker.port, "127.0.0.1");
+    upstream.once(worker.https ? "secureConnect" : "connect", () => {
+      const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(lines.join("\r\n") + "\r\n\r\n");
+      if (head.length) upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on("error", () => socket.destroy());
+    upstream.on("close", () => socket.destroy());
+    socket.on("close", () => upstream.destroy());
+  }
+
+  // The first build: the port is already open, requests wait for it.
+  await rebuild("first build", true);
+  await ready;
+
+  return {
+    url,
+    port,
+    async close() {
+      closed = true;
+      watcher.close();
+      if (timer) clearTimeout(timer);
+      await running;
+      await ctx.dispose();
+      for (const client of live.clients) client.terminate();
+      live.close();
+      await Promise.all([active, starting].filter((w): w is Worker => w !== null).map(stopWorker));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A page load: the browser says so (Sec-Fetch-Dest), or a GET that asks for HTML. */
+function isNavigation(req: IncomingMessage): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const dest = req.headers["sec-fetch-dest"];
+  if (dest) return dest === "document" || dest === "iframe";
+  return /text\/html/i.test(req.headers.accept ?? "");
+}
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection, not to the message.
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"];
+function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out = { ...headers };
+  for (const h of HOP_BY_HOP) delete out[h];
+  return out;
+}
+
+function describeChange(paths: string[]): string {
+  return paths.length === 1 ? `${paths[0]} changed` : `${paths.length} files changed: ${paths.slice(0, 3).join(", ")}${paths.length > 3 ? ", ..." : ""}`;
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,48 @@
+// Preloaded into each app process that `fawkes server` runs (`node --import`). The app listens
+// as it always does (server.ts: `endpoint.start()` on PORT, which the dev server sets to its own
+// port); this module moves that one listen to an ephemeral port on the loopback interface and
+// tells the dev server which, over the IPC channel. The dev server keeps the public port for
+// itself and proxies to the app, so a restarted app never drops it (see server/dev.ts).
+//
+// Only the first HTTP server the app starts is moved: that is the endpoint. Any other server
+// (a metrics port, a second endpoint) listens where it asks to. `server.address()` of the moved
+// server reports the public port, so what the app prints and computes from it stays true.
+
+import { Server as HttpServer } from "node:http";
+import { Server as HttpsServer } from "node:https";
+import { Server as NetServer, type AddressInfo } from "node:net";
+
+/** What the dev server reads from the IPC channel. */
+export interface ListeningMessage {
+  fawkes: "listening";
+  /** Where the app really listens (127.0.0.1). */
+  port: number;
+  /** Whether the app's server is HTTPS (the proxy then speaks TLS to it). */
+  https: boolean;
+}
+
+const publicPort = Number(process.env.FAWKES_DEV_PORT);
+const listen = NetServer.prototype.listen;
+const address = NetServer.prototype.address;
+let claimed = false;
+
+NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]) {
+  const isHttp = this instanceof HttpServer || this instanceof HttpsServer;
+  // A path (a Unix socket) or a handle is left alone; a port (or none) is TCP.
+  const first = args[0];
+  const tcp = first === undefined || typeof first === "number" || (typeof first === "string" && /^\d+$/.test(first)) || (typeof first === "object" && first !== null && "port" in first);
+  if (claimed || !isHttp || !tcp || !process.send) return listen.apply(this, args as never) as NetServer;
+  claimed = true;
+  const callback = typeof args.at(-1) === "function" ? (args.at(-1) as () => void) : undefined;
+  const server = this;
+  server.once("listening", () => {
+    const real = address.call(server) as AddressInfo;
+    const message: ListeningMessage = { fawkes: "listening", port: real.port, https: server instanceof HttpsServer };
+    process.send!(message);
+  });
+  server.address = function () {
+    const real = address.call(server);
+    return real && typeof real === "object" && Number.isInteger(publicPort) ? { ...real, port: publicPort } : real;
+  };
+  return listen.call(server, { port: 0, host: "127.0.0.1" }, callback) as NetServer;
+} as typeof NetServer.prototype.listen;
