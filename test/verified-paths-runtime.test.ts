@@ -67,7 +67,7 @@ describe("p encodes as the helpers do", () => {
   it("a query object after ? (fuzzed), which, unlike a helper's, keeps every key", () => {
     fc.assert(
       fc.property(query, (q) => {
-        expect(outcome(() => p`/users?${q}`)).toBe(outcome(() => Routes.userPath("index", q as never)));
+        expect(outcome(() => p`/users?${q as never}`)).toBe(outcome(() => Routes.userPath("index", q as never)));
       }),
       { numRuns: 2000 },
     );

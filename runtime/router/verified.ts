@@ -36,10 +36,8 @@ export interface VerifiedPath extends VerifiedPathTag {
 }
 
 interface Plan {
-  parts: readonly string[];
-  holes: readonly HoleKind[];
-  /** A query object hole: empty pairs (and an empty query) are removed after building. */
-  joinsQuery: boolean;
+  /** Builds the path from the interpolated values (before the static manifest). */
+  build: (values: readonly PathInterpolation[]) => string;
   /** The first segment when it is literal: a static folder or file if the manifest has it. */
   root: string | null;
   /** No interpolation: the path, and the static generation it was resolved against. */
@@ -49,6 +47,7 @@ interface Plan {
 }
 
 const plans = new WeakMap<readonly string[], Plan>();
+const WHAT = "a verified path";
 
 function planOf(strings: TemplateStringsArray): Plan {
   let shape: PathShape;
@@ -62,9 +61,25 @@ function planOf(strings: TemplateStringsArray): Plan {
   const first = shape.segments[0];
   const root = first !== undefined && first.length === 1 && first[0] !== null ? first[0] : null;
   const constant = shape.holes.length === 0 ? shape.parts[0] : null;
-  const plan: Plan = { parts: shape.parts, holes: shape.holes, joinsQuery: shape.holes.includes("query"), root, constant, value: "", generation: -1 };
+  const plan: Plan = { build: builderOf(shape.parts, shape.holes), root, constant, value: "", generation: -1 };
   plans.set(strings, plan);
   return plan;
+}
+
+// Paths of one or two segment holes (most of them) get a builder that is the helper's own
+// concatenation, with no loop and no switch; an array (several segments) takes the general one.
+function builderOf(parts: readonly string[], holes: readonly HoleKind[]): Plan["build"] {
+  const general = (values: readonly PathInterpolation[]) => build(parts, holes, values);
+  if (!holes.every((h) => h === "segment" || h === "partial")) return general;
+  const [s0, s1, s2] = parts;
+  if (holes.length === 1) {
+    return (values) => (Array.isArray(values[0]) ? general(values) : s0 + segment(values[0] as ParamValue, WHAT) + s1);
+  }
+  if (holes.length === 2) {
+    return (values) =>
+      Array.isArray(values[0]) || Array.isArray(values[1]) ? general(values) : s0 + segment(values[0] as ParamValue, WHAT) + s1 + segment(values[1] as ParamValue, WHAT) + s2;
+  }
+  return general;
 }
 
 function verifiedPath(strings: TemplateStringsArray, ...values: PathInterpolation[]): string {
@@ -76,7 +91,11 @@ function verifiedPath(strings: TemplateStringsArray, ...values: PathInterpolatio
     }
     return plan.value;
   }
-  const { parts, holes } = plan;
+  const out = plan.build(values);
+  return staticRoute(plan) ? viaStatic(out) : out;
+}
+
+function build(parts: readonly string[], holes: readonly HoleKind[], values: readonly PathInterpolation[]): string {
   let out = parts[0];
   for (let i = 0; i < holes.length; i++) {
     const v = values[i];
@@ -85,14 +104,14 @@ function verifiedPath(strings: TemplateStringsArray, ...values: PathInterpolatio
         if (Array.isArray(v)) {
           // Several segments, a glob's rest: none builds "/files", not "/files/", as globPath does.
           if (v.length === 0 && out.length > 1) out = out.slice(0, -1);
-          else out += globSegments(v, "a verified path");
-        } else out += segment(v as ParamValue, "a verified path");
+          else out += globSegments(v, WHAT);
+        } else out += segment(v as ParamValue, WHAT);
         break;
       case "partial":
-        out += segment(v as ParamValue, "a verified path");
+        out += segment(v as ParamValue, WHAT);
         break;
       case "query": {
-        const q = encodeQuery(v as Query, undefined, "a verified path");
+        const q = encodeQuery(v as Query, undefined, WHAT);
         out += q === "" ? "" : q.slice(1);
         break;
       }
@@ -104,8 +123,7 @@ function verifiedPath(strings: TemplateStringsArray, ...values: PathInterpolatio
     }
     out += parts[i + 1];
   }
-  if (plan.joinsQuery) out = joinQuery(out);
-  return staticRoute(plan) ? viaStatic(out) : out;
+  return holes.includes("query") ? joinQuery(out) : out;
 }
 
 /** Drops the empty pairs an empty query object leaves (`?&a=1`, `?`), as Phoenix drops an empty query. */
