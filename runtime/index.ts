@@ -51,7 +51,13 @@ export { TemplateError, templateError } from "./templates/errors.js";
 export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./plug/conn.js";
 export type { ConnInit, Params } from "./plug/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./endpoint/endpoint.js";
-export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, Listener, RouterModules } from "./endpoint/endpoint.js";
+export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, ListenOptions, Listener, RouterModules } from "./endpoint/endpoint.js";
+export { workerCount } from "./endpoint/workers.js";
+export type { WorkersOption } from "./endpoint/workers.js";
+export { redisPubSub } from "./pubsub/redis.js";
+export type { RedisPubSubOptions } from "./pubsub/redis.js";
+export { clusterPubSub } from "./pubsub/cluster.js";
+export type { AdapterContext } from "./pubsub/pubsub.js";
 export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { statusCode } from "./plug/status.js";
 export type { Status, StatusName } from "./plug/status.js";
@@ -121,3 +127,5 @@ export type {
   UserSocket,
   WebSocketOptions,
 } from "./channels/index.js";
+export { definePresence, Presence, PresenceNode } from "./presence/index.js";
+export type { PresenceDiff, PresenceHost, PresenceMeta, PresenceNodeOptions, PresenceOptions, Presences, TrackResult } from "./presence/index.js";

@@ -18,6 +18,7 @@ export class ChannelServer implements Subscriber {
   private busy = false;
   private queue: Task[] | null = null;
   private extraTopics: Set<string> | null = null;
+  private endHooks: Set<() => void> | null = null;
 
   constructor(
     readonly connection: Connection,
@@ -196,6 +197,14 @@ export class ChannelServer implements Subscriber {
     pubsub.unsubscribe(this.topic, this);
     for (const t of this.extraTopics ?? []) pubsub.unsubscribe(t, this);
     this.connection.channelClosed(this);
+    for (const hook of this.endHooks ?? []) {
+      try {
+        hook();
+      } catch (e) {
+        this.connection.log(`an end hook of ${this.name} on ${this.topic} failed`, e);
+      }
+    }
+    this.endHooks = null;
     const fn = this.channel.terminate;
     if (!terminate || !wasJoined || !fn) return;
     try {
@@ -204,6 +213,13 @@ export class ChannelServer implements Subscriber {
     } catch (e) {
       this.connection.log(`terminate of ${this.name} on ${this.topic} failed`, e);
     }
+  }
+
+  /** Runs `hook` once when this channel ends; null when it has already. */
+  onEnd(hook: () => void): (() => void) | null {
+    if (this.state === "closed") return null;
+    (this.endHooks ??= new Set()).add(hook);
+    return () => void this.endHooks?.delete(hook);
   }
 
   subscribeExtra(topic: string): void {

@@ -157,6 +157,15 @@ export class ChannelSocket<A extends Assigns = Assigns> {
     this.server.sendInfo(message);
   }
 
+  /**
+   * Runs `hook` once when this channel ends (left, stopped, crashed, its connection gone), as
+   * a monitor on Phoenix's channel process does: Presence untracks with it. Returns the
+   * cancel, or null when the channel has ended already.
+   */
+  onEnd(hook: () => void): (() => void) | null {
+    return this.server.onEnd(hook);
+  }
+
   /** Also receive this topic's messages, in handleInfo (a Broadcast arrives as one). */
   subscribe(topic: string): void {
     this.server.subscribeExtra(topic);
