@@ -1,0 +1,119 @@
+// `npm run bench:build`: how long Fawkes takes to build a large app (1,000 routes, 500 templates:
+// generate.mjs) with esbuild and the Fawkes plugin, against esbuild alone bundling the same
+// generated files (the floor: what any build of this app costs without Fawkes).
+//   cold-ms                  a fresh process: load esbuild (and the compiler), generate, bundle
+//   incremental-template-ms  a watch rebuild after one template edit
+//   incremental-router-ms    a watch rebuild after one router edit (one route's path)
+// Medians: ROUNDS child processes per side, interleaved (fawkes, esbuild, fawkes, ...) so load on
+// the machine hits both alike; each child makes EDITS edits of each kind. Goals (issue 10):
+// cold <= 2000 ms, template edit <= 50 ms, router edit <= 300 ms.
+// `-- --profile` then runs one child per phase under the CPU profiler and prints where the time
+// goes (self time by module and by function).
+//
+// The compiler is transpiled from the sources into .fawkes-tmp/ (one file per source, as
+// scripts/build.mjs does for dist/, without its declarations step), so the bench measures the
+// sources as they are and never rewrites the dist/ other processes may be reading.
+import { build } from "esbuild";
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync, cpSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateApp } from "./generate.mjs";
+import { summarize } from "./profile.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = join(here, "../..");
+const quick = process.env.BENCH_QUICK === "1";
+const ROUNDS = quick ? 2 : 5;
+const EDITS = quick ? 3 : 7;
+const profile = process.argv.includes("--profile");
+
+const work = join(root, ".fawkes-tmp", `bench-build-${process.pid}`);
+const lib = join(work, "lib");
+const snapshots = join(work, "snapshots");
+const template = join(work, "template-app");
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === "scaffold" ? [] : sources(p);
+    return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [p] : [];
+  });
+}
+
+function child(mode, app, phaseName) {
+  return new Promise((resolve, reject) => {
+    const args = [join(here, "round.mjs"), mode, app, lib, snapshots, String(EDITS), ...(phaseName ? [phaseName] : [])];
+    const proc = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let text = "";
+    proc.stdout.on("data", (c) => (text += c));
+    proc.on("error", reject);
+    proc.on("close", (code) => (code === 0 ? resolve(JSON.parse(text.trim().split("\n").pop())) : reject(new Error(`round.mjs ${mode} exited with ${code}`))));
+  });
+}
+
+/** A fresh copy of the generated app (no .fawkes/, no out/). */
+let copies = 0;
+function freshApp() {
+  const app = join(work, `app-${copies++}`);
+  cpSync(template, app, { recursive: true });
+  return app;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+try {
+  mkdirSync(snapshots, { recursive: true });
+  await build({ entryPoints: ["runtime", "compiler", "plugin-esbuild"].flatMap((d) => sources(join(root, d))), outdir: lib, outbase: root, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
+  const size = generateApp(template);
+  console.log(`# bench:build: ${size.routes} routes, ${size.templates} templates (with the layout); ${ROUNDS} rounds per side, ${EDITS} edits of each kind per round`);
+
+  // A first Fawkes child writes the snapshots the esbuild floor replays (and warms the disk cache).
+  await child("fawkes", freshApp());
+  const runs = { fawkes: [], esbuild: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const mode of ["fawkes", "esbuild"]) {
+      const result = await child(mode, freshApp());
+      runs[mode].push(result);
+      console.log(`# round ${r + 1} ${mode.padEnd(7)} cold ${result.cold.toFixed(0)} ms, template ${result.template.map((x) => x.toFixed(1)).join(" ")}, router ${result.router.map((x) => x.toFixed(1)).join(" ")}`);
+    }
+  }
+  const figures = {};
+  for (const mode of ["fawkes", "esbuild"]) {
+    figures[mode] = {
+      cold: median(runs[mode].map((r) => r.cold)),
+      template: median(runs[mode].flatMap((r) => r.template)),
+      router: median(runs[mode].flatMap((r) => r.router)),
+    };
+  }
+  const goals = { cold: 2000, template: 50, router: 300 };
+  console.log("");
+  console.log(`# medians (ms)      fawkes   esbuild alone   goal`);
+  for (const k of ["cold", "template", "router"]) {
+    const f = figures.fawkes[k];
+    console.log(`# ${k.padEnd(16)} ${f.toFixed(1).padStart(8)} ${figures.esbuild[k].toFixed(1).padStart(15)} ${String(goals[k]).padStart(6)}  ${f <= goals[k] ? "met" : "NOT MET"}`);
+  }
+
+  if (profile) {
+    for (const phaseName of ["cold", "template", "router"]) {
+      await child("fawkes", freshApp(), phaseName);
+      console.log(`\n# profile of the ${phaseName} phase (self time):`);
+      for (const line of summarize(join(snapshots, `fawkes-${phaseName}.cpuprofile`), { root, lib })) console.log(`#   ${line}`);
+    }
+  }
+
+  console.log("");
+  console.log(`cold-ms ${figures.fawkes.cold.toFixed(0)}`);
+  console.log(`incremental-template-ms ${figures.fawkes.template.toFixed(1)}`);
+  console.log(`incremental-router-ms ${figures.fawkes.router.toFixed(1)}`);
+  // x > 1 would mean Fawkes faster than the floor; the floor does less work, so x <= 1: the
+  // figure is how close to the floor Fawkes gets.
+  console.log(`ratio cold esbuild-alone ${(figures.esbuild.cold / figures.fawkes.cold).toFixed(3)}`);
+  console.log(`ratio incremental-template esbuild-alone ${(figures.esbuild.template / figures.fawkes.template).toFixed(3)}`);
+  console.log(`ratio incremental-router esbuild-alone ${(figures.esbuild.router / figures.fawkes.router).toFixed(3)}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,93 @@
+// One child of `npm run bench:build`: node round.mjs <fawkes|esbuild> <app> <lib> <snapshots> <edits> [profile-phase]
+// fawkes:  esbuild with the Fawkes plugin (generation + bundling), from a project with no
+//          .fawkes/: a cold build, then <edits> template edits and <edits> router edits, each a
+//          ctx.rebuild() as a watcher would do. It saves what each step generated (<snapshots>).
+// esbuild: the floor: the same bundle with esbuild alone, the generated files already there; each
+//          edit writes the files the Fawkes step generated, then times the rebuild.
+// Each build's output is checked (errors, the edit's marker in the bundle) outside the timing.
+// Prints one JSON line: { cold, template: [ms...], router: [ms...] }.
+// With a profile phase (cold, template, router), that phase runs under V8's CPU profiler (the
+// one `node --cpu-prof` starts, here started and stopped around the phase by node:inspector)
+// and the profile is written to <snapshots>/<mode>-<phase>.cpuprofile.
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { EDITED_TEMPLATE, ROUTER, router, template } from "./generate.mjs";
+
+const [mode, app, lib, snapshots, editsArg, profilePhase] = process.argv.slice(2);
+const edits = Number(editsArg);
+const out = join(app, "out/main.mjs");
+let session;
+
+async function phase(name, fn) {
+  if (profilePhase === name) {
+    session = new Session();
+    session.connect();
+    await session.post("Profiler.enable");
+    await session.post("Profiler.setSamplingInterval", { interval: 100 });
+    await session.post("Profiler.start");
+  }
+  const result = await fn();
+  if (profilePhase === name) {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(snapshots, `${mode}-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+  return result;
+}
+
+function check(result, marker) {
+  if (result.errors.length) throw new Error(`build failed: ${result.errors.map((e) => e.text).join("; ")}`);
+  const bundle = readFileSync(out, "utf8");
+  if (!bundle.includes(marker)) throw new Error(`the bundle lacks ${JSON.stringify(marker)}: the edit was not rebuilt`);
+}
+
+const snap = (name) => join(snapshots, name);
+function save(name) {
+  rmSync(snap(name), { recursive: true, force: true });
+  cpSync(join(app, ".fawkes"), snap(name), { recursive: true });
+}
+function restore(name) {
+  for (const f of readdirSync(snap(name))) writeFileSync(join(app, ".fawkes", f), readFileSync(join(snap(name), f)));
+}
+
+const fawkesMode = mode === "fawkes";
+if (!fawkesMode) {
+  mkdirSync(join(app, ".fawkes"), { recursive: true });
+  restore("initial");
+}
+
+const cold = await phase("cold", async () => {
+  const t0 = performance.now();
+  const { context } = await import("esbuild");
+  const plugins = fawkesMode ? [(await import(pathToFileURL(join(lib, "plugin-esbuild/esbuild.js")).href)).fawkes({ root: app })] : [];
+  const ctx = await context({ entryPoints: [join(app, "main.ts")], absWorkingDir: app, bundle: true, platform: "node", format: "esm", packages: "external", outfile: out, logLevel: "silent", plugins });
+  const result = await ctx.rebuild();
+  return { ms: performance.now() - t0, ctx, result };
+});
+check(cold.result, "c0/show: static text");
+if (fawkesMode) save("initial");
+const ctx = cold.ctx;
+
+async function edit(kind, n) {
+  const marker = kind === "template" ? ` edit-${n}` : `-v${n}`;
+  if (kind === "template") writeFileSync(join(app, EDITED_TEMPLATE), template("c0", "show", marker));
+  else writeFileSync(join(app, ROUTER), router(marker));
+  if (!fawkesMode) restore(`${kind}-${n}`);
+  const t0 = performance.now();
+  const result = await ctx.rebuild();
+  const ms = performance.now() - t0;
+  check(result, kind === "template" ? `edit-${n}` : `p0-v${n}`);
+  if (fawkesMode) save(`${kind}-${n}`);
+  return ms;
+}
+
+const times = { template: [], router: [] };
+for (const kind of ["template", "router"]) {
+  await phase(kind, async () => {
+    for (let n = 1; n <= edits; n++) times[kind].push(await edit(kind, n));
+  });
+}
+await ctx.dispose();
+process.stdout.write(JSON.stringify({ cold: cold.ms, ...times }) + "\n");
