@@ -104,6 +104,34 @@ describe("the demo chat in headless Chromium", () => {
     expectCleanConsoles(alice, bob);
   });
 
+  it("lists who is online with the client's Presence: two users, then one leaving", async () => {
+    // A room of their own, so the users of the other tests are not listed.
+    const ana = await openChat("name=ana&room=presence");
+    await waitForList(ana.page, ["ana"]);
+    const ben = await openChat("name=ben&room=presence");
+    for (const { page } of [ana, ben]) await waitForList(page, ["ana", "ben"]);
+
+    // The list came as Phoenix's frames: ben's page got the state with ana, then both pages
+    // the diff of ben's join; metas carry online_at and phx_ref.
+    const frames = (user: ChatPage, event: string) =>
+      user.framesReceived.map((f) => JSON.parse(f) as unknown[]).filter((f) => f[2] === "room:presence" && f[3] === event).map((f) => f[4] as Record<string, Record<string, { metas: Record<string, unknown>[] }>>);
+    const meta = { online_at: expect.stringMatching(/^\d+$/), phx_ref: expect.stringMatching(/^[\w-]{16}$/) };
+    expect(frames(ben, "presence_state")).toEqual([{ ana: { metas: [meta] } }]);
+    for (const user of [ana, ben]) expect(frames(user, "presence_diff")).toContainEqual({ joins: { ben: { metas: [meta] } }, leaves: {} });
+
+    // A second tab of ana's is one line, with two metas.
+    const anaAgain = await openChat("name=ana&room=presence");
+    await waitForList(ben.page, ["ana (2 tabs)", "ben"]);
+    await anaAgain.page.close();
+    await waitForList(ben.page, ["ana", "ben"]);
+
+    // ben closes his tab: his socket goes, his channel ends, and he leaves ana's list.
+    await ben.page.close();
+    await waitForList(ana.page, ["ana"]);
+    expect(frames(ana, "presence_diff").at(-1)).toEqual({ joins: {}, leaves: { ben: { metas: [meta] } } });
+    expectCleanConsoles(ana);
+  });
+
   it("refuses room:private and says why on the page", async () => {
     const mallory = await openChat("name=mallory&room=private");
     await waitForText(mallory.page, "#status", "could not join: unauthorized");
@@ -123,6 +151,9 @@ describe("the demo chat in headless Chromium", () => {
       await waitForText(page, "#status", `joined room:lobby as ${name}`);
     }
     expect(await carol.page.evaluate(`sessionStorage.getItem("phx:fallback:LongPoll")`)).toBe("true");
+    // Presence reaches LongPoll clients too: carol lists erin, erin lists carol and dave.
+    await waitForText(carol.page, "#online li", "erin");
+    for (const name of ["carol", "dave"]) await waitForText(erin.page, "#online li", name);
 
     await carol.page.locator("#chat-input").fill("over long poll");
     await carol.page.locator("#chat-input").press("Enter");
@@ -190,6 +221,16 @@ describe("the demo chat in headless Chromium", () => {
     });
   }
 });
+
+/** Waits (auto-retrying) until the page's online list reads exactly `names`; on timeout, says what it shows. */
+async function waitForList(page: Page, names: string[]): Promise<void> {
+  const shown = () => page.locator("#online li").allTextContents();
+  try {
+    await expect.poll(shown, { timeout: WAIT_MS }).toEqual(names);
+  } catch (error) {
+    throw new Error(`${page.url()}: the online list never read ${JSON.stringify(names)} within ${WAIT_MS} ms; it shows ${JSON.stringify(await shown().catch(() => []))}`, { cause: error });
+  }
+}
 
 /** Waits (auto-retrying) for an element of `selector` containing `text`; on timeout, says what the page shows. */
 async function waitForText(page: Page, selector: string, text: string): Promise<void> {
