@@ -304,6 +304,20 @@ describe("forward to a router: build-time diagnostics", () => {
     expect(a.result.files.size).toBe(0);
   });
 
+  it("verifies p paths under a mount against the mounted router's routes", async () => {
+    const a = await build({
+      "app/router.ts": router(`  r.forward("/a", A);\n  r.forward("/plug", Plug);`, `import A from "./a/router.js";\nimport * as Plug from "./plug.js";`),
+      "app/a/router.ts": router(`  r.get("/items/:id", C, "index");`, `import * as C from "./c.js";`),
+      "app/a/c.ts": ctrl,
+      "app/plug.ts": `import type { Conn } from "fawkes";\nexport const call = (conn: Conn) => conn;\n`,
+      "app/links.ts": `import { p } from "fawkes";\nexport const ok = (id: number) => p\`/a/items/\${id}\`;\nexport const plug = p\`/plug/anything/at/all\`;\nexport const bad = p\`/a/nope\`;\nexport const verb = p.post\`/a/items/1\`;\n`,
+    });
+    const errors = a.errors.join("\n");
+    expect(errors).toMatch(/app\/links\.ts:4:\d+: error\[VERIFIED_PATH_NO_ROUTE\]: no route matches p`\/a\/nope`/);
+    expect(errors).toMatch(/app\/links\.ts:5:\d+: error\[VERIFIED_PATH_(VERB|NO_ROUTE)\]/);
+    expect(errors).not.toMatch(/links\.ts:[23]:/);
+  });
+
   it("refuses two mounts that would share a folder", async () => {
     const a = await build({
       "app/router.ts": router(`  r.forward("/a-b", A);\n  r.forward("/a/b", B);`, `import A from "./a/router.js";\nimport B from "./b/router.js";`),

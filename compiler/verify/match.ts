@@ -11,7 +11,16 @@ import type { ShapeSegment } from "../../runtime/router/_path-shape.js";
 
 /** Routes whose path pattern every value of the holes matches, in declaration order; any verb when `verb` is null. */
 export function routesMatching(routes: readonly RouteIR[], segments: readonly ShapeSegment[], verb: string | null): RouteIR[] {
-  return routes.filter((r) => verbAccepts(r.verb, verb) && binds(r.segments, segments));
+  return routes.filter((r) => verbAccepts(r.verb, verb) && binds(r.segments, segments) && (!r.mount?.ir || mountedMatches(r, segments, verb)));
+}
+
+/**
+ * A forward to a mounted router takes a path only when one of that router's routes matches the
+ * rest (Phoenix asks the sub-router's verified_route?); a forward to a plug takes any.
+ */
+function mountedMatches(forward: RouteIR, segments: readonly ShapeSegment[], verb: string | null): boolean {
+  const rest = segments.slice(forward.segments.length - 1);
+  return routesMatching(forward.mount!.ir!.routes, rest, verb).length > 0;
 }
 
 function verbAccepts(routeVerb: string, verb: string | null): boolean {
