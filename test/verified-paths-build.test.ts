@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { build as esbuild } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { build, writeFiles } from "../compiler/index.js";
+import { defineEndpoint, p } from "../runtime/index.js";
 import { fawkes } from "../plugin-esbuild/esbuild.js";
 import { staticPath, type StaticManifest } from "../runtime/http/static/manifest.js";
 import { releaseStaticManifest, useStaticManifest } from "../runtime/router/verified.js";
@@ -105,5 +106,32 @@ describe("p in a template", () => {
     } finally {
       releaseStaticManifest(owner);
     }
+  }, 90_000);
+});
+
+describe("p behind a real endpoint with cacheStaticManifest", () => {
+  it("serves pages whose static paths are digested while it runs, and plain after it stops", async () => {
+    const dir = copy("app");
+    const result = build({ root: dir });
+    expect(result.diagnostics).toEqual([]);
+    writeFiles(dir, result.files);
+    const manifest = { latest: { "css/app.css": "css/app-0d1e.css", "images/logo.png": "images/logo-77aa.png" }, digests: { "css/app-0d1e.css": { logical_path: "css/app.css" } } };
+    writeFileSync(join(dir, "priv/static/cache_manifest.json"), JSON.stringify(manifest));
+    const router = await import(pathToFileURL(join(dir, ".fawkes/router.gen.ts")).href);
+    const { templates } = await import(pathToFileURL(join(dir, ".fawkes/templates.gen.ts")).href);
+    const endpoint = defineEndpoint({ router, views: { templates }, config: { cacheStaticManifest: join(dir, "priv/static"), staticUrl: { host: "localhost", path: "/assets" } } });
+    const { port } = await endpoint.start({ port: 0, host: "127.0.0.1" });
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('href="/assets/css/app-0d1e.css?vsn=d"');
+      expect(html).toContain('src="/assets/images/logo-77aa.png?vsn=d"');
+      expect(html).toContain('href="/about"'); // a route is no static file
+      expect(p`/css/app.css`).toBe("/assets/css/app-0d1e.css?vsn=d");
+    } finally {
+      await endpoint.stop();
+    }
+    expect(p`/css/app.css`).toBe("/css/app.css");
   }, 90_000);
 });

@@ -11,6 +11,7 @@ import type { Duplex } from "node:stream";
 import type { DispatchEntry, MountedRouter } from "../router/dispatch.js";
 import { decodePath, type RouteMatch } from "../router/match.js";
 import type { RouterScripts } from "../router/url.js";
+import { releaseStaticManifest, useStaticManifest } from "../router/verified.js";
 import type { PlugSpec } from "../plug/plug.js";
 import type { ViewSet } from "../views/render.js";
 import { Conn, halt, NO_PARAMS } from "../plug/conn.js";
@@ -393,6 +394,8 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     // (a Redis client left open would keep the refused process alive).
     const manifest = this.config.cacheStaticManifest;
     if (manifest) this.manifest = await loadManifest(manifest);
+    // Verified paths of static files (p`/css/app.css`) go through it while this endpoint runs.
+    if (this.manifest) useStaticManifest(this, this.manifest, (path) => this.staticPath(path));
     await this.pubsub.start();
     const https = this.config.https;
     const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
@@ -444,6 +447,7 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
 
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
   stop(): Promise<void> {
+    releaseStaticManifest(this);
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = null;
