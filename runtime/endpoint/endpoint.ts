@@ -43,7 +43,10 @@ import { Token, type TokenResult } from "../http/crypto/index.js";
 import { loadManifest, staticPath, type StaticManifest } from "../http/static/index.js";
 import { dispatchChannel, endpointChannel, traced } from "../http/telemetry.js";
 import { Broadcast } from "../pubsub/broadcast.js";
-import { PubSub, type Subscriber } from "../pubsub/pubsub.js";
+import { PubSub, type PubSubAdapter, type Subscriber } from "../pubsub/pubsub.js";
+import { adapterFromEnv } from "../pubsub/env.js";
+import { isClusterWorker, serveAsWorker, Supervisor, workerCount, type WorkersOption } from "./workers.js";
+import cluster from "node:cluster";
 import type { CheckOrigin } from "../channels/origin.js";
 import type { SocketEndpoint } from "../channels/endpoint.js";
 import { SocketHandler, type SocketMount } from "../channels/socket.js";
@@ -86,6 +89,20 @@ export interface EndpointConfig {
   cacheStaticManifest?: string;
   /** Phoenix's `static_url`: where `staticUrl()`/`staticPath()` point (a CDN); default: `url`. */
   staticUrl?: { scheme?: "http" | "https"; host?: string; port?: number; path?: string };
+  /**
+   * Serve with this many node:cluster workers sharing the port (`"auto"`: one per core); the
+   * start option and `fawkes server --workers N` override it. Default 1 (no cluster). Workers
+   * share PubSub over the cluster's IPC unless a Redis adapter is configured.
+   */
+  workers?: WorkersOption;
+}
+
+/** What `start` takes; each key overrides the config. */
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** node:cluster workers (see `EndpointConfig.workers`). */
+  workers?: WorkersOption;
 }
 
 export interface EndpointOptions {
@@ -95,8 +112,12 @@ export interface EndpointOptions {
   config?: EndpointConfig;
   /** Channel sockets: `[socket("/socket", UserSocket, { websocket: true, longpoll: true })]`. */
   sockets?: readonly SocketMount[];
-  /** The PubSub channels and `broadcast` use; default: in-process only. */
-  pubsub?: PubSub;
+  /**
+   * The PubSub channels and `broadcast` use, or the adapter that joins it to the other nodes
+   * (`redisPubSub({ url })`, `clusterPubSub()`). Default: from FAWKES_PUBSUB / REDIS_URL, the
+   * cluster's IPC in a worker, else this process only.
+   */
+  pubsub?: PubSub | PubSubAdapter;
 }
 
 /** App code listening on a PubSub topic (`endpoint.subscribe`). */
@@ -106,6 +127,10 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   readonly config: EndpointConfig;
   readonly pubsub: PubSub;
   private server: Server | null = null;
+  /** In a cluster's primary: the workers' supervisor (the primary serves nothing itself). */
+  private supervisor: Supervisor | null = null;
+  /** Whether the endpoint made its PubSub (and so stops it). */
+  private readonly ownsPubSub: boolean;
   private manifest: StaticManifest | undefined;
   private readonly listeners = new WeakMap<Listener, Map<string, Subscriber>>();
   private readonly toRouter = (conn: Conn) => this.route(conn);
@@ -130,7 +155,8 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     const sites = new PlugSites();
     this.plugs = sites.endpointPlugs((options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined })));
     this.steps = options.router.dispatch.map((entry) => this.stepsOf(entry, sites));
-    this.pubsub = options.pubsub ?? new PubSub({ logger: this.config.logger });
+    this.ownsPubSub = !(options.pubsub instanceof PubSub);
+    this.pubsub = options.pubsub instanceof PubSub ? options.pubsub : new PubSub({ logger: this.config.logger, adapter: options.pubsub ?? adapterFromEnv() ?? undefined });
     this.hostRouting = options.router.dispatch.some((d) => d.route.hosts.length > 0);
     this.mounted = options.router.dispatch.some((d) => d.mount !== undefined);
     const script = (this.config.url?.path ?? "").split("/").filter(Boolean);
@@ -380,7 +406,7 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   };
 
   /** Listens (port 0 for tests) and resolves with the address. */
-  async start(listen: { port?: number; host?: string } = {}): Promise<{ port: number; url: string }> {
+  async start(listen: ListenOptions = {}): Promise<{ port: number; url: string }> {
     const production = process.env.NODE_ENV === "production";
     checkStartup({
       production,
@@ -396,6 +422,8 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     if (manifest) this.manifest = await loadManifest(manifest);
     // Verified paths of static files (p`/css/app.css`) go through it while this endpoint runs.
     if (this.manifest) useStaticManifest(this, this.manifest, (path) => this.staticPath(path));
+    const workers = workerCount(listen.workers ?? this.config.workers);
+    if (workers > 1 && cluster.isPrimary) return this.startPrimary(workers, listen);
     await this.pubsub.start();
     const https = this.config.https;
     const server = https ? createHttpsServer({ key: https.key, cert: https.cert }, this.handler) : createServer(this.handler);
@@ -412,7 +440,22 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     this.server = server;
     for (const ws of this.websockets.values()) ws.start();
     for (const lp of this.longpolls?.values() ?? []) lp.start();
+    if (isClusterWorker()) serveAsWorker(address.port, () => this.stop(), (m, e) => this.log(m, e));
     return { port: address.port, url: `${https ? "https" : "http"}://${host ?? "localhost"}:${address.port}` };
+  }
+
+  /**
+   * The cluster's primary: forks the workers (each runs the app's script and so this endpoint's
+   * `start`, listening for real on the shared port) and supervises them; see workers.ts.
+   */
+  private async startPrimary(count: number, listen: ListenOptions): Promise<{ port: number; url: string }> {
+    // Each worker runs the same script with the same arguments, so its own start() gets the
+    // same listen options; a port 0 is one port shared by all (node:cluster's round robin).
+    const supervisor = new Supervisor({ count, log: (m, e) => this.log(m, e) });
+    this.supervisor = supervisor;
+    const { port } = await supervisor.start();
+    const host = listen.host ?? this.config.http?.host ?? (process.env.NODE_ENV === "production" ? undefined : "localhost");
+    return { port, url: `${this.config.https ? "https" : "http"}://${host ?? "localhost"}:${port}` };
   }
 
   /**
@@ -448,6 +491,11 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
   stop(): Promise<void> {
     releaseStaticManifest(this);
+    if (this.supervisor) {
+      const supervisor = this.supervisor;
+      this.supervisor = null;
+      return supervisor.shutdown();
+    }
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = null;
@@ -463,7 +511,7 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     return new Promise<void>((resolve, reject) => {
       server.close((e) => (e ? reject(e) : resolve()));
       server.closeIdleConnections();
-    }).then(() => (this.options.pubsub ? undefined : this.pubsub.stop()));
+    }).then(() => (this.ownsPubSub ? this.pubsub.stop() : undefined));
   }
 
   /** `scheme://host[:port]` from the url config, for `*Url` helpers (default ports left out). */

@@ -1,5 +1,5 @@
 // PubSub: topics → subscribers in this process, plus an adapter that carries messages to the
-// other processes (none by default; Redis comes as an adapter). A message is anything; a
+// other processes (none by default; redis.ts and cluster.ts are the adapters). A message is anything; a
 // `Broadcast` is the one kind channels write to clients themselves (the fastlane): it is
 // encoded once per serializer per dispatch, and every subscriber writes the same frame.
 
@@ -13,17 +13,33 @@ export interface Subscriber {
   deliver(topic: string, message: unknown, frames: FrameCache): void;
 }
 
-/** Carries messages between processes. `publish` reaches the others, never this one. */
+/** What an adapter is given when PubSub starts it. */
+export interface AdapterContext {
+  /** Writes a line to PubSub's log (reconnects, malformed messages, dropped publishes). */
+  log(message: string, error?: unknown): void;
+  /** The topics this node has subscribers for now. */
+  topics(): Iterable<string>;
+}
+
+/**
+ * Carries messages between processes (nodes). `publish` reaches the other nodes, never this
+ * one. It must not throw or reject into the caller's code: a broadcast is fire-and-forget,
+ * and an adapter that cannot reach the others logs and drops (the local delivery has happened).
+ */
 export interface PubSubAdapter {
-  /** Called once with the function that delivers a message that came from another node. */
-  start(deliver: (topic: string, message: unknown) => void): void | Promise<void>;
+  /** Connects; called once, with the function that delivers a message from another node to this one's subscribers. */
+  start(deliver: (topic: string, message: unknown) => void, context: AdapterContext): void | Promise<void>;
   publish(topic: string, message: unknown): void | Promise<void>;
+  /** This node now has a subscriber for `topic` (it had none): for adapters that subscribe per topic. */
+  subscribed?(topic: string): void;
+  /** This node's last subscriber for `topic` left. */
+  unsubscribed?(topic: string): void;
   stop(): void | Promise<void>;
 }
 
 export interface PubSubOptions {
   adapter?: PubSubAdapter;
-  /** Where subscriber failures are logged (default console.error). */
+  /** Where subscriber failures and the adapter's lines are logged (default console.error). */
   logger?: (message: string, error?: unknown) => void;
 }
 
@@ -38,8 +54,14 @@ export class PubSub {
 
   /** Connects the adapter (idempotent); the endpoint calls it on start. */
   start(): Promise<void> {
-    this.started ??= Promise.resolve(this.adapter?.start((topic, message) => this.localBroadcast(topic, message)));
+    const context: AdapterContext = { log: (message, error) => this.log(message, error), topics: () => this.topics.keys() };
+    this.started ??= Promise.resolve(this.adapter?.start((topic, message) => this.localBroadcast(topic, message), context));
     return this.started;
+  }
+
+  /** The adapter carrying messages to other nodes, null when this node is alone. */
+  get adapterInUse(): PubSubAdapter | null {
+    return this.adapter;
   }
 
   async stop(): Promise<void> {
@@ -49,7 +71,10 @@ export class PubSub {
 
   subscribe(topic: string, subscriber: Subscriber): void {
     let set = this.topics.get(topic);
-    if (!set) this.topics.set(topic, (set = new Set()));
+    if (!set) {
+      this.topics.set(topic, (set = new Set()));
+      this.adapter?.subscribed?.(topic);
+    }
     set.add(subscriber);
   }
 
@@ -57,7 +82,10 @@ export class PubSub {
     const set = this.topics.get(topic);
     if (!set) return;
     set.delete(subscriber);
-    if (set.size === 0) this.topics.delete(topic);
+    if (set.size === 0) {
+      this.topics.delete(topic);
+      this.adapter?.unsubscribed?.(topic);
+    }
   }
 
   /** Subscribers on this node for a topic. */
@@ -72,8 +100,13 @@ export class PubSub {
   broadcast(topic: string, message: unknown, from?: Subscriber): void {
     this.localBroadcast(topic, message, from);
     if (this.adapter) {
-      const out = this.adapter.publish(topic, message);
-      if (out && typeof out.then === "function") out.then(undefined, (e: unknown) => this.log(`publishing to ${topic} failed`, e));
+      // Whatever the adapter does wrong stays here: the caller's broadcast has been delivered locally.
+      try {
+        const out = this.adapter.publish(topic, message);
+        if (out && typeof out.then === "function") out.then(undefined, (e: unknown) => this.log(`publishing to ${topic} failed`, e));
+      } catch (e) {
+        this.log(`publishing to ${topic} failed`, e);
+      }
     }
   }
 
@@ -93,8 +126,10 @@ export class PubSub {
     }
   }
 
-  private log(message: string, error: unknown): void {
-    (this.options.logger ?? ((m, e) => console.error(`[fawkes] ${m}`, e)))(message, error);
+  private log(message: string, error?: unknown): void {
+    if (this.options.logger) return this.options.logger(message, error);
+    if (error === undefined) console.error(`[fawkes] ${message}`);
+    else console.error(`[fawkes] ${message}`, error);
   }
 }
 

@@ -26,7 +26,7 @@
 import { context, formatMessages, type BuildContext, type Message, type OutputFile } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import { connect, type AddressInfo } from "node:net";
@@ -92,7 +92,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
   const logError = options.logError ?? ((text: string) => process.stderr.write(text));
   const outfile = join(root, DEV_BUNDLE);
-  const hook = new URL("./worker-hook.js", import.meta.url).href;
+  // The hook as a data: URL, read once: a rebuilt or cleaned dist/ cannot take it from a restart.
+  const hookSource = readFileSync(new URL("./worker-hook.js", import.meta.url), "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
+  const hook = `data:text/javascript;base64,${Buffer.from(hookSource).toString("base64")}`;
   const outDir = options.plugin.outDir ?? ".fawkes";
   const isStatic = (rel: string) => rel === options.staticDir || rel.startsWith(options.staticDir + "/");
   const restartPattern = matcher(options.watch);
@@ -144,7 +146,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const errors = (e as { errors?: Message[] }).errors;
       if (!errors) throw e;
       const ms = Math.round(performance.now() - started);
-      logError((await formatMessages(errors, { kind: "error", color: options.color ?? false })).join(""));
+      const shown = errors.map((m) => ({ ...m, notes: m.notes.filter((n) => !n.location?.file.startsWith("fawkes-failed")) }));
+      logError((await formatMessages(shown, { kind: "error", color: options.color ?? false })).join(""));
       log(`[fawkes] build failed in ${ms} ms (${errors.length} error${errors.length === 1 ? "" : "s"})${active ? "; the last good build keeps serving" : ""}`);
       failure = {
         heading: "Compile error",

@@ -22,7 +22,8 @@ export interface Problem {
 
 /** An esbuild message (ours from the Fawkes plugin, or esbuild's own: a TypeScript syntax error) as a Problem. */
 export function problemFromMessage(root: string, m: Message): Problem {
-  const notes = m.notes.map((n) => (n.location ? `${n.text} (${n.location.file}:${n.location.line}:${n.location.column + 1})` : n.text));
+  // The plugin's stand-in for a generated module ("triggered by this import") is not the user's to read.
+  const notes = m.notes.filter((n) => !n.location?.file.startsWith("fawkes-failed")).map((n) => (n.location ? `${n.text} (${n.location.file}:${n.location.line}:${n.location.column + 1})` : n.text));
   const text = m.pluginName && m.pluginName !== "fawkes" ? `[plugin ${m.pluginName}] ${m.text}` : m.text;
   const loc = m.location;
   if (!loc) return { text, notes };
@@ -71,7 +72,10 @@ export function errorPage(options: { heading: string; summary: string; problems:
       const where = p.file ? `<p class="where">${escape(`${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ""}`)}</p>` : "";
       const frame = p.frame ? `<pre class="frame">${escape(p.frame)}</pre>` : "";
       const notes = p.notes.length ? `<ul class="notes">${p.notes.map((n) => `<li>${escape(n)}</li>`).join("")}</ul>` : "";
-      return `<section class="problem">${where}<h2>${escape(p.text)}</h2>${frame}${notes}</section>`;
+      // A message's first line is its heading; the rest (an excerpt with a caret) stays as written.
+      const [heading, ...detail] = p.text.split("\n");
+      const more = detail.length ? `<pre class="detail">${escape(detail.join("\n"))}</pre>` : "";
+      return `<section class="problem">${where}<h2>${escape(heading)}</h2>${more}${frame}${notes}</section>`;
     })
     .join("\n");
   const output = options.output ? `<h2 class="output-title">Output</h2><pre class="output">${escape(options.output)}</pre>` : "";
@@ -90,6 +94,7 @@ export function errorPage(options: { heading: string; summary: string; problems:
   .problem { background: #fff; border: 1px solid #efd0d0; border-radius: 6px; padding: 1rem 1.25rem; margin: 1rem 0; }
   .where { margin: 0; font: 13px/1.4 ui-monospace, monospace; color: #8a3a3a; }
   .problem h2 { margin: .25rem 0 .75rem; font-size: 1.05rem; }
+  .detail { margin-bottom: .5rem; background: #f6eeee; color: #4a2a2a; }
   pre { margin: 0; padding: .75rem 1rem; background: #2b2424; color: #f4eaea; border-radius: 4px; overflow-x: auto; font: 13px/1.45 ui-monospace, monospace; }
   .notes { margin: .75rem 0 0; padding-left: 1.25rem; color: #5a4040; }
   .output-title { font-size: 1rem; }
