@@ -375,7 +375,32 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(commandUsage(command));
     return 0;
   }
-  return command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  try {
+    return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  } catch (e) {
+    const peer = missingPeer(e);
+    if (peer === null) throw e;
+    // `npm ci --omit=dev` runs an app's `prepare: fawkes build` without the compiler's packages:
+    // the committed .fawkes/ (or the bundle) is what production runs, so that is not a failure.
+    const omitted = process.env.npm_lifecycle_event === "prepare" && /\bdev\b/.test(process.env.npm_config_omit ?? "");
+    process.stderr.write(
+      `fawkes ${command.name}: needs ${peer}, which is not installed. The compiler's packages are optional peer dependencies\n` +
+        `of fawkes, kept out of an app's production install; install them as devDependencies:\n` +
+        `  npm install --save-dev ${COMPILER_PEERS.join(" ")}\n` +
+        (omitted ? "skipping: the install omits devDependencies (--omit=dev)\n" : ""),
+    );
+    return omitted ? 0 : 1;
+  }
+}
+
+/** The packages the compiler and the generators import: optional peers of fawkes (package.json). */
+const COMPILER_PEERS = ["esbuild", "eta", "selfsigned", "ts-morph"];
+
+/** The optional peer whose absence made `error` (Node's ERR_MODULE_NOT_FOUND for it), else null. */
+function missingPeer(error: unknown): string | null {
+  if ((error as { code?: string } | null)?.code !== "ERR_MODULE_NOT_FOUND") return null;
+  const name = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1];
+  return name !== undefined && COMPILER_PEERS.includes(name) ? name : null;
 }
 
 main(process.argv.slice(2)).then(

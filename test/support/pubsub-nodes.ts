@@ -2,11 +2,11 @@
 // client pointed at them. Every process is killed in the test's afterAll (see `stopAll`).
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { join as joinPath } from "node:path";
 import { WebSocket } from "ws";
 import { Socket as PhoenixSocket, type Channel } from "phoenix";
 
-const NODE_SCRIPT = join(import.meta.dirname, "pubsub-node.ts");
+const NODE_SCRIPT = joinPath(import.meta.dirname, "pubsub-node.ts");
 
 export class NodeProcess {
   /** Everything the process wrote to stderr (its log). */
