@@ -307,6 +307,10 @@ class Bus {
   private readonly nodes = new Map<number, (topic: string, message: unknown) => void>();
   private next = 0;
   bytes = 0;
+  /** The `type` of every tracker message that crossed, in order. */
+  readonly types: string[] = [];
+  /** When set, a message it returns true for is lost on the way (once per call that returns true). */
+  drop: ((topic: string, message: unknown) => boolean) | null = null;
 
   pubsub(): PubSub & { detach(): void } {
     const id = this.next++;
@@ -315,6 +319,9 @@ class Bus {
       start: (deliver) => void this.nodes.set(id, deliver),
       publish: (topic, message) => {
         if (!attached) return;
+        if (this.drop?.(topic, message)) return;
+        const type = (message as { type?: unknown } | null)?.type;
+        if (typeof type === "string") this.types.push(type);
         const data = JSON.stringify(message instanceof Broadcast ? { b: [message.topic, message.event, message.payload] } : { m: message });
         this.bytes += data.length;
         for (const [other, deliver] of this.nodes) {
@@ -420,6 +427,41 @@ describe("Presence across nodes (PubSubs joined by an adapter)", () => {
     // `down`) can make this pass within the wait.
     await alice.until("bob gone", (l) => names(l) === "alice");
     expect(a.logs.filter((l) => l.includes("sent nothing"))).toEqual([]);
+  });
+
+  it("a lost delta is noticed (a gap in its sender's clock) and repaired by a state transfer", async () => {
+    const { bus, nodes } = await cluster(2);
+    const [a, b] = nodes;
+    const alice = await enter(await user(a, "alice"), "room:lossy");
+    const bob = await enter(await user(b, "bob"), "room:lossy");
+    await bob.until("alice", (l) => names(l) === "alice,bob");
+
+    // carol's join, a delta from node a, never reaches node b.
+    let dropped = 0;
+    bus.drop = (_topic, m) => (m as { type?: string }).type === "delta" && (m as { joins: unknown[][] }).joins.some((j) => j[1] === "carol") && ++dropped === 1;
+    await enter(await user(a, "carol"), "room:lossy");
+    await alice.until("carol on node a", (l) => names(l) === "alice,bob,carol");
+    expect(dropped).toBe(1);
+    // Node a's next heartbeat carries a clock node b has not seen: b asks for a's state.
+    await bob.until("carol, from the transfer", (l) => names(l) === "alice,bob,carol");
+    expect(bus.types).toContain("transfer");
+    expect(bus.types.filter((t) => t === "state").length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a blocked event loop does not make the other nodes look down", async () => {
+    const { nodes } = await cluster(2);
+    const [a, b] = nodes;
+    const alice = await enter(await user(a, "alice"), "room:busy");
+    await enter(await user(b, "bob"), "room:busy");
+    await alice.until("bob", (l) => "bob" in l);
+    // Three downAfter periods of synchronous work: every down timer fires late, with the other
+    // node's heartbeats waiting behind it. The trackers see their own lateness and wait one
+    // more interval, in which the heartbeats arrive.
+    const until = Date.now() + 6 * BEAT;
+    while (Date.now() < until);
+    await new Promise((r) => setTimeout(r, 3 * BEAT));
+    expect(names(alice.list())).toBe("alice,bob");
+    expect([...a.logs, ...b.logs].filter((l) => l.includes("sent nothing"))).toEqual([]);
   });
 
   it("a message on the tracker's topic that is not a tracker's is logged and ignored", async () => {

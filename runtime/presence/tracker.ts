@@ -257,6 +257,11 @@ export class Tracker implements Subscriber {
     if (!r || this.stopped) return;
     const silent = Date.now() - r.lastSeen;
     const late = silent - this.options.downAfter;
+    // Heard from since this timer was set with a shorter delay (the grace below): wait out the rest.
+    if (late < 0) {
+      (r.timer = setTimeout(() => this.checkDown(replica), -late)).unref();
+      return;
+    }
     // The timer fired much later than asked: this node's event loop was blocked, and the
     // heartbeats that came meanwhile wait in the socket's buffer behind this timer. One more
     // interval reads them before calling the node down.
