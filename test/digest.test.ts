@@ -108,6 +108,11 @@ describe("fawkes digest", () => {
     expect(readFileSync(join(root, "out", manifest.latest["css/app.css"]), "utf8")).toContain(`url("../${manifest.latest["images/logo.svg"]}")`);
     expect(existsSync(join(stat, "cache_manifest.json"))).toBe(false);
 
+    // An output folder inside the input is not digested again by the next run.
+    expect(fawkes(["digest", "-o", "public/assets"], root).status).toBe(0);
+    expect(fawkes(["digest", "-o", "public/assets"], root).status).toBe(0);
+    expect(Object.keys(manifestOf(join(stat, "assets")).latest).some((f) => f.startsWith("assets/"))).toBe(false);
+
     const missing = fawkes(["digest", "nowhere"], root);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('the input path "');

@@ -18,7 +18,7 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, posix, resolve } from "node:path";
+import { dirname, join, posix, resolve, sep } from "node:path";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import { MANIFEST_FILE, type StaticManifest, type StaticManifestDigest } from "../../runtime/http/static/manifest.js";
 
@@ -70,7 +70,9 @@ export function digestStatic(options: DigestOptions): DigestResult {
   if (!existsSync(input) || !statSync(input).isDirectory()) throw new Error(`the input path ${JSON.stringify(options.input)} does not exist or is not a folder`);
   const previous = readManifest(output);
   const assets = new Map<string, Asset>();
-  for (const logical of listFiles(input)) assets.set(logical, { logical, content: readFileSync(join(input, ...logical.split("/"))) });
+  // An output folder inside the input (`-o priv/static/assets`) holds what a previous run wrote.
+  const skip = output !== input && output.startsWith(input + sep) ? output : undefined;
+  for (const logical of listFiles(input, skip)) assets.set(logical, { logical, content: readFileSync(join(input, ...logical.split("/"))) });
   const vsn = options.vsn ?? true;
   const visiting = new Set<string>();
   // Leaves first, by the bytes; then stylesheets, each after the stylesheets it imports.
@@ -235,11 +237,11 @@ function digestedReference(url: string, from: string, nameOf: NameOf, vsn: boole
 // --- files ---------------------------------------------------------------------------------
 
 /** Logical paths (`css/app.css`) of the files to digest, sorted. */
-function listFiles(input: string): string[] {
+function listFiles(input: string, skip: string | undefined): string[] {
   const found: string[] = [];
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name.startsWith(".")) continue;
+      if (entry.name.startsWith(".") || join(dir, entry.name) === skip) continue;
       const logical = prefix + entry.name;
       if (entry.isDirectory()) walk(join(dir, entry.name), logical + "/");
       else if (entry.isFile() && logical !== MANIFEST_FILE && !/\.(gz|br)$/.test(entry.name) && !DIGESTED.test(entry.name)) found.push(logical);
