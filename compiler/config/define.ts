@@ -97,6 +97,11 @@ export interface DevServerConfig {
   /** The interface to bind. Default `localhost` (this machine only). */
   host?: string;
   /**
+   * node:cluster workers sharing the port (`"auto"`: one per core), passed to the endpoint's
+   * `start({ workers })`; `--workers N` wins over it. Default 1.
+   */
+  workers?: number | "auto";
+  /**
    * More files whose change restarts the app (files it reads at run time): globs such as
    * `"priv/data/*.json"` or regular expressions, against paths relative to the project root.
    * The entry and everything it imports, the router, the templates and the static folder are

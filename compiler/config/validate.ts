@@ -73,6 +73,7 @@ export const CONFIG_SCHEMA: Rule = {
         entry: nonEmptyString,
         port: { kind: "value", expected: "a port number from 0 to 65535", test: (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 },
         host: nonEmptyString,
+        workers: { kind: "value", expected: 'a whole number of workers (1 or more) or "auto"', test: (v) => v === "auto" || (Number.isInteger(v) && (v as number) >= 1) },
         watch: { kind: "array", item: { kind: "value", expected: 'a glob such as "priv/data/*.json" or a regular expression', test: (v) => (typeof v === "string" && v !== "") || Object.prototype.toString.call(v) === "[object RegExp]" } },
       },
     },
