@@ -9,7 +9,10 @@
 import { Presence as ClientPresence, type Channel as PhoenixChannel, type Socket as PhoenixSocket } from "phoenix";
 import { afterEach, describe, expect, it } from "vitest";
 import { Broadcast, defineChannel, defineEndpoint, definePresence, defineSocket, ok, PubSub, socket, type Endpoint, type PubSubAdapter } from "fawkes";
+import { assertBroadcast, assertPush, close, socket as testSocket, subscribeAndJoin } from "fawkes/testing";
 import { client, connected, disconnect, join, push } from "./support/channels.js";
+import { Presence as DemoPresence } from "../fixtures/demo/app/channels/presence.js";
+import { UserSocket } from "../fixtures/demo/app/channels/user-socket.js";
 
 const WAIT_MS = 10_000;
 
@@ -295,6 +298,28 @@ describe("Presence on one node, seen by the official client", () => {
     await expect.poll(() => node.logs.join("\n"), { timeout: WAIT_MS }).toContain("Presence.track: the key must be a string or a number");
     expect(() => definePresence({ downAfter: 100, heartbeatInterval: 200 })).toThrow("downAfter must be a number of ms longer than heartbeatInterval (200)");
     expect(() => Presence.start(endpoint).list("")).toThrow("Presence.list: expected a topic string");
+  });
+});
+
+describe("Presence in ChannelTest (fawkes/testing), on the demo's room channel", () => {
+  it("assertPush sees presence_state, assertBroadcast the presence_diff, and Presence lists the user", async () => {
+    const endpoint = defineEndpoint({ router: { match: () => null, dispatch: [] }, config: { secretKeyBase: "presence-test-secret-0123456789abcdef0123456789abcdef0123456789ab" } });
+    cleanups.push(() => DemoPresence.stop(endpoint));
+    const alice = testSocket(UserSocket, "users_socket:alice", { name: "alice" }, { endpoint });
+    const bob = testSocket(UserSocket, "users_socket:bob", { name: "bob" }, { endpoint });
+    cleanups.push(() => close(alice), () => close(bob));
+
+    const { channel: a } = await subscribeAndJoin(alice, "room:ct", { presence: true });
+    await assertPush(a, "presence_state", {});
+    await assertBroadcast(a, "presence_diff", (d) => expect(Object.keys(d.joins)).toEqual(["alice"]));
+    const { channel: b } = await subscribeAndJoin(bob, "room:ct", { presence: true });
+    await assertPush(b, "presence_state", (state) => expect(Object.keys(state)).toEqual(["alice"]));
+    await assertPush(a, "presence_diff", (d) => expect(d).toMatchObject({ joins: { bob: { metas: [{ online_at: expect.any(String) }] } }, leaves: {} }));
+    expect(Object.keys(await DemoPresence.node(endpoint).list("room:ct")).sort()).toEqual(["alice", "bob"]);
+
+    await close(bob);
+    await assertPush(a, "presence_diff", (d) => expect(Object.keys(d.leaves)).toEqual(["bob"]));
+    expect(Object.keys(await DemoPresence.node(endpoint).list("room:ct"))).toEqual(["alice"]);
   });
 });
 
