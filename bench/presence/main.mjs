@@ -1,22 +1,31 @@
 // `npm run bench:presence`: 1,000 users joining one topic across 2 nodes. Two endpoint
-// processes (node.mjs) whose PubSubs are joined through this harness (it relays every adapter
-// message between them over IPC, as JSON text, and counts it), and a client process
-// (clients.mjs) with 1,000 raw `ws` sockets, half on each node, all joining `room:bench` at
-// once; each join is tracked in Presence on its node. Figures, medians over rounds:
-//   presence-converge-ms            from the stamp before the first join frame to the moment
+// processes (node.mjs) and a client process (clients.mjs) with 1,000 raw `ws` sockets, half on
+// each node, all joining `room:bench` at once; each join is tracked in Presence on its node.
+// The nodes' PubSubs are joined two ways, each a run of its own:
+//   redis   Fawkes' Redis adapter against a redis-server this harness starts (loopback, no
+//           persistence); skipped, and said so, when redis-server is not installed
+//   ipc     this harness relays every adapter message between the two over IPC, as JSON text,
+//           and counts it: the replication bytes below are measured here
+// Figures, medians over rounds, per way (-redis, -ipc):
+//   presence-converge-ms-<way>      from the stamp before the first join frame to the moment
 //                                   the later of the two nodes lists all 1,000 (each node
 //                                   stamps its own moment; one machine, one clock)
-//   presence-diff-bytes-per-join    bytes of presence_diff frames one client in the room
-//                                   received, over 1,000 joins (diffs of one burst are merged)
-//   presence-replication-bytes-per-join   tracker messages between the nodes while they
-//                                   converged (deltas, heartbeats), over 1,000 joins
+//   presence-diff-bytes-per-join-<way>   bytes of presence_diff frames one client in the room
+//                                   received, over 1,000 joins (the changes of one event-loop
+//                                   turn are one diff, so a burst of joins is a few frames)
+//   presence-diff-frames-per-join-<way>  how many presence_diff frames that was, per join
+//   presence-replication-bytes-per-join  (ipc) tracker messages between the nodes while they
+//                                   converged (deltas, heartbeats, the hello/state exchange
+//                                   excluded: it happens at start), over 1,000 joins
 // Verified before any figure is kept: both nodes list exactly the 1,000 names, and the
 // observer's view, synced by the official client's Presence.syncState/syncDiff, lists them too.
 // No peer: nothing in node_modules does presence (Socket.IO has rooms, no presence; raw ws has
 // neither), so the figures are printed alone and there is no `ratio` line.
-// BENCH_ROUNDS=n sets the rounds (default 3), BENCH_USERS the users (default 1000).
+// BENCH_ROUNDS=n sets the rounds (default 3), BENCH_USERS the users (default 1000), BENCH_PROF=dir
+// writes each process's CPU profile there (how the per-turn diff batching was found).
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { stop, track } from "../_procs.mjs";
@@ -68,7 +77,37 @@ function within(promise, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function round() {
+/** A free loopback port (the kernel's pick, released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** redis-server on a free port, no persistence; resolves with its URL and the process. */
+async function startRedis() {
+  const port = await freePort();
+  const proc = track(spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "inherit"] }));
+  await within(
+    new Promise((resolve, reject) => {
+      let out = "";
+      proc.stdout.on("data", (d) => (out += d).includes("Ready to accept connections") && resolve());
+      proc.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
+    }),
+    "redis-server to start",
+  );
+  return { url: `redis://127.0.0.1:${port}`, proc };
+}
+
+async function round(mode) {
+  const redis = mode === "redis" ? await startRedis() : null;
+  if (redis) process.env.REDIS_URL = redis.url;
+  else delete process.env.REDIS_URL;
   const nodes = [child(here("node.mjs")), child(here("node.mjs"))];
   const clients = child(here("clients.mjs"));
   try {
@@ -106,6 +145,7 @@ async function round() {
     return { ms, diffBytes: report.diffBytes / USERS, diffFrames: report.diffFrames / USERS, replicationBytes: bus.bytes / USERS };
   } finally {
     await Promise.all([...nodes.map((n) => stop(n.proc)), stop(clients.proc)]);
+    if (redis) await stop(redis.proc);
   }
 }
 
@@ -114,15 +154,23 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-console.log(`# bench:presence — ${USERS} users joining room:bench, half on each of 2 node processes (PubSub relayed over IPC), ${ROUNDS} round(s)`);
-const results = [];
-for (let r = 0; r < ROUNDS; r++) {
-  const res = await round();
-  results.push(res);
-  console.log(`# round ${r + 1}: converge ${res.ms.toFixed(1)} ms, presence_diff ${res.diffBytes.toFixed(1)} B and ${res.diffFrames.toFixed(3)} frames per join at one client, replication ${res.replicationBytes.toFixed(1)} B per join`);
+const hasRedis = spawnSync("redis-server", ["--version"]).status === 0;
+const modes = hasRedis ? ["redis", "ipc"] : ["ipc"];
+console.log(`# bench:presence — ${USERS} users joining room:bench, half on each of 2 node processes, ${ROUNDS} round(s) per way (${modes.join(", ")})`);
+if (!hasRedis) console.log("# redis-server is not installed (apt-get install -y redis-server): the redis figures are skipped");
+const lines = [];
+for (const mode of modes) {
+  const results = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const res = await round(mode);
+    results.push(res);
+    console.log(`# ${mode} round ${r + 1}: converge ${res.ms.toFixed(1)} ms, presence_diff ${res.diffBytes.toFixed(1)} B and ${res.diffFrames.toFixed(3)} frames per join at one client${mode === "ipc" ? `, replication ${res.replicationBytes.toFixed(1)} B per join` : ""}`);
+  }
+  const m = (f) => median(results.map(f));
+  lines.push(`presence-converge-ms-${mode} ${m((r) => r.ms).toFixed(1)}`);
+  lines.push(`presence-diff-bytes-per-join-${mode} ${m((r) => r.diffBytes).toFixed(1)}`);
+  lines.push(`presence-diff-frames-per-join-${mode} ${m((r) => r.diffFrames).toFixed(3)}`);
+  if (mode === "ipc") lines.push(`presence-replication-bytes-per-join ${m((r) => r.replicationBytes).toFixed(1)}`);
 }
-console.log(`presence-converge-ms ${median(results.map((r) => r.ms)).toFixed(1)}`);
-console.log(`presence-diff-bytes-per-join ${median(results.map((r) => r.diffBytes)).toFixed(1)}`);
-console.log(`presence-diff-frames-per-join ${median(results.map((r) => r.diffFrames)).toFixed(3)}`);
-console.log(`presence-replication-bytes-per-join ${median(results.map((r) => r.replicationBytes)).toFixed(1)}`);
+for (const line of lines) console.log(line);
 console.log("# no peer in node_modules has presence (Socket.IO: rooms only; ws: neither), so no ratio line");

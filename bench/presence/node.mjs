@@ -1,8 +1,8 @@
 // One node of bench:presence: a Fawkes endpoint (from dist/) whose room channel tracks every
-// joiner in Presence, with a PubSub adapter over this process's IPC channel: the harness relays
-// each message, as JSON text, to the other node (and counts its bytes). The cluster and Redis
-// adapters carry the same messages; this one lets the bench run two real processes without
-// either. It reports `converged` (with its clock) when its own Presence lists `expect` users.
+// joiner in Presence. Its PubSub is Fawkes' Redis adapter when REDIS_URL is set; otherwise an
+// adapter over this process's IPC channel, through which the harness relays each message, as
+// JSON text, to the other node and counts its bytes (the tracker's messages are the same over
+// either). It reports `converged` (with its clock) when its own Presence lists `expect` users.
 import { Broadcast, defineChannel, defineEndpoint, definePresence, defineSocket, ok, PubSub, socket } from "../../dist/runtime/index.js";
 
 const Presence = definePresence();
@@ -42,8 +42,9 @@ const UserSocket = defineSocket({
   },
 });
 
-const pubsub = new PubSub({ adapter: ipcAdapter });
-const endpoint = defineEndpoint({ router: { match: () => null, dispatch: [] }, sockets: [socket("/socket", UserSocket)], pubsub });
+// REDIS_URL set: the endpoint's default PubSub, redisPubSub; otherwise the IPC relay above.
+const pubsub = process.env.REDIS_URL ? undefined : new PubSub({ adapter: ipcAdapter });
+const endpoint = defineEndpoint({ router: { match: () => null, dispatch: [] }, sockets: [socket("/socket", UserSocket)], pubsub, config: { logger: (m, e) => console.error(`[node ${process.pid}] ${m}`, e ?? "") } });
 const { port } = await endpoint.start({ port: 0, host: "127.0.0.1" });
 const node = Presence.start(endpoint);
 
