@@ -264,6 +264,17 @@ describe("Presence on one node, seen by the official client", () => {
     expect((await Enriched.list("room:fetch")).bob.user.label).toBe("BOB in room:fetch");
   });
 
+  it("keys named like Object.prototype's properties are plain keys, on the server and in the client", async () => {
+    const node = await startNode(Presence);
+    const proto = await enter(await user(node, "__proto__"), "room:proto");
+    await enter(await user(node, "constructor"), "room:proto");
+    await proto.until("both", (l) => names(l) === "__proto__,constructor");
+    const listed = await Presence.list("room:proto");
+    expect(Object.keys(listed).sort()).toEqual(["__proto__", "constructor"]);
+    expect(Object.getPrototypeOf(listed)).toBe(null);
+    expect(listed["__proto__"].metas).toHaveLength(1);
+  });
+
   it("rejects a meta that is not JSON data and a key that is not a string or number", async () => {
     const node = await startNode(Presence);
     const Bad = defineChannel<{ name: string }>({
@@ -298,6 +309,8 @@ describe("Presence on one node, seen by the official client", () => {
     await expect.poll(() => node.logs.join("\n"), { timeout: WAIT_MS }).toContain("Presence.track: the key must be a string or a number");
     expect(() => definePresence({ downAfter: 100, heartbeatInterval: 200 })).toThrow("downAfter must be a number of ms longer than heartbeatInterval (200)");
     expect(() => Presence.start(endpoint).list("")).toThrow("Presence.list: expected a topic string");
+    // connect's socket is not a channel's: nothing would untrack it.
+    expect(() => Presence.track({ endpoint, assigns: {} } as never, "k", { online_at: "t" })).toThrow("Presence \"presence\": expected a channel socket (the one join, handleIn and handleInfo receive; not connect's), got an object with keys [endpoint, assigns]");
   });
 });
 

@@ -165,8 +165,8 @@ export class Presence<M extends Meta = Meta, E extends object = object> {
   }
 
   private nodeOf(socket: ChannelSocket<any>): PresenceNode<M, E> {
-    const endpoint = socket?.endpoint;
-    if (!endpoint?.pubsub) throw new TypeError(`Presence "${this.name}": expected a channel socket (the socket a channel callback receives), got ${describe(socket)}`);
+    const endpoint = typeof socket?.onEnd === "function" ? socket.endpoint : undefined;
+    if (!endpoint?.pubsub) throw new TypeError(`Presence "${this.name}": expected a channel socket (the one join, handleIn and handleInfo receive; not connect's), got ${describe(socket)}`);
     return this.nodes.get(endpoint.pubsub) ?? this.start(endpoint);
   }
 
