@@ -103,3 +103,19 @@ describe("two workers, PubSub over IPC", () => {
     }
   });
 });
+
+describe("FAWKES_WORKERS", () => {
+  it("(what `fawkes server --workers N` sets) wins over the start option, so the flag reaches the app's own start()", async () => {
+    const node = await startNode({ FAWKES_WORKERS: "2" });
+    await node.waitLog(/primary \d+: 2 workers listening on port \d+/);
+    const pids = new Set<string>();
+    for (let i = 0; i < 40 && pids.size < 2; i++) pids.add(await node.get("/pid"));
+    expect(pids.size).toBe(2);
+    await node.kill("SIGTERM");
+    expect(await node.exited()).toEqual({ code: 0, signal: null });
+  });
+
+  it("a bad value stops the app at start with a clear error", async () => {
+    await expect(startNode({ FAWKES_WORKERS: "lots" })).rejects.toThrow('workers must be a whole number of at least 1 or "auto", got "lots"');
+  });
+});

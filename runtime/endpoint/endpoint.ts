@@ -91,8 +91,9 @@ export interface EndpointConfig {
   staticUrl?: { scheme?: "http" | "https"; host?: string; port?: number; path?: string };
   /**
    * Serve with this many node:cluster workers sharing the port (`"auto"`: one per core); the
-   * start option and `fawkes server --workers N` override it. Default 1 (no cluster). Workers
-   * share PubSub over the cluster's IPC unless a Redis adapter is configured.
+   * start option overrides it, and the FAWKES_WORKERS environment variable (what
+   * `fawkes server --workers N` sets) overrides both. Default 1 (no cluster). Workers share
+   * PubSub over the cluster's IPC unless a Redis adapter is configured.
    */
   workers?: WorkersOption;
 }
@@ -422,7 +423,8 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     if (manifest) this.manifest = await loadManifest(manifest);
     // Verified paths of static files (p`/css/app.css`) go through it while this endpoint runs.
     if (this.manifest) useStaticManifest(this, this.manifest, (path) => this.staticPath(path));
-    const workers = workerCount(listen.workers ?? this.config.workers);
+    // FAWKES_WORKERS is how `fawkes server --workers N` reaches the app's own start() call.
+    const workers = workerCount(process.env.FAWKES_WORKERS || (listen.workers ?? this.config.workers));
     if (workers > 1 && cluster.isPrimary) return this.startPrimary(workers, listen);
     await this.pubsub.start();
     const https = this.config.https;

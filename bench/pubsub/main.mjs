@@ -1,0 +1,301 @@
+// `npm run bench:pubsub`: what PubSub across processes costs, against the same app on one node.
+//   redis-broadcast      ms from the stamp on one broadcast to its receipt by the last of 1,000
+//                        sockets; the peer (single-node) broadcasts on the node holding the
+//                        sockets, Fawkes-over-Redis on another node (one hop through a real
+//                        redis-server this bench starts): p50 and p99 of BROADCASTS
+//   redis-broadcasts-per-s  sustained: SUSTAINED broadcasts with WINDOW in flight, broadcasts/s
+//                        reaching all 1,000 sockets
+//   both for the default subscription strategy ("pattern": one PSUBSCRIBE per node) and
+//   "topic" (one SUBSCRIBE per topic), which is how the default was chosen
+//   cluster-cpu-per-request  HTTP requests per server CPU-second (primary + workers, from
+//                        /proc) with 2 node:cluster workers vs 1 process, under the same
+//                        autocannon load; the box has 2 cores, so this is the cost per request
+//                        of the cluster (IPC, round robin in the primary), not a speed-up
+// The sockets are bench:channels' client driver (raw `ws` on the client core) and its
+// server control loop; nodes and redis-server share the server core. Results are verified
+// before timing: a first broadcast must reach every socket, once (the driver checks the
+// sequence numbers), and each HTTP response must be the app's body. Ends with one
+// `ratio <figure> <peer> <x>` line per comparison; every ratio reads "above 1 = Fawkes better"
+// (the peer is Fawkes on one node / in one process: the goal is a ratio near 1).
+// BENCH_ROUNDS=n (default 3) rounds; BENCH_QUICK=1 a smoke run.
+
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { readdirSync, readFileSync } from "node:fs";
+import autocannon from "autocannon";
+import { canPin, processTicks, stop, track } from "../_procs.mjs";
+import { spawnNode, waitFor } from "../channels/procs.mjs";
+import { median } from "../channels/report.mjs";
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+const QUICK = process.env.BENCH_QUICK === "1";
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+const N = 1_000;
+const WARMUP = QUICK ? 5 : 30;
+const BROADCASTS = QUICK ? 20 : 100;
+const SUSTAINED = QUICK ? 50 : 300;
+const WINDOW = 8;
+const HTTP_SECONDS = QUICK ? 2 : 5;
+const SERVER_CPU = 0;
+const CLIENT_CPU = 1;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis() {
+  const which = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" });
+  if (which.status !== 0) throw new Error("redis-server is not installed: apt-get install -y redis-server (bash .ci/run does)");
+  const port = await freePort();
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  const child = track(spawn(canPin ? "taskset" : "redis-server", canPin ? ["-c", String(SERVER_CPU), "redis-server", ...args] : args, { stdio: ["ignore", "pipe", "inherit"] }));
+  await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("Ready to accept connections")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}):\n${out}`)));
+  });
+  return { child, port, url: `redis://127.0.0.1:${port}` };
+}
+
+/** Redis' channels with subscribers (for the "topic" strategy: wait until a node has subscribed). */
+function redisChannels(port) {
+  return spawnSync("redis-cli", ["-p", String(port), "PUBSUB", "CHANNELS"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+}
+
+/** A bench node; `env` is added to this process' environment for the spawn only. */
+async function startNode(env) {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+  let srv;
+  try {
+    srv = spawnNode(SERVER_CPU, ["--expose-gc", here("node.mjs")]);
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+  const { port } = await waitFor(srv, (m) => m.ready, 20_000, "a bench node to listen");
+  return { srv, port };
+}
+
+async function broadcast(from, cli, seq) {
+  const delivered = waitFor(cli, (m) => m.delivered === seq, 30_000, `broadcast ${seq} to reach all ${N} sockets`);
+  await from.call({ cmd: "broadcast", seq });
+  const d = await delivered;
+  return { ms: d.last - d.t, t: d.t, last: d.last };
+}
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+
+/** One scenario: sockets on node A, broadcasts from `sender` (A itself or another node B). */
+async function pubsubRun(name, { redis, strategy }) {
+  const env = redis ? { REDIS_URL: redis.url, PUBSUB_STRATEGY: strategy } : { REDIS_URL: undefined, PUBSUB_STRATEGY: undefined };
+  const a = await startNode(env);
+  const b = redis ? await startNode(env) : null;
+  const cli = spawnNode(CLIENT_CPU, [here("../channels/clients.mjs")]);
+  let dropped = 0;
+  cli.listen((m) => m.dropped !== undefined && dropped++);
+  try {
+    await cli.call({ cmd: "connect", proto: "fawkes", port: a.port, n: N });
+    if (strategy === "topic") {
+      for (let i = 0; i < 500 && !redisChannels(redis.port).includes("fawkes:bench:all"); i++) await sleep(10);
+      if (!redisChannels(redis.port).includes("fawkes:bench:all")) throw new Error("node A never subscribed to fawkes:bench:all");
+    }
+    const sender = (b ?? a).srv;
+    let seq = 0;
+    // Verified before timing: the first broadcast reaches all N sockets (the driver checks each
+    // socket's count against the seq in the payload, so a duplicate or a loss fails it).
+    await broadcast(sender, cli, ++seq);
+    for (let i = 0; i < WARMUP; i++) await broadcast(sender, cli, ++seq);
+    const lat = [];
+    for (let i = 0; i < BROADCASTS; i++) {
+      lat.push((await broadcast(sender, cli, ++seq)).ms);
+      await sleep(10);
+    }
+    const done = [];
+    for (let k = 0; k < SUSTAINED; k++) {
+      if (k >= WINDOW) await done[k - WINDOW];
+      done[k] = broadcast(sender, cli, ++seq);
+      done[k].catch(() => {});
+    }
+    const all = await Promise.all(done);
+    const perS = SUSTAINED / ((all.at(-1).last - all[0].t) / 1000);
+    if (dropped) throw new Error(`${name}: the driver saw ${dropped} socket(s) dropped`);
+    return { name, p50: median(lat), p99: quantile(lat, 0.99), perS };
+  } finally {
+    await stop(cli.child);
+    await Promise.all([stop(a.srv.child), b && stop(b.srv.child)]);
+  }
+}
+
+/** Every live descendant of `pid` (a cluster's workers), from /proc. */
+function descendants(pid) {
+  const parent = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const [c, pp] of parent) if (pp === p) out.push(c), walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+async function httpRun(workers) {
+  const child = track(spawn(process.execPath, [here("http-node.mjs")], { env: { ...process.env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
+  try {
+    const { listening: port } = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const line = out.split("\n").find((l) => l.startsWith("{"));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.once("exit", (code) => reject(new Error(`http node exited (${code})`)));
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    // Verified before timing: the answer is the app's.
+    const body = await (await fetch(url)).text();
+    if (body !== "hello world\n") throw new Error(`unexpected body ${JSON.stringify(body)}`);
+    await autocannon({ url, connections: 20, duration: 1 });
+    const pids = [child.pid, ...descendants(child.pid)];
+    if (workers > 1 && pids.length < workers + 1) throw new Error(`expected ${workers} workers, found ${pids.length - 1}`);
+    const before = pids.map(processTicks);
+    const r = await autocannon({ url, connections: 20, duration: HTTP_SECONDS });
+    const ticks = pids.map(processTicks).reduce((s, t, i) => s + t - before[i], 0);
+    if (r.non2xx || r.errors) throw new Error(`http run had ${r.non2xx} non-2xx and ${r.errors} errors`);
+    const requests = r.requests.total;
+    return { workers, requests, cpuS: ticks / 100, perCpuS: requests / (ticks / 100), rps: requests / HTTP_SECONDS };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** RSS of a process, bytes, from /proc. */
+function rssOf(pid) {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+    return Number(line.split(/\s+/)[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * sockets-held: HELD sockets joined to one topic on a cluster of HELD_WORKERS workers (each
+ * under the 20,000-descriptor limit), opened by several holder processes each from its own
+ * loopback source address (127.0.0.2, .3, ...); then broadcasts from one worker, timed from
+ * its stamp to the last socket's receipt in any holder.
+ */
+async function heldRun(total, workers) {
+  const perHolder = 18_000;
+  const holders = Math.ceil(total / perHolder);
+  const raise = `ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"`;
+  const child = track(spawn("bash", ["-c", raise, "bash", process.execPath, here("held-node.mjs")], { env: { ...process.env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
+  const procs = [];
+  try {
+    const { listening: port } = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        const line = out.split("\n").find((l) => l.startsWith("{"));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.once("exit", (code) => reject(new Error(`held node exited (${code})`)));
+    });
+    const serverPids = [child.pid, ...descendants(child.pid)];
+    const rssBefore = serverPids.reduce((s, p) => s + rssOf(p), 0);
+    const t0 = Date.now();
+    for (let i = 0; i < holders; i++) procs.push(spawnNode(CLIENT_CPU, [here("holder.mjs")]));
+    await Promise.all(procs.map((h, i) => h.call({ cmd: "connect", port, n: Math.min(perHolder, total - i * perHolder), from: `127.0.0.${i + 2}` })));
+    const connectS = (Date.now() - t0) / 1000;
+    const rssAfter = [child.pid, ...descendants(child.pid)].reduce((s, p) => s + rssOf(p), 0);
+    const times = [];
+    for (let seq = 1; seq <= (QUICK ? 2 : 5); seq++) {
+      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq, 60_000, `broadcast ${seq} to reach every socket of a holder`));
+      const t = Number(await (await fetch(`http://127.0.0.1:${port}/broadcast?seq=${seq}`)).text());
+      const lasts = await Promise.all(delivered);
+      times.push(Math.max(...lasts.map((d) => d.last)) - t);
+    }
+    return { total, workers, holders, connectS, ms: median(times), rssPerSocketKb: (rssAfter - rssBefore) / total / 1024 };
+  } finally {
+    await Promise.all(procs.map((h) => stop(h.child)));
+    await stop(child);
+  }
+}
+
+const redis = await startRedis();
+const scenarios = [
+  ["single-node", { redis: null, strategy: undefined }],
+  ["redis-pattern", { redis, strategy: "pattern" }],
+  ["redis-topic", { redis, strategy: "topic" }],
+];
+const results = Object.fromEntries(scenarios.map(([n]) => [n, []]));
+const http = { 1: [], 2: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  const order = round % 2 ? [...scenarios].reverse() : scenarios;
+  for (const [name, opts] of order) {
+    const r = await pubsubRun(name, opts);
+    results[name].push(r);
+    console.log(`# round ${round + 1} ${name}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.perS.toFixed(0)} broadcasts/s to ${N} sockets`);
+  }
+  for (const w of round % 2 ? [2, 1] : [1, 2]) {
+    const r = await httpRun(w);
+    http[w].push(r);
+    console.log(`# round ${round + 1} http ${w === 1 ? "one process" : `${w} workers`}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`);
+  }
+}
+await stop(redis.child);
+const HELD = Number(process.env.BENCH_HELD ?? (QUICK ? 20_000 : 100_000));
+const HELD_WORKERS = Number(process.env.BENCH_HELD_WORKERS ?? Math.max(2, Math.ceil(HELD / 18_000)));
+let held = null;
+if (HELD > 0) {
+  held = await heldRun(HELD, HELD_WORKERS);
+  console.log(`# sockets-held: ${held.total} sockets on ${held.workers} workers from ${held.holders} holder processes, connected in ${held.connectS.toFixed(1)} s`);
+}
+
+const m = (name, key) => median(results[name].map((r) => r[key]));
+const row = (label, name) => `${label.padEnd(22)} p50 ${m(name, "p50").toFixed(2).padStart(7)} ms   p99 ${m(name, "p99").toFixed(2).padStart(7)} ms   ${m(name, "perS").toFixed(0).padStart(6)} broadcasts/s`;
+console.log(`\nbroadcast to ${N} sockets on node A (medians of ${ROUNDS} round(s), ${BROADCASTS} broadcasts each):`);
+console.log(row("single-node (A→A)", "single-node"));
+console.log(row("redis pattern (B→A)", "redis-pattern"));
+console.log(row("redis topic (B→A)", "redis-topic"));
+const h = (w, k) => median(http[w].map((r) => r[k]));
+console.log(`\nHTTP, same autocannon load (20 connections, ${HTTP_SECONDS} s):`);
+console.log(`one process            ${h(1, "perCpuS").toFixed(0).padStart(7)} requests/CPU-s   ${h(1, "rps").toFixed(0)} req/s`);
+console.log(`2 workers              ${h(2, "perCpuS").toFixed(0).padStart(7)} requests/CPU-s   ${h(2, "rps").toFixed(0)} req/s`);
+if (held) {
+  console.log(`\nsockets-held ${held.total}`);
+  console.log(`broadcast-all-ms ${held.ms.toFixed(0)}`);
+  console.log(`rss-per-socket-kb ${held.rssPerSocketKb.toFixed(2)}`);
+}
+console.log("");
+console.log(`ratio redis-broadcast single-node ${(m("single-node", "p50") / m("redis-pattern", "p50")).toFixed(2)}`);
+console.log(`ratio redis-broadcast-p99 single-node ${(m("single-node", "p99") / m("redis-pattern", "p99")).toFixed(2)}`);
+console.log(`ratio redis-broadcasts-per-s single-node ${(m("redis-pattern", "perS") / m("single-node", "perS")).toFixed(2)}`);
+console.log(`ratio redis-topic-broadcast single-node ${(m("single-node", "p50") / m("redis-topic", "p50")).toFixed(2)}`);
+console.log(`ratio redis-topic-broadcasts-per-s single-node ${(m("redis-topic", "perS") / m("single-node", "perS")).toFixed(2)}`);
+console.log(`ratio cluster-cpu-per-request one-process ${(h(2, "perCpuS") / h(1, "perCpuS")).toFixed(2)}`);
+process.exit(0);
