@@ -25,6 +25,7 @@
 import { randomBytes } from "node:crypto";
 import type { FrameCache } from "../pubsub/frame-cache.js";
 import type { PubSub, Subscriber } from "../pubsub/pubsub.js";
+import { Remotes, type Remote } from "./_remotes.js";
 import { View, type RawDiff, type StoredMeta } from "./_view.js";
 import { parseMessage, WIRE_VERSION, type TrackerMessage, type WireEntry } from "./_wire.js";
 
@@ -50,16 +51,6 @@ interface Owned {
   readonly cancel: () => void;
 }
 
-interface Remote {
-  clock: number;
-  lastSeen: number;
-  timer: NodeJS.Timeout | null;
-  /** When we last asked it for its state (one request per heartbeat interval). */
-  askedAt: number;
-  /** Already given one more interval because our own event loop was late. */
-  graced: boolean;
-}
-
 // Log lines about ignored messages: a flood (another app publishing on our topic) writes one
 // line per this many ms, with the count of what it left out.
 const IGNORED_LOG_MS = 10_000;
@@ -70,7 +61,7 @@ export class Tracker implements Subscriber {
   private readonly topic: string;
   private readonly inbox: string;
   private readonly owned = new Map<object, Owned>();
-  private readonly remotes = new Map<string, Remote>();
+  private readonly remotes: Remotes;
   private readonly outJoins = new Map<string, WireEntry>();
   private readonly outLeaves = new Set<string>();
   private clock = 0;
@@ -90,6 +81,7 @@ export class Tracker implements Subscriber {
   ) {
     this.topic = `phx_presence:${options.name}`;
     this.inbox = `${this.topic}:${this.replica}`;
+    this.remotes = new Remotes(options, (replica, silentMs) => this.nodeDown(replica, silentMs));
   }
 
   /** Listens, asks the other nodes for their state, starts the heartbeat. */
@@ -112,7 +104,6 @@ export class Tracker implements Subscriber {
     if (graceful) this.send(this.topic, { v: WIRE_VERSION, type: "down", from: this.replica });
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const r of this.remotes.values()) if (r.timer) clearTimeout(r.timer);
     this.remotes.clear();
     for (const o of this.owned.values()) o.cancel();
     this.owned.clear();
@@ -133,7 +124,7 @@ export class Tracker implements Subscriber {
 
   /** The other nodes this one hears from, and how many entries each has here. */
   nodes(): { replica: string; entries: number }[] {
-    return [...this.remotes.keys()].map((replica) => ({ replica, entries: this.view.refsOf(replica).length }));
+    return this.remotes.ids().map((replica) => ({ replica, entries: this.view.refsOf(replica).length }));
   }
 
   track(owner: object, monitor: Monitor, topic: string, key: string, meta: Record<string, unknown>): TrackResult {
@@ -188,12 +179,12 @@ export class Tracker implements Subscriber {
       case "delta":
         return this.onDelta(m);
       case "heartbeat": {
-        const r = this.touch(m.from);
+        const r = this.remotes.touch(m.from);
         if (m.clock > r.clock) this.ask(m.from, r);
         return;
       }
       case "hello":
-        this.touch(m.from);
+        this.remotes.touch(m.from);
         return this.sendState(m.from);
       case "transfer":
         if (m.to === this.replica) this.sendState(m.from);
@@ -207,7 +198,7 @@ export class Tracker implements Subscriber {
   }
 
   private onDelta(m: Extract<TrackerMessage, { type: "delta" }>): void {
-    const r = this.touch(m.from);
+    const r = this.remotes.touch(m.from);
     if (m.clock <= r.clock) return; // seen already
     // A gap: a delta went missing (or this node started after the sender's first ones).
     if (m.prev !== r.clock) return this.ask(m.from, r);
@@ -218,7 +209,7 @@ export class Tracker implements Subscriber {
   }
 
   private onState(m: Extract<TrackerMessage, { type: "state" }>): void {
-    const r = this.touch(m.from);
+    const r = this.remotes.touch(m.from);
     if (m.clock < r.clock) return; // older than the deltas applied since
     const incoming = new Set(m.entries.map((e) => e[2].phx_ref));
     for (const ref of this.view.refsOf(m.from)) if (!incoming.has(ref)) this.view.remove(ref);
@@ -241,42 +232,8 @@ export class Tracker implements Subscriber {
     this.send(`${this.topic}:${replica}`, { v: WIRE_VERSION, type: "transfer", from: this.replica, to: replica });
   }
 
-  /** A message from `replica`: it is alive; (re)arms its down timer. */
-  private touch(replica: string): Remote {
-    let r = this.remotes.get(replica);
-    if (!r) this.remotes.set(replica, (r = { clock: 0, lastSeen: 0, timer: null, askedAt: 0, graced: false }));
-    r.lastSeen = Date.now();
-    r.graced = false;
-    if (r.timer) r.timer.refresh();
-    else (r.timer = setTimeout(() => this.checkDown(replica), this.options.downAfter)).unref();
-    return r;
-  }
-
-  private checkDown(replica: string): void {
-    const r = this.remotes.get(replica);
-    if (!r || this.stopped) return;
-    const silent = Date.now() - r.lastSeen;
-    const late = silent - this.options.downAfter;
-    // Heard from since this timer was set with a shorter delay (the grace below): wait out the rest.
-    if (late < 0) {
-      (r.timer = setTimeout(() => this.checkDown(replica), -late)).unref();
-      return;
-    }
-    // The timer fired much later than asked: this node's event loop was blocked, and the
-    // heartbeats that came meanwhile wait in the socket's buffer behind this timer. One more
-    // interval reads them before calling the node down.
-    if (late > this.options.heartbeatInterval / 2 && !r.graced) {
-      r.graced = true;
-      (r.timer = setTimeout(() => this.checkDown(replica), this.options.heartbeatInterval)).unref();
-      return;
-    }
-    this.nodeDown(replica, silent);
-  }
-
   /** Drops a node and its entries: `silentMs` null for a graceful stop. */
   private nodeDown(replica: string, silentMs: number | null): void {
-    const r = this.remotes.get(replica);
-    if (r?.timer) clearTimeout(r.timer);
     this.remotes.delete(replica);
     const refs = this.view.refsOf(replica);
     for (const ref of refs) this.view.remove(ref);
