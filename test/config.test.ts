@@ -67,6 +67,8 @@ describe("loading fawkes.config.ts", () => {
     ["a misspelt key", `{ templates: { dir: "views", autoEscapee: false } }`, 3, 58, 'error[CONFIG_UNKNOWN_KEY]: unknown key "templates.autoEscapee"', 'hint: did you mean "templates.autoEscape"?'],
     ["a misspelt top-level key", `{\n  outdir: "out",\n}`, 4, 3, 'unknown key "outDir"'.replace("outDir", "outdir"), 'hint: did you mean "outDir"?'],
     ["a key nothing near", `{ zzzzzz: 1 }`, 3, 31, 'unknown key "zzzzzz"', "hint: known keys here: router, outDir, strict, static, server, templates"],
+    ["a misspelt dev server key", `{ server: { prot: 4000 } }`, 3, 41, 'error[CONFIG_UNKNOWN_KEY]: unknown key "server.prot"', 'hint: did you mean "server.port"?'],
+    ["a dev server port out of range", `{ server: { port: 70000 } }`, 3, 41, 'error[CONFIG_TYPE]: "server.port" must be a port number from 0 to 65535, got number 70000', null],
     ["a wrong type", `{ strict: "yes" }`, 3, 31, 'error[CONFIG_TYPE]: "strict" must be true or false, got string "yes"', null],
     ["a bad tags pair", `{ templates: { tags: ["{{"] } }`, 3, 44, '"templates.tags" must be a pair of non-empty strings', null],
     ["a bad autoTrim", `{ templates: { autoTrim: "all" } }`, 3, 44, '"templates.autoTrim" must be false, "nl", "slurp"', null],

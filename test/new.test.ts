@@ -1,7 +1,8 @@
 // `fawkes new` as users get it: the bin of the packed package (`npm pack`, so the scaffold must be
 // in the tarball, not only in this checkout), run in fresh folders. Each app installs fawkes from
-// that tarball, passes its own `npm test`, starts on port 0 and answers over HTTP and, with the
-// official phoenix client, over a WebSocket.
+// that tarball, passes its own `npm test`, starts with `npm start` (fawkes server) on port 0 and
+// answers over HTTP and, with the official phoenix client, over a WebSocket; a template edit
+// reloads it; `npm run bundle` writes the production bundle, which runs with node alone.
 //
 // The apps live in the OS's temporary folder, outside this repository, so that their imports
 // resolve from their own node_modules only: a dependency missing from the generated
@@ -42,9 +43,16 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  for (const child of children) child.kill("SIGKILL");
+  // Servers run in a process group of their own (npm start, then fawkes server, then the app).
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      child.kill("SIGKILL");
+    }
+  }
   for (const dir of [work, apps]) if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000); // three apps' node_modules to remove, on a busy machine
 
 describe("fawkes new", () => {
   it("is listed by `fawkes help new` with its options", async () => {
@@ -101,7 +109,7 @@ describe("fawkes new", () => {
     await install(app);
     await expectOk(run("npm", ["test"], { cwd: app }));
 
-    const dev = await start(process.execPath, ["scripts/start.mjs"], app, { PORT: "0" });
+    const dev = await start("npm", ["start"], app, { PORT: "0" });
     try {
       const home = await fetch(dev.url + "/");
       expect(home.status).toBe(200);
@@ -126,11 +134,33 @@ describe("fawkes new", () => {
       } finally {
         await new Promise<void>((done) => socket.disconnect(() => done()));
       }
+
+      // npm start is the dev server: the page carries the reload script, and a template edit
+      // rebuilds, restarts the app on the same port and tells the page to reload.
+      expect(page).toContain('<script src="/__fawkes/live.js"');
+      const live = new WebSocket(dev.url.replace(/^http/, "ws") + "/__fawkes/live");
+      try {
+        const reloaded = new Promise<{ reason?: string }>((done) =>
+          live.on("message", (data) => {
+            const m = JSON.parse(String(data)) as { type: string; reason?: string };
+            if (m.type === "reload") done(m);
+          }),
+        );
+        await once(live, "open");
+        const home = join(app, "app/templates/page/home.html.eta");
+        writeFileSync(home, readFileSync(home, "utf8").replace("<h1>Welcome to Web</h1>", "<h1>Edited Web</h1>"));
+        expect((await reloaded).reason).toBe("app/templates/page/home.html.eta changed");
+        expect(await (await fetch(dev.url + "/")).text()).toContain("<h1>Edited Web</h1>");
+      } finally {
+        live.close();
+      }
     } finally {
       await dev.stop();
     }
 
-    // Production, from the bundle npm start wrote: no secret, no start.
+    // Production, from the bundle `npm run bundle` writes: no secret, no start.
+    await expectOk(run("npm", ["run", "bundle"], { cwd: app }));
+    expect(existsSync(join(app, "_build/server.mjs"))).toBe(true);
     const refused = await run(process.execPath, ["_build/server.mjs"], { cwd: app, env: { NODE_ENV: "production", SECRET_KEY_BASE: "", PORT: "0" } });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain("environment variable SECRET_KEY_BASE is missing.");
@@ -175,7 +205,7 @@ describe("fawkes new", () => {
 
     await install(app);
     await expectOk(run("npm", ["test"], { cwd: app }));
-    const dev = await start(process.execPath, ["scripts/start.mjs"], app, { PORT: "0" });
+    const dev = await start("npm", ["start"], app, { PORT: "0" });
     try {
       const status = await fetch(dev.url + "/api/status");
       expect(status.status).toBe(200);
@@ -262,9 +292,12 @@ async function install(app: string): Promise<void> {
   await expectOk(run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app }));
 }
 
-/** Starts a server and resolves once it prints the address it listens on. */
+/**
+ * Starts a server and resolves once it prints the address it listens on. It runs in a process
+ * group of its own, stopped as a whole: `npm start` is npm, a shell, fawkes server and the app.
+ */
 async function start(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(command, args, { cwd, env: appEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd, env: appEnv(env), stdio: ["ignore", "pipe", "pipe"], detached: true });
   children.add(child);
   let out = "";
   let err = "";
@@ -281,7 +314,7 @@ async function start(command: string, args: string[], cwd: string, env: Record<s
     url,
     async stop() {
       const exited = child.exitCode === null && child.signalCode === null ? once(child, "exit") : null;
-      child.kill("SIGTERM");
+      if (exited) process.kill(-child.pid!, "SIGTERM");
       await exited;
       children.delete(child);
     },

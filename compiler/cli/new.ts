@@ -220,8 +220,10 @@ function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>
     scripts: {
       // npm install runs it: .fawkes/ is there before anything imports it.
       prepare: "fawkes build",
-      start: "node scripts/start.mjs",
-      bundle: "node scripts/start.mjs --bundle-only",
+      // The dev server (mix phx.server): rebuilds on every change, reloads the browser.
+      start: "fawkes server",
+      // The production bundle, _build/server.mjs: run it with node (README's Production).
+      bundle: "fawkes server --prod --build-only",
       test: "fawkes build && tsc --noEmit && vitest run",
       check: "fawkes check && tsc --noEmit",
     },
