@@ -33,15 +33,27 @@ export interface FawkesEsbuildOptions {
 }
 
 /**
+ * With `platform: "node"`, `format` defaults to `"esm"` and `packages` to `"external"` (set
+ * either to override). The output is an ES module: give it an `.mjs` name, or run it in a
+ * package with `"type": "module"`.
  * @example
  * import { build } from "esbuild";
  * import { fawkes } from "fawkes/esbuild";
- * await build({ entryPoints: ["app/main.ts"], bundle: true, platform: "node", plugins: [fawkes()] });
+ * await build({ entryPoints: ["server.ts"], bundle: true, platform: "node", outfile: "_build/server.mjs", plugins: [fawkes()] });
  */
 export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
   return {
     name: "fawkes",
     setup(build) {
+      // A server bundle as the runtime expects it, unless the build says otherwise: ES modules
+      // (the app's top-level await, import.meta.url) and dependencies loaded from node_modules
+      // (ws's optional native addons, the phoenix client served from its package), so the
+      // documented three-option example runs as written.
+      const initial = build.initialOptions;
+      if (initial.platform === "node") {
+        initial.format ??= "esm";
+        initial.packages ??= "external";
+      }
       const root = resolve(options.root ?? build.initialOptions.absWorkingDir ?? process.cwd());
       let inputs: string[] = [join(root, options.router ?? "app/router.ts")];
       let watchDirs: string[] = [];
@@ -152,6 +164,8 @@ function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResu
 function stampsOf(root: string, result: ProjectBuildResult, dirs: string[]): Map<string, string> {
   const stamps = new Map<string, string>();
   for (const f of result.inputs) stamps.set(f, stamp(f));
+  // The generated modules too: one deleted or edited by hand is written again.
+  for (const f of result.files.keys()) stamps.set(join(root, f), stamp(join(root, f)));
   for (const d of dirs) stamps.set(d + sep, stamp(d + sep));
   for (const c of CONFIG_FILES) stamps.set(join(root, c), stamp(join(root, c)));
   const router = join(root, result.options.router ?? "app/router.ts");
