@@ -179,6 +179,7 @@ export class Presence<M extends Meta = Meta, E extends object = object> {
 
 /** A Presence running on one endpoint: one node of the cluster. */
 export class PresenceNode<M extends Meta = Meta, E extends object = object> {
+  /** @internal The tracker under this node; Presence drives it. */
   readonly tracker: Tracker;
   // presence_diff payloads go out in the order of the changes, even when an async fetch
   // settles out of order: each waits for the one before it.
