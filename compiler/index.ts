@@ -12,7 +12,7 @@ import { loadConfig, type LoadedConfig } from "./config/load.js";
 import { locateKey } from "./config/locate.js";
 import { loadTemplatePlugins } from "./templates/plugins.js";
 import type { Locate, TemplateIR } from "./templates/ir.js";
-import { verifyPaths } from "./verify/index.js";
+import { scanTemplates, verifyPaths, type TemplateScan } from "./verify/index.js";
 
 export interface BuildOptions extends RouterCompileOptions {
   /** Templates root, relative to root (default `app/templates`); compiled when it exists. */
@@ -53,17 +53,20 @@ export function build(options: BuildOptions): BuildResult {
   // The router is optional for an app of templates only; with neither, NO_ROUTER says what is missing.
   const hasRouter = options.router !== undefined || existsSync(join(options.root, "app/router.ts")) || !hasTemplates;
   const router = hasRouter ? compileRouter(options) : { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
+  // The templates' `p` literals are scanned once: their sites for the emitter, then checked.
+  let templateScan: TemplateScan | undefined;
+  const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;
   const templates = hasTemplates
-    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile })
+    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites })
     : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] };
-  const verified = verifiedPaths(options, router, templates.templates);
+  const verified = verifiedPaths(options, router, templates.templates, templateScan);
   const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);
   const files = hasErrors(verified.diagnostics) ? new Map<string, string>() : new Map([...router.files, ...templates.files]);
   return { files, diagnostics, router: router.ir, inputs: [...new Set([...router.inputs, ...templates.inputs, ...verified.inputs])] };
 }
 
 // ---- verified paths (compiler/verify): every `p` literal against the route table -------------
-function verifiedPaths(options: BuildOptions, router: { ir: RouterIR | null; diagnostics: Diagnostic[]; inputs: string[] }, templates: TemplateIR[]) {
+function verifiedPaths(options: BuildOptions, router: { ir: RouterIR | null; diagnostics: Diagnostic[]; inputs: string[] }, templates: TemplateIR[], templateScan: TemplateScan | undefined) {
   const routerFile = options.router ?? "app/router.ts";
   // Routes with errors are no table to check against: those errors come first.
   const routes = router.ir && !hasErrors(router.diagnostics) ? router.ir.routes : null;
@@ -76,9 +79,12 @@ function verifiedPaths(options: BuildOptions, router: { ir: RouterIR | null; dia
     staticDir: options.staticDir ?? "priv/static",
     templates,
     templateConfig: options.templates ?? {},
-    headerLoc: options.locateTemplateOption?.(["functionHeader"]) ?? { file: options.templatesDir ?? "app/templates", line: 1, column: 1 },
+    headerLoc: headerLocOf(options),
+    templateScan,
   });
 }
+
+const headerLocOf = (options: BuildOptions) => options.locateTemplateOption?.(["functionHeader"]) ?? { file: options.templatesDir ?? "app/templates", line: 1, column: 1 };
 // ----------------------------------------------------------------------------------------------
 
 export interface ProjectOptions {

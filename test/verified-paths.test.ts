@@ -40,6 +40,14 @@ describe("fixtures/verified/app", () => {
     expect(templates).toMatch(/^import \{ escapeHtml as __e, p, templateError as __error, TemplateRegistry, type TemplateOptions \} from "fawkes";$/m);
   });
 
+  it("hoists one builder per template literal and calls it in place of p; the template's own p stays", () => {
+    const templates = ok.files.get(".fawkes-verified-test/templates.gen.ts")!;
+    expect(templates).toContain('const t_page_home_html$p3 = p.site(["/users/","/edit#name"]);  // app/templates/page/home.html.eta:6');
+    expect(templates).toContain("__e(t_page_home_html$p3`/users/${u.id}/edit#name`)");
+    expect(templates).not.toMatch(/[^.\w]p`\/users/);
+    expect(templates).toContain("__e(p`/not/checked`)");
+  });
+
   it("has its p literals found: modules (alias, namespace, verbs) and templates, not the local p", () => {
     const files = listAppSources(APP, "app", ".fawkes", []);
     const found = findPathLiterals(readCandidates(APP, files));

@@ -3,12 +3,14 @@
 // run, with the timing machinery of bench/router (harness.mjs: a noop subtracted per round,
 // interleaved shuffled rounds, medians of CPU time). BENCH_QUICK=1 for a smoke run.
 //
-// Three shapes: two path segments (numbers and string ids alternating), a constant path
+// Four shapes: two path segments (numbers and string ids alternating), the same through the
+// hoisted per-literal builder the templates module calls (p.site), a constant path
 // (`p`/about`` against `Routes.pagePath("about")`) and a query value (`p`/users?page=${n}``
 // against `Routes.userPath("index", { page: n })`). Each result is checked against the
 // helper's before anything is timed.
 //
-// `ratio verified-path helper x`: p calls/s over helper calls/s (x > 1: p is the cheaper).
+// `ratio verified-path helper x`: p calls/s over helper calls/s (x > 1: p is the cheaper). A
+// module's p pays a WeakMap lookup per call (its strings array to its plan); a template's does not.
 
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -40,8 +42,11 @@ const INPUTS = [[42, 7], ["42", "7"], [1234567, "a b"], ["user-9", 3]];
 const U = INPUTS.map((x) => x[0]);
 const P = INPUTS.map((x) => x[1]);
 const N = [1, 2, 30, 400];
+// How a template calls it: the templates module hoists one builder per literal (p.site).
+const site = p.site(["/users/", "/posts/", ""]);
 const SHAPES = {
   segments: { helper: 'acc += R.userPostPath("show", U[j], P[j]).length;', verified: "acc += p`/users/${U[j]}/posts/${P[j]}`.length;" },
+  template: { helper: 'acc += R.userPostPath("show", U[j], P[j]).length;', verified: "acc += site`/users/${U[j]}/posts/${P[j]}`.length;" },
   constant: { helper: 'acc += R.pagePath("about").length;', verified: "acc += p`/about`.length;" },
   query: { helper: 'acc += R.userPath("index", { page: N[j] }).length;', verified: "acc += p`/users?page=${N[j]}`.length;" },
 };
@@ -50,13 +55,14 @@ const SHAPES = {
 for (let j = 0; j < INPUTS.length; j++) {
   const pairs = [
     [Routes.userPostPath("show", U[j], P[j]), p`/users/${U[j]}/posts/${P[j]}`],
+    [Routes.userPostPath("show", U[j], P[j]), site`/users/${U[j]}/posts/${P[j]}`],
     [Routes.pagePath("about"), p`/about`],
     [Routes.userPath("index", { page: N[j] }), p`/users?page=${N[j]}`],
   ];
   for (const [helper, verified] of pairs) if (helper !== verified) throw new Error(`helper gives ${helper}, p gives ${verified}`);
 }
 
-const scope = { R: Routes, p, U, P, N };
+const scope = { R: Routes, p, site, U, P, N };
 const cases = [{ id: "noop", ops: INPUTS.length, run: makeLoop("noop", scope, INPUTS.length, "acc += U[j] === P[j] ? 1 : N[j];") }];
 for (const [shape, bodies] of Object.entries(SHAPES)) {
   for (const [builder, body] of Object.entries(bodies)) {
@@ -73,5 +79,6 @@ console.log(table(["builder", ...shapes.flatMap((s) => [s, "spread"])], ["helper
   [b, ...shapes.flatMap((s) => [fmtRate(median(rate(`${b}/${s}`))), `${spread(rate(`${b}/${s}`)).toFixed(0)}%`])])));
 const ratio = (s) => (median(rate(`verified/${s}`)) / median(rate(`helper/${s}`))).toFixed(2);
 console.log(`ratio verified-path helper ${ratio("segments")}`);
+console.log(`ratio verified-path-template helper ${ratio("template")}`);
 console.log(`ratio verified-path-constant helper ${ratio("constant")}`);
 console.log(`ratio verified-path-query helper ${ratio("query")}`);

@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { hasErrors, sortDiagnostics } from "../diagnostics.js";
-import { emitTemplates } from "./emit.js";
+import { emitTemplates, type PathSite } from "./emit.js";
 import { checkTemplateOptions, resolveTemplateImports } from "./options.js";
 import { parserFor, parseTemplate } from "./parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
@@ -37,6 +37,8 @@ export interface TemplateCompileOptions {
   locate?: Locate;
   /** The config file the options come from, named in the generated header. */
   configFile?: string | null;
+  /** The verified paths (`p` literals) of the templates' code, for the emitter (compiler/verify). */
+  pathSites?: (templates: readonly TemplateIR[]) => ReadonlyMap<string, readonly PathSite[]>;
 }
 
 export interface TemplateCompileResult {
@@ -90,7 +92,8 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     const headerLoc = locate(["functionHeader"]);
     diagnostics.push(...templateSyntaxErrors(templates, { config, headerLoc, env: eta.config }));
     const emitted: Diagnostic[] = [];
-    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted });
+    const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
+    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites });
     diagnostics.push(...emitted);
     if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(text));
     if (!hasErrors(diagnostics)) out.set(`${outDir}/templates.gen.ts`, text);

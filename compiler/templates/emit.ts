@@ -11,7 +11,7 @@ import { usesAwait } from "./syntax.js";
 import { assignsType, directIncludes, emitRender, tagLocal, type RenderContext } from "./emit-render.js";
 import { applyFnStringPlugins } from "./plugins.js";
 import type { TemplateImports } from "./options.js";
-import type { ResolvedRef, TemplateConfig, TemplateIR } from "./ir.js";
+import type { EtaTag, ResolvedRef, TemplateConfig, TemplateIR } from "./ir.js";
 
 export interface EmitContext {
   config: TemplateConfig;
@@ -25,6 +25,20 @@ export interface EmitContext {
   env: object;
   /** processFnString failures are added here. */
   diagnostics: Diagnostic[];
+  /** The `p` literals of each template's tag code (by template file), from compiler/verify. */
+  pathSites?: ReadonlyMap<string, readonly PathSite[]>;
+}
+
+/**
+ * A verified path in tag code: its tag (`p`, `p.post`) at [start, end) of the tag's code. The
+ * emitter hoists `const t_x$p0 = p.site([...strings])` and calls that in place of the tag, so
+ * the call site's plan is ready at load and a call looks nothing up.
+ */
+export interface PathSite {
+  node: EtaTag;
+  start: number;
+  end: number;
+  strings: string[];
 }
 
 /**
@@ -56,8 +70,10 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
     if (targets.has(t.file)) c.line(`const ${names.get(t.file)}$options: TemplateOptions = Object.freeze({ filepath: ${str(t.file)}, async: false });`);
   }
   const header_ = config.functionHeader ?? "";
-  for (const t of templates) {
-    const name = names.get(t.file)!;
+  for (const source of templates) {
+    const name = names.get(source.file)!;
+    const sites = ctx.pathSites?.get(source.file) ?? [];
+    const t = sites.length ? withSites(source, sites, name) : source;
     const code = [header_, ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))];
     const isAsync = code.some((v) => ASYNC_CODE.test(v));
     const needsOnlyAsync = usesAwait([{ t: "e", val: header_ }, ...t.ast]);
@@ -65,6 +81,7 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
     // The file alone on its line: originOf (syntax.ts) reads it as the function's template.
     c.line(`// ${t.source}`);
     if (t.named) c.line(`// named ${t.file}`);
+    sites.forEach((site, i) => c.line(`const ${name}$p${i} = p.site(${JSON.stringify(site.strings)});  // ${t.source}:${site.node.lineNo ?? 1}`));
     if (t.assigns) c.line(`export type ${assignsType(name)} = ${t.assigns};`);
     if (needsOnlyAsync) {
       c.block(`function ${name}(${config.varName ?? "it"}: ${t.assigns ? assignsType(name) : "any"}, options?: TemplateOptions): string {`, () => {
@@ -91,6 +108,19 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const counted = `${templates.length - named} templates${named ? ` and ${named} named` : ""}`;
   const sources = `${ctx.templatesDir}/**/*.eta${named ? " and named templates" : ""}`;
   return header("templates.gen.ts", sources, `${counted}, compiled with Eta's parser${ctx.configFile ? ` and the templates options of ${ctx.configFile}` : ""}.`) + c.toString();
+}
+
+/** The template with each site's tag replaced by its hoisted builder (`t_x$p0`). */
+function withSites(t: TemplateIR, sites: readonly PathSite[], name: string): TemplateIR {
+  const ast = t.ast.map((node) => {
+    if (typeof node === "string") return node;
+    const here = sites.map((site, i) => ({ site, i })).filter(({ site }) => site.node === node);
+    if (!here.length) return node;
+    let val = node.val;
+    for (const { site, i } of here.sort((a, b) => b.site.start - a.site.start)) val = val.slice(0, site.start) + `${name}$p${i}` + val.slice(site.end);
+    return { ...node, val };
+  });
+  return { ...t, ast };
 }
 
 /** One render function; the plugins' processFnString gets its body, as Eta's gets its function string. */

@@ -8,7 +8,7 @@ import type { TemplateConfig, TemplateIR } from "../templates/ir.js";
 import { checkPathLiterals } from "./check.js";
 import { findPathLiterals, listAppSources, readCandidates } from "./scan.js";
 import { indexStatics } from "./statics.js";
-import { templateSources } from "./templates.js";
+import { scanTemplates, type TemplateScan } from "./templates.js";
 
 export interface VerifyOptions {
   root: string;
@@ -26,6 +26,8 @@ export interface VerifyOptions {
   templateConfig: TemplateConfig;
   /** Where the templates' functionHeader is written. */
   headerLoc: SourceLoc;
+  /** The templates' literals when the template compiler already asked for them (their sites). */
+  templateScan?: TemplateScan;
 }
 
 export interface VerifyResult {
@@ -36,10 +38,12 @@ export interface VerifyResult {
   checked: number;
 }
 
+export { scanTemplates, type TemplateScan };
+
 export function verifyPaths(o: VerifyOptions): VerifyResult {
   const files = listAppSources(o.root, o.appDir, o.outDir, o.routerInputs);
-  const sources = [...readCandidates(o.root, files), ...templateSources(o.templates, o.templateConfig, o.headerLoc)];
-  const literals = findPathLiterals(sources);
+  const templates = o.templateScan ?? scanTemplates(o.templates, o.templateConfig, o.headerLoc);
+  const literals = [...findPathLiterals(readCandidates(o.root, files)), ...templates.literals];
   const diagnostics = checkPathLiterals(literals, { routes: o.routes, statics: indexStatics(o.root, o.staticDir) });
   return { diagnostics, inputs: files, checked: literals.length };
 }

@@ -6,6 +6,8 @@ import type { SourceLoc } from "../router/ir.js";
 
 /** One `` p`...` `` (or `` p.post`...` ``) bound to the fawkes import. */
 export interface PathLiteralIR {
+  /** The scanned source it is in (its ScanSource name). */
+  source: string;
   /** The tagged template as written, on one line and shortened, for messages. */
   text: string;
   /** Its literal pieces, cooked (an invalid escape is undefined, as in a tagged template). */
@@ -18,6 +20,8 @@ export interface PathLiteralIR {
   loc: SourceLoc;
   /** Where each literal piece starts, for errors inside the path. */
   pieceLocs: SourceLoc[];
+  /** The tag (`p`, `p.post`, `F.p`) as offsets in the scanned text: what a rewrite replaces. */
+  tagRange: [start: number, end: number];
 }
 
 /** The static folder: its files by path relative to it (`images/logo.png`), sorted. */

@@ -87,7 +87,7 @@ export function findPathLiterals(sources: readonly ScanSource[]): PathLiteralIR[
     });
     const visit = (node: ts.Node): void => {
       if (ts.isTaggedTemplateExpression(node)) {
-        const lit = literalOf(node, checker, locate);
+        const lit = literalOf(node, checker, locate, source.name);
         if (lit) out.push(lit);
       }
       ts.forEachChild(node, visit);
@@ -97,7 +97,7 @@ export function findPathLiterals(sources: readonly ScanSource[]): PathLiteralIR[
   return out;
 }
 
-function literalOf(node: ts.TaggedTemplateExpression, checker: ts.TypeChecker, locate: (offset: number) => SourceLoc): PathLiteralIR | null {
+function literalOf(node: ts.TaggedTemplateExpression, checker: ts.TypeChecker, locate: (offset: number) => SourceLoc, source: string): PathLiteralIR | null {
   const chain: string[] = [];
   let e: ts.Expression = node.tag;
   while (ts.isPropertyAccessExpression(e)) {
@@ -112,12 +112,14 @@ function literalOf(node: ts.TaggedTemplateExpression, checker: ts.TypeChecker, l
   const pieces: ts.TemplateLiteralLikeNode[] = ts.isNoSubstitutionTemplateLiteral(t) ? [t] : [t.head, ...t.templateSpans.map((s) => s.literal)];
   const written = node.getText().replace(/\s+/g, " ");
   return {
+    source,
     text: written.length > MAX_TEXT ? written.slice(0, MAX_TEXT - 1) + "…" : written,
     strings: pieces.map(cooked),
     verb,
     unknownVerb: rest.length > 0 && verb === null ? rest.join(".") : null,
     loc: locate(node.getStart()),
     pieceLocs: pieces.map((piece) => locate(piece.getStart() + 1)),
+    tagRange: [node.tag.getStart(), node.tag.getEnd()],
   };
 }
 

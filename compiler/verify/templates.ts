@@ -3,25 +3,50 @@
 // as syntax.ts checks it, in its probe (Eta's body, every character of tag code mapped back to
 // its template line and column), with the import the module will have written above it: a `p`
 // the template declares itself shadows it and is not checked.
+//
+// The scan also gives the emitter each literal's *site*: where its tag is in the tag code. The
+// emitter hoists a builder per site (`p.site([...])`) and calls it in place of `p`, so a
+// template's verified path costs no lookup at all (a module's `p` costs a WeakMap lookup).
 
 import type { SourceLoc } from "../router/ir.js";
-import { USES_VERIFIED_PATH } from "../templates/emit.js";
-import { buildProbe, Where } from "../templates/probe.js";
+import { USES_VERIFIED_PATH, type PathSite } from "../templates/emit.js";
+import { buildProbe, Where, type Probe } from "../templates/probe.js";
 import type { TemplateConfig, TemplateIR } from "../templates/ir.js";
-import type { ScanSource } from "./scan.js";
-
+import { findPathLiterals, type ScanSource } from "./scan.js";
+import type { PathLiteralIR } from "./ir.js";
 
 const IMPORT = 'import { p } from "fawkes";\n';
 
-/** One scan source per template whose code may use `p`, locating back into the template. */
-export function templateSources(templates: readonly TemplateIR[], config: TemplateConfig, headerLoc: SourceLoc): ScanSource[] {
-  const out: ScanSource[] = [];
+export interface TemplateScan {
+  literals: PathLiteralIR[];
+  /** Per template file (its registry key): the sites of its tag code's literals. */
+  sites: Map<string, PathSite[]>;
+}
+
+/** Every `p` literal of the templates' code, and where each one's tag is. */
+export function scanTemplates(templates: readonly TemplateIR[], config: TemplateConfig, headerLoc: SourceLoc): TemplateScan {
+  const sources: ScanSource[] = [];
+  const probes = new Map<string, { t: TemplateIR; probe: Probe }>();
   for (const t of templates) {
     const code = [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))];
     if (!code.some((c) => USES_VERIFIED_PATH.test(c))) continue;
     const probe = buildProbe(t, config);
     const where = new Where(t, probe, { config, headerLoc, env: {} });
-    out.push({ name: `${t.source}.probe.ts`, text: IMPORT + probe.text, locate: (offset) => where.loc(offset - IMPORT.length) });
+    const name = `${t.source}#${t.file}.probe.ts`;
+    probes.set(name, { t, probe });
+    sources.push({ name, text: IMPORT + probe.text, locate: (offset) => where.loc(offset - IMPORT.length) });
   }
-  return out;
+  const literals = findPathLiterals(sources);
+  const sites = new Map<string, PathSite[]>();
+  for (const lit of literals) {
+    const { t, probe } = probes.get(lit.source)!;
+    const [start, end] = [lit.tagRange[0] - IMPORT.length, lit.tagRange[1] - IMPORT.length];
+    const segment = probe.segments.find((s) => s.start <= start && end <= s.end);
+    // The functionHeader's own literals keep `p` (a lookup): they are the config's text.
+    if (!segment?.node || lit.strings.some((s) => s === undefined)) continue;
+    const list = sites.get(t.file) ?? [];
+    list.push({ node: segment.node, start: start - segment.start, end: end - segment.start, strings: lit.strings as string[] });
+    sites.set(t.file, list);
+  }
+  return { literals, sites };
 }

@@ -33,6 +33,12 @@ export interface VerifiedPath extends VerifiedPathTag {
   head: VerifiedPathTag;
   connect: VerifiedPathTag;
   trace: VerifiedPathTag;
+  /**
+   * For generated code: the tag of one call site, its plan worked out now, so that a call costs
+   * no lookup. The templates module hoists one per `p` literal of a template (compiler/verify).
+   * @example const site = p.site(["/users/", "/edit"]); site`/users/${id}/edit`
+   */
+  site(strings: readonly string[]): VerifiedPathTag;
 }
 
 interface Plan {
@@ -49,7 +55,7 @@ interface Plan {
 const plans = new WeakMap<readonly string[], Plan>();
 const WHAT = "a verified path";
 
-function planOf(strings: TemplateStringsArray): Plan {
+function planOf(strings: TemplateStringsArray | readonly string[]): Plan {
   let shape: PathShape;
   try {
     shape = pathShape(strings);
@@ -83,7 +89,10 @@ function builderOf(parts: readonly string[], holes: readonly HoleKind[]): Plan["
 }
 
 function verifiedPath(strings: TemplateStringsArray, ...values: PathInterpolation[]): string {
-  const plan = plans.get(strings) ?? planOf(strings);
+  return run(plans.get(strings) ?? planOf(strings), values);
+}
+
+function run(plan: Plan, values: readonly PathInterpolation[]): string {
   if (plan.constant !== null) {
     if (plan.generation !== generation) {
       plan.value = staticRoute(plan) ? viaStatic(plan.constant) : plan.constant;
@@ -160,6 +169,11 @@ export const p: VerifiedPath = Object.assign(verifiedPath, {
   head: verifiedPath,
   connect: verifiedPath,
   trace: verifiedPath,
+  site(strings: readonly string[]): VerifiedPathTag {
+    const plan = planOf(Object.assign([...strings], { raw: [...strings] }));
+    // The strings a call passes are the site's own (the rewritten literal): the plan is this one.
+    return (_strings, ...values) => run(plan, values);
+  },
 });
 
 // The static side. One endpoint at a time lends its manifest: the one started last with
