@@ -95,25 +95,22 @@ const COMMANDS: Command[] = [
     options: {
       json: { type: "boolean", description: "as JSON" },
       info: { type: "boolean", description: "which route METHOD PATH reaches, with its handler and source line" },
+      entry: { type: "string", value: "FILE", description: "the server entry the endpoint (and its sockets) is found from (default: the config's server.entry, else server.ts)" },
       ...PROJECT,
     },
     async run(values, positionals) {
       const { formatRoutes, formatRouteInfo, routesJson } = await import("./routes-table.js");
       if (values.info && positionals.length !== 2) throw new UsageError("routes --info takes a METHOD and a PATH: fawkes routes --info GET /users/1");
       if (!values.info && positionals.length) throw new UsageError(`routes takes no arguments, got ${JSON.stringify(positionals[0])}`);
-      const result = await buildFrom(values);
-      if (!result) return 1;
-      if (!result.router) {
-        process.stderr.write("no router: create app/router.ts or pass --router\n");
-        return 1;
-      }
-      const router = result.router;
+      const table = await routeTable(values);
+      if (!table) return 1;
+      const { router, sockets } = table;
       if (values.info) {
-        const text = formatRouteInfo(router, positionals[0], positionals[1]);
+        const text = formatRouteInfo(router, positionals[0], positionals[1], "", sockets);
         process.stdout.write(text.text);
         return text.found ? 0 : 1;
       }
-      process.stdout.write(values.json ? routesJson(router) : formatRoutes(router));
+      process.stdout.write(values.json ? routesJson(router, sockets) : formatRoutes(router, sockets));
       return 0;
     },
   },
@@ -271,6 +268,26 @@ async function staticFolder(values: Record<string, string | boolean | undefined>
     throw new Error("the config has errors");
   }
   return { root, input: resolve(root, loaded.config.static?.dir ?? "priv/static") };
+}
+
+/**
+ * The route table and socket lines for `routes`, read from the router's syntax without a build
+ * (compiler/router/routes.ts): prints diagnostics; null when there are errors.
+ */
+async function routeTable(values: Record<string, string | boolean | undefined>) {
+  const { loadConfig } = await import("../config/load.js");
+  const { readRouteTable } = await import("../router/routes.js");
+  const root = (values.root as string | undefined) ?? process.cwd();
+  const loaded = await loadConfig(root, values.config as string | undefined);
+  if (loaded.diagnostics.length) return void printDiagnostics(loaded.diagnostics), null;
+  const c = loaded.config;
+  const table = readRouteTable({ root, router: (values.router as string | undefined) ?? c.router, entry: (values.entry as string | undefined) ?? c.server?.entry });
+  const strict = (values.strict as boolean | undefined) ?? c.strict ?? false;
+  const diagnostics = strict ? table.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : table.diagnostics;
+  printDiagnostics([...diagnostics, ...table.sockets.diagnostics]);
+  if (diagnostics.some((d) => d.severity === "error")) return null;
+  if (!table.ir) return void process.stderr.write("no router: create app/router.ts or pass --router\n"), null;
+  return { router: table.ir, sockets: table.sockets.sockets };
 }
 
 /** Builds with the project options; prints diagnostics; null when there are errors. */

@@ -1,9 +1,11 @@
 // `fawkes routes`: the table as `mix phx.routes` prints it (helper right-aligned, verb, path,
-// controller action), JSON for tools, and `--info` for one request.
+// controller action, then the endpoint's socket lines), JSON for tools, and `--info` for one
+// request.
 
 import { camel } from "../emit/_code.js";
 import { interpret, MalformedPathError } from "../router/interpret.js";
 import type { RouteIR, RouterIR } from "../router/ir.js";
+import type { SocketRouteIR } from "../router/sockets.js";
 import { encodeSegment } from "../../runtime/router/url.js";
 
 /** A route as listed: a mounted router's routes follow its forward, under the forward's path. */
@@ -28,19 +30,21 @@ export function listRoutes(ir: Pick<RouterIR, "routes" | "source">, prefix = "",
   return out;
 }
 
-export function formatRoutes(ir: Pick<RouterIR, "routes" | "source">): string {
+/** The routes, then each socket transport on a line per verb (as phx.routes: no helper, the socket's module). */
+export function formatRoutes(ir: Pick<RouterIR, "routes" | "source">, sockets: readonly SocketRouteIR[] = []): string {
   const rows = listRoutes(ir).map(({ route: r, path, hosts }) => [
     r.helper ? camel(r.helper) + "Path" : "",
     r.kind === "forward" ? "*" : r.verb,
     path + (hosts.length ? `  (host: ${hosts.join(", ")})` : ""),
     (r.action === null ? r.target.display : `${r.target.display}.${r.action}`) + (r.mount ? `  (mounts ${r.mount.router})` : ""),
   ]);
+  for (const s of sockets) for (const verb of s.verbs) rows.push(["", verb, s.path, s.socket]);
   const w = [0, 1, 2].map((i) => Math.max(0, ...rows.map((row) => row[i].length)));
   return rows.map((row) => `  ${row[0].padStart(w[0])}  ${row[1].padEnd(w[1])}  ${row[2].padEnd(w[2])}  ${row[3]}`.trimEnd() + "\n").join("");
 }
 
-export function routesJson(ir: Pick<RouterIR, "routes" | "source">): string {
-  const out = listRoutes(ir).map(({ route: r, path, hosts, router }) => ({
+export function routesJson(ir: Pick<RouterIR, "routes" | "source">, sockets: readonly SocketRouteIR[] = []): string {
+  const out: object[] = listRoutes(ir).map(({ route: r, path, hosts, router }) => ({
     helper: r.helper ? camel(r.helper) + "Path" : null,
     verb: r.verb,
     path,
@@ -54,10 +58,40 @@ export function routesJson(ir: Pick<RouterIR, "routes" | "source">): string {
     ...(r.mount ? { mounts: r.mount.router } : {}),
     source: `${r.loc.file}:${r.loc.line}:${r.loc.column}`,
   }));
+  for (const s of sockets) {
+    for (const verb of s.verbs) {
+      out.push({
+        helper: null,
+        verb,
+        path: s.path,
+        kind: "socket",
+        controller: s.socket,
+        module: s.module,
+        action: null,
+        pipeThrough: [],
+        hosts: [],
+        router: null,
+        transport: s.transport,
+        endpoint: s.loc.file,
+        source: `${s.loc.file}:${s.loc.line}:${s.loc.column}`,
+      });
+    }
+  }
   return JSON.stringify(out, null, 2) + "\n";
 }
 
-export function formatRouteInfo(ir: Pick<RouterIR, "routes" | "source">, method: string, url: string, host = ""): { found: boolean; text: string } {
+export function formatRouteInfo(ir: Pick<RouterIR, "routes" | "source">, method: string, url: string, host = "", sockets: readonly SocketRouteIR[] = []): { found: boolean; text: string } {
+  // The endpoint answers its socket paths before the router does (a websocket upgrade, a longpoll request).
+  const q = url.indexOf("?");
+  const socket = sockets.find((s) => s.path === (q === -1 ? url : url.slice(0, q)) && s.verbs.includes(method.toUpperCase()));
+  if (socket) {
+    const lines = [
+      `Socket: ${socket.socket}${socket.module ? ` (${socket.module})` : ""}`,
+      `Transport: ${socket.transport} (${socket.verbs.join(", ")} ${socket.path}, served by the endpoint before the router)`,
+      `${socket.loc.file}:${socket.loc.line}:${socket.loc.column}`,
+    ];
+    return { found: true, text: lines.join("\n") + "\n" };
+  }
   let m;
   let routes = ir.routes;
   let target = url;

@@ -75,13 +75,6 @@ export function unwrap(node: Expression): Expression {
   return cur;
 }
 
-/** A string, by its type: a pipeline name rather than a plug. */
-export function isStringTyped(node: Node): boolean {
-  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) || Node.isTemplateExpression(node)) return true;
-  const type = node.getType();
-  return type.isString() || type.isStringLiteral() || (type.isUnion() && type.getUnionTypes().every((t) => t.isString() || t.isStringLiteral()));
-}
-
 export function describeKind(node: Node): string {
   const k = node.getKindName();
   const map: Record<string, string> = {

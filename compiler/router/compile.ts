@@ -1,8 +1,9 @@
 // The router pipeline, start to end: read (ts-morph) → expand → check → emit.
 // Returns contents; writes nothing (write.ts does), which gives `check` mode, golden tests
-// and bundler virtual modules for free.
+// and bundler virtual modules for free. `readRouterTable` runs the same steps but emission on
+// the syntax alone (syntactic.ts), for `fawkes routes`: no program, no type checker.
 
-import { Project, ts } from "ts-morph";
+import { Project, ts, type SourceFile } from "ts-morph";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { sortDiagnostics, type Diagnostic, hasErrors } from "../diagnostics.js";
@@ -11,6 +12,9 @@ import { checkRoutes } from "./check.js";
 import { expandRouter } from "./expand.js";
 import type { RouteIR, RouterIR, SourceLoc } from "./ir.js";
 import { readRouter } from "./read.js";
+import { typedSemantics, type RouterSemantics } from "./semantics.js";
+import { syntacticSemantics } from "./syntactic.js";
+import { ModuleIndex } from "./_modules.js";
 import { relativePosix } from "../paths.js";
 import { emitRoutesMeta } from "../emit/routes-meta.js";
 import { emitMatcherModule } from "../emit/matcher-module.js";
@@ -40,10 +44,46 @@ export interface RouterCompileResult {
 
 export function compileRouter(options: RouterCompileOptions): RouterCompileResult {
   const root = resolve(options.root);
+  const project = options.project ?? createProject(root);
+  const open = (path: string) => {
+    const sf = project.addSourceFileAtPath(path);
+    project.resolveSourceFileDependencies();
+    return sf;
+  };
+  const out = run(options, { open, semantics: typedSemantics(root), emit: true });
+  if (hasErrors(out.diagnostics)) out.files = new Map();
+  out.inputs = [...new Set(out.inputs)];
+  return out;
+}
+
+/**
+ * The route table of the router (and the routers it mounts) from their syntax alone, as fast
+ * as parsing a few files: what `fawkes routes` prints. The same IR compileRouter gives, but
+ * without what needs types (ACTION_MISSING): see syntactic.ts for where the answers differ.
+ */
+export function readRouterTable(
+  options: Pick<RouterCompileOptions, "root" | "router" | "outDir">,
+  modules = new ModuleIndex(createProject(resolve(options.root))),
+): Pick<RouterCompileResult, "ir" | "diagnostics"> {
+  const semantics = syntacticSemantics(resolve(options.root), modules);
+  const { ir, diagnostics } = run(options, { open: (path) => modules.parse(path), semantics, emit: false });
+  return { ir, diagnostics };
+}
+
+/** How compileOne reads a router module: with a program and emission, or syntax only. */
+interface Reading {
+  /** Parses the router module at this absolute path (a program also loads what it imports). */
+  open(path: string): SourceFile;
+  semantics: RouterSemantics;
+  /** Emit the generated modules and collect the watch inputs. */
+  emit: boolean;
+}
+
+function run(options: RouterCompileOptions, reading: Reading): RouterCompileResult {
+  const root = resolve(options.root);
   const routerRel = options.router ?? "app/router.ts";
   const outDir = options.outDir ?? ".fawkes";
-  const routerPath = join(root, routerRel);
-  if (!existsSync(routerPath)) {
+  if (!existsSync(join(root, routerRel))) {
     return {
       ir: null,
       files: new Map(),
@@ -57,35 +97,31 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
       }],
     };
   }
-  const project = options.project ?? createProject(root);
   const out: RouterCompileResult = { ir: null, files: new Map(), diagnostics: [], inputs: [] };
-  out.ir = compileOne(project, root, routerRel, outDir, undefined, [], new Map(), out);
+  out.ir = compileOne({ reading, root, mounted: new Map(), out }, routerRel, outDir, undefined, []);
   out.diagnostics = sortDiagnostics(out.diagnostics);
-  if (hasErrors(out.diagnostics)) out.files = new Map();
-  out.inputs = [...new Set(out.inputs)];
   return out;
+}
+
+/** What every compileOne of one run shares. */
+interface Run {
+  reading: Reading;
+  root: string;
+  /** Every router mounted so far, with the forward that mounted it (Phoenix forwards a module once). */
+  mounted: Map<string, SourceLoc>;
+  out: RouterCompileResult;
 }
 
 /**
  * Compiles one router module into `outDir`, and each router it forwards to into a folder of
- * it, adding files, diagnostics and inputs to `out`. `stack` holds the routers being compiled
- * above this one (a forward back to one of them is a cycle); `mounted` every router mounted so
- * far, with the forward that mounted it (Phoenix forwards a module once).
+ * it, adding files, diagnostics and inputs to `run.out`. `stack` holds the routers being
+ * compiled above this one (a forward back to one of them is a cycle).
  */
-function compileOne(
-  project: Project,
-  root: string,
-  routerRel: string,
-  outDir: string,
-  mountedAt: RouterIR["mountedAt"],
-  stack: readonly string[],
-  mounted: Map<string, SourceLoc>,
-  out: RouterCompileResult,
-): RouterIR {
+function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: RouterIR["mountedAt"], stack: readonly string[]): RouterIR {
+  const { reading, root, mounted, out } = run;
   const routerPath = join(root, routerRel);
-  const sf = project.addSourceFileAtPath(routerPath);
-  project.resolveSourceFileDependencies();
-  const read = readRouter(project, sf, root);
+  const sf = reading.open(routerPath);
+  const read = readRouter(sf, root, reading.semantics);
   const expanded = expandRouter(read.calls, read.missingActions);
   const ir: RouterIR = {
     source: relativePosix(root, routerPath),
@@ -123,9 +159,10 @@ function compileOne(
       continue;
     }
     dirs.set(mount.dir, r);
-    mount.ir = compileOne(project, root, mount.router, `${outDir}/${mount.dir}`, { prefix: (mountedAt?.prefix ?? "") + (r.path === "/" ? "" : r.path), path: r.path, parent: ir.source, loc: r.loc }, chain, mounted, out);
+    mount.ir = compileOne(run, mount.router, `${outDir}/${mount.dir}`, { prefix: (mountedAt?.prefix ?? "") + (r.path === "/" ? "" : r.path), path: r.path, parent: ir.source, loc: r.loc }, chain);
   }
   out.diagnostics.push(...diagnostics);
+  if (!reading.emit) return ir;
   if (!hasErrors(diagnostics)) {
     for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir))) out.files.set(`${outDir}/${name}`, text);
   }

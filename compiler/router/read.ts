@@ -1,16 +1,20 @@
 // Reads a router module statically with ts-morph, without running it, into the DSL call tree.
+// What the syntax alone cannot say (what a name is bound to, whether a target is a plug or a
+// router, which actions a controller has) it asks a RouterSemantics (semantics.ts): the type
+// checker's for a build, the syntactic one (syntactic.ts) for `fawkes routes`.
 //
 // Only what the matcher and the helpers need must be static: verbs, paths, controllers (as
 // imports), actions, helper names, hosts, pipeline names. Everything else (plugs, `private`,
 // `assigns`, forward options) is a run-time value the generated dispatch collects at startup.
 // Whatever the reader cannot know for sure is a diagnostic, never a guess.
 
-import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile, type Project } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
 import type { ModuleRefIR, SourceLoc } from "./ir.js";
 import { relativePosix } from "../paths.js";
-import { describeKind, isStringTyped, Options, unwrap } from "./_literals.js";
+import { describeKind, Options, unwrap } from "./_literals.js";
+import type { RouterSemantics } from "./semantics.js";
 
 const VERB_FNS: Record<string, string> = {
   get: "GET",
@@ -25,7 +29,7 @@ const VERB_FNS: Record<string, string> = {
 export interface ReadResult {
   calls: DslCall[];
   diagnostics: Diagnostic[];
-  /** For resources: which of the seven actions the controller lacks (checked with the type checker). */
+  /** For resources: which of the seven actions the controller lacks (as far as the semantics can tell). */
   missingActions: Map<ResourcesCall, Set<string>>;
   /** Number of route-making calls (get/.../resources/forward), in run order. */
   callCount: number;
@@ -33,11 +37,10 @@ export interface ReadResult {
   inlinePlugs: { display: string; loc: SourceLoc }[];
 }
 
-/** Reads `file` (already added to `project`). `root` makes locations relative. */
-export function readRouter(project: Project, sourceFile: SourceFile, root: string): ReadResult {
-  const r = new Reader(sourceFile, root);
+/** Reads the router module `sourceFile`; `root` makes locations relative. */
+export function readRouter(sourceFile: SourceFile, root: string, semantics: RouterSemantics): ReadResult {
+  const r = new Reader(sourceFile, root, semantics);
   r.read();
-  void project;
   return { calls: r.calls, diagnostics: r.diagnostics, missingActions: r.missingActions, callCount: r.callIndex, inlinePlugs: r.inlinePlugs };
 }
 
@@ -52,6 +55,7 @@ class Reader {
   constructor(
     private readonly sf: SourceFile,
     private readonly root: string,
+    private readonly semantics: RouterSemantics,
   ) {
     this.file = relativePosix(root, sf.getFilePath());
   }
@@ -81,9 +85,9 @@ class Reader {
     this.calls.push(...this.body(fn, new Set([param.getName()])));
   }
 
+  /** `export default defineRouter(...)`, found by its syntax (an `export =` is no default export). */
   private findDefineRouter(): CallExpression | undefined {
-    const exported = this.sf.getDefaultExportSymbol();
-    const decl = exported?.getDeclarations()[0];
+    const decl = this.sf.getStatements().find((s) => Node.isExportAssignment(s) && !s.isExportEquals());
     const expr = decl && Node.isExportAssignment(decl) ? decl.getExpression() : undefined;
     if (!expr || !Node.isCallExpression(expr) || expr.getExpression().getText() !== "defineRouter") {
       this.diagnostics.push({
@@ -168,7 +172,7 @@ class Reader {
     const callIndex = this.callIndex++;
     const path = this.path(args[0], expr);
     const target = this.moduleRef(args[1], "controller or plug");
-    const plug = target !== undefined && this.isPlugRoute(args[1], args[2]);
+    const plug = target !== undefined && this.semantics.isPlugRoute(args[1], target, args[2]);
     const action = plug ? null : this.literal(args[2], "action");
     const opts = this.options(args[3], ["as", "private", "assigns", "log"]);
     if (path === undefined || !target || action === undefined || !opts) return undefined;
@@ -182,22 +186,6 @@ class Reader {
     }
     if (action !== null) this.checkAction(args[1], args[2], action, target);
     return { kind: "route", verb, fn, path, target, action, as: plug ? false : as, callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
-  }
-
-  /**
-   * Whether `r.get(path, target, third)` routes to a plug (Phoenix's `get "/plug", SomePlug, opts`)
-   * rather than to a controller action. The rule TypeScript's RouteFn overloads give, read from
-   * the types; collect.ts applies it to the values at startup, and verifyCollected compares:
-   * a function is a plug; an object is a controller when `third` is a string naming one of its
-   * members, or when it has no `call`; otherwise it is a module plug and `third` its options.
-   */
-  private isPlugRoute(target: Expression, third: Expression | undefined): boolean {
-    const type = target.getType();
-    if (type.isAny()) return false;
-    if (type.getCallSignatures().length > 0) return true;
-    const named = third && (Node.isStringLiteral(third) || Node.isNoSubstitutionTemplateLiteral(third)) ? third.getLiteralValue() : undefined;
-    if (named !== undefined && type.getProperty(named)) return false;
-    return type.getProperty("call") !== undefined;
   }
 
   private pipeline(expr: CallExpression, args: Expression[]): DslCall | undefined {
@@ -215,7 +203,7 @@ class Reader {
         // A name plugs another pipeline (Phoenix's `plug :browser`): it must be known statically.
         const first = n.getArguments()[0];
         if (first && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first))) uses.push({ name: first.getLiteralValue(), loc: this.loc(first) });
-        else if (first && isStringTyped(first)) {
+        else if (first && this.semantics.isStringTyped(first)) {
           this.error(first, "NOT_STATIC", `a pipeline plugged by name must be a string literal, found \`${first.getText()}\``);
         }
       });
@@ -231,9 +219,9 @@ class Reader {
   private pipeThrough(expr: CallExpression, args: Expression[]): DslCall | undefined {
     const items: PipeThroughCall["items"] = [];
     const only = args.length === 1 && Node.isArrayLiteralExpression(args[0]) ? args[0].getElements().map((e) => unwrap(e as Expression)) : undefined;
-    const listForm = only !== undefined && only.every(isStringTyped);
+    const listForm = only !== undefined && only.every((e) => this.semantics.isStringTyped(e));
     for (const a of listForm ? only : args) {
-      if (isStringTyped(a)) {
+      if (this.semantics.isStringTyped(a)) {
         const name = this.literal(a, "pipeline name");
         if (name !== undefined) items.push({ kind: "pipeline", name, loc: this.loc(a) });
         continue;
@@ -320,12 +308,7 @@ class Reader {
       pathLoc: this.loc(args[0]),
       optionLoc: this.loc(opts.node("only") ?? opts.node("except") ?? expr),
     };
-    const missing = new Set<string>();
-    const type = args[1].getType();
-    if (!type.isAny()) {
-      for (const a of ["index", "edit", "new", "show", "create", "update", "delete"]) if (!type.getProperty(a)) missing.add(a);
-    }
-    this.missingActions.set(call, missing);
+    this.missingActions.set(call, this.semantics.missingActions(args[1], ["index", "edit", "new", "show", "create", "update", "delete"]));
     if (bodyNode) call.body = this.body(bodyNode, builders);
     return call;
   }
@@ -343,16 +326,9 @@ class Reader {
     return { kind: "forward", path, target, router, callIndex, loc: this.loc(expr), pathLoc: this.loc(args[0]) };
   }
 
-  /**
-   * The module of a forward target that is another router (its value, or a namespace whose
-   * default export is, has the type `defineRouter` returns): null for a plug.
-   */
+  /** The module of a forward target that is another router (semantics.isRouter): null for a plug. */
   private routerModule(node: Expression, target: ModuleRefIR): string | null {
-    const type = node.getType();
-    if (type.isAny()) return null;
-    const isRouter = (t: ReturnType<Expression["getType"]>) => t.getProperty("kind")?.getTypeAtLocation(node).getLiteralValue() === "fawkes.router";
-    const def = type.getProperty("default");
-    if (!isRouter(type) && !(def && isRouter(def.getTypeAtLocation(node)))) return null;
+    if (!this.semantics.isRouter(node, target)) return null;
     const file = target.definedIn ?? target.import.resolvedFile;
     if (file === null) {
       this.error(node, "MOUNT_UNRESOLVED", `the router ${target.display} is not a file of this project`,
@@ -397,7 +373,7 @@ class Reader {
         "import the controller (import * as UserController from \"./controllers/user.js\") and pass it by name");
       return undefined;
     }
-    const decl = cur.getSymbol()?.getDeclarations()[0];
+    const decl = this.semantics.declarationOf(cur);
     const importDecl = decl?.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
     if (!decl || !importDecl) {
       this.error(node, "CONTROLLER_UNRESOLVED", `cannot resolve ${what} \`${node.getText()}\` to an import`,
@@ -413,41 +389,22 @@ class Reader {
       this.error(node, "CONTROLLER_UNRESOLVED", `unsupported import form for \`${cur.getText()}\``);
       return undefined;
     }
-    const resolved = importDecl.getModuleSpecifierSourceFile();
-    const resolvedFile = resolved && !resolved.isInNodeModules() ? relativePosix(this.root, resolved.getFilePath()) : null;
-    return {
+    const resolvedFile = this.semantics.resolvedFile(importDecl);
+    const ref: ModuleRefIR = {
       import: { specifier: importDecl.getModuleSpecifierValue(), resolvedFile, imported },
       local: cur.getText(),
       members,
       display: node.getText().replace(/\s+/g, ""),
-      definedIn: this.definingFile(node) ?? resolvedFile,
+      definedIn: resolvedFile,
     };
+    ref.definedIn = this.semantics.definingFile(node, ref) ?? resolvedFile;
+    return ref;
   }
 
-  /**
-   * The file whose declaration `node` finally refers to, following imports and re-exports with
-   * the type checker: a namespace re-export (`export * as X from`) ends at the module itself.
-   */
-  private definingFile(node: Expression): string | null {
-    let symbol = node.getSymbol();
-    if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol() ?? symbol;
-    const decl = symbol?.getDeclarations()[0];
-    if (!decl) return null;
-    const file = Node.isSourceFile(decl) ? decl : decl.getSourceFile();
-    return file.isInNodeModules() || file.isDeclarationFile() ? null : relativePosix(this.root, file.getFilePath());
-  }
-
-  /** With the type checker: does the controller have this action? */
+  /** ACTION_MISSING when the semantics can tell the controller has no such action. */
   private checkAction(ctrlNode: Expression, actionNode: Expression, action: string, target: ModuleRefIR): void {
-    const type = ctrlNode.getType();
-    if (type.isAny()) return;
-    const prop = type.getProperty(action);
-    if (prop) return;
-    const actions = type
-      .getProperties()
-      .filter((p) => p.getValueDeclaration() && p.getTypeAtLocation(ctrlNode).getCallSignatures().length > 0)
-      .map((p) => p.getName())
-      .sort();
+    const actions = this.semantics.lacksAction(ctrlNode, action);
+    if (actions === null) return;
     this.error(actionNode, "ACTION_MISSING", `${target.display} has no action "${action}"`,
       actions.length ? `its actions are: ${actions.join(", ")}` : `export a function named ${action} from the controller module`);
   }

@@ -1,0 +1,175 @@
+// The project's modules as syntax alone shows them: module specifiers resolved with TypeScript's
+// own module resolution (the tsconfig's paths, extension mapping and each file's module
+// format), and names followed through imports and re-exports to the declaration that makes
+// them. No program, no type checker: each file is parsed once, when a name leads to it.
+// syntactic.ts answers the router reader's questions with it; sockets.ts finds the endpoint.
+
+import { Node, ts, type ImportDeclaration, type Project, type SourceFile } from "ts-morph";
+
+/** What a name refers to. */
+export type Binding =
+  /** A module object: a namespace import, or `export * as X from`. */
+  | { kind: "module"; file: SourceFile }
+  /** A declaration in a project file (a variable, function or class, or `export default <expr>`). */
+  | { kind: "declaration"; node: Node }
+  /** In a package or a declaration file, or not resolved: nothing to read. */
+  | { kind: "external" };
+
+const EXTERNAL: Binding = { kind: "external" };
+
+export class ModuleIndex {
+  private readonly cache: ts.ModuleResolutionCache;
+
+  constructor(private readonly project: Project) {
+    const options = project.getCompilerOptions();
+    this.cache = ts.createModuleResolutionCache(ts.sys.getCurrentDirectory(), (f) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase()), options);
+  }
+
+  /** A project file, parsed once; undefined when it does not exist. */
+  sourceFile(abs: string): SourceFile | undefined {
+    return this.project.getSourceFile(abs) ?? this.project.addSourceFileAtPathIfExists(abs);
+  }
+
+  /** A file that must exist (a router module): parsed once. */
+  parse(abs: string): SourceFile {
+    return this.project.getSourceFile(abs) ?? this.project.addSourceFileAtPath(abs);
+  }
+
+  /** Where `specifier` leads from the file at `path`, as a program would resolve it; undefined when it leads nowhere. */
+  resolve(specifier: string, path: string): { file: string; external: boolean } | undefined {
+    const options = this.project.getCompilerOptions();
+    // The importing file's module format (package.json "type", .mts/.cts) picks the conditions, as in a program.
+    const mode = ts.getImpliedNodeFormatForFile(path, this.cache.getPackageJsonInfoCache(), ts.sys, options);
+    const resolved = ts.resolveModuleName(specifier, path, options, ts.sys, this.cache, undefined, mode).resolvedModule;
+    if (!resolved) return undefined;
+    const file = resolved.resolvedFileName;
+    return { file, external: resolved.isExternalLibraryImport === true || /[\\/]node_modules[\\/]/.test(file) };
+  }
+
+  /** The module an import or re-export names, as a binding. */
+  moduleOf(specifier: string, from: SourceFile): Binding {
+    const r = this.resolve(specifier, from.getFilePath());
+    const file = r && !r.external ? this.sourceFile(r.file) : undefined;
+    return file && !file.isDeclarationFile() ? { kind: "module", file } : EXTERNAL;
+  }
+
+  /** What an import declaration binds: `imported` is "*", "default" or the exported name. */
+  imported(decl: ImportDeclaration, imported: string): Binding | undefined {
+    return this.exported(this.moduleOf(decl.getModuleSpecifierValue(), decl.getSourceFile()), imported);
+  }
+
+  /** `name` exported by a module binding (or a member of a value: the value's own declaration). */
+  exported(from: Binding, name: string): Binding | undefined {
+    if (from.kind === "external") return EXTERNAL;
+    if (from.kind === "declaration") return from;
+    return name === "*" ? from : this.exportOf(from.file, name, new Set());
+  }
+
+  /** A top-level name of `file`: what it imports under that name, or its own declaration. */
+  localOf(file: SourceFile, name: string): Binding | undefined {
+    for (const s of file.getStatements()) {
+      if (Node.isImportDeclaration(s)) {
+        if (s.getDefaultImport()?.getText() === name) return this.imported(s, "default");
+        if (s.getNamespaceImport()?.getText() === name) return this.imported(s, "*");
+        const spec = s.getNamedImports().find((i) => (i.getAliasNode() ?? i.getNameNode()).getText() === name);
+        if (spec) return this.imported(s, spec.getName());
+      } else if (Node.isVariableStatement(s)) {
+        const decl = s.getDeclarations().find((d) => d.getName() === name);
+        if (decl) return { kind: "declaration", node: decl };
+      } else if ((Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s) || Node.isEnumDeclaration(s)) && s.getName() === name) {
+        return { kind: "declaration", node: s };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * What `file` exports as `name`, following `export { a as b }`, `export { a } from`,
+   * `export * as ns from` and `export * from` (own exports first, as the module system does);
+   * undefined when it exports no such name.
+   */
+  private exportOf(file: SourceFile, name: string, seen: Set<string>): Binding | undefined {
+    const key = `${file.getFilePath()}#${name}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    const stars: string[] = [];
+    for (const s of file.getStatements()) {
+      if (Node.isExportAssignment(s)) {
+        if (s.isExportEquals() || name !== "default") continue;
+        const expr = s.getExpression();
+        return (Node.isIdentifier(expr) && this.localOf(file, expr.getText())) || { kind: "declaration", node: s };
+      }
+      if (Node.isVariableStatement(s) && s.hasExportKeyword()) {
+        const decl = s.getDeclarations().find((d) => d.getName() === name);
+        if (decl) return { kind: "declaration", node: decl };
+      } else if ((Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s) || Node.isEnumDeclaration(s)) && s.hasExportKeyword()) {
+        if ((s.hasDefaultKeyword() ? "default" : s.getName()) === name) return { kind: "declaration", node: s };
+      } else if (Node.isExportDeclaration(s) && !s.isTypeOnly()) {
+        const specifier = s.getModuleSpecifierValue();
+        const ns = s.getNamespaceExport();
+        if (ns) {
+          if (ns.getName() === name && specifier !== undefined) return this.moduleOf(specifier, file);
+          continue;
+        }
+        if (!s.hasNamedExports()) {
+          if (specifier !== undefined) stars.push(specifier);
+          continue;
+        }
+        const spec = s.getNamedExports().find((e) => !e.isTypeOnly() && (e.getAliasNode()?.getText() ?? e.getName()) === name);
+        if (!spec) continue;
+        if (specifier === undefined) return this.localOf(file, spec.getName());
+        const from = this.moduleOf(specifier, file);
+        return from.kind === "module" ? this.exportOf(from.file, spec.getName(), seen) : from;
+      }
+    }
+    // `export *` never re-exports a default; a package's star might hold the name.
+    if (name === "default") return undefined;
+    let external = false;
+    for (const specifier of stars) {
+      const from = this.moduleOf(specifier, file);
+      if (from.kind !== "module") external = true;
+      else {
+        const found = this.exportOf(from.file, name, seen);
+        if (found) return found;
+      }
+    }
+    return external ? EXTERNAL : undefined;
+  }
+
+  /** Every name `file` exports; `complete` is false when an `export *` from a package may add more. */
+  exportNames(file: SourceFile, seen = new Set<string>()): { names: Set<string>; complete: boolean } {
+    const names = new Set<string>();
+    let complete = true;
+    if (seen.has(file.getFilePath())) return { names, complete };
+    seen.add(file.getFilePath());
+    for (const s of file.getStatements()) {
+      if (Node.isExportAssignment(s) && !s.isExportEquals()) names.add("default");
+      else if (Node.isVariableStatement(s) && s.hasExportKeyword()) for (const d of s.getDeclarations()) names.add(d.getName());
+      else if ((Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s) || Node.isEnumDeclaration(s)) && s.hasExportKeyword()) {
+        const n = s.hasDefaultKeyword() ? "default" : s.getName();
+        if (n) names.add(n);
+      } else if (Node.isExportDeclaration(s) && !s.isTypeOnly()) {
+        const ns = s.getNamespaceExport();
+        const specifier = s.getModuleSpecifierValue();
+        if (ns) names.add(ns.getName());
+        else if (s.hasNamedExports()) for (const e of s.getNamedExports()) if (!e.isTypeOnly()) names.add(e.getAliasNode()?.getText() ?? e.getName());
+        else if (specifier !== undefined) {
+          const from = this.moduleOf(specifier, file);
+          if (from.kind !== "module") complete = false;
+          else {
+            const inner = this.exportNames(from.file, seen);
+            for (const n of inner.names) if (n !== "default") names.add(n);
+            complete &&= inner.complete;
+          }
+        }
+      }
+    }
+    return { names, complete };
+  }
+}
+
+/** The project file a binding is declared in; null for what syntax cannot follow. */
+export function fileOf(b: Binding | undefined): SourceFile | null {
+  if (!b || b.kind === "external") return null;
+  return b.kind === "module" ? b.file : b.node.getSourceFile();
+}

@@ -1,0 +1,40 @@
+// What `fawkes routes` reads: the route table from the router's syntax (compile.ts
+// readRouterTable) and the endpoint's sockets (sockets.ts), over one index of parsed modules.
+// No program and no emission, so it answers in the time it takes to parse a few files.
+
+import { resolve } from "node:path";
+import type { Diagnostic } from "../diagnostics.js";
+import { sortDiagnostics } from "../diagnostics.js";
+import { createProject, readRouterTable } from "./compile.js";
+import type { RouterIR } from "./ir.js";
+import { ModuleIndex } from "./_modules.js";
+import { readSockets, type EndpointSockets } from "./sockets.js";
+
+export interface RouteTableOptions {
+  root: string;
+  /** The router module, relative to root (default `app/router.ts`). */
+  router?: string;
+  /** The server entry the endpoint is found from, relative to root (default `server.ts`). */
+  entry?: string;
+}
+
+export interface RouteTable {
+  ir: RouterIR | null;
+  /** The router's diagnostics (errors mean no table), sorted. */
+  diagnostics: Diagnostic[];
+  sockets: EndpointSockets;
+}
+
+/**
+ * The app's routes and socket lines, read statically.
+ *
+ * @example
+ * const { ir, sockets } = readRouteTable({ root: process.cwd() });
+ * process.stdout.write(formatRoutes(ir!, sockets.sockets));
+ */
+export function readRouteTable(options: RouteTableOptions): RouteTable {
+  const root = resolve(options.root);
+  const modules = new ModuleIndex(createProject(root));
+  const { ir, diagnostics } = readRouterTable({ root, router: options.router }, modules);
+  return { ir, diagnostics: sortDiagnostics(diagnostics), sockets: readSockets(root, modules, options.entry) };
+}

@@ -1,0 +1,145 @@
+// The router reader's questions answered from syntax alone, for `fawkes routes`: it parses the
+// router, the routers it mounts, and the few modules its imports lead to, and never builds a
+// program (a program of the demo parses ~100 files and costs most of the time: issue 10).
+//
+// The answers are the type checker's (semantics.ts) whenever the declarations are written as
+// literals, which is how routers, controllers and plugs are written. Where they differ:
+//
+// - ACTION_MISSING is not reported (a resources controller's missing actions neither): types
+//   only. `fawkes build` and `check` report it; `routes` lists the table as written.
+// - Plug or controller (r.get(path, target, third)): the target's declaration, followed through
+//   imports and re-exports, decides as its type would: a function (declaration, arrow or function
+//   expression) is a plug; a module or an object literal is a controller when `third` is a string
+//   naming one of its exports/properties, a module plug when it has `call`, else a controller.
+//   When the declaration is anything else (a value a call returns, a class, a package's export),
+//   the router's own syntax decides: a string `third` names an action, anything else makes a plug.
+//   The type checker would see through the call; a package without types is `any` to it (a
+//   controller), here a plug unless an action is named.
+// - A forward target is a router when its declaration is a `defineRouter(...)` call (or, for a
+//   namespace, its default export is); one whose type alone says so (a value a helper returns) is
+//   taken for a plug.
+// - A pipeline name must be written as a string (literal or template): a variable of type
+//   string, which the full reader reports as NOT_STATIC, is taken for a plug here.
+// test/router-fast-read.test.ts checks the two readers give the same route table for every
+// router fixture, the demo and the apps of the Phoenix-ported tests.
+
+import { Node, type Expression, type Identifier } from "ts-morph";
+import type { ModuleRefIR } from "./ir.js";
+import { relativePosix } from "../paths.js";
+import { unwrap } from "./_literals.js";
+import { fileOf, type Binding, type ModuleIndex } from "./_modules.js";
+import { isStringLiteralLike, type RouterSemantics } from "./semantics.js";
+
+/** What a declaration is, as far as its syntax shows. */
+type Shape =
+  | { kind: "function" }
+  | { kind: "router" }
+  /** A module or an object literal: its names (`complete` false when a spread or a package's `export *` may add more). */
+  | { kind: "object"; names: Set<string>; complete: boolean; defaultIsRouter: boolean }
+  | { kind: "unknown" };
+
+export function syntacticSemantics(root: string, modules: ModuleIndex): RouterSemantics {
+  const bindings = new WeakMap<ModuleRefIR, Binding | undefined>();
+  const bindingOf = (node: Expression, ref: ModuleRefIR): Binding | undefined => {
+    if (!bindings.has(ref)) {
+      const from = modules.moduleOf(ref.import.specifier, node.getSourceFile());
+      let b = modules.exported(from, ref.import.imported);
+      for (const m of ref.members) b = b && modules.exported(b, m);
+      bindings.set(ref, b);
+    }
+    return bindings.get(ref);
+  };
+
+  const shapeOf = (b: Binding | undefined): Shape => {
+    if (!b || b.kind === "external") return { kind: "unknown" };
+    if (b.kind === "module") {
+      const { names, complete } = modules.exportNames(b.file);
+      return { kind: "object", names, complete, defaultIsRouter: shapeOf(modules.exported(b, "default")).kind === "router" };
+    }
+    const n = b.node;
+    if (Node.isFunctionDeclaration(n)) return { kind: "function" };
+    const value = Node.isVariableDeclaration(n) ? n.getInitializer() : Node.isExportAssignment(n) ? n.getExpression() : undefined;
+    return value ? valueShape(unwrap(value)) : { kind: "unknown" };
+  };
+
+  return {
+    declarationOf,
+    resolvedFile(decl) {
+      const r = modules.resolve(decl.getModuleSpecifierValue(), decl.getSourceFile().getFilePath());
+      return r && !r.external ? relativePosix(root, r.file) : null;
+    },
+    definingFile(node, ref) {
+      const file = fileOf(bindingOf(node, ref));
+      return file && !file.isDeclarationFile() ? relativePosix(root, file.getFilePath()) : null;
+    },
+    isPlugRoute(target, ref, third) {
+      const shape = shapeOf(bindingOf(target, ref));
+      if (shape.kind === "function") return true;
+      const named = third && (Node.isStringLiteral(third) || Node.isNoSubstitutionTemplateLiteral(third)) ? third.getLiteralValue() : undefined;
+      if (shape.kind === "object") {
+        if (named !== undefined && shape.names.has(named)) return false;
+        if (shape.names.has("call")) return true;
+        if (shape.complete) return false;
+      }
+      return named === undefined;
+    },
+    isRouter(target, ref) {
+      const shape = shapeOf(bindingOf(target, ref));
+      return shape.kind === "router" || (shape.kind === "object" && shape.defaultIsRouter);
+    },
+    isStringTyped: isStringLiteralLike,
+    missingActions: () => new Set(),
+    lacksAction: () => null,
+  };
+}
+
+function valueShape(value: Expression): Shape {
+  if (Node.isArrowFunction(value) || Node.isFunctionExpression(value)) return { kind: "function" };
+  if (Node.isCallExpression(value) && value.getExpression().getText() === "defineRouter") return { kind: "router" };
+  if (!Node.isObjectLiteralExpression(value)) return { kind: "unknown" };
+  const names = new Set<string>();
+  let complete = true;
+  for (const p of value.getProperties()) {
+    if (Node.isSpreadAssignment(p)) complete = false;
+    else names.add(p.getName().replace(/^["']|["']$/g, ""));
+  }
+  return { kind: "object", names, complete, defaultIsRouter: false };
+}
+
+/**
+ * The declaration a name binds to, by the scopes around it: the parameters of each enclosing
+ * function, the declarations of each enclosing block, then the module's imports and
+ * declarations (what the binder would find for the names a router uses).
+ */
+function declarationOf(id: Identifier): Node | undefined {
+  const name = id.getText();
+  for (let n: Node | undefined = id.getParent(); n; n = n.getParent()) {
+    if (Node.isArrowFunction(n) || Node.isFunctionExpression(n) || Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n)) {
+      const p = n.getParameters().find((param) => bindsName(param.getNameNode(), name));
+      if (p) return p;
+    }
+    if (!Node.isBlock(n) && !Node.isSourceFile(n)) continue;
+    for (const s of n.getStatements()) {
+      if (Node.isImportDeclaration(s)) {
+        const clause = s.getImportClause();
+        if (clause && s.getDefaultImport()?.getText() === name) return clause;
+        const ns = s.getNamespaceImport();
+        if (ns?.getText() === name) return ns.getParent();
+        const spec = s.getNamedImports().find((i) => (i.getAliasNode() ?? i.getNameNode()).getText() === name);
+        if (spec) return spec;
+      } else if (Node.isVariableStatement(s)) {
+        const d = s.getDeclarations().find((decl) => bindsName(decl.getNameNode(), name));
+        if (d) return d;
+      } else if ((Node.isFunctionDeclaration(s) || Node.isClassDeclaration(s) || Node.isEnumDeclaration(s)) && s.getName() === name) {
+        return s;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether a binding name (an identifier or a destructuring pattern) declares `name`. */
+function bindsName(node: Node, name: string): boolean {
+  if (Node.isIdentifier(node)) return node.getText() === name;
+  return node.getDescendants().some((d) => Node.isIdentifier(d) && d.getText() === name && Node.isBindingElement(d.getParent()));
+}
