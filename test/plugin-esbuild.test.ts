@@ -2,7 +2,7 @@
 // runs; a broken router fails the build with esbuild messages pointing at the router line.
 
 import { build, context, type BuildContext, type BuildResult } from "esbuild";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -155,6 +155,19 @@ describe("fawkes/esbuild in watch mode", () => {
     expect(mod.path).toBe("/users/42/posts/a%20b");
   });
 
+  it("a template broken at the first build reports its error, and fixing it rebuilds", async () => {
+    const { dir, ctx, next } = await watching();
+    const file = join(dir, "app/templates/page/home.html.eta");
+    const good = readFileSync(file, "utf8");
+    writeFileSync(file, good + "<% if (x { %>\n");
+    await ctx.watch();
+    const first = await next();
+    expect(first.errors.map((e) => e.text)).toEqual([expect.stringMatching(/^`\{` is never closed/)]);
+    expect(first.errors[0].location).toMatchObject({ file: "app/templates/page/home.html.eta" });
+    writeFileSync(file, good);
+    expect((await next()).errors).toEqual([]);
+  });
+
   it("a template created, then deleted, in a nested folder rebuilds each time", async () => {
     const { dir, ctx, next } = await watching();
     await ctx.watch();
@@ -167,5 +180,86 @@ describe("fawkes/esbuild in watch mode", () => {
     rmSync(file);
     expect((await next()).errors).toEqual([]);
     expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).not.toContain("user/extra/card.html");
+  });
+});
+
+describe("fawkes/esbuild rebuilds incrementally", () => {
+  // Two full compiles of the demo each (ts-morph's program is the slow part), on a shared machine.
+  const SLOW = { timeout: 180_000 };
+  const contexts: BuildContext[] = [];
+  afterAll(() => Promise.all(contexts.map((c) => c.dispose())));
+  // A whole second, so that setting it back is exact (a stat's mtime has more digits than utimes takes).
+  const STAMP = new Date("2026-01-01T00:00:00Z");
+  async function incremental() {
+    const dir = copyDemo();
+    utimesSync(join(dir, "app/router.ts"), STAMP, STAMP);
+    const ctx = await context({
+      absWorkingDir: dir,
+      entryPoints: ["main.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") },
+      logLevel: "silent",
+      plugins: [fawkes()],
+    });
+    contexts.push(ctx);
+    const rebuild = () => ctx.rebuild().then((r) => r.errors, (e: { errors: { text: string }[] }) => e.errors);
+    expect(await rebuild()).toEqual([]);
+    return { dir, rebuild };
+  }
+  /**
+   * Writes a broken router that looks unchanged to a stat (same size, same mtime): the compiler
+   * only sees it when it reads the router again.
+   */
+  function breakRouterQuietly(dir: string): () => void {
+    const router = join(dir, "app/router.ts");
+    const good = readFileSync(router, "utf8");
+    expect(statSync(router).mtime).toEqual(STAMP);
+    writeFileSync(router, good.replace('r.get("/about", PageController, "about");', 'r.get("/about", PageController, "abuot");'));
+    utimesSync(router, STAMP, STAMP);
+    return () => {
+      // Touched: now it is a change.
+      const later = new Date(STAMP.getTime() + 5000);
+      utimesSync(router, later, later);
+    };
+  }
+
+  it("nothing the router reads changed: the compiler does not run", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    const touch = breakRouterQuietly(dir);
+    writeFileSync(join(dir, "main.ts"), readFileSync(join(dir, "main.ts"), "utf8") + "export const more = 1;\n");
+    expect(await rebuild()).toEqual([]);
+    touch();
+    expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
+  });
+
+  it("only templates changed: only the templates are compiled again (the router is not read)", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    const touch = breakRouterQuietly(dir);
+    const about = join(dir, "app/templates/page/home.html.eta");
+    writeFileSync(about, readFileSync(about, "utf8") + "<p>added</p>\n");
+    // Created in a new folder, too.
+    mkdirSync(join(dir, "app/templates/page/extra"));
+    writeFileSync(join(dir, "app/templates/page/extra/card.html.eta"), "<p><%= it.name %></p>\n");
+    expect(await rebuild()).toEqual([]);
+    const templates = readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8");
+    expect(templates).toContain("<p>added</p>");
+    expect(templates).toContain('"page/extra/card.html"');
+    // A template error on this path is reported as on a full build.
+    writeFileSync(about, "<% if (x { %>\n");
+    const errors = await rebuild();
+    expect(errors.map((e) => e.text)).toEqual([expect.stringMatching(/^`\{` is never closed/)]);
+    touch();
+    writeFileSync(about, "<p>fixed</p>\n");
+    expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
+  });
+
+  it("a generated module deleted between builds is written again", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    rmSync(join(dir, ".fawkes/helpers.gen.ts"));
+    expect(await rebuild()).toEqual([]);
+    expect(existsSync(join(dir, ".fawkes/helpers.gen.ts"))).toBe(true);
   });
 });
