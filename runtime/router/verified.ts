@@ -42,8 +42,10 @@ export interface VerifiedPath extends VerifiedPathTag {
 }
 
 interface Plan {
-  /** Builds the path from the interpolated values (before the static manifest). */
-  build: (values: readonly PathInterpolation[]) => string;
+  parts: readonly string[];
+  holes: readonly HoleKind[];
+  /** One or two segment holes: builds the path from them (before the static manifest). */
+  pair: ((a: PathInterpolation | undefined, b?: PathInterpolation) => string) | null;
   /** The first segment when it is literal: a static folder or file if the manifest has it. */
   root: string | null;
   /** No interpolation: the path, and the static generation it was resolved against. */
@@ -67,32 +69,31 @@ function planOf(strings: TemplateStringsArray | readonly string[]): Plan {
   const first = shape.segments[0];
   const root = first !== undefined && first.length === 1 && first[0] !== null ? first[0] : null;
   const constant = shape.holes.length === 0 ? shape.parts[0] : null;
-  const plan: Plan = { build: builderOf(shape.parts, shape.holes), root, constant, value: "", generation: -1 };
+  const plan: Plan = { parts: shape.parts, holes: shape.holes, pair: pairOf(shape.parts, shape.holes), root, constant, value: "", generation: -1 };
   plans.set(strings, plan);
   return plan;
 }
 
-// Paths of one or two segment holes (most of them) get a builder that is the helper's own
-// concatenation, with no loop and no switch; an array (several segments) takes the general one.
-function builderOf(parts: readonly string[], holes: readonly HoleKind[]): Plan["build"] {
-  const general = (values: readonly PathInterpolation[]) => build(parts, holes, values);
-  if (!holes.every((h) => h === "segment" || h === "partial")) return general;
+// Paths of one or two segment holes (most of them) get `pair`, the helper's own concatenation
+// with the values as parameters: no rest array, no loop, no switch. An array (several
+// segments) goes the general way.
+function pairOf(parts: readonly string[], holes: readonly HoleKind[]): Plan["pair"] {
+  if (holes.length === 0 || holes.length > 2 || !holes.every((h) => h === "segment" || h === "partial")) return null;
   const [s0, s1, s2] = parts;
-  if (holes.length === 1) {
-    return (values) => (Array.isArray(values[0]) ? general(values) : s0 + segment(values[0] as ParamValue, WHAT) + s1);
-  }
-  if (holes.length === 2) {
-    return (values) =>
-      Array.isArray(values[0]) || Array.isArray(values[1]) ? general(values) : s0 + segment(values[0] as ParamValue, WHAT) + s1 + segment(values[1] as ParamValue, WHAT) + s2;
-  }
-  return general;
+  if (holes.length === 1) return (a) => (Array.isArray(a) ? build(parts, holes, [a]) : s0 + segment(a as ParamValue, WHAT) + s1);
+  return (a, b) => (Array.isArray(a) || Array.isArray(b) ? build(parts, holes, [a, b]) : s0 + segment(a as ParamValue, WHAT) + s1 + segment(b as ParamValue, WHAT) + s2);
 }
 
-function verifiedPath(strings: TemplateStringsArray, ...values: PathInterpolation[]): string {
-  return run(plans.get(strings) ?? planOf(strings), values);
+// The values as parameters, not one rest array: V8 then allocates nothing for the common paths.
+function verifiedPath(strings: TemplateStringsArray, a?: PathInterpolation, b?: PathInterpolation, ...more: PathInterpolation[]): string {
+  return run(plans.get(strings) ?? planOf(strings), a, b, more);
 }
 
-function run(plan: Plan, values: readonly PathInterpolation[]): string {
+function run(plan: Plan, a: PathInterpolation | undefined, b: PathInterpolation | undefined, more: PathInterpolation[]): string {
+  if (plan.pair !== null) {
+    const out = plan.pair(a, b);
+    return statics !== null && staticRoute(plan) ? viaStatic(out) : out;
+  }
   if (plan.constant !== null) {
     if (plan.generation !== generation) {
       plan.value = staticRoute(plan) ? viaStatic(plan.constant) : plan.constant;
@@ -100,11 +101,11 @@ function run(plan: Plan, values: readonly PathInterpolation[]): string {
     }
     return plan.value;
   }
-  const out = plan.build(values);
+  const out = build(plan.parts, plan.holes, [a, b, ...more]);
   return staticRoute(plan) ? viaStatic(out) : out;
 }
 
-function build(parts: readonly string[], holes: readonly HoleKind[], values: readonly PathInterpolation[]): string {
+function build(parts: readonly string[], holes: readonly HoleKind[], values: readonly (PathInterpolation | undefined)[]): string {
   let out = parts[0];
   for (let i = 0; i < holes.length; i++) {
     const v = values[i];
@@ -172,7 +173,7 @@ export const p: VerifiedPath = Object.assign(verifiedPath, {
   site(strings: readonly string[]): VerifiedPathTag {
     const plan = planOf(Object.assign([...strings], { raw: [...strings] }));
     // The strings a call passes are the site's own (the rewritten literal): the plan is this one.
-    return (_strings, ...values) => run(plan, values);
+    return (_strings, a, b, ...more) => run(plan, a, b, more);
   },
 });
 
