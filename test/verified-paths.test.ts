@@ -4,13 +4,14 @@
 // is what `fawkes build` says about them (UPDATE_GOLDEN=1 rewrites it). The cases after that
 // run the checker on small sources against the app fixture's route table.
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { build, formatDiagnostic, type BuildResult, type Diagnostic, type RouteIR } from "../compiler/index.js";
 import { checkPathLiterals } from "../compiler/verify/check.js";
 import { findPathLiterals, listAppSources, readCandidates } from "../compiler/verify/scan.js";
 import { indexStatics } from "../compiler/verify/statics.js";
+import { buildApp } from "./support/app.js";
 import { locate } from "./support/source.js";
 
 const FIXTURES = resolve(import.meta.dirname, "../fixtures/verified");
@@ -194,4 +195,30 @@ describe("static files", () => {
     expect(d.code).toBe("VERIFIED_PATH_NO_ROUTE");
     expect(d.hint).toContain("a static file's first folder must be in priv/static");
   });
+});
+
+describe("which files are scanned", () => {
+  it("the app folder and what the router imports; not dot-folders, node_modules, the out dir or a dangling link", async () => {
+    const bad = 'import { p } from "fawkes";\nexport const x = p`/nope`;\n';
+    const built = await buildApp({
+      "app/router.ts": 'import { defineRouter } from "fawkes";\nimport * as Page from "./page.js";\nimport { links } from "../lib/links.js";\nvoid links;\nexport default defineRouter((r) => { r.get("/", Page, "home"); });\n',
+      "app/page.ts": 'import { p, text, type Conn } from "fawkes";\nexport const home = (conn: Conn) => text(conn, p`/`);\n',
+      "app/channels/chat.ts": bad,
+      "lib/links.ts": 'import { p } from "fawkes";\nexport const links = [p`/`, p`/missing`];\n',
+      "lib/unimported.ts": bad,
+      "app/.hidden/x.ts": bad,
+      "app/node_modules/x.ts": bad,
+      "app/types.d.ts": bad,
+      ".fawkes/x.ts": bad,
+    }, "verified-scan");
+    try {
+      symlinkSync(join(built.root, "app/gone.ts"), join(built.root, "app/dangling.ts"));
+      const again = build({ root: built.root });
+      const where = again.diagnostics.map((d) => `${d.loc.file}:${d.loc.line} ${d.code}`);
+      expect(where).toEqual(["app/channels/chat.ts:2 VERIFIED_PATH_NO_ROUTE", "lib/links.ts:2 VERIFIED_PATH_NO_ROUTE"]);
+      expect(again.diagnostics[1].message).toBe("no route matches p`/missing`");
+    } finally {
+      rmSync(built.root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -43,7 +43,13 @@ export function listAppSources(root: string, appDir: string, outDir: string, ext
     for (const name of names) {
       const p = join(dir, name);
       if (name.startsWith(".") || name === "node_modules" || p === out) continue;
-      if (statSync(p).isDirectory()) walk(p);
+      let isDir: boolean;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        continue; // a dangling link, or a file gone since the listing: nothing to check
+      }
+      if (isDir) walk(p);
       else if (SOURCE.test(name) && !name.endsWith(".d.ts")) found.add(p);
     }
   };
@@ -59,7 +65,12 @@ export function listAppSources(root: string, appDir: string, outDir: string, ext
 export function readCandidates(root: string, files: readonly string[]): ScanSource[] {
   const out: ScanSource[] = [];
   for (const f of files) {
-    const text = readFileSync(f, "utf8");
+    let text: string;
+    try {
+      text = readFileSync(f, "utf8");
+    } catch {
+      continue;
+    }
     if (text.includes("`") && IMPORTS_FAWKES.test(text)) out.push({ name: relative(root, f).split(sep).join("/"), text });
   }
   return out;
