@@ -28,7 +28,7 @@ async function onEachWorker(node: NodeProcess, topic: string, count: number): Pr
   return [...byPid.values()];
 }
 
-describe("two workers, PubSub over IPC", () => {
+describe("two workers, PubSub over IPC", { timeout: 120_000 }, () => {
   let node: NodeProcess;
   beforeAll(async () => {
     node = await startNode({ WORKERS: "2" });
@@ -104,7 +104,7 @@ describe("two workers, PubSub over IPC", () => {
   });
 });
 
-describe("FAWKES_WORKERS", () => {
+describe("FAWKES_WORKERS", { timeout: 120_000 }, () => {
   it("(what `fawkes server --workers N` sets) wins over the start option, so the flag reaches the app's own start()", async () => {
     const node = await startNode({ FAWKES_WORKERS: "2" });
     await node.waitLog(/primary \d+: 2 workers listening on port \d+/);

@@ -59,7 +59,7 @@ async function channelsUntil(ok: (channels: string[]) => boolean): Promise<strin
   return channels;
 }
 
-describe("the redis-server the tests need", () => {
+describe("the redis-server the tests need", { timeout: 120_000 }, () => {
   it("is found, and without it the tests fail saying how to install it", () => {
     expect(redisServerBinary()).toMatch(/redis-server$/);
     const path = process.env.PATH;
@@ -73,7 +73,7 @@ describe("the redis-server the tests need", () => {
   });
 });
 
-describe("three nodes on one Redis (REDIS_URL), the official client on each", () => {
+describe("three nodes on one Redis (REDIS_URL), the official client on each", { timeout: 120_000 }, () => {
   let nodes: NodeProcess[];
   beforeAll(async () => {
     nodes = await Promise.all([0, 1, 2].map(() => startNode({ REDIS_URL: redis.url })));
@@ -143,7 +143,7 @@ describe("three nodes on one Redis (REDIS_URL), the official client on each", ()
   });
 });
 
-describe('subscribe: "topic"', () => {
+describe('subscribe: "topic"', { timeout: 120_000 }, () => {
   it("subscribes a node to a topic's channel while it has subscribers, and a broadcast crosses", async () => {
     const [a, b] = await Promise.all([startNode({ REDIS_URL: redis.url, PUBSUB_STRATEGY: "topic" }), startNode({ REDIS_URL: redis.url, PUBSUB_STRATEGY: "topic" })]);
     const s = await open(a);
@@ -161,7 +161,7 @@ describe('subscribe: "topic"', () => {
   });
 });
 
-describe("faults", () => {
+describe("faults", { timeout: 120_000 }, () => {
   it("Redis killed mid-traffic and restarted: local delivery goes on, nothing crashes, broadcasts resume within 2 s, the log says so", async () => {
     const [a, b] = await Promise.all([startNode({ REDIS_URL: redis.url }), startNode({ REDIS_URL: redis.url })]);
     const [sa, sb] = await Promise.all([open(a), open(b)]);
