@@ -63,6 +63,8 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
   let templates = "";
   let queue: Promise<unknown> = Promise.resolve();
   const state: Generation = { files: new Map(), errors: [], outDir: options.outDir ?? ".fawkes" };
+  let serving = false;
+  let logger: { error(message: string, options?: { timestamp?: boolean }): void } | undefined;
 
   /** Regenerates; resolves with the files written (absolute) and the errors. */
   const regenerate = async (): Promise<{ written: string[]; errors: Diagnostic[] }> => {
@@ -89,11 +91,16 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
     },
     configResolved(config) {
       if (!options.root) root = config.root;
+      serving = config.command === "serve";
+      logger = config.logger;
     },
     async buildStart() {
       const { errors } = await regenerate();
       for (const file of watchList(inputs, templates)) this.addWatchFile(file);
-      if (errors.length) this.error(viteError(root, errors));
+      if (!errors.length) return;
+      // A dev server starts anyway: the overlay shows the errors and a fix reloads the page.
+      if (serving) logger?.error(viteError(root, errors).message, { timestamp: true });
+      else this.error(viteError(root, errors));
     },
     resolveId(source, importer) {
       if (source.startsWith(VIRTUAL_PREFIX)) return "\0" + source;
@@ -124,8 +131,9 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
         const isConfig = CONFIG_FILES.some((f) => file === join(root, f)); // a config created where there was none counts too
         if (!isConfig && !inputs.has(file) && !(templates && file.startsWith(templates) && file.endsWith(".eta"))) return;
         // One regeneration at a time: a burst of saves queues behind the running one.
-        queue = queue.then(regenerate).then(
-          ({ written, errors }) => {
+        queue = queue
+          .then(regenerate)
+          .then(({ written, errors }) => {
             for (const file of watchList(inputs, templates)) server.watcher.add(file);
             invalidate(server, written);
             if (errors.length) {
@@ -135,9 +143,9 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
             } else {
               server.ws.send({ type: "full-reload", path: "*" });
             }
-          },
-          (e: unknown) => server.config.logger.error(`fawkes: ${(e as Error).message}`),
-        );
+          })
+          // Never left rejected: the next change must regenerate again.
+          .catch((e: unknown) => server.config.logger.error(`fawkes: ${(e as Error)?.message ?? String(e)}`, { timestamp: true }));
       };
       server.watcher.on("change", onChange);
       server.watcher.on("add", onChange);

@@ -46,7 +46,8 @@ const config = (dir: string) => ({
   build: { ssr: join(dir, "entry.ts"), outDir: join(dir, "out"), write: true, rollupOptions: { output: { entryFileNames: "entry.mjs" } } },
 });
 
-describe("fawkes/vite", () => {
+// Each test runs whole Vite builds: generous timeouts for a busy machine.
+describe("fawkes/vite", { timeout: 180_000 }, () => {
   it("generates the modules before the build and bundles them; the router, its imports and the templates are watched", async () => {
     const dir = copyDemo();
     // Rolldown has no getWatchFiles(): Vite's own plugin context, with addWatchFile recorded on the way.
@@ -90,7 +91,7 @@ describe("fawkes/vite", () => {
   });
 });
 
-describe("fawkes/vite reads fawkes.config.ts", () => {
+describe("fawkes/vite reads fawkes.config.ts", { timeout: 180_000 }, () => {
   it("builds with the config's out dir, templates folder and tags; an unknown key fails at its line", async () => {
     mkdirSync(TMP, { recursive: true });
     const dir = mkdtempSync(join(TMP, "vite-config-"));
@@ -134,8 +135,9 @@ async function get(port: number, path: string) {
   return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
 }
 
+// Generous: a dev server's first start optimizes dependencies, and the machine may be busy.
 describe("fawkes/vite in a dev server", () => {
-  it("serves the app through the middleware, reloads after a template edit, shows a broken template in the overlay", { timeout: 180_000 }, async () => {
+  it("serves the app through the middleware, reloads after a template edit, shows a broken template in the overlay", { timeout: 400_000 }, async () => {
     const dir = copyDemo();
     const server = await createServer({
       root: dir,
@@ -209,7 +211,38 @@ describe("fawkes/vite in a dev server", () => {
     expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).not.toContain('"page/extra.html"');
   });
 
-  it("a router change reloads; an entry without an endpoint is an error page naming its exports", { timeout: 180_000 }, async () => {
+  it("starts with a broken template: page loads get the overlay until it is fixed", { timeout: 400_000 }, async () => {
+    const dir = copyDemo();
+    const template = join(dir, "app/templates/page/home.html.eta");
+    const good = readFileSync(template, "utf8");
+    writeFileSync(template, good.replace("<h1>Welcome to Fawkes</h1>", "<h1>Welcome to Fawkes</h1>\n<%= it.users.length ) %>"));
+    const server = await createServer({
+      root: dir,
+      logLevel: "silent",
+      configFile: false,
+      plugins: [fawkes({ dev: { entry: "endpoint.ts", export: "demoEndpoint" } })],
+      resolve: { alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") } },
+      server: { port: 0, host: "127.0.0.1" },
+    });
+    servers.push(server);
+    const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
+    await server.listen();
+    await ready;
+    const port = (server.httpServer!.address() as AddressInfo).port;
+    const hmr = hmrClient(server, port);
+    await hmr.next("connected");
+    const broken = await get(port, "/");
+    expect(broken.status).toBe(500);
+    expect(broken.body).toContain("app/templates/page/home.html.eta:3:21: error[TEMPLATE_SYNTAX]");
+    const reload = hmr.next("full-reload");
+    writeFileSync(template, good);
+    await reload;
+    const page = await get(port, "/");
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("<h1>Welcome to Fawkes</h1>");
+  });
+
+  it("a router change reloads; an entry without an endpoint is an error page naming its exports", { timeout: 400_000 }, async () => {
     const dir = copyDemo();
     const server = await createServer({
       root: dir,

@@ -13,8 +13,9 @@
 // The compiler is transpiled from the sources into .fawkes-tmp/ (one file per source, as
 // scripts/build.mjs does for dist/, without its declarations step), so the bench measures the
 // sources as they are and never rewrites the dist/ other processes may be reading.
+// BENCH_BUILD_REV=<commit> measures that commit's sources instead of the working tree's.
 import { build } from "esbuild";
-import { spawn } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, cpSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,7 +68,15 @@ const median = (xs) => {
 
 try {
   mkdirSync(snapshots, { recursive: true });
-  await build({ entryPoints: ["runtime", "compiler", "plugin-esbuild"].flatMap((d) => sources(join(root, d))), outdir: lib, outbase: root, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
+  let from = root;
+  const rev = process.env.BENCH_BUILD_REV;
+  if (rev) {
+    from = join(work, "src");
+    mkdirSync(from, { recursive: true });
+    execSync(`git archive ${JSON.stringify(rev)} runtime compiler plugin-esbuild | tar -x -C ${JSON.stringify(from)}`, { cwd: root });
+    console.log(`# sources of ${execSync(`git rev-parse --short ${JSON.stringify(rev)}`, { cwd: root, encoding: "utf8" }).trim()}`);
+  }
+  await build({ entryPoints: ["runtime", "compiler", "plugin-esbuild"].flatMap((d) => sources(join(from, d))), outdir: lib, outbase: from, format: "esm", platform: "node", target: "node20", logLevel: "warning" });
   const size = generateApp(template);
   console.log(`# bench:build: ${size.routes} routes, ${size.templates} templates (with the layout); ${ROUNDS} rounds per side, ${EDITS} edits of each kind per round`);
 
