@@ -6,8 +6,10 @@
 // Cost: a tagged template's `strings` array is one frozen object per call site, so each site's
 // plan (what every hole is, the literal text already encoded; _path-shape.ts) is worked out on
 // its first call and kept in a WeakMap keyed by that array. A call is then one WeakMap lookup
-// and the same concatenation a generated helper does (`npm run bench:verified` compares them);
-// a site with no interpolation returns its string as built the first time.
+// and the same concatenation a generated helper does; a site with no interpolation returns its
+// string as built the first time. Templates skip the lookup: their module hoists each
+// literal's plan (`p.site`). `npm run bench:verified`, on this shared 2-core box: a template's
+// p at 0.9-1.1x the helper's calls/s, a module's at 0.7-0.85x (the lookup, ~10 ns).
 //
 // Static files (`` p`/images/logo.png` ``) go through the digest manifest of the endpoint that
 // started with `cacheStaticManifest`, as ~p goes through static_path: which paths are static is
