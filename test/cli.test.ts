@@ -3,7 +3,7 @@
 // on a terminal, and the generators (gen.secret, gen.cert), which need no app.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:https";
 import { request } from "node:https";
 import { join, resolve } from "node:path";
@@ -161,4 +161,82 @@ describe("generators", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('"not a host" is not a hostname or an IP address');
   });
+});
+
+describe("routes", () => {
+  // A build (and, on a busy machine, even a process start) can take far more than the default 30 s.
+  const SLOW = 600_000;
+  const demo = join(ROOT, "fixtures/demo");
+
+  it("prints the demo's routes and then its socket lines, as phx.routes does", () => {
+    const r = fawkes(["routes", "--root", demo]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    const rows = r.stdout.split("\n").filter(Boolean).map((l) => l.trim().split(/\s+/));
+    expect(rows).toContainEqual(["userPath", "GET", "/users/:id", "UserController.show"]);
+    expect(rows.slice(-3)).toEqual([
+      ["WS", "/socket/websocket", "UserSocket"],
+      ["GET", "/socket/longpoll", "UserSocket"],
+      ["POST", "/socket/longpoll", "UserSocket"],
+    ]);
+  }, SLOW);
+
+  it("--json has the sockets as kind socket, --info answers for a socket path", () => {
+    const json = JSON.parse(fawkes(["routes", "--json", "--root", demo]).stdout) as { kind: string; verb: string; path: string; module: string }[];
+    expect(json.filter((e) => e.kind === "socket").map((e) => `${e.verb} ${e.path} ${e.module}`)).toEqual([
+      "WS /socket/websocket app/channels/user-socket.ts",
+      "GET /socket/longpoll app/channels/user-socket.ts",
+      "POST /socket/longpoll app/channels/user-socket.ts",
+    ]);
+    const info = fawkes(["routes", "--info", "WS", "/socket/websocket", "--root", demo]);
+    expect(info.status).toBe(0);
+    expect(info.stdout).toContain("Socket: UserSocket (app/channels/user-socket.ts)");
+  }, SLOW);
+
+  /** An app whose server entry is src/main.ts (named by the config) and whose controller lacks the action it is routed to. */
+  function app(): string {
+    const root = empty();
+    const files: Record<string, string> = {
+      "fawkes.config.ts": `export default { server: { entry: "src/main.ts" } };\n`,
+      "app/router.ts": `import { defineRouter } from "fawkes";\nimport * as Page from "./controllers/page.js";\nexport default defineRouter((r) => {\n  r.get("/", Page, "index");\n  r.get("/missing", Page, "missing");\n});\n`,
+      "app/controllers/page.ts": `export const index = (conn: unknown) => conn;\n`,
+      "src/main.ts": `import { endpoint } from "../web/endpoint.js";\nawait endpoint.start();\n`,
+      "web/endpoint.ts": `import { defineEndpoint, socket } from "fawkes";\nimport { UserSocket } from "./user-socket.js";\nexport const endpoint = defineEndpoint({ router: {} as never, sockets: [socket("/ws", UserSocket, { longpoll: true })] });\n`,
+      "web/user-socket.ts": `import { defineSocket } from "fawkes";\nexport const UserSocket = defineSocket({ channels: {} });\n`,
+      "other/endpoint.ts": `import { defineEndpoint, socket } from "fawkes";\nimport { UserSocket } from "../web/user-socket.js";\nexport const endpoint = defineEndpoint({ router: {} as never, sockets: [socket("/other", UserSocket)] });\n`,
+      "other/main.ts": `import { endpoint } from "./endpoint.js";\nawait endpoint.start();\n`,
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(join(root, rel, ".."), { recursive: true });
+      writeFileSync(join(root, rel), text);
+    }
+    return root;
+  }
+
+  it("finds the endpoint from the config's server.entry, or from --entry", () => {
+    const root = app();
+    const fromConfig = fawkes(["routes"], { cwd: root });
+    expect(fromConfig.status, fromConfig.stderr).toBe(0);
+    expect(fromConfig.stdout).toMatch(/ WS +\/ws\/websocket +UserSocket\n/);
+    expect(fromConfig.stdout).toMatch(/ POST +\/ws\/longpoll +UserSocket\n/);
+    const fromOption = fawkes(["routes", "--entry", "other/main.ts"], { cwd: root });
+    expect(fromOption.stdout).toMatch(/ WS +\/other\/websocket +UserSocket\n$/);
+  }, SLOW);
+
+  it("lists the table without the type checker: an action the controller lacks is for build and check to report", () => {
+    const root = app();
+    const routes = fawkes(["routes"], { cwd: root });
+    expect(routes.status, routes.stderr).toBe(0);
+    expect(routes.stdout).toMatch(/pagePath +GET +\/missing +Page\.missing/);
+    const build = fawkes(["build"], { cwd: root });
+    expect(build.status).toBe(1);
+    expect(build.stderr).toContain('error[ACTION_MISSING]: Page has no action "missing"');
+  }, SLOW);
+
+  it("fails on a router mistake, with the diagnostic at its line", () => {
+    const r = fawkes(["routes", "--root", join(ROOT, "fixtures/router/errors-routes")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/app\/router\.ts:\d+:\d+: error\[UNKNOWN_PIPELINE\]/);
+    expect(r.stdout).toBe("");
+  }, SLOW);
 });

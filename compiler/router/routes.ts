@@ -34,7 +34,7 @@ export interface RouteTable {
  */
 export function readRouteTable(options: RouteTableOptions): RouteTable {
   const root = resolve(options.root);
-  const modules = new ModuleIndex(createProject(root));
+  const modules = new ModuleIndex(createProject(root, { syntaxOnly: true }));
   const { ir, diagnostics } = readRouterTable({ root, router: options.router }, modules);
   return { ir, diagnostics: sortDiagnostics(diagnostics), sockets: readSockets(root, modules, options.entry) };
 }

@@ -133,5 +133,6 @@ function findEndpoint(root: string, modules: ModuleIndex, starts: string[]): Sou
 }
 
 function endpointCalls(sf: SourceFile): CallExpression[] {
-  return sf.getDescendants().filter((n): n is CallExpression => Node.isCallExpression(n) && n.getExpression().getText() === "defineEndpoint");
+  // By kind: ts-morph wraps only the calls, not every node of the module.
+  return sf.getDescendantsOfKind(ts.SyntaxKind.CallExpression).filter((n) => n.getExpression().getText() === "defineEndpoint");
 }

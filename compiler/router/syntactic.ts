@@ -18,8 +18,10 @@
 // - A forward target is a router when its declaration is a `defineRouter(...)` call (or, for a
 //   namespace, its default export is); one whose type alone says so (a value a helper returns) is
 //   taken for a plug.
-// - A pipeline name must be written as a string (literal or template): a variable of type
-//   string, which the full reader reports as NOT_STATIC, is taken for a plug here.
+// - A pipeline name is a string written as one (literal or template), or a constant initialised
+//   with one (`const name = "browser" as string`, here or imported), which the full reader
+//   reports as NOT_STATIC as this one does; a string from anywhere else (a parameter, a call) is
+//   taken for a plug here, where the full reader reports it.
 // test/router-fast-read.test.ts checks the two readers give the same route table for every
 // router fixture, the demo and the apps of the Phoenix-ported tests.
 
@@ -87,7 +89,16 @@ export function syntacticSemantics(root: string, modules: ModuleIndex): RouterSe
       const shape = shapeOf(bindingOf(target, ref));
       return shape.kind === "router" || (shape.kind === "object" && shape.defaultIsRouter);
     },
-    isStringTyped: isStringLiteralLike,
+    isStringTyped(node) {
+      if (isStringLiteralLike(node)) return true;
+      if (!Node.isIdentifier(node)) return false;
+      // A constant initialised with a string, here or imported (`const name = "browser" as string`).
+      const decl = declarationOf(node);
+      const spec = decl && (Node.isImportSpecifier(decl) ? decl : undefined);
+      const b = spec ? modules.imported(spec.getImportDeclaration(), spec.getName()) : decl ? { kind: "declaration" as const, node: decl } : undefined;
+      const init = b?.kind === "declaration" && Node.isVariableDeclaration(b.node) ? b.node.getInitializer() : undefined;
+      return init !== undefined && isStringLiteralLike(unwrap(init));
+    },
     missingActions: () => new Set(),
     lacksAction: () => null,
   };
