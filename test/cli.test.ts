@@ -27,7 +27,7 @@ function fawkes(args: string[], options: { cwd?: string; env?: Record<string, st
   return spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? empty(), encoding: "utf8", env });
 }
 
-const COMMANDS = ["new", "build", "check", "routes", "gen.secret", "gen.cert"];
+const COMMANDS = ["new", "build", "check", "routes", "server", "gen.secret", "gen.cert"];
 
 describe("help and version", () => {
   it("--help lists every command and the exit codes, outside any app", () => {

@@ -4,6 +4,7 @@
 
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
+import { globToRegExp, matcher } from "../compiler/cli/server/watch.js";
 import { BIN, copyFixture, getPage, removeFixture, startServer, stopAll, WAIT_MS, type DevRun } from "./dev-server-support.js";
 
 const SLOW = { timeout: 4 * WAIT_MS };
@@ -206,6 +207,16 @@ describe("fawkes server", () => {
     live.close();
   });
 
+  it("a file matching the config's server.watch restarts the app though the bundle is the same", SLOW, async () => {
+    const live = await dev.live();
+    await live.next("hello");
+    const since = dev.output().length;
+    dev.write("data/greeting.json", '{ "hello": "world" }\n');
+    expect(await live.next()).toMatchObject({ type: "reload", reason: "data/greeting.json changed" });
+    await dev.waitForOutput(/app restarted in \d+ ms \(data\/greeting\.json changed\)/, since);
+    live.close();
+  });
+
   it("stops the app when it stops", SLOW, async () => {
     await dev.stop();
     expect(dev.child.exitCode).toBe(0);
@@ -214,6 +225,16 @@ describe("fawkes server", () => {
     expect(pids.length).toBeGreaterThan(5);
     for (const pid of pids) expect(() => process.kill(pid, 0), `app process ${pid}`).toThrow();
     await expect(fetch(dev.url + "/")).rejects.toThrow();
+  });
+});
+
+describe("server.watch patterns", () => {
+  it("globs match paths relative to the root; regular expressions are tested as they are", () => {
+    const m = matcher(["data/*.json", "priv/**/*.{txt,md}", /^notes\/.+\.yml$/g]);
+    expect(["data/a.json", "priv/x.txt", "priv/a/b/c.md", "notes/a.yml", "notes/b.yml"].filter(m)).toEqual(["data/a.json", "priv/x.txt", "priv/a/b/c.md", "notes/a.yml", "notes/b.yml"]);
+    expect(["data/a/b.json", "data/a.jsonx", "xdata/a.json", "priv/x.css", "notes.yml"].filter(m)).toEqual([]);
+    expect(globToRegExp("./a?c.(x)").test("abc.(x)")).toBe(false); // "./" is for the caller to strip
+    expect(matcher(["./a?c.(x)"])("abc.(x)")).toBe(true);
   });
 });
 
@@ -270,6 +291,12 @@ describe("fawkes server's command line", () => {
     const entry = cli(["server", "--entry", "main.ts"], dir);
     expect(entry.status).toBe(1);
     expect(entry.stderr).toContain("main.ts does not exist");
+    const workers = cli(["server", "--workers", "2"], dir);
+    expect(workers.status).toBe(2);
+    expect(workers.stderr).toContain("--workers is for production (fawkes server --prod --workers N)");
+    const badWorkers = cli(["server", "--prod", "--workers", "0"], dir);
+    expect(badWorkers.status).toBe(2);
+    expect(badWorkers.stderr).toContain('--workers must be a whole number of at least 1 or "auto", got "0"');
     const typo = cli(["server", "--entyr", "main.ts"], dir);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain("unknown option --entyr (did you mean --entry?)");

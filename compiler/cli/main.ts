@@ -209,6 +209,7 @@ const COMMANDS: Command[] = [
       entry: { type: "string", value: "FILE", description: "the module that starts the app, relative to root (default: the config's server.entry, else server.ts)" },
       prod: { type: "boolean", description: "production: bundle once and run it, no watcher and no reload script (also with NODE_ENV=production)" },
       "build-only": { type: "boolean", description: "with --prod: write the bundle (_build/server.mjs) and exit" },
+      workers: { type: "string", value: "N", description: 'with --prod: node:cluster workers sharing the port, a number or "auto" (default: the config\'s server.workers, else 1)' },
       ...PROJECT,
     },
     async run(values, positionals) {
@@ -224,6 +225,7 @@ const COMMANDS: Command[] = [
           port: values.port as string | undefined,
           host: values.host as string | undefined,
           entry: values.entry as string | undefined,
+          workers: values.workers as string | undefined,
           prod: values.prod === true,
           buildOnly: values["build-only"] === true,
           color: err.isColorSupported,

@@ -84,6 +84,8 @@ type Failure = { heading: string; summary: string; problems: Problem[]; output?:
 const OUTPUT_LINES = 60;
 // Editors write a file in several steps (truncate, write, rename): one rebuild for all of them.
 const SETTLE_MS = 25;
+// An app that has not listened after this long gets a line saying what the dev server waits for.
+const SLOW_START_MS = 15_000;
 // A stopped app that ignores SIGTERM this long is killed.
 const STOP_GRACE_MS = 5000;
 
@@ -197,7 +199,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (starting) void stopWorker(starting);
     const child = spawn(process.execPath, ["--enable-source-maps", "--import", hook, outfile], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), FAWKES_DEV_PORT: String(port), NODE_ENV: process.env.NODE_ENV ?? "development" },
+      // One process (FAWKES_WORKERS=1 whatever the app's config says): its one listen is what the proxy serves.
+      env: { ...process.env, PORT: String(port), FAWKES_DEV_PORT: String(port), FAWKES_WORKERS: "1", NODE_ENV: process.env.NODE_ENV ?? "development" },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const output: string[] = [];
@@ -211,9 +214,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const worker: Worker = { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited };
     starting = worker;
+    // Only a hint: the app may connect to a database first. It never ends the wait.
+    const slow = setTimeout(() => log(`[fawkes] ${options.entry} has not listened yet: the dev server serves the app once it starts its HTTP server (endpoint.start())`), SLOW_START_MS);
+    slow.unref();
+    child.once("exit", () => clearTimeout(slow));
     return new Promise((resolve) => {
       child.on("message", (m: ListeningMessage) => {
         if (m?.fawkes !== "listening") return;
+        clearTimeout(slow);
         worker.port = m.port;
         worker.https = m.https;
         if (m.https) worker.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: false });
@@ -433,7 +441,9 @@ function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return out;
 }
 
-function describeChange(paths: string[]): string {
+function describeChange(all: string[]): string {
+  // A folder created with files in it: the files say it.
+  const paths = all.filter((p) => !all.some((q) => q.startsWith(p + "/")));
   return paths.length === 1 ? `${paths[0]} changed` : `${paths.length} files changed: ${paths.slice(0, 3).join(", ")}${paths.length > 3 ? ", ..." : ""}`;
 }
 

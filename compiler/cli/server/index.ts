@@ -22,6 +22,7 @@ export interface ServerCommand {
   port?: string;
   host?: string;
   entry?: string;
+  workers?: string;
   prod: boolean;
   buildOnly: boolean;
   color: boolean;
@@ -46,6 +47,11 @@ export async function runServer(command: ServerCommand): Promise<number> {
     return 1;
   }
   if (command.buildOnly && !production) throw new ServerUsageError("--build-only writes the production bundle: use it with --prod (fawkes server --prod --build-only)");
+  if (command.workers !== undefined && !/^(auto|[1-9]\d*)$/.test(command.workers)) throw new ServerUsageError(`--workers must be a whole number of at least 1 or "auto", got ${JSON.stringify(command.workers)}`);
+  // In development the app is one process, restarted on every change (the proxy needs its one
+  // listen); cluster workers are production's.
+  if (command.workers !== undefined && !production) throw new ServerUsageError("--workers is for production (fawkes server --prod --workers N): in development the app runs in one process, restarted on every change");
+  const workers = command.workers ?? (server.workers === undefined ? undefined : String(server.workers));
 
   if (production) {
     const started = performance.now();
@@ -59,7 +65,7 @@ export async function runServer(command: ServerCommand): Promise<number> {
     }
     process.stdout.write(`[fawkes] wrote ${PROD_BUNDLE} in ${Math.round(performance.now() - started)} ms\n`);
     if (command.buildOnly) return 0;
-    return runProduction(root, port, host);
+    return runProduction(root, port, host, workers);
   }
 
   const dev = await startDevServer({
@@ -80,9 +86,12 @@ export async function runServer(command: ServerCommand): Promise<number> {
   return 0;
 }
 
-/** The bundle, run as in production: NODE_ENV=production, the port and host passed as PORT and HOST. */
-function runProduction(root: string, port: number, host: string | undefined): Promise<number> {
-  const env = { ...process.env, NODE_ENV: "production", PORT: String(port), ...(host ? { HOST: host } : {}) };
+/**
+ * The bundle, run as in production: NODE_ENV=production, the port and host passed as PORT and
+ * HOST, the workers as FAWKES_WORKERS (which the endpoint's start() reads).
+ */
+function runProduction(root: string, port: number, host: string | undefined, workers: string | undefined): Promise<number> {
+  const env = { ...process.env, NODE_ENV: "production", PORT: String(port), ...(host ? { HOST: host } : {}), ...(workers ? { FAWKES_WORKERS: workers } : {}) };
   const child = spawn(process.execPath, ["--enable-source-maps", PROD_BUNDLE], { cwd: root, env, stdio: "inherit" });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, forward(signal));
