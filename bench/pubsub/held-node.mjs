@@ -3,7 +3,8 @@
 // by whichever worker takes it, which broadcasts {seq} to every socket in every worker and
 // answers with the stamp taken just before. From dist/, as an app gets it.
 import cluster from "node:cluster";
-import { defineChannel, defineEndpoint, defineSocket, halt, ok, socket, text } from "../../dist/runtime/index.js";
+// The built package: main.mjs points FAWKES_BENCH_DIST at its snapshot of dist/.
+const { defineChannel, defineEndpoint, defineSocket, halt, ok, socket, text } = await import(process.env.FAWKES_BENCH_DIST ?? "../../dist/runtime/index.js");
 import { nowMs } from "../channels/wire.mjs";
 
 const BenchChannel = defineChannel({ join: () => ok() });

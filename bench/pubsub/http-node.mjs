@@ -2,7 +2,8 @@
 // text, served by one process or by WORKERS node:cluster workers (the endpoint's `workers`
 // option). Prints {"listening":port} once every worker listens. From dist/, as an app gets it.
 import cluster from "node:cluster";
-import { defineEndpoint, halt, text } from "../../dist/runtime/index.js";
+// The built package: main.mjs points FAWKES_BENCH_DIST at its snapshot of dist/.
+const { defineEndpoint, halt, text } = await import(process.env.FAWKES_BENCH_DIST ?? "../../dist/runtime/index.js");
 
 const endpoint = defineEndpoint({
   router: { match: () => null, dispatch: [] },

@@ -2,7 +2,8 @@
 // that accepts every "bench:*" join, the control loop over IPC) plus its PubSub from the
 // environment: REDIS_URL with PUBSUB_STRATEGY ("pattern" | "topic"), or none (single node).
 // Imported from the built package (dist/), as an application would get it.
-import { defineChannel, defineEndpoint, defineSocket, ok, redisPubSub, socket } from "../../dist/runtime/index.js";
+// The built package: main.mjs points FAWKES_BENCH_DIST at its snapshot of dist/.
+const { defineChannel, defineEndpoint, defineSocket, ok, redisPubSub, socket } = await import(process.env.FAWKES_BENCH_DIST ?? "../../dist/runtime/index.js");
 import { EVENT, TOPIC } from "../channels/wire.mjs";
 import { control } from "../channels/servers/_control.mjs";
 

@@ -181,5 +181,9 @@ export function serveAsWorker(port: number, drain: () => Promise<void>, log: (me
   process.once("SIGINT", exit);
   // The primary gone (killed with -9): nobody supervises this worker any more, so it stops.
   process.once("disconnect", exit);
+  // IPC writes to a primary that is gone (node:cluster's own, e.g. from server.close() while
+  // draining) fail with EPIPE as an "error" on the worker object: with no listener that would
+  // end the worker mid-drain.
+  cluster.worker?.on("error", (e: Error) => log(`worker ${cluster.worker?.id}: the IPC channel to the primary failed (${e.message}); stopping`));
   process.send?.({ fawkes: "listening", port } satisfies ControlMessage);
 }
