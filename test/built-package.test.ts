@@ -44,7 +44,13 @@ describe("built package", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toContain("             userPath  GET     /users                                       UserController.index");
     expect(lines).toContain("                       PUT     /users/:id                                   UserController.update");
-    expect(lines.at(-1)).toBe("                       *       /admin                                       AdminPlug");
+    expect(lines.at(-4)).toBe("                       *       /admin                                       AdminPlug");
+    // Then the endpoint's sockets, as phx.routes lists them.
+    expect(lines.slice(-3)).toEqual([
+      "                       WS      /socket/websocket                            UserSocket",
+      "                       GET     /socket/longpoll                             UserSocket",
+      "                       POST    /socket/longpoll                             UserSocket",
+    ]);
   });
 
   it("`fawkes routes --json` and `--info`", () => {

@@ -6,6 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { defineEndpoint, defineSocket, socket, type SocketOptions } from "fawkes";
 import { formatRouteInfo, formatRoutes, routesJson } from "../compiler/cli/routes-table.js";
 import { readRouteTable } from "../compiler/router/routes.js";
 import { buildApp, controller, TMP, type BuiltApp } from "./support/app.js";
@@ -202,4 +204,51 @@ describe("routes: socket lines", () => {
     expect(info("DELETE", "/socket/longpoll").found).toBe(false);
     expect(info("GET", "/users/1").text).toContain("Function: show");
   });
+});
+
+// The static reading against the runtime: an endpoint with the same socket options, on a real
+// port, answers a WebSocket upgrade and longpoll requests exactly where the lines say it does.
+describe("routes: socket lines agree with what the endpoint serves", () => {
+  const UserSocket = defineSocket({ channels: {} });
+  const cases: [string | undefined, SocketOptions | undefined][] = [
+    [undefined, undefined],
+    ["{}", {}],
+    ["{ websocket: true }", { websocket: true }],
+    ["{ longpoll: true }", { longpoll: true }],
+    ["{ websocket: false, longpoll: { window: 5000 } }", { websocket: false, longpoll: { window: 5000 } }],
+    ["{ websocket: true, longpoll: false }", { websocket: true, longpoll: false }],
+  ];
+
+  /** What a real endpoint answers: a WebSocket that opens, longpoll requests that are not 404. */
+  async function served(options: SocketOptions | undefined): Promise<string[]> {
+    const mount = options === undefined ? socket("/socket", UserSocket) : socket("/socket", UserSocket, options);
+    const endpoint = defineEndpoint({ router: { match: () => null, dispatch: [] }, sockets: [mount], config: { secretKeyBase: "routes-sockets-secret-key-base-0123456789abcdef0123456789abcdef0123" } });
+    const { port } = await endpoint.start({ port: 0, host: "127.0.0.1" });
+    try {
+      const out: string[] = [];
+      const opened = await new Promise<boolean>((done) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/socket/websocket?vsn=2.0.0`);
+        ws.on("open", () => ws.close());
+        ws.on("close", () => done(true));
+        ws.on("error", () => done(false));
+      });
+      if (opened) out.push("WS /socket/websocket");
+      for (const method of ["GET", "POST"]) {
+        const res = await fetch(`http://127.0.0.1:${port}/socket/longpoll?vsn=2.0.0`, { method, ...(method === "POST" ? { body: "[]" } : {}) });
+        await res.arrayBuffer();
+        if (res.status !== 404) out.push(`${method} /socket/longpoll`);
+      }
+      return out;
+    } finally {
+      await endpoint.stop();
+    }
+  }
+
+  it.each(cases)("socket(\"/socket\", UserSocket, %s)", async (text) => {
+    const listed = readRouteTable({ root: socketApp(endpointWith(`[socket("/socket", UserSocket${text === undefined ? "" : `, ${text}`})]`)) }).sockets.sockets;
+    const lines = listed.flatMap((s) => s.verbs.map((v) => `${v} ${s.path}`));
+    const options = cases.find(([t]) => t === text)![1];
+    expect(lines).toEqual(await served(options));
+    expect(lines.length).toBeGreaterThan(0);
+  }, SLOW);
 });

@@ -22,6 +22,10 @@
 //   with one (`const name = "browser" as string`, here or imported), which the full reader
 //   reports as NOT_STATIC as this one does; a string from anywhere else (a parameter, a call) is
 //   taken for a plug here, where the full reader reports it.
+// - A controller's module (`definedIn`, `--json`'s module) follows imports, `export { } from`,
+//   `export * as`, `export *` and `export default <name>`; a member of an object (`Obj.Show`) is
+//   taken to be where the object is declared, which is where the type checker finds the
+//   property unless the object spreads another's.
 // test/router-fast-read.test.ts checks the two readers give the same route table for every
 // router fixture, the demo and the apps of the Phoenix-ported tests.
 
