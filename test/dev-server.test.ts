@@ -228,6 +228,31 @@ describe("fawkes server", () => {
   });
 });
 
+describe("fawkes server with a first build that fails", () => {
+  it("serves the error page (and 503 to the rest) until a fix builds, then reloads into the app", SLOW, async () => {
+    const broken = await startServer(fixture({ [HOME]: "<% if (x { %>\n" }));
+    try {
+      const live = await broken.live();
+      await live.next("hello");
+      const page = await getPage(broken.url + "/");
+      expect(page.status).toBe(500);
+      expect(page.body).toContain("Nothing has built yet.");
+      expect(page.body).toContain(`<p class="where">${HOME}:1:10</p>`);
+      // Nothing to serve the rest from: a plain-text 503 that says why.
+      const ping = await fetch(broken.url + "/api/ping");
+      expect(ping.status).toBe(503);
+      expect(await ping.text()).toContain(`${HOME}:1:10: \`{\` is never closed`);
+      broken.write(HOME, "<h1 id=\"title\">Fixed</h1>\n");
+      expect(await live.next()).toMatchObject({ type: "reload", reason: `${HOME} changed` });
+      expect((await getPage(broken.url + "/")).body).toContain('<h1 id="title">Fixed</h1>');
+      expect(await (await fetch(broken.url + "/api/ping")).json()).toEqual({ pong: 1 });
+      live.close();
+    } finally {
+      await broken.stop();
+    }
+  });
+});
+
 describe("server.watch patterns", () => {
   it("globs match paths relative to the root; regular expressions are tested as they are", () => {
     const m = matcher(["data/*.json", "priv/**/*.{txt,md}", /^notes\/.+\.yml$/g]);

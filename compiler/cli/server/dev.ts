@@ -183,14 +183,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       return;
     }
     const old = active;
+    // Pages showing the error page (the first build failed, or the app stopped) come back too.
+    const wasFailing = failure !== null;
     active = worker;
     failure = null;
     const swapped = Math.round(performance.now() - swapStarted);
-    log(old ? `[fawkes] rebuilt in ${built} ms, app restarted in ${swapped} ms (${reason})` : `[fawkes] built in ${built} ms, app started in ${swapped} ms`);
-    if (old) {
-      reload(reason);
-      void stopWorker(old);
-    }
+    log(old || wasFailing ? `[fawkes] rebuilt in ${built} ms, app restarted in ${swapped} ms (${reason})` : `[fawkes] built in ${built} ms, app started in ${swapped} ms`);
+    if (old || wasFailing) reload(reason);
+    if (old) void stopWorker(old);
     firstOutcome();
   }
 
