@@ -40,7 +40,7 @@ export interface FawkesViteOptions {
 }
 
 /** The prefix of the virtual modules: `virtual:fawkes/helpers` is `<outDir>/helpers.gen.ts`. */
-const VIRTUAL_PREFIX = "virtual:fawkes/";
+export const VIRTUAL_PREFIX = "virtual:fawkes/";
 const RESOLVED = "\0" + VIRTUAL_PREFIX;
 
 interface Generation {
