@@ -211,37 +211,6 @@ describe("fawkes/vite in a dev server", () => {
     expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).not.toContain('"page/extra.html"');
   });
 
-  it("starts with a broken template: page loads get the overlay until it is fixed", { timeout: 400_000 }, async () => {
-    const dir = copyDemo();
-    const template = join(dir, "app/templates/page/home.html.eta");
-    const good = readFileSync(template, "utf8");
-    writeFileSync(template, good.replace("<h1>Welcome to Fawkes</h1>", "<h1>Welcome to Fawkes</h1>\n<%= it.users.length ) %>"));
-    const server = await createServer({
-      root: dir,
-      logLevel: "silent",
-      configFile: false,
-      plugins: [fawkes({ dev: { entry: "endpoint.ts", export: "demoEndpoint" } })],
-      resolve: { alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") } },
-      server: { port: 0, host: "127.0.0.1" },
-    });
-    servers.push(server);
-    const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
-    await server.listen();
-    await ready;
-    const port = (server.httpServer!.address() as AddressInfo).port;
-    const hmr = hmrClient(server, port);
-    await hmr.next("connected");
-    const broken = await get(port, "/");
-    expect(broken.status).toBe(500);
-    expect(broken.body).toContain("app/templates/page/home.html.eta:3:21: error[TEMPLATE_SYNTAX]");
-    const reload = hmr.next("full-reload");
-    writeFileSync(template, good);
-    await reload;
-    const page = await get(port, "/");
-    expect(page.status).toBe(200);
-    expect(page.body).toContain("<h1>Welcome to Fawkes</h1>");
-  });
-
   it("a router change reloads; an entry without an endpoint is an error page naming its exports", { timeout: 400_000 }, async () => {
     const dir = copyDemo();
     const server = await createServer({
