@@ -467,6 +467,34 @@ describe("Presence across nodes (PubSubs joined by an adapter)", () => {
     expect(a.logs.filter((l) => l.includes("sent nothing"))).toEqual([]);
   });
 
+  it("a node stops with its endpoint: endpoint.stop() alone says goodbye, and the node is stopped, not left running", async () => {
+    const Bound = definePresence<Meta>({ name: "stops-with-endpoint", heartbeatInterval: 1000, downAfter: 60_000 });
+    const bus = new Bus();
+    const [a, b] = [await startNode(Bound, bus.pubsub()), await startNode(Bound, bus.pubsub())];
+    Bound.start(a.endpoint);
+    const nodeB = Bound.start(b.endpoint);
+    const alice = await enter(await user(a, "alice"), "room:stop");
+    await enter(await user(b, "bob"), "room:stop");
+    await alice.until("bob", (l) => "bob" in l);
+    expect(Bound.node(a.endpoint).nodes().map((n) => n.replica)).toEqual([nodeB.replica]);
+    // No Presence.stop: downAfter is a minute, so only the endpoint's own stop can say goodbye.
+    await b.endpoint.stop();
+    expect(nodeB.tracker.isStopped).toBe(true);
+    await alice.until("bob gone", (l) => names(l) === "alice");
+    expect(alice.events).toContain("leave bob 1");
+    expect(Bound.node(a.endpoint).nodes()).toEqual([]);
+    // A node stopped by hand first leaves no hook behind: the endpoint's stop does not run it again.
+    const Manual = definePresence<Meta>({ name: "stopped-by-hand" });
+    const c = await startNode(Manual);
+    const nodeC = Manual.start(c.endpoint);
+    Manual.stop(c.endpoint);
+    const again = Manual.start(c.endpoint);
+    expect(again).not.toBe(nodeC);
+    await c.endpoint.stop();
+    expect(again.tracker.isStopped).toBe(true);
+    expect(c.logs.filter((l) => l.includes("stop hook"))).toEqual([]);
+  });
+
   it("a lost delta is noticed (a gap in its sender's clock) and repaired by a state transfer", async () => {
     const { bus, nodes } = await cluster(2);
     const [a, b] = nodes;

@@ -29,4 +29,6 @@ export interface SocketEndpoint {
   url(): string;
   /** A path under the url config's path prefix. */
   path(path: string): string;
+  /** Runs `hook` when the endpoint stops (after its sockets closed, before its PubSub stops); returns the removal. */
+  onStop?(hook: () => void): () => void;
 }

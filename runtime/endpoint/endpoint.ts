@@ -146,6 +146,8 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   private readonly plugs: readonly PlugSpec[];
   private readonly sockets: readonly SocketHandler[];
   private readonly websockets = new Map<string, WebSocketTransport>();
+  /** What runs when the endpoint stops, after its sockets closed and before its PubSub stops. */
+  private readonly stopHooks = new Set<() => void>();
   /** Long-poll paths, checked before the plugs as Phoenix mounts sockets ahead of them; null when none. */
   private readonly longpolls: Map<string, LongPollTransport> | null = null;
 
@@ -490,6 +492,15 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     else refeed();
   }
 
+  /**
+   * Runs `hook` when the endpoint stops: after its sockets have closed, before its PubSub stops
+   * (a Presence node uses it to tell the other nodes its presences leave). Returns the removal.
+   */
+  onStop(hook: () => void): () => void {
+    this.stopHooks.add(hook);
+    return () => void this.stopHooks.delete(hook);
+  }
+
   /** Stops accepting connections, lets in-flight requests finish, closes idle keep-alives. */
   stop(): Promise<void> {
     releaseStaticManifest(this);
@@ -510,6 +521,16 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
         c.closed();
       }
     }
+    // The channels closed above have untracked their presences; the hooks (a Presence node
+    // saying goodbye) publish before the PubSub goes.
+    for (const hook of [...this.stopHooks]) {
+      try {
+        hook();
+      } catch (e) {
+        this.log("a stop hook of the endpoint failed", e);
+      }
+    }
+    this.stopHooks.clear();
     return new Promise<void>((resolve, reject) => {
       server.close((e) => (e ? reject(e) : resolve()));
       server.closeIdleConnections();

@@ -52,6 +52,8 @@ export interface PresenceOptions<M extends Meta, E extends object> extends Prese
 export interface PresenceHost {
   readonly pubsub: PubSub;
   readonly config?: { readonly logger?: (message: string, error?: unknown) => void };
+  /** The endpoint's stop hook: a node started on it stops with it (graceful: its presences leave everywhere). */
+  onStop?(hook: () => void): () => void;
 }
 
 export type { TrackResult };
@@ -151,6 +153,7 @@ export class Presence<M extends Meta = Meta, E extends object = object> {
     });
     this.nodes.set(endpoint.pubsub, node);
     node.tracker.start();
+    node.stopWithHost(endpoint.onStop?.(() => node.stop()));
     return node;
   }
 
@@ -225,10 +228,18 @@ export class PresenceNode<M extends Meta = Meta, E extends object = object> {
     return this.tracker.nodes();
   }
 
-  /** Graceful: the other nodes drop this node's presences now. */
+  private removeHook: (() => void) | undefined;
+
+  /** @internal The removal of the endpoint's stop hook, run when the node stops first. */
+  stopWithHost(remove: (() => void) | undefined): void {
+    this.removeHook = remove;
+  }
+
+  /** Graceful: the other nodes drop this node's presences now. The endpoint's stop does it too. */
   stop(): void {
     if (this.tracker.isStopped) return;
     this.tracker.stop(true);
+    this.removeHook?.();
     this.onStop();
   }
 
