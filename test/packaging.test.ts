@@ -66,6 +66,15 @@ describe("the package's dependencies", () => {
   });
 });
 
+describe("redis, an optional peer", () => {
+  it("is no dependency of the runtime: an app that uses Redis installs it", () => {
+    expect(PKG.dependencies).not.toHaveProperty("redis");
+    expect(PKG.peerDependencies.redis).toMatch(/^\^6\./);
+    expect(PKG.peerDependenciesMeta.redis?.optional).toBe(true);
+    expect(PKG.devDependencies.redis, "the repository's Redis tests need it").toBeDefined();
+  });
+});
+
 describe("a production install (npm install --omit=dev)", () => {
   let work: string;
   let app: string;
@@ -114,6 +123,24 @@ await endpoint.stop();
     const r = await run(process.execPath, ["serve.mjs"], app);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe("200 up up\n");
+  }, 60_000);
+
+  it("carries no redis, and redisPubSub says to install it when an endpoint starts with it", async () => {
+    expect(existsSync(join(app, "node_modules/redis"))).toBe(false);
+    const script = `import { defineEndpoint, redisPubSub } from "fawkes";
+const endpoint = defineEndpoint({ router: { match: () => null, dispatch: [] }, pubsub: redisPubSub({ url: "redis://127.0.0.1:1" }), config: { logger: () => {} } });
+try {
+  await endpoint.start({ port: 0, host: "127.0.0.1" });
+  console.log("started");
+} catch (e) {
+  console.log("failed:", e.message);
+}
+await endpoint.stop();
+`;
+    writeFileSync(join(app, "redis.mjs"), script);
+    const r = await run(process.execPath, ["redis.mjs"], app);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('failed: redisPubSub needs the "redis" package (node-redis), which is not installed: npm install redis@6');
   }, 60_000);
 
   it("answers help without the compiler's packages, and names them for a command that needs them", async () => {

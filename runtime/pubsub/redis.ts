@@ -95,7 +95,7 @@ export class RedisPubSubAdapter implements PubSubAdapter {
     this.topics = () => context.topics();
     this.log = (m, e) => context.log(`redis pubsub (${this.where()}): ${m}`, e);
     this.malformed = new LogBudget(this.log);
-    const { createClient } = await import("redis");
+    const { createClient } = await loadRedis();
     const maxDelay = this.options.reconnectMaxDelay ?? 500;
     const publisher = createClient({
       url: this.url,
@@ -231,4 +231,18 @@ function globEscape(s: string): string {
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * node-redis, an optional peer of fawkes: an app that uses Redis lists it in its dependencies,
+ * one that does not carries none of it (6.9 MB of a 10.8 MB production install).
+ */
+async function loadRedis(): Promise<typeof import("redis")> {
+  try {
+    return await import("redis");
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw e;
+    throw new Error('redisPubSub needs the "redis" package (node-redis), which is not installed: npm install redis@6', { cause: e });
+  }
 }
