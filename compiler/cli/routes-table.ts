@@ -2,9 +2,9 @@
 // controller action, then the endpoint's socket lines), JSON for tools, and `--info` for one
 // request.
 
-import { camel } from "../emit/_code.js";
 import { interpret, MalformedPathError } from "../router/interpret.js";
 import type { RouteIR, RouterIR } from "../router/ir.js";
+import { helperName } from "../router/_names.js";
 import type { SocketRouteIR } from "../router/sockets.js";
 import { encodeSegment } from "../../runtime/router/url.js";
 
@@ -33,7 +33,7 @@ export function listRoutes(ir: Pick<RouterIR, "routes" | "source">, prefix = "",
 /** The routes, then each socket transport on a line per verb (as phx.routes: no helper, the socket's module). */
 export function formatRoutes(ir: Pick<RouterIR, "routes" | "source">, sockets: readonly SocketRouteIR[] = []): string {
   const rows = listRoutes(ir).map(({ route: r, path, hosts }) => [
-    r.helper ? camel(r.helper) + "Path" : "",
+    r.helper ? helperName(r.helper) : "",
     r.kind === "forward" ? "*" : r.verb,
     path + (hosts.length ? `  (host: ${hosts.join(", ")})` : ""),
     (r.action === null ? r.target.display : `${r.target.display}.${r.action}`) + (r.mount ? `  (mounts ${r.mount.router})` : ""),
@@ -45,7 +45,7 @@ export function formatRoutes(ir: Pick<RouterIR, "routes" | "source">, sockets: r
 
 export function routesJson(ir: Pick<RouterIR, "routes" | "source">, sockets: readonly SocketRouteIR[] = []): string {
   const out: object[] = listRoutes(ir).map(({ route: r, path, hosts, router }) => ({
-    helper: r.helper ? camel(r.helper) + "Path" : null,
+    helper: r.helper ? helperName(r.helper) : null,
     verb: r.verb,
     path,
     kind: r.kind,

@@ -40,8 +40,3 @@ export function str(s: string): string {
 export function key(s: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s) ? s : str(s);
 }
-
-/** snake_case → camelCase (`user_comment` → `userComment`). */
-export function camel(s: string): string {
-  return s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}

@@ -13,7 +13,8 @@
 
 import { encodeSegment } from "../../runtime/router/url.js";
 import type { RouteIR, RouterIR, SegmentIR } from "../router/ir.js";
-import { Code, camel, str } from "./_code.js";
+import { camel, helperName, urlHelperName } from "../router/_names.js";
+import { Code, str } from "./_code.js";
 import { header } from "./header.js";
 
 interface Clause {
@@ -58,9 +59,8 @@ export function emitHelpers(ir: RouterIR): string {
 
   const names: string[] = [];
   for (const [helper, clauses] of byHelper) {
-    const name = camel(helper);
-    names.push(`${name}Path`, `${name}Url`);
-    emitHelper(c, name, clauses, mount !== undefined);
+    names.push(helperName(helper), urlHelperName(helper));
+    emitHelper(c, helper, clauses, mount !== undefined);
   }
 
   c.line();
@@ -71,7 +71,10 @@ export function emitHelpers(ir: RouterIR): string {
   return header("helpers.gen.ts", ir.source, `${byHelper.size} helpers: typed path and URL builders.`) + c.toString();
 }
 
-function emitHelper(c: Code, name: string, clauses: Clause[], mounted: boolean): void {
+function emitHelper(c: Code, base: string, clauses: Clause[], mounted: boolean): void {
+  const name = camel(base);
+  const pathName = helperName(base);
+  const urlName = urlHelperName(base);
   const Type = name[0].toUpperCase() + name.slice(1);
   const maxArity = Math.max(...clauses.map((k) => k.params.length));
   const args = Array.from({ length: maxArity + 1 }, (_, i) => `a${i}`);
@@ -89,7 +92,7 @@ function emitHelper(c: Code, name: string, clauses: Clause[], mounted: boolean):
   };
 
   c.line();
-  c.line(`/** Routes.${name}Path: ${[...new Set(clauses.map((k) => `${k.route.loc.file}:${k.route.loc.line}`))].join(", ")} */`);
+  c.line(`/** Routes.${pathName}: ${[...new Set(clauses.map((k) => `${k.route.loc.file}:${k.route.loc.line}`))].join(", ")} */`);
   c.block(`export interface ${Type}Path {`, () => {
     for (const ks of groups.values()) c.line(signature(ks, ""));
     for (const ks of groups.values()) c.line(signature(ks, "ctx: PathContext"));
@@ -109,7 +112,7 @@ function emitHelper(c: Code, name: string, clauses: Clause[], mounted: boolean):
       // Actions whose bodies are identical share one case (show/update/delete on /users/:id).
       const bodies = new Map<string, string[]>();
       for (const [action, ks] of byAction) {
-        const body = actionBody(name, ks);
+        const body = actionBody(pathName, ks);
         bodies.set(body, [...(bodies.get(body) ?? []), action]);
       }
       for (const [body, actions] of bodies) {
@@ -125,31 +128,31 @@ function emitHelper(c: Code, name: string, clauses: Clause[], mounted: boolean):
   // `*Path` with a context: the action and arguments move one place right. Without one, the
   // only extra work is the typeof check.
   const shifted = [...args.slice(1), `a${args.length}`];
-  c.line(`export const ${name}Path: ${Type}Path = (action: string | PathContext, ${params}, a${args.length}?: unknown): string =>`);
+  c.line(`export const ${pathName}: ${Type}Path = (action: string | PathContext, ${params}, a${args.length}?: unknown): string =>`);
   c.indent(() => {
     c.line(`typeof action === "string"`);
     c.indent(() => {
       if (mounted) {
-        c.line(`? $MOUNT.prefix + ${impl}(${str(name + "Path")}, action, ${args.join(", ")})`);
-        c.line(`: $mountedPath(action, ${impl}(${str(name + "Path")}, a0 as string, ${shifted.join(", ")}), $MOUNT, ${str(name + "Path")});`);
+        c.line(`? $MOUNT.prefix + ${impl}(${str(pathName)}, action, ${args.join(", ")})`);
+        c.line(`: $mountedPath(action, ${impl}(${str(pathName)}, a0 as string, ${shifted.join(", ")}), $MOUNT, ${str(pathName)});`);
       } else {
-        c.line(`? ${impl}(${str(name + "Path")}, action, ${args.join(", ")})`);
-        c.line(`: $prefixPath(action, ${impl}(${str(name + "Path")}, a0 as string, ${shifted.join(", ")}), ${str(name + "Path")});`);
+        c.line(`? ${impl}(${str(pathName)}, action, ${args.join(", ")})`);
+        c.line(`: $prefixPath(action, ${impl}(${str(pathName)}, a0 as string, ${shifted.join(", ")}), ${str(pathName)});`);
       }
     });
   });
-  c.line(`export const ${name}Url: ${Type}Url = (base: UrlBase, action: string, ${params}): string =>`);
+  c.line(`export const ${urlName}: ${Type}Url = (base: UrlBase, action: string, ${params}): string =>`);
   c.indent(() => c.line(mounted
-    ? `$mountedUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}), $MOUNT);`
-    : `$joinUrl(base, ${impl}(${str(name + "Url")}, action, ${args.join(", ")}));`));
+    ? `$mountedUrl(base, ${impl}(${str(urlName)}, action, ${args.join(", ")}), $MOUNT);`
+    : `$joinUrl(base, ${impl}(${str(urlName)}, action, ${args.join(", ")}));`));
 }
 
 /** The statements for one action: one return per arity, highest first when there are several. */
-function actionBody(name: string, ks: Clause[]): string {
+function actionBody(pathName: string, ks: Clause[]): string {
   const sorted = [...ks].sort((a, b) => b.params.length - a.params.length);
   const lines: string[] = [];
   sorted.forEach((k, i) => {
-    const ret = `return ${pathExpr(name, k)};`;
+    const ret = `return ${pathExpr(pathName, k)};`;
     const n = k.params.length;
     if (i < sorted.length - 1 && n > 0) lines.push(`if (!$isQueryArg(a${n - 1})) ${ret}`);
     else lines.push(ret);
@@ -157,7 +160,7 @@ function actionBody(name: string, ks: Clause[]): string {
   return lines.join("\n");
 }
 
-function pathExpr(name: string, k: Clause): string {
+function pathExpr(pathName: string, k: Clause): string {
   const parts: string[] = [];
   let text = "";
   let argIndex = 0;
@@ -166,11 +169,11 @@ function pathExpr(name: string, k: Clause): string {
     else if (s.kind === "param") {
       text += "/" + encodeSegment(s.prefix);
       parts.push(str(text));
-      parts.push(`$segment(a${argIndex++} as ParamValue, ${str(`${name}Path :${s.name}`)})`);
+      parts.push(`$segment(a${argIndex++} as ParamValue, ${str(`${pathName} :${s.name}`)})`);
       text = "";
     } else {
       if (text) parts.push(str(text));
-      parts.push(`$globPath(a${argIndex++} as readonly string[], ${str(`${name}Path *${s.name}`)})`);
+      parts.push(`$globPath(a${argIndex++} as readonly string[], ${str(`${pathName} *${s.name}`)})`);
       text = "";
     }
   });

@@ -2,7 +2,8 @@
 // error pages, telemetry metadata). The matcher refers to these objects by position.
 
 import type { RouterIR } from "../router/ir.js";
-import { Code, camel, str } from "./_code.js";
+import { helperName } from "../router/_names.js";
+import { Code, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
 
 export function emitRoutesMeta(ir: RouterIR): string {
@@ -18,8 +19,9 @@ export function emitRoutesMeta(ir: RouterIR): string {
         `kind: ${str(r.kind)}`,
         `verb: ${str(r.verb)}`,
         `path: ${str(r.path)}`,
-        `helper: ${r.helper ? str(camel(r.helper) + "Path") : "null"}`,
+        `helper: ${r.helper ? str(helperName(r.helper)) : "null"}`,
         `controller: ${str(r.target.display)}`,
+        `view: ${r.view === null ? "null" : str(r.view)}`,
         `action: ${r.action === null ? "null" : str(r.action)}`,
         `pipeThrough: ${JSON.stringify(r.pipeThrough)}`,
         `hosts: ${JSON.stringify(r.hosts)}`,

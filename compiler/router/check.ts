@@ -10,7 +10,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 
 import type { RouteIR, RouterIR, SegmentIR } from "./ir.js";
-import { camel } from "../emit/_code.js";
+import { helperName } from "./_names.js";
 
 export function checkRoutes(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[] {
   return [...checkShadowing(ir.routes), ...checkHelperConflicts(ir), ...checkHelperNameClashes(ir.routes)];
@@ -90,7 +90,7 @@ export function checkHelperConflicts(ir: Pick<RouterIR, "routes" | "calls">): Di
   };
   for (const [callIndex, { routes, firsts }] of lost) {
     const r = routes[0];
-    const name = camel(r.helper!) + "Path";
+    const name = helperName(r.helper!);
     const call = calls.get(callIndex);
     const subject = describeCall(r);
     const actions = [...new Set(routes.map((x) => x.action!))];
@@ -123,7 +123,7 @@ export function checkHelperNameClashes(routes: readonly RouteIR[]): Diagnostic[]
   const reported = new Set<string>();
   for (const r of routes) {
     if (!r.helper) continue;
-    const name = camel(r.helper) + "Path";
+    const name = helperName(r.helper);
     const first = byName.get(name);
     if (!first) {
       byName.set(name, r);

@@ -9,6 +9,7 @@ import type { DslCall, ResourcesCall } from "./calls.js";
 import type { ModuleRefIR, PipeIR, PipelineIR, RouteIR, SourceLoc } from "./ir.js";
 import { collectPipelines, unknownPipeline } from "./pipelines.js";
 import { formatPath, parsePath } from "./path.js";
+import { resourceName, viewName } from "./_names.js";
 
 /** Phoenix's order: `new` precedes `show`, so `/users/new` wins over `/users/:id`. */
 const RESOURCE_ACTIONS = ["index", "edit", "new", "show", "create", "update", "delete"] as const;
@@ -77,6 +78,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
       target,
       action,
       helper,
+      view: kind === "match" && action !== null ? viewName(target) : null,
       callIndex,
       loc,
     });
@@ -84,7 +86,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
 
   // `as: false` is Phoenix's `as: nil`: no helper. Where the scope gives none, only a route that
   // names its helper gets one, with no prefix.
-  const helperName = (scope: Scope, as: string | false | undefined, fallback: string): string | null => {
+  const helperBase = (scope: Scope, as: string | false | undefined, fallback: string): string | null => {
     if (as === false) return null;
     if (scope.as === null) return as || null;
     return [...scope.as, as ?? fallback].filter((s) => s !== "").join("_") || null;
@@ -129,7 +131,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
           break;
         case "route": {
           if (c.as !== false) checkAs(c.as ?? resourceName(c.target), c.loc, true);
-          add(scope, "match", c.verb, c.path, c.target, c.action, helperName(scope, c.as, resourceName(c.target)), c.callIndex, c.loc, c.pathLoc);
+          add(scope, "match", c.verb, c.path, c.target, c.action, helperBase(scope, c.as, resourceName(c.target)), c.callIndex, c.loc, c.pathLoc);
           break;
         }
         case "forward":
@@ -164,7 +166,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
       error(c.loc, "ACTION_MISSING", `${c.target.display} has no action${lacking.length > 1 ? "s" : ""} ${lacking.map((a) => `"${a}"`).join(", ")}`,
         `implement ${lacking.length > 1 ? "them" : "it"}, or limit the resource with only: [...] or except: [${lacking.map((a) => `"${a}"`).join(", ")}]`);
     }
-    const helper = helperName(scope, c.as, name);
+    const helper = helperBase(scope, c.as, name);
     const id = c.singleton ? "" : `/:${param}`;
     const at = (suffix: string) => c.path + suffix;
     for (const a of actions) {
@@ -193,18 +195,4 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
 
   walk(calls, { path: [], as: [], pipes: [], hosts: [] });
   return { routes, pipelines, diagnostics };
-}
-
-/**
- * Phoenix.Naming.resource_name: the controller's last name without "Controller", in snake
- * case. `UserController` → `user`, `Admin.MessageController` → `message`, `APIKeyController` → `api_key`.
- */
-export function resourceName(target: ModuleRefIR): string {
-  const last = target.members.length ? target.members[target.members.length - 1] : target.local;
-  return last
-    .replace(/Controller$/, "")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[-\s]+/g, "_")
-    .toLowerCase();
 }

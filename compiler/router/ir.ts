@@ -65,6 +65,11 @@ export interface RouteIR {
   action: string | null;
   /** Snake-case helper base (`user_comment`), or `null` when the route has no helper. */
   helper: string | null;
+  /**
+   * The view of a controller route: the template folder `render` looks in (`user`,
+   * `admin/review`), named by the controller (see _names.ts); `null` for a plug route and a forward.
+   */
+  view: string | null;
   /** Index of the DSL call (get/resources/forward...) that produced the route, in run order. */
   callIndex: number;
   loc: SourceLoc;

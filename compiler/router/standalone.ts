@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RouteIR } from "./ir.js";
+import { helperName } from "./_names.js";
 import { emitMatcherBody } from "../emit/matcher.js";
 
 export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "fawkes", tuning: { splitAt?: number } = {}): string {
@@ -15,8 +16,9 @@ export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "faw
     kind: r.kind,
     verb: r.verb,
     path: r.path,
-    helper: r.helper,
+    helper: r.helper === null ? null : helperName(r.helper),
     controller: r.target.display,
+    view: r.view,
     action: r.action,
     pipeThrough: r.pipeThrough,
     hosts: r.hosts,

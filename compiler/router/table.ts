@@ -30,6 +30,7 @@ export function routesFromTable(table: ReadonlyArray<TableRoute | readonly [stri
       target: { import: { specifier: "./handler.js", resolvedFile: null, imported: "*" }, local: "H", members: [], display: "H", definedIn: null },
       action: kind === "forward" ? null : `r${index}`,
       helper: null,
+      view: null,
       callIndex: index,
       loc: { file, line: index + 1, column: 1 },
     };

@@ -80,7 +80,7 @@ function localPath(to: unknown): string {
   return to;
 }
 
-/** The view templates are looked up in (default: from the controller, UserController → "user"). */
+/** The view templates are looked up in (default: the route's, named from the controller's module: "user", "admin/review"). */
 export function putView(conn: Conn, view: string): Conn {
   conn.private.view = view;
   return conn;
@@ -109,7 +109,9 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
   const viewSet = conn.private.views as Parameters<typeof renderToString>[0] | undefined;
   if (!viewSet) throw new Error("render: this endpoint has no views; pass { views: { templates } } to defineEndpoint");
   const name = /\.[a-z0-9]+$/i.test(template) ? template : `${template}.${formatOf(conn)}`;
-  const view = (conn.private.view as string | undefined) ?? viewOf(conn.route?.controller ?? "");
+  // putView's choice, else the view the compiler named for the route; a plug route (which has
+  // none) that renders gets one from its plug's name, as before the compiler named views.
+  const view = (conn.private.view as string | undefined) ?? conn.route?.view ?? viewOf(conn.route?.controller ?? "");
   const html = name.endsWith(".html");
   // Layouts and templates see `flash` (Phoenix's @flash) and the conn, besides the assigns.
   // One object, filled with Object.assign: spreading spread objects is slow on Node 20 (~1 µs each).
@@ -134,7 +136,10 @@ function formatOf(conn: Conn): string {
 
 const views = new Map<string, string>();
 
-/** Phoenix's convention: `UserController` → `user`, `Admin.UserController` → `user` (cached: it runs per render). */
+/**
+ * The view of a route the compiler gave none (a plug route that renders), from its name as the
+ * router wrote it: `SomePlug` → `some_plug`, `Admin.UserController` → `user` (cached: it runs per render).
+ */
 export function viewOf(controller: string): string {
   let view = views.get(controller);
   if (view === undefined) {

@@ -21,6 +21,11 @@ export interface RouteInfo {
   readonly helper: string | null;
   /** Controller (or forward target) as written in the router: `UserController`. */
   readonly controller: string;
+  /**
+   * The controller's view, the template folder `render` looks in (`user`, `admin/review`),
+   * named by the compiler from the controller's module; null for a plug route and a forward.
+   */
+  readonly view: string | null;
   /** Action name, or null for a forward. */
   readonly action: string | null;
   readonly pipeThrough: readonly string[];
