@@ -48,6 +48,8 @@ export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/r
 export { renderToString, ViewNotFoundError } from "./views/render.js";
 export type { RenderOptions, ViewFunctions, ViewSet } from "./views/render.js";
 export { TemplateError, templateError } from "./templates/errors.js";
+export { renderSlot, noCapture } from "./templates/components.js";
+export type { Slot, Capture } from "./templates/components.js";
 export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./plug/conn.js";
 export type { ConnInit, Params } from "./plug/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./endpoint/endpoint.js";

@@ -19,6 +19,7 @@ import { emitTemplates, type PathSite } from "./emit.js";
 import { checkTemplateOptions, resolveTemplateImports } from "./options.js";
 import { parserFor, parseTemplate } from "./parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
+import { componentCalls, findComponents } from "./components.js";
 import type { EtaAst, Locate, TemplateConfig, TemplateIR } from "./ir.js";
 
 export type { TemplateConfig, TemplatePlugin, ModuleRef } from "./ir.js";
@@ -91,9 +92,13 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   if (!hasErrors(diagnostics)) {
     const headerLoc = locate(["functionHeader"]);
     diagnostics.push(...templateSyntaxErrors(templates, { config, headerLoc, env: eta.config }));
+    const found = findComponents(templates);
+    diagnostics.push(...found.diagnostics);
+    const calls = hasErrors(diagnostics) ? undefined : componentCalls(templates, found.components, { config, headerLoc, env: eta.config });
+    diagnostics.push(...(calls?.diagnostics ?? []));
     const emitted: Diagnostic[] = [];
     const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
-    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites });
+    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits });
     diagnostics.push(...emitted);
     if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(text));
     if (!hasErrors(diagnostics)) out.set(`${outDir}/templates.gen.ts`, text);

@@ -35,7 +35,13 @@ export function tagLocal(prefix: string): string {
   return "__tag_" + [...prefix].map((ch) => (/[A-Za-z0-9_]/.test(ch) ? ch : `$${ch.codePointAt(0)!.toString(16)}`)).join("");
 }
 
-export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderContext, isAsync: boolean): void {
+/** A component's own signature and first lines (components.ts), in place of `(it, options)`. */
+export interface RenderSignature {
+  head: string;
+  prelude: string[];
+}
+
+export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderContext, isAsync: boolean, signature?: RenderSignature): void {
   const { config } = ctx;
   const it = config.varName ?? "it";
   const ext = config.defaultExtension ?? ".eta";
@@ -43,7 +49,8 @@ export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderCont
   const autoEscape = config.autoEscape ?? true;
   const header = config.functionHeader ?? "";
   const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
-  c.block(`${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
+  c.block(signature?.head ?? `${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
+    for (const line of signature?.prelude ?? []) c.line(line);
     if (header) {
       c.line("// templates.functionHeader");
       c.line(`${header}${ctx.headerLoc ? `  // ${ctx.headerLoc.file}:${ctx.headerLoc.line}` : ""}`);

@@ -10,6 +10,7 @@ import type { SourceLoc } from "../router/ir.js";
 import { usesAwait } from "./syntax.js";
 import { assignsType, directIncludes, emitRender, tagLocal, type RenderContext } from "./emit-render.js";
 import { applyFnStringPlugins } from "./plugins.js";
+import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "./components.js";
 import type { TemplateImports } from "./options.js";
 import type { EtaTag, ResolvedRef, TemplateConfig, TemplateIR } from "./ir.js";
 
@@ -27,6 +28,9 @@ export interface EmitContext {
   diagnostics: Diagnostic[];
   /** The `p` literals of each template's tag code (by template file), from compiler/verify. */
   pathSites?: ReadonlyMap<string, readonly PathSite[]>;
+  /** The components by name, and each template's component calls as edits (components.ts). */
+  components?: ReadonlyMap<string, ComponentIR>;
+  componentEdits?: ReadonlyMap<string, readonly TagEdit[]>;
 }
 
 /**
@@ -55,7 +59,9 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const c = new Code();
   const ext = config.defaultExtension ?? ".eta";
   const usesP = templates.some((t) => [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].some((v) => USES_VERIFIED_PATH.test(v)));
-  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...(usesP ? ["p"] : []), "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
+  const components = new Map([...(ctx.components ?? new Map<string, ComponentIR>()).values()].map((k) => [k.file, k]));
+  const componentImports = components.size ? ["type Capture", "noCapture as __noCapture", "renderSlot as __slot", "type Slot"] : [];
+  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...componentImports, ...(usesP ? ["p"] : []), "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
   c.line(`import { ${fromFawkes.join(", ")} } from "fawkes";`);
   for (const line of appImports(ctx.imports)) c.line(line);
   for (const line of [...new Set(templates.flatMap((t) => t.imports))].sort()) c.line(line);
@@ -73,7 +79,8 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   for (const source of templates) {
     const name = names.get(source.file)!;
     const sites = ctx.pathSites?.get(source.file) ?? [];
-    const t = sites.length ? withSites(source, sites, name) : source;
+    const t = applyEdits(source, [...siteEdits(sites, name), ...(ctx.componentEdits?.get(source.file) ?? [])]);
+    const component = components.get(source.file);
     const code = [header_, ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))];
     const isAsync = code.some((v) => ASYNC_CODE.test(v));
     const needsOnlyAsync = usesAwait([{ t: "e", val: header_ }, ...t.ast]);
@@ -83,6 +90,10 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
     if (t.named) c.line(`// named ${t.file}`);
     sites.forEach((site, i) => c.line(`const ${name}$p${i} = p.site(${JSON.stringify(site.strings)});  // ${t.source}:${site.node.lineNo ?? 1}`));
     if (t.assigns) c.line(`export type ${assignsType(name)} = ${t.assigns};`);
+    if (component) {
+      emitComponent(c, name, t, component, render, ctx);
+      continue;
+    }
     if (needsOnlyAsync) {
       c.block(`function ${name}(${config.varName ?? "it"}: ${t.assigns ? assignsType(name) : "any"}, options?: TemplateOptions): string {`, () => {
         c.line(`throw new Error(${str(`${t.source} uses await: render it with renderTemplateAsync`)});`);
@@ -110,17 +121,30 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   return header("templates.gen.ts", sources, `${counted}, compiled with Eta's parser${ctx.configFile ? ` and the templates options of ${ctx.configFile}` : ""}.`) + c.toString();
 }
 
-/** The template with each site's tag replaced by its hoisted builder (`t_x$p0`). */
-function withSites(t: TemplateIR, sites: readonly PathSite[], name: string): TemplateIR {
-  const ast = t.ast.map((node) => {
-    if (typeof node === "string") return node;
-    const here = sites.map((site, i) => ({ site, i })).filter(({ site }) => site.node === node);
-    if (!here.length) return node;
-    let val = node.val;
-    for (const { site, i } of here.sort((a, b) => b.site.start - a.site.start)) val = val.slice(0, site.start) + `${name}$p${i}` + val.slice(site.end);
-    return { ...node, val };
+/** Each site's tag replaced by its hoisted builder (`t_x$p0`). */
+function siteEdits(sites: readonly PathSite[], name: string): TagEdit[] {
+  return sites.map((site, i) => ({ node: site.node, start: site.start, end: site.end, text: `${name}$p${i}` }));
+}
+
+/**
+ * A component: its props type, its function (called directly by the templates that use it, the
+ * caller's capture first), and the template function the registry knows it by, for `include`
+ * and `renderTemplate` (slots given as strings there: runtime/templates/components.ts).
+ */
+function emitComponent(c: Code, name: string, t: TemplateIR, component: ComponentIR, render: RenderContext, ctx: EmitContext): void {
+  const it = ctx.config.varName ?? "it";
+  const params = component.typeParams ? `<${component.typeParams}>` : "";
+  c.line(`/** c.${component.name}(props${component.hasInner ? ", inner?" : ""}): the component ${t.source} */`);
+  c.line(`export type ${component.propsType}${params} = ${component.props};`);
+  const code = [ctx.config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].join("\n");
+  const signature = componentSignature(component, it, code);
+  const plugins = ctx.config.plugins ?? [];
+  if (plugins.some((p) => p.processFnString)) c.line("// processFnString is not applied to components: their function is called directly");
+  emitRender(c, component.fn, t, render, false, signature);
+  c.block(`function ${name}(${it}: any, options?: TemplateOptions): string {`, () => {
+    c.line(`return ${component.fn}(__noCapture, ${it});`);
   });
-  return { ...t, ast };
+  c.line(`__registry.define(${str(t.file)}, ${name});`);
 }
 
 /** One render function; the plugins' processFnString gets its body, as Eta's gets its function string. */

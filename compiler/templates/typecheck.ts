@@ -18,8 +18,13 @@ export function checkTemplateTypes(root: string, file: string, contents: string)
     return {
       code: "TEMPLATE_TYPE",
       severity: "error",
-      message: `${ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, " ")} (TS${d.getCode()})`,
+      message: `${messageText(d.getMessageText())} (TS${d.getCode()})`,
       loc: originOf(lines, line - 1),
     } satisfies Diagnostic;
   });
+}
+
+/** ts-morph gives a chained message (TS2345: "... is not assignable ... Property 'x' is missing ...") as its own wrapper. */
+function messageText(m: string | { compilerObject: ts.DiagnosticMessageChain }): string {
+  return typeof m === "string" ? m : ts.flattenDiagnosticMessageText(m.compilerObject, " ");
 }
