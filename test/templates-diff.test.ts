@@ -49,7 +49,15 @@ type Expectation =
    * A documented difference: the generated module is TypeScript, which reads a few JavaScript
    * spellings differently. Eta renders; we give exactly `ours` (a string), or throw matching it.
    */
-  | { kind: "differs"; ours: string | RegExp; why: string };
+  | { kind: "differs"; ours: string | RegExp; why: string }
+  /**
+   * A literal name Eta fails to find at render: the build reports `code` instead (includes are
+   * verified at build, compiler/templates/includes.ts). Its twin with a dynamic name keeps the
+   * runtime's own resolution under test.
+   */
+  | { kind: "buildError"; code: string }
+  /** Eta throws; a Phoenix-style name (without the engine's extension) resolved at build renders `ours`. */
+  | { kind: "resolves"; ours: string };
 
 interface Row {
   name: string;
@@ -72,6 +80,7 @@ type Extra = Partial<Omit<Row, "name" | "files" | "render" | "data">>;
 const EQUAL: Expectation = { kind: "equal" };
 const THROWS: Expectation = { kind: "throws" };
 const SYNTAX: Expectation = { kind: "throws", allowDiagnostic: true };
+const NOT_FOUND: Expectation = { kind: "buildError", code: "TEMPLATE_NOT_FOUND" };
 const BOTH: Mode[] = ["sync", "async"];
 const SYNC: Mode[] = ["sync"];
 const ASYNC: Mode[] = ["async"];
@@ -83,7 +92,7 @@ function one(name: string, template: string, data?: DataSource, extra: Extra = {
 
 function many(name: string, files: Record<string, string>, render: string, data?: DataSource, extra: Extra = {}): Row {
   const expectation = extra.expect ?? EQUAL;
-  const isolate = extra.isolate ?? (expectation.kind === "diagnostic" || expectation.kind === "strict" || (expectation.kind === "throws" && !!expectation.allowDiagnostic));
+  const isolate = extra.isolate ?? (expectation.kind === "diagnostic" || expectation.kind === "buildError" || expectation.kind === "strict" || (expectation.kind === "throws" && !!expectation.allowDiagnostic));
   return { modes: BOTH, expect: expectation, ...extra, isolate, name, files, render, data };
 }
 
@@ -224,16 +233,21 @@ const includeRows: Row[] = [
   many("recursive include (a tree)", { "main.eta": '<%~ include("./node", {n: it.tree}) %>', "node.eta": '<%= it.n.name %><% if (it.n.kids) { %>(<% for (const k of it.n.kids) { %><%~ include("./node", {n: k}) %><% } %>)<% } %>' }, "main", { tree: { name: "a", kids: [{ name: "b" }, { name: "c", kids: [{ name: "<d>" }] }] } }, { eta: "a(bc(&lt;d&gt;))" }),
   many("includeAsync in a sync render prints a promise", { "main.eta": '<%~ includeAsync("./p") %>|<%= includeAsync("./p") %>', "p.eta": "P" }, "main", {}, { eta: "[object Promise]|[object Promise]", modes: SYNC }),
   many("include a file named p.html.eta as ./p.html.eta", { "main.eta": '<%~ include("./p.html.eta") %>', "p.html.eta": "P" }, "main", {}, { eta: "P" }),
-  many("include ./p.html does not add .eta (not found)", { "main.eta": '<%~ include("./p.html") %>', "p.html.eta": "P" }, "main", {}, { expect: THROWS }),
+  // Phoenix-style: a literal name whose file is name + ".eta" resolves at build (includes.ts).
+  many("include ./p.html is p.html.eta when that is the only fit (resolved at build)", { "main.eta": '<%~ include("./p.html") %>', "p.html.eta": "P" }, "main", {}, { expect: { kind: "resolves", ours: "P" } }),
+  many("include(name) with name ./p.html does not add .eta (not found)", { "main.eta": "<%~ include(it.n) %>", "p.html.eta": "P" }, "main", { n: "./p.html" }, { expect: THROWS }),
   many("dots in a folder name do not count as an extension", { "main.eta": '<%~ include("./v1.2/p") %>', "v1.2/p.eta": "P" }, "main", {}, { eta: "P" }),
-  many("a name ending in a dot has an extension", { "main.eta": '<%~ include("./p.") %>', "p.eta": "P" }, "main", {}, { expect: THROWS }),
+  many("a name ending in a dot has an extension", { "main.eta": '<%~ include("./p.") %>', "p.eta": "P" }, "main", {}, { expect: NOT_FOUND }),
+  many("a name ending in a dot has an extension (dynamic)", { "main.eta": "<%~ include(it.n) %>", "p.eta": "P" }, "main", { n: "./p." }, { expect: THROWS }),
   many("include a dotfile ./.hidden", { "main.eta": '<%~ include("./.hidden") %>', ".hidden.eta": "H" }, "main", {}, { eta: "H" }),
-  many("include a missing template", { "main.eta": 'a<%~ include("./nope") %>' }, "main", {}, { expect: THROWS }),
+  many("include a missing template", { "main.eta": 'a<%~ include("./nope") %>' }, "main", {}, { expect: NOT_FOUND }),
+  many("include a missing template (dynamic)", { "main.eta": "a<%~ include(it.n) %>" }, "main", { n: "./nope" }, { expect: THROWS }),
   many("template file names that are not identifiers", { "main.eta": '<%~ include("./my-page") %><%~ include("./my_page") %><%~ include("./über uns") %><%~ include("./class") %><%~ include("./1st") %>', "my-page.eta": "a", "my_page.eta": "b", "über uns.eta": "c", "class.eta": "d", "1st.eta": "e" }, "main", {}, { eta: "abcde" }),
   many("template files named like Object.prototype members", { "main.eta": '<%~ include("./constructor") %><%~ include("./__proto__") %><%~ include("./toString") %>', "constructor.eta": "a", "__proto__.eta": "b", "toString.eta": "c" }, "main", {}, { eta: "abc" }),
   many("render a template named __proto__", { "__proto__.eta": "P" }, "__proto__", {}, { eta: "P" }),
   many("options.async in the template and its partial", { "main.eta": '<%= options.async %>/<%~ include("./p") %>', "p.eta": "<%= options.async %>" }, "main", {}, {}),
-  many("include @name (Eta's loadTemplate store)", { "main.eta": '<%~ include("@p") %>', "p.eta": "P" }, "main", {}, { expect: THROWS }),
+  many("include @name (Eta's loadTemplate store)", { "main.eta": '<%~ include("@p") %>', "p.eta": "P" }, "main", {}, { expect: NOT_FOUND }),
+  many("include @name (Eta's loadTemplate store, dynamic)", { "main.eta": "<%~ include(it.n) %>", "p.eta": "P" }, "main", { n: "@p" }, { expect: THROWS }),
   // Names passed to render.
   many("render name: main", { "main.eta": "M", "sub/page.eta": "S" }, "main", {}, { eta: "M" }),
   many("render name: ./main", { "main.eta": "M" }, "./main", {}, { eta: "M" }),
@@ -249,11 +263,14 @@ const includeRows: Row[] = [
   // At the templates root.
   many("absolute include /x from a subfolder", { "r1/sub/page.eta": 'page:<%~ include("/r1_shared") %>', "r1_shared.eta": "S<%= it.x %>" }, "r1/sub/page", { x: 1 }, { atRoot: true, eta: "page:S1" }),
   many("absolute include //x (all leading slashes dropped)", { "r9/a.eta": '<%~ include("//r9_p") %>', "r9_p.eta": "P" }, "r9/a", {}, { atRoot: true, eta: "P" }),
-  many("backslash include \\x (Eta strips nothing: literal file name, not found)", { "r8/a.eta": '<%~ include("\\\\r8_p") %>', "r8_p.eta": "P" }, "r8/a", {}, { atRoot: true, expect: THROWS }),
-  many("include ../x escaping the templates dir", { "r4.eta": '<%~ include("../r4_out") %>' }, "r4", {}, { atRoot: true, expect: THROWS }),
+  many("backslash include \\x (Eta strips nothing: literal file name, not found)", { "r8/a.eta": '<%~ include("\\\\r8_p") %>', "r8_p.eta": "P" }, "r8/a", {}, { atRoot: true, expect: NOT_FOUND }),
+  many("backslash include \\x (dynamic)", { "r11/a.eta": "<%~ include(it.n) %>", "r11_p.eta": "P" }, "r11/a", { n: "\\r11_p" }, { atRoot: true, expect: THROWS }),
+  many("include ../x escaping the templates dir", { "r4.eta": '<%~ include("../r4_out") %>' }, "r4", {}, { atRoot: true, expect: NOT_FOUND }),
+  many("include ../x escaping the templates dir (dynamic)", { "r12.eta": "<%~ include(it.n) %>" }, "r12", { n: "../r12_out" }, { atRoot: true, expect: THROWS }),
   many("render name ../x escaping the templates dir", { "r5.eta": "R" }, "../r5", {}, { atRoot: true, expect: THROWS }),
   many("render name: empty string", { "r6.eta": "R" }, "", {}, { atRoot: true, expect: THROWS }),
-  many("include ./..x (Eta refuses names starting with '..' at the root)", { "..r7.eta": "dots", "r7.eta": '<%~ include("./..r7") %>' }, "r7", {}, { atRoot: true, expect: THROWS }),
+  many("include ./..x (Eta refuses names starting with '..' at the root)", { "..r7.eta": "dots", "r7.eta": '<%~ include("./..r7") %>' }, "r7", {}, { atRoot: true, expect: NOT_FOUND }),
+  many("include ./..x (dynamic)", { "..r13.eta": "dots", "r13.eta": "<%~ include(it.n) %>" }, "r13", { n: "./..r13" }, { atRoot: true, expect: THROWS }),
   many("render name ..x at the root", { "..r10.eta": "dots" }, "..r10", {}, { atRoot: true, expect: THROWS }),
 ];
 
@@ -285,7 +302,8 @@ const layoutRows: Row[] = [
   many("layout() in a partial wraps only the partial", { "main.eta": 'A<%~ include("./p") %>B', "p.eta": '<% layout("./l") %>p', "l.eta": "[<%~ it.body %>]" }, "main", {}, { eta: "A[p]B" }),
   many("include inside a child with a layout", { "main.eta": '<% layout("./l") %><%~ include("./p") %>', "p.eta": "P", "l.eta": "L<%~ it.body %>" }, "main", {}, { eta: "LP" }),
   many("rendering a layout directly: body is undefined", { "l.eta": "[<%~ it.body %>]" }, "l", {}, { eta: "[undefined]" }),
-  many("missing layout", { "main.eta": '<% layout("./nope") %>x' }, "main", {}, { expect: THROWS }),
+  many("missing layout", { "main.eta": '<% layout("./nope") %>x' }, "main", {}, { expect: NOT_FOUND }),
+  many("missing layout (dynamic)", { "main.eta": "<% layout(it.n) %>x" }, "main", { n: "./nope" }, { expect: THROWS }),
   many("layout that throws", { "main.eta": '<% layout("./l") %>x', "l.eta": '<% throw new Error("in layout") %>' }, "main", {}, { expect: THROWS }),
 ];
 
@@ -650,7 +668,8 @@ const optionGroups: Group[] = [
       one("captureAsync works with async content", `<%~ include("@async-slot", {content: await captureAsync(async () => { %><p><%= await it.getData() %></p><% })}) %>`, () => ({ getData: () => Promise.resolve("async value") }), { modes: ASYNC, eta: "<section><p>async value</p></section>" }),
       many("a named template's relative include resolves from its includer", { "sub/main.eta": '<%~ include("@relative") %>', "sub/near.eta": "near sub" }, "sub/main", {}, { eta: "near sub" }),
       many("...and from the root when rendered by name", { "x.eta": "x" }, "@relative", {}, { expect: THROWS }),
-      fails("render.spec: throws if template doesn't exist", '<%~ include("@should-error") %>'),
+      one("render.spec: throws if template doesn't exist (at build here)", '<%~ include("@should-error") %>', {}, { expect: NOT_FOUND }),
+      fails("render.spec: throws if template doesn't exist", "<%~ include(it.n) %>", { n: "@should-error" }),
     ],
   },
   {
@@ -968,6 +987,15 @@ function check(row: Row, ns: string, ready: Ready, pair: RenderPair): string | n
       if (typeof eta !== "string") return `table error: Eta threw: ${show(eta)}`;
       if (typeof expectation.ours === "string") return ours === expectation.ours ? null : `expected our documented output ${JSON.stringify(expectation.ours)}, got ${show(ours)}`;
       return typeof ours !== "string" && expectation.ours.test(ours.error) ? null : `expected a throw matching ${expectation.ours}, got ${show(ours)}`;
+    }
+    case "buildError": {
+      if (typeof eta === "string") return `table error: Eta did not throw, it rendered ${show(eta)}`;
+      const d = fixture.diagnostics.find((x) => x.code === expectation.code && mine(x.loc.file));
+      return d ? null : `Eta throws (${show(eta)}); expected ${expectation.code} at build, got ${fixture.diagnostics.map((x) => x.code).join(", ") || "none"} (ours ${show(ours)})`;
+    }
+    case "resolves": {
+      if (typeof eta === "string") return `table error: Eta did not throw, it rendered ${show(eta)}`;
+      return ours === expectation.ours ? null : `expected ${JSON.stringify(expectation.ours)} (resolved at build), got ${show(ours)}`;
     }
     case "strict": {
       if (typeof eta !== "string") return `table error: Eta threw: ${show(eta)}`;

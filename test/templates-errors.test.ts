@@ -113,7 +113,7 @@ describe("JavaScript errors in tag code: in the tag, never in the generated wrap
   });
 
   it("valid code that only balances across tags compiles (Eta's capture-in-include idiom)", () => {
-    expect(compile('<%~ include("@w", {content: capture(() => { %><h1>Hi</h1><% })}) %>').diagnostics).toEqual([]);
+    expect(compile('<%~ include(it.wrapper, {content: capture(() => { %><h1>Hi</h1><% })}) %>').diagnostics).toEqual([]);
     expect(compile("<% if (it.a) { %>a<% } else { %>b<% } %><%= `${it.x}}` %><% const r = /[{(]/ %>").diagnostics).toEqual([]);
   });
 

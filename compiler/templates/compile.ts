@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { hasErrors, sortDiagnostics } from "../diagnostics.js";
 import { emitTemplates, type PathSite } from "./emit.js";
+import { checkIncludes } from "./includes.js";
 import { checkTemplateOptions, resolveTemplateImports } from "./options.js";
 import { parserFor, parseTemplate } from "./parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
@@ -88,6 +89,9 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     const header = readHeader(parsed.template.ast, s.abs, join(root, outDir));
     templates.push({ file: s.file, named: s.named, source, ...parsed.template, ...header });
   }
+  // Literal include/layout names must resolve now (includes.ts); before the emitter, which calls
+  // the templates they name directly.
+  if (!hasErrors(diagnostics)) diagnostics.push(...checkIncludes(templates, { config, templatesDir: dirRel }));
   const out = new Map<string, string>();
   if (!hasErrors(diagnostics)) {
     const headerLoc = locate(["functionHeader"]);

@@ -186,8 +186,8 @@ function emitBody(c: Code, t: TemplateIR, o: BodyOptions): void {
   flush();
 }
 
-/** `include("./x.html.eta", ` with a literal name (not `includeAsync`). */
-const LITERAL_INCLUDE = /\binclude\(\s*(["'])([^"'\\\n]+)\1\s*(,|(?=\)))/g;
+/** `include("./x.html.eta", ` with a literal name (not `includeAsync`, not a method `x.include(`). */
+const LITERAL_INCLUDE = /(?<![\w$.])include\(\s*(["'])([^"'\\\n]+)\1\s*(,|(?=\)))/g;
 
 /**
  * The templates this one includes by literal name, each with the local that calls it directly.
