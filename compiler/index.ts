@@ -96,6 +96,8 @@ export interface ProjectOptions {
   outDir?: string;
   templatesDir?: string;
   strict?: boolean;
+  /** A ts-morph project kept warm between builds (watch mode): see RouterCompileOptions.project. */
+  project?: RouterCompileOptions["project"];
 }
 
 export interface ProjectBuildResult extends BuildResult {
@@ -131,6 +133,7 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
     locateTemplateOption: locate,
     configFile: file,
     staticDir: c.static?.dir,
+    project: project.project,
   };
   const strict = project.strict ?? c.strict ?? false;
   if (config.diagnostics.length) {

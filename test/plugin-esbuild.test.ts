@@ -256,6 +256,20 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
   });
 
+  it("the warm program sees each edit: a controller's action removed, then put back, then a route added to the router", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    const controller = join(dir, "app/controllers/page-controller.ts");
+    const good = readFileSync(controller, "utf8");
+    writeFileSync(controller, good.replace("export function about(", "function about("));
+    expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "about" [ACTION_MISSING]']);
+    writeFileSync(controller, good);
+    expect(await rebuild()).toEqual([]);
+    const router = join(dir, "app/router.ts");
+    writeFileSync(router, readFileSync(router, "utf8").replace('r.get("/about", PageController, "about");', 'r.get("/about", PageController, "about");\n    r.get("/about-us", PageController, "about", { as: "aboutUs" });'));
+    expect(await rebuild()).toEqual([]);
+    expect(readFileSync(join(dir, ".fawkes/helpers.gen.ts"), "utf8")).toContain("aboutUsPath");
+  });
+
   it("a generated module deleted between builds is written again", SLOW, async () => {
     const { dir, rebuild } = await incremental();
     rmSync(join(dir, ".fawkes/helpers.gen.ts"));

@@ -3,7 +3,7 @@
 // and bundler virtual modules for free. `readRouterTable` runs the same steps but emission on
 // the syntax alone (syntactic.ts), for `fawkes routes`: no program, no type checker.
 
-import { Project, ts, type SourceFile } from "ts-morph";
+import { FileSystemRefreshResult, Project, ts, type SourceFile } from "ts-morph";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { sortDiagnostics, type Diagnostic, hasErrors } from "../diagnostics.js";
@@ -29,7 +29,11 @@ export interface RouterCompileOptions {
   router?: string;
   /** Where generated files go, relative to root (default `.fawkes`). */
   outDir?: string;
-  /** A ts-morph project to reuse (watch mode); one is created from root's tsconfig.json otherwise. */
+  /**
+   * A ts-morph project to reuse (watch mode: the plugins and the dev server keep one warm
+   * between rebuilds); its files are refreshed from the disk first (refreshProject), so only
+   * what changed is parsed and bound again. One is created from root's tsconfig.json otherwise.
+   */
   project?: Project;
 }
 
@@ -45,6 +49,7 @@ export interface RouterCompileResult {
 export function compileRouter(options: RouterCompileOptions): RouterCompileResult {
   const root = resolve(options.root);
   const project = options.project ?? createProject(root);
+  if (options.project) refreshProject(project);
   const open = (path: string) => {
     const sf = project.addSourceFileAtPath(path);
     project.resolveSourceFileDependencies();
@@ -192,6 +197,21 @@ export function emitRouterFiles(ir: RouterIR, outDir: string): Record<string, st
       'export { routes } from "./routes.gen.js";\n' +
       `/** The router module these were generated from. */\nexport const source = ${JSON.stringify(ir.source)};\n`,
   };
+}
+
+/**
+ * Brings a reused project's source files up to date with the disk: a file whose text changed is
+ * parsed again, a deleted one is dropped, the rest (lib and package declarations included) keep
+ * their syntax trees, which the next program reuses. Returns how many files changed.
+ */
+export function refreshProject(project: Project): number {
+  let changed = 0;
+  for (const sf of project.getSourceFiles()) {
+    if (sf.isInNodeModules()) continue; // packages are not edited in the loop; a reinstall restarts it
+    const result = sf.refreshFromFileSystemSync();
+    if (result !== FileSystemRefreshResult.NoChange) changed++;
+  }
+  return changed;
 }
 
 /** Uses the nearest tsconfig.json at or above root (its paths and module settings), loading no files up front. */
