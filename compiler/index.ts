@@ -57,7 +57,7 @@ export function build(options: BuildOptions): BuildResult {
   let templateScan: TemplateScan | undefined;
   const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;
   const templates = hasTemplates
-    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites })
+    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes: hasRouter })
     : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] };
   const verified = verifiedPaths(options, router, templates.templates, templateScan);
   const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);

@@ -166,7 +166,7 @@ function warmProject(root: string): () => Project {
  */
 function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResult {
   const o = last.options;
-  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile });
+  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, routes: last.router !== null });
   const diagnostics = last.strict ? templates.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : templates.diagnostics;
   const failed = diagnostics.some((d) => d.severity === "error");
   const templateExt = o.templates?.defaultExtension ?? ".eta";

@@ -61,6 +61,8 @@ export type { RedisPubSubOptions } from "./pubsub/redis.js";
 export { clusterPubSub } from "./pubsub/cluster.js";
 export type { AdapterContext } from "./pubsub/pubsub.js";
 export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
+export { templateCsrfToken, templateFlash } from "./http/template-helpers.js";
+export type { FlashKey } from "./http/template-helpers.js";
 export { statusCode } from "./plug/status.js";
 export type { Status, StatusName } from "./plug/status.js";
 export { requestId } from "./http/request-id.js";

@@ -55,6 +55,18 @@ export interface TemplateOptions {
   named?: Record<string, string>;
   /** A folder (relative to the project root) whose every template is named `@` + its path without the extension. */
   namedDir?: string;
+  /**
+   * The view modules' folder, relative to the project root. Default `app/views`. The exports of
+   * `<viewsDir>/user.ts` are callable by their bare names in `<templates>/user/**` (a Phoenix
+   * view's functions in its templates); resolved at build time.
+   */
+  viewsDir?: string;
+  /**
+   * A module whose exports every template can call (Phoenix's `html_helpers`), relative to the
+   * project root. Default `<viewsDir>/shared.ts` when it exists; a view's own export of the
+   * same name wins.
+   */
+  htmlHelpers?: string;
 }
 
 /**

@@ -97,6 +97,8 @@ export const CONFIG_SCHEMA: Rule = {
         plugins: { kind: "array", item: moduleRef },
         named: { kind: "record", key: { expected: 'a name starting with "@", such as "@card"', test: (k) => /^@./.test(k) }, value: nonEmptyString },
         namedDir: nonEmptyString,
+        viewsDir: nonEmptyString,
+        htmlHelpers: nonEmptyString,
       },
     },
   },

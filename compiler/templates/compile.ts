@@ -22,6 +22,8 @@ import { parserFor, parseTemplate } from "./parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
 import { componentCalls, findComponents } from "./components.js";
 import type { EtaAst, Locate, TemplateConfig, TemplateIR } from "./ir.js";
+import { readViewModules, type TemplateScope } from "./views.js";
+import { routesWithoutRouter } from "./scope-check.js";
 
 export type { TemplateConfig, TemplatePlugin, ModuleRef } from "./ir.js";
 
@@ -41,6 +43,11 @@ export interface TemplateCompileOptions {
   configFile?: string | null;
   /** The verified paths (`p` literals) of the templates' code, for the emitter (compiler/verify). */
   pathSites?: (templates: readonly TemplateIR[]) => ReadonlyMap<string, readonly PathSite[]>;
+  /**
+   * The app has a router, so `<outDir>/helpers.gen.ts` exists and templates may call `Routes`.
+   * Default: whether `app/router.ts` exists.
+   */
+  routes?: boolean;
 }
 
 export interface TemplateCompileResult {
@@ -73,11 +80,14 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   diagnostics.push(...refErrors);
   const listed = listSources(root, dir, config, locate);
   diagnostics.push(...listed.diagnostics);
+  const views = readViewModules(root, join(root, outDir), config, locate);
+  diagnostics.push(...views.diagnostics);
+  const scope: TemplateScope = { views: views.views, shared: views.shared, routes: options.routes ?? existsSync(join(root, "app/router.ts")) };
   const moduleInputs = [imports.escape, imports.filter, ...imports.tags.values()].flatMap((r) => (r ? [r.file] : []));
-  const inputs = [...listed.sources.map((s) => s.abs), ...moduleInputs];
+  const inputs = [...listed.sources.map((s) => s.abs), ...moduleInputs, ...views.inputs];
   if (hasErrors(diagnostics)) return { files: new Map(), diagnostics: sortDiagnostics(diagnostics), templates: [], inputs };
 
-  const { escapeFunction: _e, filterFunction: _f, customTags, plugins = [], named: _n, namedDir: _d, ...etaOptions } = config;
+  const { escapeFunction: _e, filterFunction: _f, customTags, plugins = [], named: _n, namedDir: _d, viewsDir: _v, htmlHelpers: _h, ...etaOptions } = config;
   // Custom tags' functions are never called here: the parser only needs their prefixes.
   const eta = parserFor({ ...etaOptions, views: dir, customTags: Object.fromEntries(Object.keys(customTags ?? {}).map((k) => [k, () => ""])) }, plugins);
   const templates: TemplateIR[] = [];
@@ -100,9 +110,10 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     diagnostics.push(...found.diagnostics);
     const calls = hasErrors(diagnostics) ? undefined : componentCalls(templates, found.components, { config, headerLoc, env: eta.config });
     diagnostics.push(...(calls?.diagnostics ?? []));
+    if (!scope.routes) diagnostics.push(...routesWithoutRouter(templates, { config, headerLoc, env: eta.config }));
     const emitted: Diagnostic[] = [];
     const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
-    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits });
+    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope });
     diagnostics.push(...emitted);
     if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(text));
     if (!hasErrors(diagnostics)) out.set(`${outDir}/templates.gen.ts`, text);

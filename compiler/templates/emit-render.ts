@@ -20,6 +20,7 @@ import { TemplateRegistry } from "../../runtime/templates/registry.js";
 import type { SourceLoc } from "../router/ir.js";
 import type { TemplateImports } from "./options.js";
 import type { TemplateConfig, TemplateIR } from "./ir.js";
+import { scopeLines, type ScopeUse } from "./emit-scope.js";
 
 export interface RenderContext {
   config: TemplateConfig;
@@ -28,6 +29,8 @@ export interface RenderContext {
   names: Map<string, string>;
   /** Where functionHeader is written (its comment), when it is set. */
   headerLoc: SourceLoc | null;
+  /** Per template file: the helpers and view exports its code uses (emit-scope.ts). */
+  uses?: ReadonlyMap<string, ScopeUse>;
 }
 
 /** The local a custom tag's function is imported as: `*` → `__tag_$2a`, `t` → `__tag_t`. */
@@ -51,6 +54,8 @@ export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderCont
   const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
   c.block(signature?.head ?? `${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
     for (const line of signature?.prelude ?? []) c.line(line);
+    // Before the functionHeader: its code may call them too.
+    for (const line of scopeLines(ctx.uses?.get(t.file), config)) c.line(line);
     if (header) {
       c.line("// templates.functionHeader");
       c.line(`${header}${ctx.headerLoc ? `  // ${ctx.headerLoc.file}:${ctx.headerLoc.line}` : ""}`);

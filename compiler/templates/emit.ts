@@ -11,6 +11,8 @@ import { usesAwait } from "./syntax.js";
 import { assignsType, directIncludes, emitRender, tagLocal, type RenderContext } from "./emit-render.js";
 import { applyFnStringPlugins } from "./plugins.js";
 import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "./components.js";
+import { scopeImports, scopeUse, type ScopeUse } from "./emit-scope.js";
+import type { TemplateScope } from "./views.js";
 import type { TemplateImports } from "./options.js";
 import type { EtaTag, ResolvedRef, TemplateConfig, TemplateIR } from "./ir.js";
 
@@ -31,6 +33,8 @@ export interface EmitContext {
   /** The components by name, and each template's component calls as edits (components.ts). */
   components?: ReadonlyMap<string, ComponentIR>;
   componentEdits?: ReadonlyMap<string, readonly TagEdit[]>;
+  /** The view modules and `Routes` templates call without an assign (views.ts). */
+  scope?: TemplateScope;
 }
 
 /**
@@ -61,14 +65,17 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const usesP = templates.some((t) => [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].some((v) => USES_VERIFIED_PATH.test(v)));
   const components = new Map([...(ctx.components ?? new Map<string, ComponentIR>()).values()].map((k) => [k.file, k]));
   const componentImports = components.size ? ["type Capture", "noCapture as __noCapture", "renderSlot as __slot", "type Slot"] : [];
-  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...componentImports, ...(usesP ? ["p"] : []), "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
+  const uses = new Map<string, ScopeUse>(ctx.scope ? templates.map((t) => [t.file, scopeUse(t, config, ctx.scope!)]) : []);
+  const scoped = scopeImports([...uses.values()]);
+  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...componentImports, ...(usesP ? ["p"] : []), ...scoped.fromFawkes, "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
   c.line(`import { ${fromFawkes.join(", ")} } from "fawkes";`);
+  for (const line of scoped.lines) c.line(line);
   for (const line of appImports(ctx.imports)) c.line(line);
   for (const line of [...new Set(templates.flatMap((t) => t.imports))].sort()) c.line(line);
   c.line();
   c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
   const names = functionNames(templates);
-  const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc };
+  const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc, uses };
   // The options a directly included template receives, one frozen object each (Eta passes the
   // includer's options with its own filepath and async: false).
   const targets = new Set(templates.flatMap((t) => [...directIncludes(t, names, ext).keys()]));

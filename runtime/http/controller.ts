@@ -2,6 +2,7 @@
 // template inside the layouts), and the view/layout settings render reads.
 
 import { renderToString } from "../views/render.js";
+import { enterRender, leaveRender } from "./template-helpers.js";
 import { renderChannel, traced } from "./telemetry.js";
 import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
@@ -121,10 +122,17 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
     layout: options.layout === false || !html ? false : ((conn.private.layout as string | false | undefined) ?? false),
     rootLayout: options.layout === false || !html ? false : ((conn.private.rootLayout as string | false | undefined) ?? false),
   };
-  // The telemetry event (and its closure) only when someone listens.
-  const body = renderChannel.hasSubscribers
-    ? traced(renderChannel, { conn, view, template: name, format: name.slice(name.lastIndexOf(".") + 1) }, () => renderToString(viewSet, view, name, all, layouts))
-    : renderToString(viewSet, view, name, all, layouts);
+  // The telemetry event (and its closure) only when someone listens. The templates' csrfToken()
+  // and getFlash() read the conn being rendered (template-helpers.ts).
+  let body: string;
+  const previous = enterRender(conn);
+  try {
+    body = renderChannel.hasSubscribers
+      ? traced(renderChannel, { conn, view, template: name, format: name.slice(name.lastIndexOf(".") + 1) }, () => renderToString(viewSet, view, name, all, layouts))
+      : renderToString(viewSet, view, name, all, layouts);
+  } finally {
+    leaveRender(previous);
+  }
   if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = html ? TEXT_HTML : name.endsWith(".json") ? APPLICATION_JSON : TEXT_PLAIN;
   return resp(conn, conn.status ?? 200, body);
 }
