@@ -16,7 +16,7 @@
 
 import { str } from "../emit/_code.js";
 import type { TemplateConfig, TemplateIR } from "./ir.js";
-import { mentions, usedViewExports, viewLocal, type TemplateScope, type ViewModuleIR } from "./views.js";
+import { identifiersOf, usedViewExports, viewLocal, type TemplateScope, type ViewModuleIR } from "./views.js";
 
 /** The code of a template Fawkes looks names up in: the config's functionHeader, then its tags. */
 export function templateCode(t: TemplateIR, config: TemplateConfig): string {
@@ -31,11 +31,11 @@ export interface ScopeUse {
 }
 
 export function scopeUse(t: TemplateIR, config: TemplateConfig, scope: TemplateScope): ScopeUse {
-  const code = templateCode(t, config);
+  const code = identifiersOf(templateCode(t, config));
   return {
-    routes: scope.routes && mentions(code, "Routes"),
-    csrfToken: mentions(code, "csrfToken"),
-    getFlash: mentions(code, "getFlash"),
+    routes: scope.routes && code.has("Routes"),
+    csrfToken: code.has("csrfToken"),
+    getFlash: code.has("getFlash"),
     views: usedViewExports(t, code, scope),
   };
 }

@@ -216,18 +216,37 @@ function followRelative(from: string, spec: string): string | null {
 
 // ---- per template: what its code uses --------------------------------------------------------
 
-/** An identifier of `code`, not a property (`x.name`), a spread (`...name`) counts. */
-export const mentions = (code: string, name: string): boolean =>
-  new RegExp(`(?<![\\w$])(?<!(?<!\\.\\.)\\.)${name.replace(/\$/g, "\\$")}(?![\\w$])`).test(code);
+/**
+ * The identifiers `code` mentions, from TypeScript's scanner: not in strings or comments (the
+ * `@type` comment names assigns), not properties (`it.name`, `x?.name`).
+ */
+export function identifiersOf(code: string): Set<string> {
+  const out = new Set<string>();
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
+  // `${`'s open braces, so that the `}` closing one resumes the template literal.
+  const braces: boolean[] = [];
+  let previous = ts.SyntaxKind.Unknown;
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === ts.SyntaxKind.TemplateHead) braces.push(true);
+    else if (kind === ts.SyntaxKind.OpenBraceToken) braces.push(false);
+    else if (kind === ts.SyntaxKind.CloseBraceToken && braces.pop() === true) {
+      if (scanner.reScanTemplateToken(false) === ts.SyntaxKind.TemplateMiddle) braces.push(true);
+    } else if (kind === ts.SyntaxKind.Identifier && previous !== ts.SyntaxKind.DotToken && previous !== ts.SyntaxKind.QuestionDotToken) {
+      out.add(scanner.getTokenValue());
+    }
+    previous = kind;
+  }
+  return out;
+}
 
 /** Each view-module export the template's code mentions, with the module it comes from (its view's, else the shared one). */
-export function usedViewExports(t: TemplateIR, code: string, scope: TemplateScope): { name: string; module: ViewModuleIR }[] {
+export function usedViewExports(t: TemplateIR, code: ReadonlySet<string>, scope: TemplateScope): { name: string; module: ViewModuleIR }[] {
   const view = viewOf(t);
   const own = view === null ? undefined : scope.views.get(view);
   const names = new Set([...(own?.exports.keys() ?? []), ...(scope.shared?.exports.keys() ?? [])]);
   const out: { name: string; module: ViewModuleIR }[] = [];
   for (const name of [...names].sort()) {
-    if (!mentions(code, name)) continue;
+    if (!code.has(name)) continue;
     out.push({ name, module: own?.exports.has(name) ? own : scope.shared! });
   }
   return out;
