@@ -59,6 +59,9 @@ export function reservedNames(config: TemplateConfig): Map<string, string> {
     ["Routes", "the app's path helpers (Routes.userPath)"],
     ["csrfToken", "Fawkes's csrfToken()"],
     ["getFlash", "Fawkes's getFlash(key)"],
+    ["c", "the components (c.link, c.form)"],
+    ["inner", "a component's inner slot"],
+    ["slot", "a component's slot(s) renderer"],
     ["arguments", "a name strict mode does not allow to bind"],
     ["eval", "a name strict mode does not allow to bind"],
   ]);
@@ -122,7 +125,7 @@ function readOne(root: string, outDir: string, abs: string, view: string, config
   const exports = new Map<string, SourceLoc>();
   const reserved = reservedNames(config);
   for (const e of readExports(root, abs, new Set(), diagnostics)) {
-    const why = reserved.get(e.name) ?? (e.name.startsWith("__") ? "the generated code's own names (they start with __)" : /^t_/.test(e.name) ? "the generated render functions' names (they start with t_)" : undefined);
+    const why = reserved.get(e.name) ?? (e.name.startsWith("__") ? "the generated code's own names (they start with __)" : /^[tc]_/.test(e.name) ? "the generated render and component functions' names (they start with t_ and c_)" : undefined);
     if (why !== undefined) {
       diagnostics.push({
         code: "VIEW_EXPORT_RESERVED",
