@@ -14,7 +14,7 @@ import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Socket, type Push } from "phoenix";
+import { Presence, Socket, type Push } from "phoenix";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderScaffold } from "../compiler/cli/new.js";
@@ -129,8 +129,15 @@ describe("fawkes new", () => {
       try {
         socket.connect();
         const lobby = socket.channel("room:lobby");
-        expect(await reply(lobby.join())).toMatchObject({ userId: expect.stringMatching(/^guest-/) });
+        // The official client's Presence lists this user once the state and its own join are in.
+        const presence = new Presence(lobby);
+        const listed = new Promise<string[]>((done) => presence.onSync(() => {
+          if (presence.list().length) done(presence.list((id) => id));
+        }));
+        const joined = await reply(lobby.join());
+        expect(joined).toMatchObject({ userId: expect.stringMatching(/^guest-/) });
         expect(await reply(lobby.push("ping", { n: 1 }))).toEqual({ n: 1 });
+        expect(await listed).toEqual([(joined as { userId: string }).userId]);
       } finally {
         await new Promise<void>((done) => socket.disconnect(() => done()));
       }
