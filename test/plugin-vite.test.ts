@@ -63,7 +63,7 @@ describe("fawkes/vite", { timeout: 180_000 }, () => {
     expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).toContain("function t_page_home_html");
     const mod = await import(pathToFileURL(join(dir, "out/entry.mjs")).href);
     expect(mod.path).toBe("/users/42");
-    expect(mod.page).toContain('<li><a href="/users/1">A&amp;B</a></li>');
+    expect(mod.page).toContain('<tr id="user-1"><td><a href="/users/1">A&amp;B</a></td><td>1</td></tr>');
   });
 
   it("serves the generated modules as virtual:fawkes/* modules too", async () => {
