@@ -1,7 +1,7 @@
 // What templates call without an assign, besides `Routes` and `p`: `csrfToken()` and
 // `getFlash(key)` (Phoenix's `get_csrf_token()` and `Phoenix.Flash.get(@flash, key)`). The
 // generated module defines them only in the render functions whose code uses them, as
-// `const csrfToken = () => __csrfToken(it, "<template>")`, so a template without them pays
+// `const csrfToken = () => __csrfToken(it)`, so a template without them pays
 // nothing.
 //
 // They read the request being rendered: `render(conn, ...)` renders synchronously, and runs its
@@ -40,13 +40,10 @@ function connOf(it: unknown): Conn | null {
  * `_csrf_token` field or a `<meta name="csrf-token">` (getCsrfToken of its conn).
  * @throws Error when the template is rendered without a conn, or the conn has no session.
  */
-export function templateCsrfToken(it: unknown, template: string): string {
+export function templateCsrfToken(it: unknown): string {
   const conn = connOf(it);
-  if (!conn) {
-    throw new Error(
-      `csrfToken() in ${template} needs the request being rendered: render the template with render(conn, ...), or pass the conn as the \`conn\` assign`,
-    );
-  }
+  // Thrown inside the render function: the template and line are added to the message.
+  if (!conn) throw new Error("csrfToken() needs the request being rendered: render the template with render(conn, ...), or pass the conn as the `conn` assign");
   return getCsrfToken(conn);
 }
 
