@@ -40,6 +40,9 @@ function violations(files: string[], allowed: (spec: string, file: string) => bo
   return out;
 }
 
+/** Packages the runtime may load though an app need not install them, and the one module that does. */
+const OPTIONAL_RUNTIME_PEERS: Record<string, string> = { redis: "runtime/pubsub/redis.ts" };
+
 const isForbiddenPackage = (spec: string) => FORBIDDEN_PACKAGES.some((p) => spec === p || spec.startsWith(p + "/"));
 
 describe("boundaries", () => {
@@ -57,9 +60,21 @@ describe("boundaries", () => {
     const bad = violations(files, (spec, file) => {
       if (isForbiddenPackage(spec)) return false;
       if (spec.startsWith(".")) return resolve(file, "..", spec).startsWith(join(ROOT, "runtime"));
+      if (OPTIONAL_RUNTIME_PEERS[spec]) return relative(ROOT, file) === OPTIONAL_RUNTIME_PEERS[spec];
       return spec.startsWith("node:") || deps.includes(packageOf(spec));
     });
     expect(bad).toEqual([]);
+  });
+
+  it("an optional peer of the runtime (redis) is loaded only where needed, by a dynamic import or a type", () => {
+    for (const [spec, file] of Object.entries(OPTIONAL_RUNTIME_PEERS)) {
+      const src = readFileSync(join(ROOT, file), "utf8");
+      expect(importsOf(src)).toContain(spec);
+      // No static import: an app without the package must still load the runtime.
+      const staticImport = new RegExp(`^\\s*import\\s+(?!type\\b)[^;]*from\\s+["']${spec}["']`, "m");
+      expect(staticImport.test(src), `${file} imports ${spec} statically`).toBe(false);
+      expect(src).toContain(`import("${spec}")`);
+    }
   });
 
   it("generated files import only fawkes, node: builtins and the app's own modules", () => {

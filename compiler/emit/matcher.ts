@@ -28,7 +28,7 @@
 
 import type { RouteIR, SegmentIR } from "../router/ir.js";
 import { Code, key, str } from "./_code.js";
-import { interpret } from "../router/interpret.js";
+import { covers } from "../router/coverage.js";
 
 type Mode = "scan" | "segments";
 
@@ -140,16 +140,15 @@ function treesOf(routes: readonly RouteIR[]): Tree[] {
  * matches (so first-match order holds) and whose path is the same raw and decoded.
  */
 function emitStaticSwitch(c: Code, t: Tree): void {
-  const method = t.verb ?? "X-ANY-OTHER-METHOD";
   const byLength = new Map<number, RouteIR[]>();
-  // Hosts ignored: an earlier route that matches this path for any host keeps it in the walk.
-  const anyHost = t.routes.map((r) => (r.hosts.length ? { ...r, hosts: [] } : r));
-  for (const r of t.routes) {
-    if (!isConstant(r) || !r.segments.every((s) => s.kind === "static" && RAW_SAFE.test(s.value))) continue;
-    if (interpret(anyHost, method, r.path)?.route.index !== r.index) continue;
+  t.routes.forEach((r, i) => {
+    if (!isConstant(r) || !r.segments.every((s) => s.kind === "static" && RAW_SAFE.test(s.value))) return;
+    // The tree's routes are those its method reaches, in declaration order: an earlier one whose
+    // pattern matches this path, for any host, keeps this route in the walk (first match wins).
+    if (t.routes.slice(0, i).some((e) => covers(e.segments, r.segments))) return;
     const path = r.path;
     byLength.set(path.length, [...(byLength.get(path.length) ?? []), r]);
-  }
+  });
   if (byLength.size === 0) return;
   c.block("switch (n) {", () => {
     for (const [len, rs] of [...byLength].sort(([a], [b]) => a - b)) {

@@ -11,6 +11,7 @@ import type { Diagnostic } from "../diagnostics.js";
 
 import type { RouteIR, RouterIR, SegmentIR } from "./ir.js";
 import { helperName } from "./_names.js";
+import { covers, hostsCover, verbCovers } from "./coverage.js";
 
 export function checkRoutes(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[] {
   return [...checkShadowing(ir.routes), ...checkHelperConflicts(ir), ...checkHelperNameClashes(ir.routes)];
@@ -164,36 +165,8 @@ function suggestAs(path: string, resources: boolean, helper: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(as) && !taken ? as : "...";
 }
 
-/** HEAD requests try HEAD, GET and "*" routes in declaration order, so an earlier GET covers a HEAD. */
-function verbCovers(a: string, b: string): boolean {
-  return a === "*" || a === b || (a === "GET" && b === "HEAD");
-}
-
-function hostsCover(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length === 0) return true;
-  if (b.length === 0) return false;
-  return b.every((hb) => a.some((ha) => (ha.endsWith(".") ? hb.startsWith(ha) : ha === hb)));
-}
-
 function sameHosts(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((h, i) => h === b[i]);
-}
-
-/** Does every path matched by pattern `b` also match pattern `a`? */
-function covers(a: readonly SegmentIR[], b: readonly SegmentIR[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    const sa = a[i];
-    if (sa.kind === "glob") return true;
-    const sb = b[i];
-    if (!sb || sb.kind === "glob") return false;
-    if (sa.kind === "static") {
-      if (sb.kind !== "static" || sb.value !== sa.value) return false;
-    } else if (sa.prefix !== "") {
-      const pb = sb.kind === "static" ? sb.value : sb.prefix;
-      if (!pb.startsWith(sa.prefix)) return false;
-    }
-  }
-  return a.length === b.length;
 }
 
 function samePattern(a: readonly SegmentIR[], b: readonly SegmentIR[]): boolean {
