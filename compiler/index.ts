@@ -52,7 +52,9 @@ export function build(options: BuildOptions): BuildResult {
   const hasTemplates = existsSync(join(options.root, templatesDir));
   // The router is optional for an app of templates only; with neither, NO_ROUTER says what is missing.
   const hasRouter = options.router !== undefined || existsSync(join(options.root, "app/router.ts")) || !hasTemplates;
-  const router = hasRouter ? compileRouter(options) : { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
+  // Typed conns render against the generated templates (actions.gen.ts imports their types).
+  const templatesModule = hasTemplates ? `${options.outDir ?? ".fawkes"}/templates.gen.ts` : undefined;
+  const router = hasRouter ? compileRouter({ ...options, templatesModule }) : { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
   // The templates' `p` literals are scanned once: their sites for the emitter, then checked.
   let templateScan: TemplateScan | undefined;
   const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;

@@ -8,16 +8,21 @@
 import type { ModuleRefIR, RouteIR, RouterIR } from "../router/ir.js";
 import { Code, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
+import { routeView } from "./actions.js";
 import { importSpecifier } from "../paths.js";
 import { posix } from "node:path";
 
 export function emitDispatch(ir: RouterIR, outDir: string): string {
   const c = new Code();
   const imports = collectImports(ir, outDir);
-  c.line('import { collectRouter, pipelinePlugs, verifyCollected, type DispatchEntry, type ExpectedCall } from "fawkes";');
+  const actions = ir.routes.some((r) => r.action !== null && r.kind === "match");
+  c.line(`import { collectRouter, pipelinePlugs, verifyCollected, ${actions ? "type ActionFor, " : ""}type DispatchEntry, type ExpectedCall } from "fawkes";`);
   for (const line of imports) c.line(line);
   // A forward to another router: that router's generated modules, which the endpoint routes the path info with.
   for (const r of ir.routes) if (r.mount) c.line(`import * as ${mountName(r.mount.dir)} from ${str(`./${r.mount.dir}/router.gen.js`)};`);
+  // Types only: each handler must accept the conn its routes give (a controller annotated with
+  // another action's conn is a tsc error on its dispatch line); nothing of it is left in the JS.
+  if (actions) c.line('import type { Actions } from "./actions.gen.js";');
   c.line('import { routes } from "./routes.gen.js";');
   c.line();
   c.line(`/** The route-making calls of ${ir.source}, as they were when this file was generated. */`);
@@ -47,7 +52,7 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
   c.block("export const dispatch: readonly DispatchEntry[] = [", () => {
     for (const r of ir.routes) {
       const ref = refExpr(r.target);
-      const handler = r.action === null ? ref : `${ref}.${r.action}`;
+      const handler = r.action === null ? ref : `${ref}.${r.action}${r.kind === "match" ? ` satisfies ActionFor<Actions[${str(routeView(r))}][${str(r.action)}]>` : ""}`;
       c.line(`// ${describeRoute(r)}${r.mount ? `  (mounts ${r.mount.router})` : ""}`);
       c.line(
         `{ route: routes[${r.index}], pipeline: ${lists.get(pipeKey(r))}, controller: ${ref}, ` +

@@ -15,11 +15,12 @@ import { readRouter } from "./read.js";
 import { typedSemantics, type RouterSemantics } from "./semantics.js";
 import { syntacticSemantics } from "./syntactic.js";
 import { ModuleIndex } from "./_modules.js";
-import { relativePosix } from "../paths.js";
+import { importSpecifier, relativePosix } from "../paths.js";
 import { emitRoutesMeta } from "../emit/routes-meta.js";
 import { emitMatcherModule } from "../emit/matcher-module.js";
 import { emitHelpers } from "../emit/helpers.js";
 import { emitDispatch } from "../emit/dispatch.js";
+import { emitActions } from "../emit/actions.js";
 import { header } from "../emit/header.js";
 
 export interface RouterCompileOptions {
@@ -35,6 +36,11 @@ export interface RouterCompileOptions {
    * what changed is parsed and bound again. One is created from root's tsconfig.json otherwise.
    */
   project?: Project;
+  /**
+   * The generated templates module (relative to root, `.fawkes/templates.gen.ts`) that typed
+   * conns render against (actions.gen.ts); without one, render stays untyped.
+   */
+  templatesModule?: string;
 }
 
 export interface RouterCompileResult {
@@ -103,7 +109,7 @@ function run(options: RouterCompileOptions, reading: Reading): RouterCompileResu
     };
   }
   const out: RouterCompileResult = { ir: null, files: new Map(), diagnostics: [], inputs: [] };
-  out.ir = compileOne({ reading, root, mounted: new Map(), out }, routerRel, outDir, undefined, []);
+  out.ir = compileOne({ reading, root, mounted: new Map(), out, templatesModule: options.templatesModule ?? null }, routerRel, outDir, undefined, []);
   out.diagnostics = sortDiagnostics(out.diagnostics);
   return out;
 }
@@ -115,6 +121,8 @@ interface Run {
   /** Every router mounted so far, with the forward that mounted it (Phoenix forwards a module once). */
   mounted: Map<string, SourceLoc>;
   out: RouterCompileResult;
+  /** The generated templates module, relative to root, or null. */
+  templatesModule: string | null;
 }
 
 /**
@@ -169,7 +177,8 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
   out.diagnostics.push(...diagnostics);
   if (!reading.emit) return ir;
   if (!hasErrors(diagnostics)) {
-    for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir))) out.files.set(`${outDir}/${name}`, text);
+    const templates = run.templatesModule === null ? null : importSpecifier(outDir, run.templatesModule);
+    for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir, templates))) out.files.set(`${outDir}/${name}`, text);
   }
   out.inputs.push(...[sf, ...sf.getReferencedSourceFiles()].filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath()));
   return ir;
@@ -181,12 +190,16 @@ export function mountDir(path: string): string {
   return name || "root";
 }
 
-/** The generated router modules for an IR (pure: same IR, same bytes). */
-export function emitRouterFiles(ir: RouterIR, outDir: string): Record<string, string> {
+/**
+ * The generated router modules for an IR (pure: same IR, same bytes). `templatesModule` is the
+ * generated templates module as imported from `outDir` (`./templates.gen.js`), or null.
+ */
+export function emitRouterFiles(ir: RouterIR, outDir: string, templatesModule: string | null = null): Record<string, string> {
   return {
     "routes.gen.ts": emitRoutesMeta(ir),
     "matcher.gen.ts": emitMatcherModule(ir),
     "helpers.gen.ts": emitHelpers(ir),
+    "actions.gen.ts": emitActions(ir, templatesModule),
     "dispatch.gen.ts": emitDispatch(ir, outDir),
     "router.gen.ts":
       header("router.gen.ts", ir.source, ir.mountedAt

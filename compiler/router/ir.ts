@@ -100,8 +100,19 @@ export interface PipelineIR {
   name: string;
   /** The plugs as written, for display (`fetchSession`, `accepts(["html"])`). */
   plugs: string[];
+  /**
+   * The layouts it puts, in order with the pipelines it plugs: what the typed `render` of the
+   * routes through it checks the layouts' `@type` against (actions.gen.ts).
+   */
+  layouts: LayoutStepIR[];
   loc: SourceLoc;
 }
+
+/**
+ * One step of a pipeline that concerns layouts: `p.plug(putLayout, "layouts/app.html")` (a
+ * template name, `false` for none, or null when it is not a literal), or a pipeline it plugs.
+ */
+export type LayoutStepIR = { kind: "layout" | "rootLayout"; template: string | false | null } | { kind: "pipeline"; name: string };
 
 export interface RouterIR {
   /** The router module, relative to the root (`app/router.ts`). */

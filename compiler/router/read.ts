@@ -11,7 +11,7 @@
 import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
-import type { ModuleRefIR, SourceLoc } from "./ir.js";
+import type { LayoutStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
 import { relativePosix } from "../paths.js";
 import { describeKind, Options, unwrap } from "./_literals.js";
 import type { RouterSemantics } from "./semantics.js";
@@ -193,6 +193,7 @@ class Reader {
     if (name === undefined) return undefined;
     const plugs: string[] = [];
     const uses: { name: string; loc: SourceLoc }[] = [];
+    const layouts: LayoutStepIR[] = [];
     const fn = args[1];
     if (fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
       fn.forEachDescendant((n) => {
@@ -202,13 +203,18 @@ class Reader {
         plugs.push(n.getArguments().map((a) => a.getText()).join(", "));
         // A name plugs another pipeline (Phoenix's `plug :browser`): it must be known statically.
         const first = n.getArguments()[0];
-        if (first && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first))) uses.push({ name: first.getLiteralValue(), loc: this.loc(first) });
+        if (first && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first))) {
+          uses.push({ name: first.getLiteralValue(), loc: this.loc(first) });
+          layouts.push({ kind: "pipeline", name: first.getLiteralValue() });
+        }
+        const layout = first && layoutStep(first, n.getArguments()[1]);
+        if (layout) layouts.push(layout);
         else if (first && this.semantics.isStringTyped(first)) {
           this.error(first, "NOT_STATIC", `a pipeline plugged by name must be a string literal, found \`${first.getText()}\``);
         }
       });
     }
-    return { kind: "pipeline", name, plugs, uses, loc: this.loc(expr) };
+    return { kind: "pipeline", name, plugs, uses, layouts, loc: this.loc(expr) };
   }
 
   /**
@@ -434,4 +440,18 @@ class Reader {
   staticError(node: Node, message: string, hint?: string): void {
     this.error(node, "NOT_STATIC", message, hint);
   }
+}
+
+/**
+ * `p.plug(putLayout, "layouts/app.html")` (or putRootLayout, `false`): the layout a pipeline
+ * puts, known by the plug's name as the router imports it from fawkes. A value that is not a
+ * literal is a layout the build cannot know (null): the typed render leaves it unchecked.
+ */
+function layoutStep(plug: Node, value: Node | undefined): LayoutStepIR | undefined {
+  const name = Node.isIdentifier(plug) ? plug.getText() : Node.isPropertyAccessExpression(plug) ? plug.getName() : "";
+  const kind = name === "putLayout" ? "layout" : name === "putRootLayout" ? "rootLayout" : null;
+  if (!kind) return undefined;
+  if (value && (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value))) return { kind, template: value.getLiteralValue() };
+  if (value && value.getKind() === SyntaxKind.FalseKeyword) return { kind, template: false };
+  return { kind, template: null };
 }

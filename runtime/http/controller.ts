@@ -6,7 +6,7 @@ import { enterRender, leaveRender } from "./template-helpers.js";
 import { renderChannel, traced } from "./telemetry.js";
 import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
-import { checkHeader, type Conn, putRespContentType, putRespHeader, resp } from "./conn.js";
+import { checkHeader, type Conn, putRespContentType, putRespHeader, resp, type RendersOf } from "./conn.js";
 import { describe } from "../_internal/values.js";
 import { encodeQuery, type Query } from "../router/url.js";
 
@@ -106,7 +106,8 @@ export function putRootLayout(conn: Conn, layout: string | false): Conn {
  *
  * @example render(conn, "show.html", { user })
  */
-export function render(conn: Conn, template: string, assigns: Record<string, unknown> = {}, options: { layout?: false } = {}): Conn {
+export function render<C extends Conn, const N extends TemplateName<C>>(conn: C, template: N, ...rest: RenderArgs<C, N>): Conn;
+export function render(conn: Conn, template: string, assigns: Record<string, unknown> = {}, options: RenderCallOptions = {}): Conn {
   const viewSet = conn.private.views as Parameters<typeof renderToString>[0] | undefined;
   if (!viewSet) throw new Error("render: this endpoint has no views; pass { views: { templates } } to defineEndpoint");
   const name = /\.[a-z0-9]+$/i.test(template) ? template : `${template}.${formatOf(conn)}`;
@@ -136,6 +137,75 @@ export function render(conn: Conn, template: string, assigns: Record<string, unk
   if (!conn.respHeaders["content-type"]) conn.respHeaders["content-type"] = html ? TEXT_HTML : name.endsWith(".json") ? APPLICATION_JSON : TEXT_PLAIN;
   return resp(conn, conn.status ?? 200, body);
 }
+
+/** render's options: `{ layout: false }` renders the template alone. */
+export interface RenderCallOptions {
+  layout?: false;
+}
+
+// ---- render's types (types only) -------------------------------------------------------------
+// A plain Conn renders any name with any assigns, as before. A typed conn (TypedConn with a
+// render table, from actions.gen.ts) takes the names of its view's templates only, with the
+// assigns each one's `@type` declares (and its layouts'), less what render adds itself.
+
+/** The template names render accepts for a conn: any for a plain Conn, its view's for a typed one. */
+export type TemplateName<C> = RendersOf<C> extends infer R ? ([R] extends [null] ? string : keyof R & string) : never;
+
+/** render's arguments after the name: the assigns (required when the template needs some) and the options. */
+export type RenderArgs<C, N> =
+  RendersOf<C> extends infer R
+    ? [R] extends [null]
+      ? [assigns?: Record<string, unknown>, options?: RenderCallOptions]
+      : N extends keyof R
+        ? {} extends R[N]
+          ? [assigns?: R[N], options?: RenderCallOptions]
+          : [assigns: R[N], options?: RenderCallOptions]
+        : [assigns?: Record<string, unknown>, options?: RenderCallOptions]
+    : never;
+
+/** What render gives every template and layout itself: `flash`, `conn`, and a layout's `innerContent`. */
+export type RenderProvided = "flash" | "conn" | "innerContent";
+
+/** The assigns a template function takes (`any` for a template without `@type`). */
+type TemplateAssigns<F> = F extends (it: infer A, ...rest: any[]) => unknown ? A : never;
+
+/** What a caller must pass for assigns `A`: a template without `@type` takes any (loose). */
+type Needs<A> = 0 extends 1 & A ? Record<string, unknown> : Omit<A, RenderProvided>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Flattens an intersection for readable messages (`{ user: User; title?: string }`). */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+
+/** A name without its format: `show.html` → `show`, `a.b.html` → `a.b`. */
+type Bare<N extends string> = N extends `${infer A}.${infer B}` ? (B extends `${string}.${string}` ? `${A}.${Bare<B>}` : A) : N;
+
+/** The view's templates by the name render takes (`"show.html"`), to their key in `T` (`"user/show.html"`). */
+type ViewKeys<T, V extends string> = { [K in keyof T & string as K extends `${V}/${infer N}` ? N : never]: K };
+
+/** What an HTML template of the view needs from its layouts `L` (keys of `T`, `"layouts/app.html"`). */
+type LayoutNeeds<T, L extends string> = UnionToIntersection<L extends keyof T ? Needs<TemplateAssigns<T[L]>> : never>;
+
+type Entry<T, K, N extends string, L extends string> = K extends keyof T
+  ? Simplify<Needs<TemplateAssigns<T[K]>> & (N extends `${string}.html` ? ([L] extends [never] ? unknown : LayoutNeeds<T, L>) : unknown)>
+  : never;
+
+/**
+ * A view's render table, for TypedConn: every template of view `V` in the generated `templates`
+ * table `T`, by name with its format (`"show.html"`) and without (`"show"`: what every format
+ * of that name needs), to the assigns it needs with the layouts `L` the route's pipelines put.
+ * @example type UserRenders = ViewRenders<typeof templates, "user", "layouts/app.html" | "layouts/root.html">
+ */
+export type ViewRenders<T, V extends string, L extends string = never> = Simplify<
+  { [N in keyof ViewKeys<T, V> & string]: Entry<T, ViewKeys<T, V>[N], N, L> } & {
+    [B in Bare<keyof ViewKeys<T, V> & string>]: Simplify<
+      UnionToIntersection<{ [N in keyof ViewKeys<T, V> & string]: Bare<N> extends B ? Entry<T, ViewKeys<T, V>[N], N, L> : never }[keyof ViewKeys<T, V> & string]>
+    >;
+  }
+>;
+
+/** A controller action that accepts conns of type `C` (what the generated dispatch checks each handler against). */
+export type ActionFor<C extends Conn> = (conn: C, ...rest: any[]) => unknown;
 
 function formatOf(conn: Conn): string {
   const f = conn.params._format ?? conn.private.format;

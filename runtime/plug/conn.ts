@@ -167,6 +167,47 @@ export class Conn {
   }
 }
 
+// ---- typed conns (types only: nothing here exists at run time) ------------------------------
+// The generated `.fawkes/actions.gen.ts` names one TypedConn per controller action, from the
+// route table (`ActionConn<"user", "show">`): its path params as the routes give them, and the
+// templates `render` may name with the assigns each needs (controller.ts).
+
+/** The key of a typed conn's render table. Declared only: no conn ever has this property. */
+declare const RENDERS: unique symbol;
+
+/** What a TypedConn's path params may be: strings, and lists of strings for globs. */
+export type PathParamsShape = { readonly [name: string]: string | readonly string[] };
+
+/**
+ * A conn typed by the routes that reach an action: `pathParams` has exactly the route's params
+ * (`:id` → `id: string`, `*path` → `path: string[]`, one only some routes give → optional), and
+ * `params` has them too, besides query and body params as `unknown`. `R` is the render table
+ * (template name → the assigns it needs), or null: render stays as loose as for a plain Conn.
+ * @example export function show(conn: ActionConn<"user", "show">) { findUser(conn.pathParams.id) }
+ */
+export interface TypedConn<P extends PathParamsShape = {}, R extends object | null = null> extends Conn {
+  pathParams: Readonly<P>;
+  params: RouteParams<P>;
+  /** Types only (never set): what `render` checks its template name and assigns against. */
+  readonly [RENDERS]?: R;
+}
+
+/**
+ * The merged params of a route with path params `P`: those keys as the path gives them (path
+ * params win the merge; a key only some routes give may come from the query, so it is
+ * `unknown`), and any other key `unknown`, to be checked before use.
+ */
+export type RouteParams<P extends PathParamsShape> = { [K in keyof P]-?: undefined extends P[K] ? unknown : P[K] } & Params;
+
+/** The render table of a conn type, or null for a plain Conn (and a TypedConn without one). */
+export type RendersOf<C> = C extends { readonly [RENDERS]?: infer R }
+  ? unknown extends R
+    ? null
+    : [Exclude<R, null | undefined>] extends [never]
+      ? null
+      : Exclude<R, null | undefined>
+  : null;
+
 /**
  * A Host header as host and port: `example.com:8080` → example.com, 8080; `[::1]` keeps its
  * brackets; no port → the scheme's default; no header → localhost.

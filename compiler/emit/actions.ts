@@ -1,0 +1,129 @@
+// actions.gen.ts: the conn type of every controller action, from the route table. Types only
+// (the module compiles to nothing): a controller says which action it is,
+// `export function show(conn: ActionConn<"user", "show">)`, and gets `conn.pathParams` with
+// exactly the params its routes give and a `render` that knows its view's templates, the
+// assigns each one's `@type` needs and the layouts its routes' pipelines put. The generated
+// dispatch checks every handler against its action's conn (dispatch.ts).
+
+import type { LayoutStepIR, RouteIR, RouterIR } from "../router/ir.js";
+import { viewOf } from "../../runtime/http/controller.js";
+import { Code, key, str } from "./_code.js";
+import { describeRoute, header } from "./header.js";
+
+/** The view of a route's controller, as render looks its templates up. */
+export function routeView(r: RouteIR): string {
+  // The runtime's own derivation from the controller as written, so the two always agree.
+  return viewOf(r.target.display);
+}
+
+/** The routes to controller actions, by view then action, in first-declared order. */
+export function actionsByView(ir: RouterIR): Map<string, Map<string, RouteIR[]>> {
+  const views = new Map<string, Map<string, RouteIR[]>>();
+  for (const r of ir.routes) {
+    if (r.action === null || r.kind !== "match") continue;
+    const view = routeView(r);
+    const actions = views.get(view) ?? new Map<string, RouteIR[]>();
+    const list = actions.get(r.action) ?? [];
+    list.push(r);
+    actions.set(r.action, list);
+    views.set(view, actions);
+  }
+  return views;
+}
+
+/**
+ * @param templatesModule the generated templates module as imported from this router's out dir
+ *   (`./templates.gen.js`), or null when the app has none: render then stays untyped.
+ */
+export function emitActions(ir: RouterIR, templatesModule: string | null): string {
+  const c = new Code();
+  const views = actionsByView(ir);
+  const layoutsOf = layoutResolver(ir);
+  c.line('import type { TypedConn, ViewRenders } from "fawkes";');
+  if (templatesModule) c.line(`import type { templates } from ${str(templatesModule)};`);
+  c.line();
+  if (templatesModule) {
+    c.line("/** The generated templates, by name: render's table of what each needs. */");
+    c.line("type T = typeof templates;");
+    c.line();
+  }
+  c.line("/**");
+  c.line(" * The conn each controller action receives, by view and action: its path params as every");
+  c.line(" * route to it gives them (a key only some give is optional)" + (templatesModule ? ", and the templates of its view" : "") + ".");
+  c.line(" */");
+  c.block("export interface Actions {", () => {
+    for (const [view, actions] of views) {
+      c.block(`${key(view)}: {`, () => {
+        for (const [action, routes] of actions) {
+          for (const r of routes) c.line(`// ${describeRoute(r)}`);
+          const params = paramsType(routes);
+          if (!templatesModule) {
+            c.line(`${key(action)}: TypedConn<${params}>;`);
+            continue;
+          }
+          const layouts = [...new Set(routes.flatMap(layoutsOf))].sort();
+          const l = layouts.length ? `, ${layouts.map(str).join(" | ")}` : "";
+          c.line(`${key(action)}: TypedConn<${params}, ViewRenders<T, ${str(view)}${l}>>;`);
+        }
+      }, "};");
+    }
+  }, "}");
+  c.line();
+  c.line("/**");
+  c.line(" * The conn of one action: `export function show(conn: ActionConn<\"user\", \"show\">)`. Reading a");
+  c.line(" * path param no route to it gives, or rendering a template of its view with an assign missing");
+  c.line(" * or misspelt, is then a tsc error at that line.");
+  c.line(" */");
+  c.line("export type ActionConn<V extends keyof Actions, A extends keyof Actions[V]> = Actions[V][A];");
+  const count = [...views.values()].reduce((n, a) => n + a.size, 0);
+  return header("actions.gen.ts", ir.source, `The conn type of each of the ${count} controller actions (types only).`) + c.toString();
+}
+
+/**
+ * `{ user_id: string; id: string }`: the params every route gives are required, those only
+ * some give optional; a glob is a list, a name that is a param in one route and a glob in
+ * another either. Keys in the order of the first route that has them.
+ */
+function paramsType(routes: readonly RouteIR[]): string {
+  const kinds = new Map<string, Set<"param" | "glob">>();
+  const count = new Map<string, number>();
+  for (const r of routes) {
+    const seen = new Set<string>();
+    for (const s of r.segments) {
+      if (s.kind === "static" || seen.has(s.name)) continue;
+      seen.add(s.name);
+      const set = kinds.get(s.name) ?? new Set();
+      set.add(s.kind);
+      kinds.set(s.name, set);
+      count.set(s.name, (count.get(s.name) ?? 0) + 1);
+    }
+  }
+  if (!kinds.size) return "{}";
+  const fields = [...kinds].map(([name, set]) => {
+    const type = [...set].sort().reverse().map((k) => (k === "param" ? "string" : "string[]")).join(" | ");
+    return `${key(name)}${count.get(name) === routes.length ? "" : "?"}: ${type}`;
+  });
+  return `{ ${fields.join("; ")} }`;
+}
+
+/**
+ * The layout templates a route renders HTML inside, as its pipelines put them (the last
+ * putLayout and the last putRootLayout win, as at run time). A layout that is not a literal is
+ * left out: nothing to check it against.
+ */
+function layoutResolver(ir: RouterIR): (r: RouteIR) => string[] {
+  const byName = new Map(ir.pipelines.map((p) => [p.name, p]));
+  return (r) => {
+    const state: Record<"layout" | "rootLayout", string | false | null> = { layout: false, rootLayout: false };
+    const apply = (steps: readonly LayoutStepIR[], depth: number) => {
+      for (const step of steps) {
+        if (step.kind === "pipeline") {
+          // Cycles are PIPELINE_CYCLE errors; the depth bound only keeps this from looping.
+          if (depth < 32) apply(byName.get(step.name)?.layouts ?? [], depth + 1);
+        } else state[step.kind] = step.template;
+      }
+    };
+    for (const pipe of r.pipes) if (pipe.kind === "pipeline") apply(byName.get(pipe.name)?.layouts ?? [], 0);
+    return [state.layout, state.rootLayout].filter((t): t is string => typeof t === "string");
+  };
+}
