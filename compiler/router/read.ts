@@ -206,12 +206,11 @@ class Reader {
         if (first && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first))) {
           uses.push({ name: first.getLiteralValue(), loc: this.loc(first) });
           layouts.push({ kind: "pipeline", name: first.getLiteralValue() });
+        } else if (first && this.semantics.isStringTyped(first)) {
+          this.error(first, "NOT_STATIC", `a pipeline plugged by name must be a string literal, found \`${first.getText()}\``);
         }
         const layout = first && layoutStep(first, n.getArguments()[1]);
         if (layout) layouts.push(layout);
-        else if (first && this.semantics.isStringTyped(first)) {
-          this.error(first, "NOT_STATIC", `a pipeline plugged by name must be a string literal, found \`${first.getText()}\``);
-        }
       });
     }
     return { kind: "pipeline", name, plugs, uses, layouts, loc: this.loc(expr) };

@@ -1,0 +1,120 @@
+// Type tests of typed conns (issue 14), checked by `tsc --noEmit` in `npm test`: every
+// `@ts-expect-error` line must be an error (tsc fails on an unused one), every other line must
+// compile. The conns are the generated ones of fixtures/router/typed (its expected/actions.gen.ts,
+// from its router and templates) and of the demo. Nothing here runs.
+
+import { Conn, render, type ActionFor } from "fawkes";
+import type { ActionConn, Actions } from "../../fixtures/router/typed/expected/actions.gen.js";
+import type { ActionConn as DemoConn } from "../../fixtures/demo/.fawkes/actions.gen.js";
+import * as PostController from "../../fixtures/router/typed/app/controllers/post.js";
+import * as PageController from "../../fixtures/router/typed/app/controllers/page.js";
+
+type Show = ActionConn<"post", "show">; // GET /users/:user_id/posts/:id and GET /posts/:id, browser layouts
+type Print = ActionConn<"post", "print">; // GET /print/posts/:id, root layout only
+type Home = ActionConn<"page", "home">;
+type File = ActionConn<"page", "file">; // GET /files/*path
+
+export function pathParams(show: Show, print: Print, file: File): unknown[] {
+  const id: string = show.pathParams.id;
+  // A key only some routes give is optional.
+  const by: string | undefined = show.pathParams.user_id;
+  // @ts-expect-error: GET /posts/:id gives no user_id, so it may be undefined
+  const byRequired: string = show.pathParams.user_id;
+  // @ts-expect-error: a param no route gives (the issue's `:mesenger`)
+  const misspelt = show.pathParams.ids;
+  // @ts-expect-error: GET /print/posts/:id has no user_id at all
+  const none = print.pathParams.user_id;
+  // A glob is a list of segments.
+  const path: string = file.pathParams.path.join("/");
+  // @ts-expect-error: a glob is not a string
+  const pathString: string = file.pathParams.path;
+  // params: the path params as the path gives them, anything else (query, body) unknown.
+  const fromParams: string = show.params.id;
+  // @ts-expect-error: a misspelt param read as a string (it is unknown: query or body)
+  const typo: string = show.params.idd;
+  // @ts-expect-error: user_id only some routes give, so in params it may come from the query
+  const maybe: string = show.params.user_id;
+  const query: unknown = show.params.page;
+  // @ts-expect-error: pathParams are read-only
+  show.pathParams.id = "1";
+  return [id, by, byRequired, misspelt, none, path, pathString, fromParams, typo, maybe, query];
+}
+
+export function renders(show: Show, print: Print, home: Home, plain: Conn): Conn[] {
+  return [
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t" }),
+    // Without the format: every format of that name (here show.html) is checked.
+    render(show, "show", { post: { id: "1", by: "a" }, title: "t" }),
+    // A text template gets no layouts: no title needed.
+    render(show, "summary.txt", { post: { id: "1" } }),
+    // The layout's optional needs may be given.
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t", printedAt: "now" }),
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t" }, { layout: false }),
+    // @ts-expect-error: an assign missing at render (post)
+    render(show, "show.html", { title: "t" }),
+    // @ts-expect-error: a misspelt assign (psot)
+    render(show, "show.html", { psot: { id: "1", by: "a" }, title: "t" }),
+    // @ts-expect-error: an assign of the wrong type
+    render(show, "show.html", { post: { id: 1, by: "a" }, title: "t" }),
+    // @ts-expect-error: the layout's need missing (layouts/app.html's title)
+    render(show, "show.html", { post: { id: "1", by: "a" } }),
+    // @ts-expect-error: no assigns at all for a template that needs some
+    render(show, "show.html"),
+    // @ts-expect-error: a template name the view does not have
+    render(show, "shw.html", { post: { id: "1", by: "a" }, title: "t" }),
+    // @ts-expect-error: another view's template
+    render(show, "home.html", { greeting: "hi", title: "t" }),
+    // print goes through "bare" (putLayout false): only the root layout, no title needed.
+    render(print, "show.html", { post: { id: "1", by: "a" } }),
+    // @ts-expect-error: and the app layout's title is then an unknown assign
+    render(print, "show.html", { post: { id: "1", by: "a" }, title: "t" }),
+    // What render gives itself (flash, conn) is never asked for.
+    render(home, "home.html", { greeting: "hi", title: "t" }),
+    // A template without @type stays loose, but the layouts' needs still hold.
+    render(home, "loose.html", { anything: 1, title: "t" }),
+    // @ts-expect-error: the layout's title is missing
+    render(home, "loose.html", { anything: 1 }),
+    // A plain Conn stays as loose as it always was.
+    render(plain, "whatever.html", { anything: 1 }),
+    render(plain, "whatever"),
+    render(plain, `dynamic-${String(Date.now())}.json`, {}),
+  ];
+}
+
+export function conns(show: Show): Conn[] {
+  // A typed conn is a Conn: every plug and response function takes it.
+  const asConn: Conn = show;
+  // @ts-expect-error: a plain Conn is not a typed one (its params are not known)
+  const typed: Show = new Conn({ method: "GET", url: "/" });
+  return [asConn, typed];
+}
+
+// The dispatch's check (dispatch.gen.ts: `handler: X.show satisfies ActionFor<...>`): a handler
+// must accept the conn its routes give.
+export const handlers = [
+  PostController.show satisfies ActionFor<Actions["post"]["show"]>,
+  // A plain-Conn action accepts every action's conn (unannotated controllers compile as today).
+  ((conn: Conn) => conn) satisfies ActionFor<Actions["post"]["show"]>,
+  // An action that reads fewer params than its routes give is fine (print reads :id, show's routes give it and more).
+  PostController.print satisfies ActionFor<Actions["post"]["show"]>,
+  // @ts-expect-error: an action of another view (it would render page's templates, the conn renders post's)
+  PageController.home satisfies ActionFor<Actions["post"]["print"]>,
+  // @ts-expect-error: an action annotated with another action's params (show needs :id, / gives none)
+  PostController.show satisfies ActionFor<Actions["page"]["home"]>,
+  // @ts-expect-error: print reads :id, and GET /files/*path gives none
+  PostController.print satisfies ActionFor<Actions["page"]["file"]>,
+];
+
+// The demo: the issue's scenario, with the demo's own routes and templates.
+export function demo(user: DemoConn<"user", "show">, chat: DemoConn<"chat", "index">): Conn[] {
+  return [
+    // @ts-expect-error: the demo's users/:id gives no messenger
+    render(user, "show.html", { user: { id: 1, name: "a", email: "e" }, postsHref: user.pathParams.messenger }),
+    // @ts-expect-error: show.html needs postsHref
+    render(user, "show.html", { user: { id: 1, name: "a", email: "e" } }),
+    render(user, "new.html", { csrfToken: "t", action: "/users" }),
+    render(chat, "index.html", { name: "n", userToken: "t", title: "Chat" }),
+    // @ts-expect-error: the root layout's title is a string
+    render(chat, "index.html", { name: "n", userToken: "t", title: 1 }),
+  ];
+}
