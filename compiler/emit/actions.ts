@@ -10,10 +10,10 @@ import { viewOf } from "../../runtime/http/controller.js";
 import { Code, key, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
 
-/** The view of a route's controller, as render looks its templates up. */
+/** The view of a route's controller (RouteIR.view), as render looks its templates up. */
 export function routeView(r: RouteIR): string {
-  // The runtime's own derivation from the controller as written, so the two always agree.
-  return viewOf(r.target.display);
+  // A controller route always has one; the runtime's fallback for the others, to be total.
+  return r.view ?? viewOf(r.target.display);
 }
 
 /** The routes to controller actions, by view then action, in first-declared order. */
