@@ -365,6 +365,13 @@ function buildRequest(routes: readonly RouteIR[], r: RequestSpec): { method: str
   return { method, url, host: r.host };
 }
 
+function runsFromEnv(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`PARITY_RUNS must be a whole number of route sets, at least 1, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 /** Whether the generated `match` takes its scan tree for this URL (the rule in matcher.ts). */
 function takesScanPath(url: string): boolean {
   const u = url.split("?")[0];
@@ -372,9 +379,10 @@ function takesScanPath(url: string): boolean {
 }
 
 describe("random route sets", () => {
-  // Each run compiles and imports a module (a few ms): 300 x 60 takes a few seconds.
-  const RUNS = 300;
-  it(`the generated matcher agrees with the interpreter, and never answers with a route reported unreachable (${RUNS} route sets x 60 requests)`, async () => {
+  // Each run compiles and imports a module (a few ms): 300 x 60 takes a few seconds. The suite
+  // runs 300; `npm run fuzz:router` runs the same property on PARITY_RUNS=10000 route sets.
+  const RUNS = runsFromEnv(process.env.PARITY_RUNS, 300);
+  it(`the generated matcher agrees with the interpreter, and never answers with a route reported unreachable (${RUNS} route sets x 60 requests)`, { timeout: 120_000 + RUNS * 200 }, async () => {
     let requests = 0;
     let scanned = 0;
     const seen = { match: 0, none: 0, error: 0 };

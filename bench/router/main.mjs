@@ -47,7 +47,7 @@ if (!existsSync(builtFile)) {
   process.exit(1);
 }
 
-const PEERS = ["find-my-way", "find-my-way-compiled", "@medley/router", "memoirist", "koa-tree-router", "rou3-compiled", "hono-regexp"];
+const PEERS = ["find-my-way", "find-my-way-compiled", "@medley/router", "memoirist", "koa-tree-router", "rou3-compiled", "@jsonjoy.com/jit-router", "hono-regexp"];
 const PARTS = [
   { args: ["routing.mjs", "github"], ratios: PEERS.map((p) => `github ${p}`) },
   { args: ["routing.mjs", "app"], ratios: PEERS.map((p) => `app ${p}`) },

@@ -15,6 +15,7 @@ import KoaTreeRouter from "koa-tree-router";
 import { createRouter, addRoute } from "rou3";
 import { compileRouter } from "rou3/compiler";
 import { RegExpRouter } from "hono/router/reg-exp-router";
+import { Router as JitRouter } from "@jsonjoy.com/jit-router";
 import { routesFromTable } from "../../dist/compiler/router/table.js";
 import { loadStandaloneMatcher } from "../../dist/compiler/router/standalone.js";
 import { rmSync } from "node:fs";
@@ -95,6 +96,26 @@ export const peers = [
       return compileRouter(r);
     },
     lookup: "const r = R(m, s);", hit: "r !== undefined", index: "r.data.i", param: "r.params[k]", params: "r.params || {}",
+  },
+  {
+    // Compiles every route into one function (new Function) over one string, "<METHOD> <path>":
+    // `{name}` takes up to the next "/", `{name::\n}` (up to a newline, which a path never
+    // has) the rest. Params come back as an array in path order; the names are kept beside the
+    // index for the check. More specific routes win over earlier ones (not declaration order):
+    // the check says when that gives another answer than the set expects.
+    label: "@jsonjoy.com/jit-router",
+    load(table) {
+      const r = new JitRouter();
+      table.forEach(([verb, path], i) => {
+        const names = path.split("/").filter((p) => /^[:*]/.test(p)).map((p) => p.slice(1));
+        const route = glob(path, (n) => `{${n}::\n}`).replace(/:(\w+)/g, (_, n) => `{${n}}`);
+        r.add(`${verb} ${route}`, { i, names });
+      });
+      return r.compile();
+    },
+    lookup: "const r = R(m + \" \" + s);",
+    hit: "r !== undefined", index: "r.data.i", param: "r.params[0]",
+    params: "Object.fromEntries(r.data.names.map((n, j) => [n, r.params[j]]))",
   },
   {
     // match() returns [[handler, paramIndexMap][], stash]: every matching handler (a middleware
