@@ -33,15 +33,79 @@ export function underscore(s: string): string {
 }
 
 /**
- * Phoenix.Naming.resource_name: the controller's last name without "Controller", in snake
- * case. `UserController` → `user`, `Admin.MessageController` → `message`, `APIKeyController` → `api_key`.
+ * Phoenix.Naming.resource_name from the name the router wrote: the controller's last name
+ * without "Controller", in snake case. `UserController` → `user`, `Admin.MessageController` →
+ * `message`, `APIKeyController` → `api_key`. The fallback of controllerNames.
  */
 export function resourceName(target: ModuleRefIR): string {
   const last = target.members.length ? target.members[target.members.length - 1] : target.local;
   return underscore(last.replace(/Controller$/, ""));
 }
 
-/** The view (template folder) of a controller: `UserController` → `user`. */
-export function viewName(target: ModuleRefIR): string {
-  return resourceName(target);
+/** What a controller is called: its helper's last part and its view. */
+export interface ControllerNames {
+  /** Phoenix's resource_name: the helper base a route gets unless it names one (`review`). */
+  resource: string;
+  /** The template folder `render` looks in: the module's path under the controllers folder (`admin/review`). */
+  view: string;
+  /** Whether the names come from the controller's module (else from the router's binding). */
+  fromModule: boolean;
+}
+
+/** A controller module's file name: `review-controller`, `review_controller`, `review.controller`, `ReviewController`. */
+const CONTROLLER_FILE = /^(.+?)(?:[-_.]controller|Controller)$/;
+const SOURCE_EXT = /\.(?:[cm]?[jt]sx?)$/;
+
+/**
+ * The names of a controller, from its module, as Phoenix derives them from the module name
+ * (`MyAppWeb.Admin.ReviewController` → helper `review`, templates `admin/review`):
+ *
+ * - The module is the project file that defines it (`definedIn`, through re-exports); an
+ *   `index.ts` stands for its folder.
+ * - A module named like a controller (`admin/review-controller.ts`) is the controller: its name
+ *   without the suffix. A module that is not (`api/index.ts`, `controllers.ts`) holds controllers
+ *   as members, and the member the router reaches names it when it ends in `Controller`
+ *   (`Api.StatusController`, `import { UserController }`): the module's folder is its namespace.
+ * - The view is the controller's folders under the controllers folder, then its name, each part
+ *   snake-cased (`super-admin/api-key-controller.ts` → `super_admin/api_key`). The controllers
+ *   folder is the nearest folder named `controllers` above the module; without one, the folder
+ *   of the router module `router` (relative to the root); a module outside both has no folders.
+ * - Otherwise (a package, a module named neither way: `import * as UserController from
+ *   "./user.js"`), the names come from the router's binding, as resourceName.
+ */
+export function controllerNames(target: ModuleRefIR, router: string): ControllerNames {
+  const fallback = (): ControllerNames => {
+    const resource = resourceName(target);
+    return { resource, view: resource, fromModule: false };
+  };
+  if (target.definedIn === null) return fallback();
+  const parts = target.definedIn.replace(SOURCE_EXT, "").split("/");
+  const file = parts.pop()!;
+  const own = file === "index" && parts.length ? parts.pop()! : file;
+  const named = CONTROLLER_FILE.exec(own);
+  let folders: string[];
+  let name: string;
+  if (named) {
+    folders = parts;
+    name = named[1];
+  } else {
+    const last = target.members.length ? target.members[target.members.length - 1] : target.import.imported;
+    const member = /^(.+)Controller$/.exec(last);
+    if (!member) return fallback();
+    // The member lives in the module: an index's folder, or the folder of the file that holds it.
+    folders = file === "index" ? [...parts, own] : parts;
+    name = member[1];
+  }
+  const resource = underscore(name);
+  const view = [...namespace(folders, router), name].map(underscore).join("/");
+  return { resource, view, fromModule: true };
+}
+
+/** The folders of a module under the controllers folder (see controllerNames). */
+function namespace(folders: readonly string[], router: string): string[] {
+  const at = folders.lastIndexOf("controllers");
+  if (at !== -1) return folders.slice(at + 1);
+  const base = router.split("/").slice(0, -1);
+  const under = base.every((s, i) => folders[i] === s);
+  return under ? folders.slice(base.length) : [];
 }

@@ -135,9 +135,10 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
   const routerPath = join(root, routerRel);
   const sf = reading.open(routerPath);
   const read = readRouter(sf, root, reading.semantics);
-  const expanded = expandRouter(read.calls, read.missingActions);
+  const source = relativePosix(root, routerPath);
+  const expanded = expandRouter(read.calls, read.missingActions, source);
   const ir: RouterIR = {
-    source: relativePosix(root, routerPath),
+    source,
     routerExport: routerRel,
     pipelines: expanded.pipelines,
     routes: expanded.routes,

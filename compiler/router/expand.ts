@@ -3,13 +3,14 @@
 // resource's `as: false` and a scope's `helpers: false` give no helper), an inner
 // `host` replaces the outer one, `pipeThrough` appends to the current scope from that point on,
 // and `resources` expands in Phoenix's action order with nested routes under `/:<name>_<param>`.
+// A controller's helper name and view come from its module (_names.ts: controllerNames).
 
 import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ResourcesCall } from "./calls.js";
 import type { ModuleRefIR, PipeIR, PipelineIR, RouteIR, SourceLoc } from "./ir.js";
 import { collectPipelines, unknownPipeline } from "./pipelines.js";
 import { formatPath, parsePath } from "./path.js";
-import { resourceName, viewName } from "./_names.js";
+import { controllerNames, type ControllerNames } from "./_names.js";
 
 /** Phoenix's order: `new` precedes `show`, so `/users/new` wins over `/users/:id`. */
 const RESOURCE_ACTIONS = ["index", "edit", "new", "show", "create", "update", "delete"] as const;
@@ -31,8 +32,10 @@ export interface ExpandResult {
   diagnostics: Diagnostic[];
 }
 
-export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall, Set<string>>): ExpandResult {
+/** `router` is the router module, relative to the root: its folder is the controllers' folder when they have none named `controllers`. */
+export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall, Set<string>>, router: string): ExpandResult {
   const routes: RouteIR[] = [];
+  const namesOf = (target: ModuleRefIR): ControllerNames => controllerNames(target, router);
   const diagnostics: Diagnostic[] = [];
   const error = (loc: SourceLoc, code: string, message: string, hint?: string) =>
     diagnostics.push({ code, severity: "error", message, loc, hint });
@@ -78,7 +81,7 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
       target,
       action,
       helper,
-      view: kind === "match" && action !== null ? viewName(target) : null,
+      view: kind === "match" && action !== null ? namesOf(target).view : null,
       callIndex,
       loc,
     });
@@ -97,10 +100,12 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
   // own name: Phoenix refuses `as: "static"` before joining the scope prefix, so it is refused
   // inside `scope as: "admin"` too, while a scope named "static" is fine. Every part also ends up
   // in a TypeScript identifier (`adminUserPath`), which Phoenix's atoms do not need.
-  const checkAs = (as: string, loc: SourceLoc, own: boolean) => {
+  // `target` is given when the name is the controller's (no `as:`): a module's name can be anything.
+  const checkAs = (as: string, loc: SourceLoc, own: boolean, target?: ModuleRefIR) => {
     if (as !== "" && !HELPER_PART.test(as)) {
-      error(loc, "INVALID_HELPER_NAME", `helper name ${JSON.stringify(as)} is not an identifier`,
-        'use letters, digits and "_", not starting with a digit (e.g. "admin_user")');
+      const from = target && namesOf(target).fromModule ? ` (from the module ${target.definedIn})` : "";
+      error(loc, "INVALID_HELPER_NAME", `helper name ${JSON.stringify(as)}${from} is not an identifier`,
+        from ? 'name the helper with { as: "..." }, or rename the module' : 'use letters, digits and "_", not starting with a digit (e.g. "admin_user")');
     } else if (own && as === "static") {
       error(loc, "RESERVED_HELPER", `helper name "static" is reserved`, "Routes.staticPath serves static assets; choose another `as:`");
     }
@@ -130,8 +135,9 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
           });
           break;
         case "route": {
-          if (c.as !== false) checkAs(c.as ?? resourceName(c.target), c.loc, true);
-          add(scope, "match", c.verb, c.path, c.target, c.action, helperBase(scope, c.as, resourceName(c.target)), c.callIndex, c.loc, c.pathLoc);
+          const name = namesOf(c.target).resource;
+          if (c.as !== false) checkAs(c.as ?? name, c.loc, true, c.as === undefined ? c.target : undefined);
+          add(scope, "match", c.verb, c.path, c.target, c.action, helperBase(scope, c.as, name), c.callIndex, c.loc, c.pathLoc);
           break;
         }
         case "forward":
@@ -147,8 +153,10 @@ export function expandRouter(calls: DslCall[], missingActions: Map<ResourcesCall
   };
 
   const expandResources = (c: ResourcesCall, scope: Scope) => {
-    const name = c.name ?? resourceName(c.target);
-    if (c.as !== false) checkAs(c.as ?? name, c.loc, true);
+    // Phoenix's `name:` defaults to the resource name: it names the nested routes' parameter
+    // (`/users/:user_id`) and, without `as:`, the helper.
+    const name = c.name ?? namesOf(c.target).resource;
+    if (c.as !== false) checkAs(c.as ?? name, c.loc, true, c.as === undefined && c.name === undefined ? c.target : undefined);
     const param = c.param ?? "id";
     const supported: readonly string[] = c.singleton ? SINGLETON_ACTIONS : RESOURCE_ACTIONS;
     for (const [opt, list] of [["only", c.only], ["except", c.except]] as const) {
