@@ -80,21 +80,25 @@ function refExpr(t: ModuleRefIR): string {
 /** Sorted import lines: the router module itself, then every module a route refers to. */
 function collectImports(ir: RouterIR, outDir: string): string[] {
   const spec = (t: ModuleRefIR) => (t.import.resolvedFile ? importSpecifier(outDir, t.import.resolvedFile) : t.import.specifier);
-  const byModule = new Map<string, { ns?: string; def?: string; named: Set<string> }>();
+  // A module the router imports under two names (`import * as A` and `import * as B` of one
+  // file) is imported under both here: each route refers to its own binding.
+  const byModule = new Map<string, { ns: Set<string>; def: Set<string>; named: Set<string> }>();
   for (const r of ir.routes) {
     const s = spec(r.target);
-    const m = byModule.get(s) ?? { named: new Set<string>() };
-    if (r.target.import.imported === "*") m.ns = r.target.local;
-    else if (r.target.import.imported === "default") m.def = r.target.local;
+    const m = byModule.get(s) ?? { ns: new Set<string>(), def: new Set<string>(), named: new Set<string>() };
+    if (r.target.import.imported === "*") m.ns.add(r.target.local);
+    else if (r.target.import.imported === "default") m.def.add(r.target.local);
     else m.named.add(r.target.import.imported === r.target.local ? r.target.local : `${r.target.import.imported} as ${r.target.local}`);
     byModule.set(s, m);
   }
   const lines = [`import __router from ${str(importSpecifier(outDir, posix.join(ir.source)))};`];
   for (const s of [...byModule.keys()].sort()) {
     const m = byModule.get(s)!;
-    if (m.ns) lines.push(`import * as ${m.ns} from ${str(s)};`);
-    const parts = [m.def, m.named.size ? `{ ${[...m.named].sort().join(", ")} }` : undefined].filter(Boolean);
+    for (const ns of [...m.ns].sort()) lines.push(`import * as ${ns} from ${str(s)};`);
+    const [first, ...others] = [...m.def].sort();
+    const parts = [first, m.named.size ? `{ ${[...m.named].sort().join(", ")} }` : undefined].filter(Boolean);
     if (parts.length) lines.push(`import ${parts.join(", ")} from ${str(s)};`);
+    for (const def of others) lines.push(`import ${def} from ${str(s)};`);
   }
   return lines;
 }
