@@ -242,8 +242,11 @@ describe("the build's diagnostics", () => {
     ]);
   });
 
-  it("Routes in an app without a router is an error at its first use", async () => {
-    const f = await compileFixture({ "page.eta": "<p>x</p>\n<a href=\"<%= Routes.pagePath('home') %>\">home</a>\n" }, {}, "no-router");
+  it("Routes in an app without a router is an error at its first use (in code: not in a comment or a string)", async () => {
+    const f = await compileFixture({
+      "page.eta": "<p>x</p>\n<a href=\"<%= Routes.pagePath('home') %>\">home</a>\n",
+      "doc.eta": "<%/* e.g. <%= Routes.userPath(\"new\") %> */%>\n<p><%= \"Routes\" + `Routes` %></p>\n",
+    }, {}, "no-router");
     expect(f.diagnostics.map(formatDiagnostic)).toEqual([
       "app/templates/page.eta:2:14: error[TEMPLATE_NO_ROUTES]: app/templates/page.eta calls Routes, but the app has no router to generate them from\n" +
         "  <a href=\"<%= Routes.pagePath('home') %>\">home</a>\n" +

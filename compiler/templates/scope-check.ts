@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { buildProbe, Where, type SyntaxContext } from "./probe.js";
 import type { TemplateIR } from "./ir.js";
+import { identifierUses } from "./views.js";
 
 const ROUTES = /(?<![\w$])(?<!(?<!\.\.)\.)Routes(?![\w$])/;
 
@@ -15,8 +16,10 @@ export function routesWithoutRouter(templates: readonly TemplateIR[], ctx: Synta
     const probe = buildProbe(t, ctx.config);
     const where = new Where(t, probe, ctx);
     for (const s of probe.segments) {
-      const m = s.node ? ROUTES.exec(probe.text.slice(s.start, s.end)) : null;
-      if (!m) continue;
+      // Not in a comment or a string: the scanner's identifiers.
+      const use = s.node ? identifierUses(probe.text.slice(s.start, s.end)).find((u) => u.name === "Routes") : undefined;
+      if (!use) continue;
+      const m = { index: use.at };
       out.push({
         code: "TEMPLATE_NO_ROUTES",
         severity: "error",

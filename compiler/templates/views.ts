@@ -220,27 +220,34 @@ function followRelative(from: string, spec: string): string | null {
 // ---- per template: what its code uses --------------------------------------------------------
 
 /**
- * The identifiers `code` mentions, from TypeScript's scanner: not in strings or comments (the
- * `@type` comment names assigns), not properties (`it.name`, `x?.name`).
+ * The identifiers `code` mentions (each with its offset), from TypeScript's scanner: not in
+ * strings or comments (the `@type` comment names assigns), not properties (`it.name`,
+ * `x?.name`, the key of `{ name: value }`).
  */
-export function identifiersOf(code: string): Set<string> {
-  const out = new Set<string>();
+export function identifierUses(code: string): { name: string; at: number }[] {
+  const tokens: { kind: ts.SyntaxKind; value: string; at: number }[] = [];
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, code);
   // `${`'s open braces, so that the `}` closing one resumes the template literal.
   const braces: boolean[] = [];
-  let previous = ts.SyntaxKind.Unknown;
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     if (kind === ts.SyntaxKind.TemplateHead) braces.push(true);
     else if (kind === ts.SyntaxKind.OpenBraceToken) braces.push(false);
-    else if (kind === ts.SyntaxKind.CloseBraceToken && braces.pop() === true) {
-      if (scanner.reScanTemplateToken(false) === ts.SyntaxKind.TemplateMiddle) braces.push(true);
-    } else if (kind === ts.SyntaxKind.Identifier && previous !== ts.SyntaxKind.DotToken && previous !== ts.SyntaxKind.QuestionDotToken) {
-      out.add(scanner.getTokenValue());
-    }
-    previous = kind;
+    else if (kind === ts.SyntaxKind.CloseBraceToken && braces.pop() === true) kind = scanner.reScanTemplateToken(false);
+    if (kind === ts.SyntaxKind.TemplateMiddle) braces.push(true);
+    tokens.push({ kind, value: kind === ts.SyntaxKind.Identifier ? scanner.getTokenValue() : "", at: scanner.getTokenStart() });
   }
+  const out: { name: string; at: number }[] = [];
+  tokens.forEach((t, i) => {
+    if (t.kind !== ts.SyntaxKind.Identifier) return;
+    const before = tokens[i - 1]?.kind;
+    if (before === ts.SyntaxKind.DotToken || before === ts.SyntaxKind.QuestionDotToken) return;
+    const key = (before === ts.SyntaxKind.OpenBraceToken || before === ts.SyntaxKind.CommaToken) && tokens[i + 1]?.kind === ts.SyntaxKind.ColonToken;
+    if (!key) out.push({ name: t.value, at: t.at });
+  });
   return out;
 }
+
+export const identifiersOf = (code: string): Set<string> => new Set(identifierUses(code).map((u) => u.name));
 
 /** Each view-module export the template's code mentions, with the module it comes from (its view's, else the shared one). */
 export function usedViewExports(t: TemplateIR, code: ReadonlySet<string>, scope: TemplateScope): { name: string; module: ViewModuleIR }[] {

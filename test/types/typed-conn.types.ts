@@ -109,10 +109,12 @@ export const handlers = [
 export function demo(user: DemoConn<"user", "show">, chat: DemoConn<"chat", "index">): Conn[] {
   return [
     // @ts-expect-error: the demo's users/:id gives no messenger
-    render(user, "show.html", { user: { id: 1, name: "a", email: "e" }, postsHref: user.pathParams.messenger }),
-    // @ts-expect-error: show.html needs postsHref
+    render(user, "show.html", { user: { id: 1, name: "a", email: "e" }, title: user.pathParams.messenger }),
+    // @ts-expect-error: show.html needs user
+    render(user, "show.html", { title: "a" }),
     render(user, "show.html", { user: { id: 1, name: "a", email: "e" } }),
-    render(user, "new.html", { csrfToken: "t", action: "/users" }),
+    // new.html declares no assigns: its form calls Routes and csrfToken() itself.
+    render(user, "new.html"),
     render(chat, "index.html", { name: "n", userToken: "t", title: "Chat" }),
     // @ts-expect-error: the root layout's title is a string
     render(chat, "index.html", { name: "n", userToken: "t", title: 1 }),
