@@ -3,8 +3,9 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { compileRouter, type RouterCompileOptions } from "./router/compile.js";
-import { compileTemplates, type TemplateConfig } from "./templates/compile.js";
+import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./router/compile.js";
+import type { Project } from "ts-morph";
+import { compileTemplates, type TemplateCompileResult, type TemplateConfig } from "./templates/compile.js";
 import { hasErrors, sortDiagnostics } from "./diagnostics.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { RouterIR } from "./router/ir.js";
@@ -28,6 +29,24 @@ export interface BuildOptions extends RouterCompileOptions {
   configFile?: string | null;
   /** The static folder `p` literals of static files are checked against, relative to root (default `priv/static`). */
   staticDir?: string;
+  /**
+   * Read the router from its syntax alone (compileRouterFromSyntax) with this syntax-only
+   * project, kept warm between builds: the watch loop's fast path, whose caller runs the type
+   * checker's read afterwards (ACTION_MISSING is the type checker's). Default: the type checker's read.
+   */
+  syntaxProject?: Project;
+  /**
+   * The templates as the last build compiled them (its `compiledTemplates`), when the caller
+   * knows no template, templates option or config changed since (watch mode: a router edit):
+   * they are not compiled again; their `p` literals are checked against the new route table.
+   */
+  reuseTemplates?: CompiledTemplates;
+}
+
+/** A build's template output and the scan of their `p` literals, for BuildOptions.reuseTemplates. */
+export interface CompiledTemplates {
+  result: TemplateCompileResult;
+  scan: TemplateScan | undefined;
 }
 
 export interface BuildResult {
@@ -37,6 +56,8 @@ export interface BuildResult {
   router: RouterIR | null;
   /** Source files the output depends on (absolute), for watch lists. */
   inputs: string[];
+  /** The templates compiled (or reused) by this build, for the next one's reuseTemplates. */
+  compiledTemplates?: CompiledTemplates;
 }
 
 /**
@@ -54,17 +75,19 @@ export function build(options: BuildOptions): BuildResult {
   const hasRouter = options.router !== undefined || existsSync(join(options.root, "app/router.ts")) || !hasTemplates;
   // Typed conns render against the generated templates (actions.gen.ts imports their types).
   const templatesModule = hasTemplates ? `${options.outDir ?? ".fawkes"}/templates.gen.ts` : undefined;
-  const router = hasRouter ? compileRouter({ ...options, templatesModule }) : { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
+  const routerOptions = { ...options, templatesModule };
+  const router = !hasRouter ? null : options.syntaxProject ? compileRouterFromSyntax(routerOptions, options.syntaxProject) : compileRouter(routerOptions);
+  const routerOut = router ?? { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
   // The templates' `p` literals are scanned once: their sites for the emitter, then checked.
-  let templateScan: TemplateScan | undefined;
+  let templateScan: TemplateScan | undefined = options.reuseTemplates?.scan;
   const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;
-  const templates = hasTemplates
+  const templates: TemplateCompileResult = options.reuseTemplates?.result ?? (hasTemplates
     ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes: hasRouter })
-    : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] };
-  const verified = verifiedPaths(options, router, templates.templates, templateScan);
-  const diagnostics = sortDiagnostics([...router.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);
-  const files = hasErrors(verified.diagnostics) ? new Map<string, string>() : new Map([...router.files, ...templates.files]);
-  return { files, diagnostics, router: router.ir, inputs: [...new Set([...router.inputs, ...templates.inputs, ...verified.inputs])] };
+    : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] });
+  const verified = verifiedPaths(options, routerOut, templates.templates, templateScan);
+  const diagnostics = sortDiagnostics([...routerOut.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);
+  const files = hasErrors(verified.diagnostics) ? new Map<string, string>() : new Map([...routerOut.files, ...templates.files]);
+  return { files, diagnostics, router: routerOut.ir, inputs: [...new Set([...routerOut.inputs, ...templates.inputs, ...verified.inputs])], compiledTemplates: { result: templates, scan: templateScan } };
 }
 
 // ---- verified paths (compiler/verify): every `p` literal against the route table -------------
@@ -100,6 +123,10 @@ export interface ProjectOptions {
   strict?: boolean;
   /** A ts-morph project kept warm between builds (watch mode): see RouterCompileOptions.project. */
   project?: RouterCompileOptions["project"];
+  /** Read the router from its syntax with this warm syntax-only project: see BuildOptions.syntaxProject. */
+  syntaxProject?: Project;
+  /** The last build's templates, unchanged since: see BuildOptions.reuseTemplates. */
+  reuseTemplates?: CompiledTemplates;
 }
 
 export interface ProjectBuildResult extends BuildResult {
@@ -136,6 +163,8 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
     configFile: file,
     staticDir: c.static?.dir,
     project: project.project,
+    syntaxProject: project.syntaxProject,
+    reuseTemplates: project.reuseTemplates,
   };
   const strict = project.strict ?? c.strict ?? false;
   if (config.diagnostics.length) {

@@ -14,11 +14,19 @@
 import type { Message, PartialMessage, Plugin } from "esbuild";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve, sep } from "node:path";
-import { buildProject, compileTemplates, writeFiles, type Diagnostic, type ProjectBuildResult } from "../compiler/index.js";
+import { dirname, join, resolve, sep } from "node:path";
+import { buildProject, compileTemplates, formatDiagnostic, sortDiagnostics, writeFiles, type Diagnostic, type ProjectBuildResult } from "../compiler/index.js";
+import { scanTemplates, type TemplateScan } from "../compiler/verify/index.js";
+import { checkPathLiterals } from "../compiler/verify/check.js";
+import { indexStatics } from "../compiler/verify/statics.js";
+import type { TemplateIR } from "../compiler/templates/ir.js";
 import { CONFIG_FILES } from "../compiler/config/load.js";
 import { createProject } from "../compiler/router/compile.js";
 import type { Project } from "ts-morph";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
+import type { TypeCheckAnswer, TypeCheckRequest } from "./type-check-worker.js";
 
 export interface FawkesEsbuildOptions {
   /** Project root (default: esbuild's absWorkingDir, else the current directory). */
@@ -33,6 +41,31 @@ export interface FawkesEsbuildOptions {
   templatesDir?: string;
   /** Warnings fail the build (default: the config's `strict`). */
   strict?: boolean;
+  /**
+   * When the router is read with the type checker. `"blocking"` (the default): in every build,
+   * so its errors (ACTION_MISSING) fail that build, as `fawkes build` does. `"deferred"` (what
+   * `fawkes server` uses): a build reads the router from its syntax alone and finishes (the
+   * reload's critical path: a router edit regenerates in the time it takes to parse it), then
+   * the type checker's read runs on a warm program and reports what it adds to `onTypeCheck`
+   * (to stderr without one). Syntax, router and template diagnostics block a build either way.
+   */
+  typeCheck?: "blocking" | "deferred";
+  /** With `typeCheck: "deferred"`: the type checker's read of the router a build served. */
+  onTypeCheck?: (report: TypeCheckReport) => void;
+}
+
+/** What the deferred type check of a build adds to it. */
+export interface TypeCheckReport {
+  /** Errors the syntactic read could not see (ACTION_MISSING): the build served is wrong there. */
+  errors: PartialMessage[];
+  warnings: PartialMessage[];
+  /**
+   * The type checker read the router differently (syntactic.ts lists where it can) and its
+   * modules were written over the served ones: build again to serve them.
+   */
+  regenerated: boolean;
+  /** How long the check took (ms). */
+  ms: number;
 }
 
 /**
@@ -69,11 +102,18 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       // only the files that changed (refreshProject), where a new project would parse the lib
       // and every module the router imports again. A tsconfig.json edited starts a new one.
       const warm = warmProject(root);
+      // With typeCheck "deferred": the syntax-only project builds read the router with (warm too),
+      // and the check a build that read the router that way leaves to run after it ends.
+      const deferred = options.typeCheck === "deferred";
+      let syntaxProject: Project | null = null;
+      let pendingCheck: ProjectBuildResult | null = null;
+      let checker: TypeChecker | null = null;
 
       // The last generation without errors, and what it was made from.
       let last: { result: ProjectBuildResult; stamps: Map<string, string>; warnings: PartialMessage[] } | null = null;
 
       build.onStart(async () => {
+        pendingCheck = null;
         let result: ProjectBuildResult;
         const changed = last ? changedSince(last.stamps) : null;
         if (last && changed && changed.length === 0) {
@@ -88,7 +128,11 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         if (last && changed && changed.every(templateChange)) {
           result = templatesOnly(root, last.result);
         } else {
-          result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict, project: warm() });
+          if (deferred) syntaxProject ??= createProject(root, { syntaxOnly: true });
+          // Nothing the templates are made from changed (a router edit): the last ones stand.
+          const reuseTemplates = last && changed && templatesUnchanged(root, last.result, changed, templateChange) ? last.result.compiledTemplates : undefined;
+          result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict, reuseTemplates, ...(deferred ? { syntaxProject: syntaxProject! } : { project: warm() }) });
+          if (deferred) pendingCheck = result;
         }
         if (result.inputs.length) inputs = result.inputs;
         // Every folder under the templates root: esbuild's watchDirs are not recursive, and a
@@ -105,6 +149,7 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           return { warnings };
         }
         last = null;
+        pendingCheck = null; // a build with errors is fixed first; its fix is checked
         // Errors returned from onStart end the build before anything is read, so watch mode
         // would watch nothing and a fix would never rebuild: the build goes on against stand-ins
         // for the generated modules (onResolve/onLoad below), which carry the watch lists.
@@ -135,7 +180,51 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       // No generated module imported: the errors still end up in the result.
       build.onEnd((result) => {
         if (failed && !reported) result.errors.push(...(failed as Message[]));
+        // The deferred check: in a worker thread, so nothing here waits for it.
+        if (pendingCheck) void typeCheck(pendingCheck);
+        pendingCheck = null;
       });
+
+      /** The type checker's read of the router `built` read from its syntax (in the worker): what it adds, reported. */
+      async function typeCheck(built: ProjectBuildResult): Promise<void> {
+        const t0 = performance.now();
+        const o = built.options;
+        // The templates module as build() names it to the router's modules.
+        const templatesModule = existsSync(join(root, o.templatesDir ?? "app/templates")) ? `${o.outDir ?? ".fawkes"}/templates.gen.ts` : undefined;
+        const answer = await (checker ??= typeChecker()).check({ root, router: o.router, outDir: o.outDir, templatesModule });
+        if (answer === null) return; // superseded by a newer build's check
+        let report: TypeCheckReport;
+        if (answer.ok) {
+          const diagnostics = built.strict ? answer.diagnostics.map(strictly) : answer.diagnostics;
+          const seen = new Set(built.diagnostics.map(diagnosticKey));
+          const added = diagnostics.filter((d) => !seen.has(diagnosticKey(d)));
+          const errors = added.filter((d) => d.severity === "error");
+          const files = new Map(answer.files);
+          let regenerated = false;
+          // The type checker's modules are the truth where the two reads differ; the same text writes nothing.
+          if (errors.length === 0) regenerated = writeFiles(root, files).written.length > 0;
+          // Watch everything the router imports (the syntactic read opened only what it followed).
+          inputs = [...new Set([...inputs, ...answer.inputs])];
+          if (last?.result === built) {
+            if (errors.length) last = null; // the next build reads (and checks) the router again
+            else for (const f of [...answer.inputs, ...[...files.keys()].map((f) => join(root, f))]) last.stamps.set(f, stamp(f));
+          }
+          report = {
+            errors: await Promise.all(errors.map((d) => toMessage(root, d))),
+            warnings: await Promise.all(added.filter((d) => d.severity !== "error").map((d) => toMessage(root, d))),
+            regenerated,
+            ms: performance.now() - t0,
+          };
+          if (!options.onTypeCheck && added.length) process.stderr.write(added.map((d) => formatDiagnostic(d) + "\n").join(""));
+        } else {
+          if (answer.error.startsWith("the type-check worker")) checker = null; // a new worker for the next check
+          // Never a crash of the watcher's process: the failure is the report.
+          report = { errors: [{ pluginName: "fawkes", text: `the router's type check failed: ${answer.error}` }], warnings: [], regenerated: false, ms: performance.now() - t0 };
+          if (!options.onTypeCheck) process.stderr.write(`[fawkes] ${report.errors[0].text}\n`);
+        }
+        options.onTypeCheck?.(report);
+      }
+      build.onDispose(() => void checker?.close());
 
       // esbuild only watches files it read itself: the generated modules carry the router's
       // inputs (and the config's). The filter is static while the out dir may come from the
@@ -146,6 +235,87 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       });
     },
   };
+}
+
+/** The deferred type check's worker thread (type-check-worker.ts), started on the first check. */
+interface TypeChecker {
+  /** The answer for this request; null when a newer request came before it started (it never runs). */
+  check(request: Omit<TypeCheckRequest, "id">): Promise<TypeCheckAnswer | null>;
+  close(): Promise<void>;
+}
+
+function typeChecker(): TypeChecker {
+  // dist/ runs the built .js; the sources (tests) run the .ts through tsx, a dev dependency
+  // (registered in the worker itself: a worker does not take the parent's loaders).
+  const js = new URL("./type-check-worker.js", import.meta.url);
+  const worker = existsSync(fileURLToPath(js))
+    ? new Worker(js)
+    : new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => tsx.register()).then(() => import(${JSON.stringify(new URL("./type-check-worker.ts", import.meta.url).href)}));`, { eval: true });
+  worker.unref(); // idle, it keeps no process alive; a check in flight refs it
+  let next = 1;
+  let running: { id: number; resolve(a: TypeCheckAnswer): void } | null = null;
+  // The latest request not sent yet: an older one waiting is superseded (answered null).
+  let waiting: { request: TypeCheckRequest; resolve(a: TypeCheckAnswer | null): void } | null = null;
+  const failAll = (error: string) => {
+    running?.resolve({ id: running.id, ok: false, error });
+    waiting?.resolve({ id: waiting.request.id, ok: false, error });
+    running = waiting = null;
+  };
+  const send = (request: TypeCheckRequest, resolve: (a: TypeCheckAnswer) => void) => {
+    running = { id: request.id, resolve };
+    worker.ref();
+    worker.postMessage(request);
+  };
+  worker.on("message", (answer: TypeCheckAnswer) => {
+    if (running?.id !== answer.id) return;
+    running.resolve(answer);
+    running = null;
+    worker.unref();
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      send(w.request, w.resolve);
+    }
+  });
+  worker.on("error", (e) => failAll(`the type-check worker failed: ${e?.stack ?? String(e)}`));
+  worker.on("exit", (code) => failAll(`the type-check worker exited (code ${code})`));
+  return {
+    check(partial) {
+      const request = { ...partial, id: next++ };
+      return new Promise((resolve) => {
+        if (!running) return send(request, resolve);
+        waiting?.resolve(null);
+        waiting = { request, resolve };
+      });
+    },
+    async close() {
+      waiting?.resolve(null);
+      waiting = null;
+      await worker.terminate();
+    },
+  };
+}
+
+/** tsx's ES module API (its package's "./esm/api" import), for the worker run from the sources. */
+function tsxApi(): string {
+  const pkg = createRequire(import.meta.url).resolve("tsx/package.json");
+  return pathToFileURL(join(dirname(pkg), "dist/esm/api/index.mjs")).href;
+}
+
+/** A warning as strict mode reports it (as buildProject does). */
+const strictly = (d: Diagnostic): Diagnostic => (d.severity === "error" ? d : { ...d, severity: "error", message: `${d.message} (a warning; strict mode makes it an error)` });
+
+const diagnosticKey = (d: Diagnostic) => `${d.code}\0${d.loc.file}:${d.loc.line}:${d.loc.column}\0${d.message}`;
+
+/**
+ * Whether the templates `last` compiled still stand after these changes: none is a template or
+ * a templates folder, a config file or what the config imports, or a module the templates
+ * import (escape, filter, custom tags).
+ */
+function templatesUnchanged(root: string, last: ProjectBuildResult, changed: string[], templateChange: (f: string) => boolean): boolean {
+  if (!last.compiledTemplates) return false;
+  const made = new Set([...last.compiledTemplates.result.inputs, ...last.config.inputs, ...CONFIG_FILES.map((c) => join(root, c))]);
+  return changed.every((f) => !templateChange(f) && !f.endsWith(sep) && !made.has(f));
 }
 
 /** The warm project of a root: the same one on every call until the root's tsconfig.json changes. */
@@ -166,14 +336,26 @@ function warmProject(root: string): () => Project {
  */
 function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResult {
   const o = last.options;
-  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, routes: last.router !== null });
-  const diagnostics = last.strict ? templates.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : templates.diagnostics;
+  // The templates' `p` literals, scanned for the emitter's sites and checked against the route table, as build() does.
+  const headerLoc = o.locateTemplateOption?.(["functionHeader"]) ?? { file: o.templatesDir ?? "app/templates", line: 1, column: 1 };
+  let scan: TemplateScan | undefined;
+  const pathSites = (ts: readonly TemplateIR[]) => (scan = scanTemplates(ts, o.templates ?? {}, headerLoc)).sites;
+  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes: last.router !== null });
+  const verified = scan && last.router ? checkPathLiterals(scan.literals, { routes: last.router.routes, statics: indexStatics(root, o.staticDir ?? "priv/static") }) : [];
+  const own = [...templates.diagnostics, ...verified];
+  const diagnostics = last.strict ? own.map(strictly) : own;
   const failed = diagnostics.some((d) => d.severity === "error");
   const templateExt = o.templates?.defaultExtension ?? ".eta";
   // The router's diagnostics (warnings: an error would have made `last` no good) stand.
   const kept = last.diagnostics.filter((d) => !d.loc.file.endsWith(templateExt));
   const inputs = [...new Set([...last.inputs.filter((f) => !f.endsWith(templateExt)), ...templates.inputs])];
-  return { ...last, files: failed ? new Map() : new Map([...last.files, ...templates.files]), diagnostics: [...kept, ...diagnostics], inputs };
+  return {
+    ...last,
+    files: failed ? new Map() : new Map([...last.files, ...templates.files]),
+    diagnostics: sortDiagnostics([...kept, ...diagnostics]),
+    inputs,
+    compiledTemplates: { result: templates, scan },
+  };
 }
 
 /**

@@ -2,11 +2,11 @@
 // runs; a broken router fails the build with esbuild messages pointing at the router line.
 
 import { build, context, type BuildContext, type BuildResult } from "esbuild";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { fawkes } from "../plugin-esbuild/esbuild.js";
+import { fawkes, type TypeCheckReport } from "../plugin-esbuild/esbuild.js";
 import { TMP } from "./support/app.js";
 import { locate } from "./support/source.js";
 
@@ -268,6 +268,84 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     writeFileSync(router, readFileSync(router, "utf8").replace('r.get("/about", PageController, "about");', 'r.get("/about", PageController, "about");\n    r.get("/about-us", PageController, "about", { as: "aboutUs" });'));
     expect(await rebuild()).toEqual([]);
     expect(readFileSync(join(dir, ".fawkes/helpers.gen.ts"), "utf8")).toContain("aboutUsPath");
+  });
+
+  /** A watch-mode context with typeCheck "deferred", and the type check reports as they arrive. */
+  async function deferred() {
+    const dir = copyDemo();
+    const reports: TypeCheckReport[] = [];
+    let arrived: (() => void) | null = null;
+    const ctx = await context({
+      absWorkingDir: dir,
+      entryPoints: ["main.ts"],
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      write: false,
+      alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") },
+      logLevel: "silent",
+      plugins: [fawkes({ typeCheck: "deferred", onTypeCheck: (r) => (reports.push(r), arrived?.()) })],
+    });
+    contexts.push(ctx);
+    const rebuild = () => ctx.rebuild().then((r) => r.errors, (e: { errors: { text: string }[] }) => e.errors);
+    /** The next report (waits for it). */
+    const report = async () => {
+      while (!reports.length) await new Promise<void>((r) => (arrived = r));
+      return reports.shift()!;
+    };
+    expect(await rebuild()).toEqual([]);
+    expect((await report()).errors).toEqual([]);
+    return { dir, rebuild, report, reports };
+  }
+
+  it('typeCheck "deferred": a router naming a missing action is served, then the type check reports ACTION_MISSING; the fix reports none', SLOW, async () => {
+    const { dir, rebuild, report } = await deferred();
+    const router = join(dir, "app/router.ts");
+    const good = readFileSync(router, "utf8");
+    writeFileSync(router, good.replace('r.get("/about", PageController, "about");', 'r.get("/about", PageController, "abuot");'));
+    // The syntax alone cannot tell: the build passes and its modules are written.
+    expect(await rebuild()).toEqual([]);
+    expect(readFileSync(join(dir, ".fawkes/dispatch.gen.ts"), "utf8")).toContain("abuot");
+    const late = await report();
+    expect(late.errors.map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
+    expect(late.errors[0].location).toMatchObject({ file: "app/router.ts", lineText: expect.stringContaining('"abuot"') });
+    // Reported, not forgotten: the next build reads the router again and its check reports again.
+    expect(await rebuild()).toEqual([]);
+    expect((await report()).errors.map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
+    writeFileSync(router, good);
+    expect(await rebuild()).toEqual([]);
+    expect(await report()).toMatchObject({ errors: [], regenerated: false });
+  });
+
+  it('typeCheck "deferred": a router or template error still fails the build itself', SLOW, async () => {
+    const { dir, rebuild, report, reports } = await deferred();
+    const router = join(dir, "app/router.ts");
+    const good = readFileSync(router, "utf8");
+    writeFileSync(router, good.replace('r.get("/about", PageController, "about");', 'r.get("/about/:9", PageController, "about");'));
+    expect((await rebuild()).map((e) => e.text).join("\n")).toContain("BAD_PARAM_NAME");
+    writeFileSync(router, good);
+    expect(await rebuild()).toEqual([]);
+    const home = join(dir, "app/templates/page/home.html.eta");
+    const template = readFileSync(home, "utf8");
+    writeFileSync(home, template + "<% if (it.x) { %>\n");
+    expect((await rebuild()).length).toBeGreaterThan(0);
+    writeFileSync(home, template);
+    expect(await rebuild()).toEqual([]);
+    // Each good build that read the router leaves a check (the failed one read no template after it: the fix reads all again).
+    expect((await report()).errors).toEqual([]);
+    expect((await report()).errors).toEqual([]);
+    expect(reports).toEqual([]);
+  });
+
+  it("an edit to the router that leaves its route table as it was writes nothing", SLOW, async () => {
+    const { dir, rebuild, report } = await deferred();
+    const generated = readdirSync(join(dir, ".fawkes")).filter((f) => f.endsWith(".gen.ts")).map((f) => join(dir, ".fawkes", f));
+    const before = generated.map((f) => statSync(f).mtimeMs);
+    const router = join(dir, "app/router.ts");
+    writeFileSync(router, readFileSync(router, "utf8") + "// a comment at the end\n");
+    expect(await rebuild()).toEqual([]);
+    expect(await report()).toMatchObject({ errors: [], regenerated: false });
+    expect(generated.map((f) => statSync(f).mtimeMs)).toEqual(before);
   });
 
   it("a generated module deleted between builds is written again", SLOW, async () => {

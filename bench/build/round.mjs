@@ -5,7 +5,8 @@
 // esbuild: the floor: the same bundle with esbuild alone, the generated files already there; each
 //          edit writes the files the Fawkes step generated, then times the rebuild.
 // Each build's output is checked (errors, the edit's marker in the bundle) outside the timing.
-// Prints one JSON line: { cold, template: [ms...], router: [ms...] }.
+// Prints one JSON line: { cold, template: [ms...], router: [ms...], typecheck: { cold, router: [ms...] } }
+// (typecheck: when the deferred type check of the router arrived, from the start of its build).
 // With a profile phase (cold, template, router), that phase runs under V8's CPU profiler (the
 // one `node --cpu-prof` starts, here started and stopped around the phase by node:inspector)
 // and the profile is written to <snapshots>/<mode>-<phase>.cpuprofile.
@@ -53,6 +54,22 @@ function restore(name) {
 }
 
 const fawkesMode = mode === "fawkes";
+
+// The plugin as `fawkes server` runs it (typeCheck "deferred"): a build that read the router
+// from its syntax is served, and the type checker's read arrives after, from a worker thread.
+// Each arrival is timed from the start of its build; the next edit waits for it (untimed).
+const reports = [];
+let arrived = null;
+function onTypeCheck(report) {
+  reports.push({ report, at: performance.now() });
+  arrived?.();
+}
+async function typeChecked(t0) {
+  while (!reports.length) await new Promise((resolve) => (arrived = resolve));
+  const { report, at } = reports.shift();
+  if (report.errors.length) throw new Error(`the type check failed: ${report.errors.map((e) => e.text).join("; ")}`);
+  return at - t0;
+}
 if (!fawkesMode) {
   mkdirSync(join(app, ".fawkes"), { recursive: true });
   restore("initial");
@@ -61,11 +78,12 @@ if (!fawkesMode) {
 const cold = await phase("cold", async () => {
   const t0 = performance.now();
   const { context } = await import("esbuild");
-  const plugins = fawkesMode ? [(await import(pathToFileURL(join(lib, "plugin-esbuild/esbuild.js")).href)).fawkes({ root: app })] : [];
+  const plugins = fawkesMode ? [(await import(pathToFileURL(join(lib, "plugin-esbuild/esbuild.js")).href)).fawkes({ root: app, typeCheck: "deferred", onTypeCheck })] : [];
   const ctx = await context({ entryPoints: [join(app, "main.ts")], absWorkingDir: app, bundle: true, platform: "node", format: "esm", packages: "external", outfile: out, logLevel: "silent", plugins });
   const result = await ctx.rebuild();
-  return { ms: performance.now() - t0, ctx, result };
+  return { ms: performance.now() - t0, t0, ctx, result };
 });
+const typecheck = { cold: fawkesMode ? await typeChecked(cold.t0) : 0, router: [] };
 check(cold.result, "c0/show: static text");
 if (fawkesMode) save("initial");
 const ctx = cold.ctx;
@@ -79,6 +97,7 @@ async function edit(kind, n) {
   const result = await ctx.rebuild();
   const ms = performance.now() - t0;
   check(result, kind === "template" ? `edit-${n}` : `p0-v${n}`);
+  if (fawkesMode && kind === "router") typecheck.router.push(await typeChecked(t0));
   if (fawkesMode) save(`${kind}-${n}`);
   return ms;
 }
@@ -90,4 +109,4 @@ for (const kind of ["template", "router"]) {
   });
 }
 await ctx.dispose();
-process.stdout.write(JSON.stringify({ cold: cold.ms, ...times }) + "\n");
+process.stdout.write(JSON.stringify({ cold: cold.ms, ...times, typecheck }) + "\n");

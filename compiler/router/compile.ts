@@ -61,9 +61,30 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
     project.resolveSourceFileDependencies();
     return sf;
   };
-  const out = run(options, { open, semantics: typedSemantics(root), emit: true });
+  const out = run(options, { open, semantics: typedSemantics(root), emit: true, inputsOf: (sf) => [sf, ...sf.getReferencedSourceFiles()] });
   if (hasErrors(out.diagnostics)) out.files = new Map();
   out.inputs = [...new Set(out.inputs)];
+  return out;
+}
+
+/**
+ * compileRouter on the syntax alone (syntactic.ts), with emission: the watch loop's fast path
+ * (a router edit regenerates in the time it takes to parse what changed), the type checker's
+ * read following off the reload's critical path. It lacks what only types say (ACTION_MISSING;
+ * syntactic.ts lists where the two reads can differ). `project` is a syntax-only project
+ * (createProject(root, { syntaxOnly: true })) kept between calls; its files are refreshed from
+ * the disk first. Inputs: every project file the read opened (the router, what it mounts, the
+ * modules its imports led to).
+ */
+export function compileRouterFromSyntax(options: RouterCompileOptions, project: Project): RouterCompileResult {
+  const root = resolve(options.root);
+  refreshProject(project);
+  // A new index per read: its module-resolution cache would not see a file created since.
+  const modules = new ModuleIndex(project);
+  const out = run(options, { open: (path) => modules.parse(path), semantics: syntacticSemantics(root, modules), emit: true, inputsOf: (sf) => [sf] });
+  if (hasErrors(out.diagnostics)) out.files = new Map();
+  const opened = project.getSourceFiles().filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath());
+  out.inputs = [...new Set([...out.inputs, ...opened])];
   return out;
 }
 
@@ -88,6 +109,8 @@ interface Reading {
   semantics: RouterSemantics;
   /** Emit the generated modules and collect the watch inputs. */
   emit: boolean;
+  /** The files a router module's output depends on (itself first), for the watch inputs. */
+  inputsOf?(sf: SourceFile): SourceFile[];
 }
 
 function run(options: RouterCompileOptions, reading: Reading): RouterCompileResult {
@@ -181,7 +204,7 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
     const templates = run.templatesModule === null ? null : importSpecifier(outDir, run.templatesModule);
     for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir, templates))) out.files.set(`${outDir}/${name}`, text);
   }
-  out.inputs.push(...[sf, ...sf.getReferencedSourceFiles()].filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath()));
+  out.inputs.push(...(reading.inputsOf?.(sf) ?? [sf]).filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath()));
   return ir;
 }
 
