@@ -56,6 +56,8 @@ interface Ctx {
   size: number;
   pending: { name: string; vars: string[]; d: number; cands: readonly RouteIR[] }[];
   counter: { n: number };
+  /** The routes' constant names (routeNames). */
+  names: ReadonlyMap<RouteIR, string>;
 }
 
 /** The body of the matcher module after its imports (route constants, trees, `match`). */
@@ -66,10 +68,18 @@ export function emitMatcherBody(routes: readonly RouteIR[], options: MatcherEmit
   c.line("const EMPTY: Readonly<Record<string, never>> = Object.freeze({});");
   c.line("/** Returned by the scan tree for an empty segment: the request is redone on the segments tree. */");
   c.line("const BAIL: RouteMatch = Object.freeze({ route: null!, params: EMPTY, pathInfo: null });");
-  for (const r of routes) c.line(`const R${r.index} = routes[${r.index}];`);
+  // Route constants are named by verb and path, not by index: a route added or removed changes
+  // its own lines here, not every later route's.
+  const names = routeNames(routes);
+  const R = (r: RouteIR) => `R_${names.get(r)!}`;
+  const M = (r: RouteIR) => `M_${names.get(r)!}`;
+  c.line("// Every route, in declaration order.");
+  c.block("const [", () => {
+    for (const r of routes) c.line(`${R(r)},`);
+  }, "] = routes;");
   c.line("// A match with no parameters is the same object every time: no allocation.");
   for (const r of routes) {
-    if (isConstant(r)) c.line(`const M${r.index}: RouteMatch = Object.freeze({ route: R${r.index}, params: EMPTY, pathInfo: null });`);
+    if (isConstant(r)) c.line(`const ${M(r)}: RouteMatch = Object.freeze({ route: ${R(r)}, params: EMPTY, pathInfo: null });`);
   }
   c.line();
   emitEntry(c, trees);
@@ -81,11 +91,11 @@ export function emitMatcherBody(routes: readonly RouteIR[], options: MatcherEmit
       const sig = mode === "scan" ? "(u: string, host: string)" : "(s: readonly string[], host: string)";
       c.line();
       c.line(`// ${t.label}: ${t.routes.length} route${t.routes.length === 1 ? "" : "s"}`);
-      const ctx: Ctx = { mode, o: options, vars: mode === "scan" ? ["p0"] : [], fn: name, size: t.routes.length, pending: [], counter: { n: 0 } };
+      const ctx: Ctx = { mode, o: options, vars: mode === "scan" ? ["p0"] : [], fn: name, size: t.routes.length, pending: [], counter: { n: 0 }, names };
       c.block(`function ${name}${sig}: RouteMatch | null {`, () => {
         if (mode === "scan") {
           c.line("const n = u.length;");
-          emitStaticSwitch(c, t);
+          emitStaticSwitch(c, t, names);
           c.line("const p0 = 1;");
         }
         emitState(c, ctx, 0, t.routes);
@@ -95,6 +105,28 @@ export function emitMatcherBody(routes: readonly RouteIR[], options: MatcherEmit
     }
   }
   return c.toString();
+}
+
+/**
+ * A stable identifier per route from its verb and path: `GET /users/:id/edit` → `GET_users_$id_edit`,
+ * a glob `*path` → `$$path`, `/` → `GET`, any verb `ANY`; characters an identifier cannot hold
+ * become `_`, and a name taken already (the same verb and path for other hosts, say) gets `_2`, `_3`.
+ */
+export function routeNames(routes: readonly RouteIR[]): Map<RouteIR, string> {
+  const ident = (text: string) => text.replace(/[^A-Za-z0-9_$]/g, "_");
+  const used = new Set<string>();
+  const out = new Map<RouteIR, string>();
+  for (const r of routes) {
+    const parts = r.segments.map((seg) =>
+      seg.kind === "static" ? ident(seg.value) : seg.kind === "param" ? `${ident(seg.prefix)}$${ident(seg.name)}` : `$$${ident(seg.name)}`,
+    );
+    const base = [r.verb === "*" ? "ANY" : ident(r.verb), ...parts].join("_");
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    out.set(r, name);
+  }
+  return out;
 }
 
 interface Tree {
@@ -139,7 +171,7 @@ function treesOf(routes: readonly RouteIR[]): Tree[] {
  * ../shared/reference/perf-micro.md). Only for a route that no earlier route of the tree also
  * matches (so first-match order holds) and whose path is the same raw and decoded.
  */
-function emitStaticSwitch(c: Code, t: Tree): void {
+function emitStaticSwitch(c: Code, t: Tree, names: ReadonlyMap<RouteIR, string>): void {
   const byLength = new Map<number, RouteIR[]>();
   t.routes.forEach((r, i) => {
     if (!isConstant(r) || !r.segments.every((s) => s.kind === "static" && RAW_SAFE.test(s.value))) return;
@@ -154,7 +186,7 @@ function emitStaticSwitch(c: Code, t: Tree): void {
     for (const [len, rs] of [...byLength].sort(([a], [b]) => a - b)) {
       c.line(`case ${len}:`);
       c.indent(() => {
-        for (const r of rs) c.line(`if (u === ${str(r.path)}) return M${r.index};`);
+        for (const r of rs) c.line(`if (u === ${str(r.path)}) return M_${names.get(r)!};`);
         c.line("break;");
       });
     }
@@ -430,7 +462,7 @@ function overlapAfter(a: readonly SegmentIR[], b: readonly SegmentIR[], from: nu
 function emitReturn(c: Code, ctx: Ctx, d: number, r: RouteIR, ended: boolean): boolean {
   c.line(`// ${ctx.o.describe(r)}`);
   let value: string;
-  if (isConstant(r)) value = `M${r.index}`;
+  if (isConstant(r)) value = `M_${ctx.names.get(r)!}`;
   else {
     const glob = r.segments[d]?.kind === "glob" ? globValue(ctx.mode, d, ended) : null;
     const params: string[] = [];
@@ -439,7 +471,7 @@ function emitReturn(c: Code, ctx: Ctx, d: number, r: RouteIR, ended: boolean): b
       else if (s.kind === "glob" && r.kind === "match") params.push(`${prop(s.name)}: ${glob}`);
     });
     const p = params.length ? `{ ${params.join(", ")} }` : "EMPTY";
-    value = `{ route: R${r.index}, params: ${p}, pathInfo: ${r.kind === "forward" ? glob : "null"} }`;
+    value = `{ route: R_${ctx.names.get(r)!}, params: ${p}, pathInfo: ${r.kind === "forward" ? glob : "null"} }`;
   }
   const cond = hostTest(r.hosts);
   c.line(cond ? `if (${cond}) return ${value};` : `return ${value};`);
