@@ -4,10 +4,11 @@
 // autocannon's own code warm, so every server meets the same, already-JIT-compiled client.
 import autocannon from "autocannon";
 
-process.on("message", ({ id, url, seconds, connections }) => {
+process.on("message", ({ id, url, seconds, connections, headers }) => {
   // sampleInt 250 ms: autocannon only checks for the end of a run at sample ticks, so the
   // default 1 s would round a 2.5 s run up to 3 s.
-  autocannon({ url, connections, duration: seconds, sampleInt: 250 }, (error, r) => {
+  // headers: the page endpoint's session cookie (the same one on every request).
+  autocannon({ url, connections, duration: seconds, sampleInt: 250, headers }, (error, r) => {
     if (error) return process.send({ id, error: String(error?.message ?? error) });
     process.send({
       id,

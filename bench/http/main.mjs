@@ -1,13 +1,21 @@
 // `npm run bench:http`: Fawkes' endpoint against raw node:http (the floor), Fastify, Hono
-// (node-server) and Express, all serving the same three endpoints from data.mjs:
+// (node-server) and Express, all serving the same endpoints from data.mjs:
 //   text  GET /                   "Hello, World!"
 //   json  GET /users/:id          a small JSON object
 //   html  GET /users/:id/posts/:post_id   a ~2 kB page with escaped fields; Fawkes renders it
 //         through its "browser" pipeline, precompiled .eta templates and two layouts, the
 //         peers with template literals (no template engine: peers/page.mjs).
+//   page  GET /page               a ~6.5 kB browser page behind the whole pipeline, on Fawkes,
+//         Fastify and Express only (each built as its docs build one: peers/fastify.mjs,
+//         peers/express.mjs): the cookie session read and written (a visit count and time),
+//         the flash of the POST before it shown and dropped, a CSRF token in the form,
+//         Phoenix's secure browser headers, two layouts and 22 components (Fawkes) or Eta
+//         partials (the peers). verify.mjs walks the flow once per server (POST with and
+//         without the token included), and every timed request sends the session cookie
+//         that flow left, so each one does the full work.
 // Method after /work/shared/reference/perf-macro.md: each server on CPU 0, autocannon (100
 // connections, its own process: load.mjs) on CPU 1; a fresh server process per round, verified
-// then warmed on all three endpoints, then measured; the server order rotates every round and
+// then warmed on all its endpoints, then measured; the server order rotates every round and
 // reverses every other one; medians over rounds. BENCH_QUICK=1 for a smoke run.
 // Prints a table, then one `ratio <endpoint> <peer> <fawkes/peer>` line per comparison, last.
 // A run (warm-up included) with any non-2xx answer, error or timeout ends the bench with exit
@@ -18,11 +26,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { boxTicks, canPin, processTicks, spawnNode, startServer, stop } from "./procs.mjs";
-import { ENDPOINTS, verify } from "./verify.mjs";
+import { ENDPOINTS, endpointsOf, verify, verifyPage } from "./verify.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const QUICK = process.env.BENCH_QUICK === "1";
-// 5 servers × 3 endpoints × 5 rounds × (2.5 s + 0.5 s warm-up + 0.15 s quiet check) ≈ 4.1 min,
+// (5 servers × 3 endpoints + 3 × the page) × 5 rounds × (2.5 s + 0.5 s warm-up + 0.15 s quiet
+// check) ≈ 4.7 min,
 // plus at most ~45 s of waiting and re-runs (budgets below) when the shared box is busy.
 const ROUNDS = QUICK ? 1 : 5;
 const SECONDS = QUICK ? 1 : 2.5;
@@ -71,12 +80,12 @@ class FailedRun extends Error {}
  * One autocannon run; CPU of the server, the load generator and everything else around it.
  * Throws a FailedRun, its message starting with `what`, if any request did not get a 2xx answer.
  */
-async function load(port, path, seconds, serverPid, what) {
+async function load(port, path, seconds, serverPid, what, headers) {
   const id = nextId++;
   const before = { t: Date.now(), srv: processTicks(serverPid), gen: processTicks(loader.pid), self: processTicks(process.pid), box: boxTicks() };
   const r = await new Promise((resolve) => {
     pending.set(id, resolve);
-    loader.send({ id, url: `http://127.0.0.1:${port}${path}`, seconds, connections: CONNECTIONS });
+    loader.send({ id, url: `http://127.0.0.1:${port}${path}`, seconds, connections: CONNECTIONS, headers });
   });
   pending.delete(id);
   if (r.error) throw new Error(r.error);
@@ -121,17 +130,20 @@ try {
       const { child, port } = await startServer(SERVER_CPU, server.file);
       try {
         for (const note of await verify(server.name, port)) notes.add(note);
+        const endpoints = endpointsOf(server.name);
+        // The page's timed requests send the session cookie its verification left.
+        const headers = endpoints.some((ep) => ep.name === "page") ? { page: await verifyPage(server.name, port) } : {};
         const what = (ep, kind) => `${server.name} ${ep.name} (GET ${ep.path}), ${kind} of round ${round + 1}`;
-        // Warm every endpoint before measuring any: the JIT then sees all three routes, as in
+        // Warm every endpoint before measuring any: the JIT then sees all the routes, as in
         // a real app, and no endpoint is measured while another one's code is still cold.
-        for (const ep of ENDPOINTS) await load(port, ep.path, WARMUP_SECONDS, child.pid, what(ep, "warm-up"));
-        for (const ep of ENDPOINTS) {
+        for (const ep of endpoints) await load(port, ep.path, WARMUP_SECONDS, child.pid, what(ep, "warm-up"), headers[ep.name]);
+        for (const ep of endpoints) {
           await waitForQuiet();
-          let r = await load(port, ep.path, SECONDS, child.pid, what(ep, "measured run"));
+          let r = await load(port, ep.path, SECONDS, child.pid, what(ep, "measured run"), headers[ep.name]);
           if (r.foreign > NOISY && retries < MAX_RETRIES) {
             retries++;
             await waitForQuiet();
-            const again = await load(port, ep.path, SECONDS, child.pid, what(ep, "re-run"));
+            const again = await load(port, ep.path, SECONDS, child.pid, what(ep, "re-run"), headers[ep.name]);
             if (again.foreign < r.foreign) r = again;
           }
           runs.push({ server: server.name, endpoint: ep.name, round, ...r });
@@ -187,16 +199,19 @@ function cell(server, endpoint) {
 const cols = ["endpoint", "server", "req/s", "spread", "p50 ms", "p99 ms", "srv CPU", "gen CPU", "foreign", "crowded", "×raw", "fawkes/x", "req/CPU-s", "×raw"];
 const rows = [];
 const medians = {};
+const serving = (ep) => SERVERS.filter((s) => !ep.servers || ep.servers.includes(s.name));
 for (const ep of ENDPOINTS) {
-  medians[ep.name] = Object.fromEntries(SERVERS.map((s) => [s.name, cell(s.name, ep.name)]));
-  const raw = medians[ep.name]["node:http"].rps;
+  medians[ep.name] = Object.fromEntries(serving(ep).map((s) => [s.name, cell(s.name, ep.name)]));
+  // The page has no raw node:http version (a session, CSRF and templates by hand would be
+  // a framework of its own): its ×raw columns stay empty.
+  const raw = medians[ep.name]["node:http"];
   const fawkes = medians[ep.name].fawkes.rps;
-  for (const s of SERVERS) {
+  for (const s of serving(ep)) {
     const c = medians[ep.name][s.name];
     const pct = (x) => `${Math.round(x)}%`;
     rows.push([ep.name, s.name, Math.round(c.rps).toLocaleString("en-US"), `±${c.spread.toFixed(1)}%`, String(c.p50), String(c.p99),
-      pct(c.srvCpu), pct(c.genCpu), pct(c.foreign), c.crowded, (c.rps / raw).toFixed(2), s.name === "fawkes" ? "" : (fawkes / c.rps).toFixed(2),
-      Math.round(c.perCpu).toLocaleString("en-US"), (c.perCpu / medians[ep.name]["node:http"].perCpu).toFixed(2)]);
+      pct(c.srvCpu), pct(c.genCpu), pct(c.foreign), c.crowded, raw ? (c.rps / raw.rps).toFixed(2) : "", s.name === "fawkes" ? "" : (fawkes / c.rps).toFixed(2),
+      Math.round(c.perCpu).toLocaleString("en-US"), raw ? (c.perCpu / raw.perCpu).toFixed(2) : ""]);
   }
 }
 const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
@@ -222,7 +237,7 @@ if (WAIT_MS - waitLeft > 1000) console.log(`# waited ${((WAIT_MS - waitLeft) / 1
 for (const note of notes) console.log(`# ${note}`);
 console.log(`# total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 for (const ep of ENDPOINTS) {
-  for (const peer of PEERS) {
+  for (const peer of PEERS.filter((p) => !ep.servers || ep.servers.includes(p))) {
     const peerRps = medians[ep.name][peer].rps;
     const ratio = peerRps > 0 ? (medians[ep.name].fawkes.rps / peerRps).toFixed(2) : "n/a";
     console.log(`ratio ${ep.name} ${peer} ${ratio}`);
@@ -244,4 +259,9 @@ function header() {
     ? `# servers pinned to CPU ${SERVER_CPU}, autocannon to CPU ${LOAD_CPU} (taskset)`
     : "# taskset missing or not permitted: servers and autocannon run unpinned and share both cores");
   console.log("# peers render the HTML page with template literals (peers/page.mjs), no template engine; Fawkes with its precompiled .eta templates");
+  console.log(`# page: Fawkes (fetchSession: signed cookie, fetchFlash, protectFromForgery, putSecureBrowserHeaders, layouts, components); ` +
+    `Fastify + @fastify/secure-session ${version("@fastify/secure-session")} (encrypted cookie), @fastify/flash ${version("@fastify/flash")}, ` +
+    `@fastify/csrf-protection ${version("@fastify/csrf-protection")}, @fastify/helmet ${version("@fastify/helmet")}, @fastify/formbody ${version("@fastify/formbody")}, ` +
+    `@fastify/view ${version("@fastify/view")} + eta ${version("eta")}; Express + cookie-session ${version("cookie-session")} (signed cookie), ` +
+    `helmet ${version("helmet")}, connect-flash ${version("connect-flash")}, csrf-sync ${version("csrf-sync")}, eta ${version("eta")}`);
 }
