@@ -184,6 +184,36 @@ describe("fawkes new", () => {
     }
   });
 
+  it("npm create fawkes DIR runs fawkes new, from the create-fawkes package packed beside fawkes", SLOW, async () => {
+    const own = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const creatorPkg = JSON.parse(readFileSync(join(ROOT, "create-fawkes/package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };
+    // Released together: create-fawkes@x runs the `fawkes new` of fawkes@x.
+    expect(creatorPkg.version).toBe(own.version);
+    expect(creatorPkg.dependencies).toEqual({ fawkes: `^${own.version}` });
+    const packed = join(work, "create");
+    mkdirSync(packed);
+    await expectOk(run("npm", ["pack", join(ROOT, "create-fawkes"), "--pack-destination", packed], { cwd: ROOT }));
+    const creatorTarball = join(packed, `create-fawkes-${own.version}.tgz`);
+    expect(existsSync(creatorTarball)).toBe(true);
+    // `npm create fawkes` is `npm exec create-fawkes`: an installed create-fawkes is what it runs,
+    // as the registry's would be after npm fetched it.
+    const here = join(apps, "creator");
+    mkdirSync(here);
+    writeFileSync(join(here, "package.json"), JSON.stringify({ name: "creator", private: true }) + "\n");
+    await expectOk(run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--omit=dev", tarball, creatorTarball], { cwd: here }));
+    const made = await expectOk(run("npm", ["create", "fawkes", "site", "--", "--no-channels"], { cwd: here }));
+    expect(made.stdout).toContain("* creating site/app/router.ts\n");
+    expect(made.stdout).toContain("    $ cd site\n    $ npm install\n    $ npm start\n");
+    expect(existsSync(join(here, "site/app/templates/page/home.html.eta"))).toBe(true);
+    expect(existsSync(join(here, "site/app/channels"))).toBe(false);
+    const bare = await run("npm", ["create", "fawkes"], { cwd: here });
+    expect(bare.code).not.toBe(0);
+    expect(bare.stderr).toContain("usage: npm create fawkes@latest DIR [-- options]");
+    const taken = await run("npm", ["create", "fawkes", "site"], { cwd: here });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain("is not empty");
+  });
+
   it("--no-channels leaves out the socket, the channel and the browser client", SLOW, async () => {
     expect((await fawkes(["new", "quiet", "--no-channels"], apps)).code).toBe(0);
     const app = join(apps, "quiet");
