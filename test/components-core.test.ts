@@ -96,8 +96,8 @@ describe("the core components render", () => {
     expect(one("page/links.html")).toBe(
       '<a href="/a" class="x" id="l1" data-role="nav">A &amp; B</a>|' +
         '<button type="button" class="button button-danger" name="go" value="1" disabled>Go</button>|' +
-        '<form class="link-form" method="post" action="/p"><button type="submit" class="link">Post</button></form>|' +
-        '<form class="link-form" method="post" action="/b"><input type="hidden" name="_method" value="patch"><button type="submit" class="link button">B</button></form>',
+        '<form class="link-form" method="post" action="/p"><input type="hidden" name="_csrf_token" value="t"><button type="submit" class="link">Post</button></form>|' +
+        '<form class="link-form" method="post" action="/b"><input type="hidden" name="_method" value="patch"><input type="hidden" name="_csrf_token" value="t"><button type="submit" class="link button">B</button></form>',
     );
   });
 });
@@ -182,4 +182,4 @@ const DATA = {
   token: "tok'en",
   errors: { name: ["can't be blank"] },
 };
-const LINKS = `<%~ c.link({ href: "/a", class: "x", id: "l1", attrs: { "data-role": "nav" } }, "A & B") %>|<%~ c.button({ type: "button", variant: "danger", name: "go", value: "1", disabled: true }, () => { %>Go<% }) %>|<%~ c.link({ href: "/p", method: "post" }, "Post") %>|<%~ c.button({ href: "/b", method: "patch", class: "" }, "B") %>`;
+const LINKS = `<%~ c.link({ href: "/a", class: "x", id: "l1", attrs: { "data-role": "nav" } }, "A & B") %>|<%~ c.button({ type: "button", variant: "danger", name: "go", value: "1", disabled: true }, () => { %>Go<% }) %>|<%~ c.link({ href: "/p", method: "post", csrfToken: "t" }, "Post") %>|<%~ c.button({ href: "/b", method: "patch", class: "", csrfToken: "t" }, "B") %>`;

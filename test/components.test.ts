@@ -124,6 +124,18 @@ describe("calling a component", () => {
   });
 });
 
+describe("the golden fixture (fixtures/templates/components)", () => {
+  it("its page renders the component around a generic table component, slots and all", async () => {
+    const { templates } = await import("../fixtures/templates/components/expected/templates.gen.js");
+    expect(templates["user/index.html"]({ title: "All & <some>", users: [{ id: 7, name: "O'Neil" }] })).toBe(
+      "<h1>All &amp; &lt;some&gt;</h1>\n" +
+        '<section class="card card-info">\n  <h2>Users</h2>\n  ' +
+        '  <table>\n  <tr><th>Name</th></tr>\n  <tr id="row-7"><td><a href="/users/7">O&#39;Neil</a></td></tr>\n</table>\n' +
+        "  <footer>1 in all</footer>\n</section>\n",
+    );
+  });
+});
+
 describe("diagnostics", () => {
   const errors = (f: TemplateFixture) => f.diagnostics.map(formatDiagnostic);
 

@@ -59,10 +59,20 @@ const partials50 = {
   })),
 };
 
+// The components page: partials50's users in a table built from the core components (a link
+// per name, a delete form per row), with a flash, a header and a three-field form.
+const componentsPage = {
+  title: "Users & <admins>",
+  flash: { info: "Saved \"Ada\" & co" },
+  token: "dG9rZW4tZm9yLXRoZS1iZW5jaA_-0123456789abcdefghijklmnopqrs",
+  users: partials50.rows,
+};
+
 /** Workload -> which template (per engine: `<template>.<ext>`) renders which data. */
 export const WORKLOADS = {
   baryshev: { template: "baryshev", data: baryshev },
   items10: { template: "baryshev", data: items(10) },
   items100: { template: "baryshev", data: items(100) },
   partials50: { template: "table", data: partials50 },
+  "components-page": { template: "components", data: componentsPage },
 };

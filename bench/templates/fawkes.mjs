@@ -2,8 +2,11 @@
 // (from dist/, built by scripts/build.mjs), transpile the generated TypeScript with esbuild and
 // import it. The module is written inside the package (.fawkes-tmp/) so its `import … from
 // "fawkes"` resolves by self-reference to dist/, exactly as an app's generated code would.
+// The core components (bench/templates/app/templates/bench/components.html.eta calls them) are
+// the ones `fawkes new` writes: the templates are compiled from a copy of app/ with the
+// scaffold's components added, so the bench always measures the components apps get.
 
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { transformSync } from "esbuild";
@@ -20,7 +23,19 @@ export async function loadFawkesTemplates() {
   const { compileTemplates } = await import(pathToFileURL(compiler).href);
   const { formatDiagnostic } = await import(pathToFileURL(join(root, "dist/compiler/diagnostics.js")).href);
 
-  const { files, diagnostics } = await compileTemplates({ root: here, templatesDir: "app/templates", outDir: ".fawkes" });
+  const app = join(root, `.fawkes-tmp/bench-templates/app-${process.pid}`);
+  rmSync(app, { recursive: true, force: true });
+  cpSync(join(here, "app"), join(app, "app"), { recursive: true });
+  const scaffold = join(root, "compiler/cli/scaffold/html/app/templates/components");
+  mkdirSync(join(app, "app/templates/components"), { recursive: true });
+  for (const f of readdirSync(scaffold)) writeFileSync(join(app, "app/templates/components", f.replace(/\.tmpl$/, "")), readFileSync(join(scaffold, f)));
+  let compiled;
+  try {
+    compiled = await compileTemplates({ root: app, templatesDir: "app/templates", outDir: ".fawkes" });
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+  const { files, diagnostics } = compiled;
   for (const d of diagnostics) console.log(`# fawkes: ${formatDiagnostic(d).replaceAll("\n", "\n#   ")}`);
   // FAWKES_NO_LINE_TRACKING=1 drops the per-tag `__line = N;` stores, to measure what the
   // template-and-line error reporting costs (see runtime/templates/errors.ts).

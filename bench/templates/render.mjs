@@ -74,6 +74,7 @@ for (const e of engines) if (e.label !== "fawkes") console.log(`ratio ${name} ${
 
 function describe({ template, data }) {
   if (template === "table") return `${data.rows.length}-row table, one partial per row`;
+  if (template === "components") return `a page of the core components: flashGroup, header, a ${data.users.length}-row table (link, delete form per row), form with 3 inputs`;
   if (data.text.length > 1000) return `baryshev template, ${data.projects.length} items, ${(data.text.length / 1000).toFixed(1)} kB text`;
   return `baryshev template, ${data.projects.length} items with short fields full of & < > " '`;
 }

@@ -74,3 +74,55 @@ export function table(it) {
   for (const r of it.rows) out += row(r);
   return out + "  </tbody>\n</table>\n";
 }
+
+/**
+ * The components page as one would write it by hand: the same HTML as the core components give
+ * (bench/templates/app/templates/bench/components.html.eta), with template literals and no
+ * component calls, slots or captures.
+ */
+export function components(it) {
+  let out = `<div id="flash-group" class="flash-group">\n`;
+  if (it.flash.info) out += `<div id="flash-info" class="flash flash-info" role="status">${e(it.flash.info)}</div>\n`;
+  if (it.flash.error) out += `<div id="flash-error" class="flash flash-error" role="alert">${e(it.flash.error)}</div>\n`;
+  out += `</div>
+<header class="header header-with-actions">
+  <div>
+    <h1>${e(it.title)}</h1>
+    <p class="header-subtitle">${e(`${it.users.length} users`)}</p>
+  </div>
+  <div class="header-actions"><a href="/users/new" class="button button-primary">New user</a></div>
+</header>
+<table class="table">
+  <thead>
+    <tr><th>Name</th><th>Email</th><th>Role</th><th><span class="sr-only">Actions</span></th></tr>
+  </thead>
+  <tbody id="users">
+`;
+  const token = e(it.token);
+  for (const u of it.users) {
+    const href = e(`/users/${u.id}`);
+    out += `    <tr id="${e(`user-${u.id}`)}"><td><a href="${href}">${e(u.name)}</a></td><td>${e(u.email)}</td><td>${e(u.role)}</td><td class="table-actions"><form class="link-form" method="post" action="${href}"><input type="hidden" name="_method" value="delete"><input type="hidden" name="_csrf_token" value="${token}"><button type="submit" class="link">Delete</button></form></td></tr>\n`;
+  }
+  return out + `  </tbody>
+</table>
+<form class="form" action="/users" method="post">
+  <input type="hidden" name="_csrf_token" value="${token}">
+  <div class="field">
+  <label class="field-label" for="user_name">Name</label>
+  <input type="text" id="user_name" name="user[name]" value="" class="field-input" required>
+</div>
+  <div class="field">
+  <label class="field-label" for="user_email">Email</label>
+  <input type="email" id="user_email" name="user[email]" value="" class="field-input">
+</div>
+  <div class="field">
+  <label class="field-label" for="user_role">Role</label>
+  <select id="user_role" name="user[role]" class="field-input">
+    <option value="guest" selected>guest</option>
+    <option value="admin">admin</option>
+  </select>
+</div>
+  <div class="form-actions"><button type="submit" class="button button-primary">Create</button></div>
+</form>
+`;
+}
