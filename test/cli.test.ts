@@ -27,13 +27,16 @@ function fawkes(args: string[], options: { cwd?: string; env?: Record<string, st
   return spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? empty(), encoding: "utf8", env });
 }
 
-const COMMANDS = ["new", "build", "check", "routes", "server", "gen.secret", "gen.cert"];
+const COMMANDS = ["new", "build", "check", "routes", "server", "gen.secret", "gen.cert", "digest", "digest.clean"];
 
 describe("help and version", () => {
   it("--help lists every command and the exit codes, outside any app", () => {
     const r = fawkes(["--help"]);
     expect(r.status).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.replace(".", "\\.")} +\\S`, "m"));
+    // ... and nothing this file does not test: a command added to the CLI is added here too.
+    const listed = /commands:\n((?: {2}\S.*\n)+)/.exec(r.stdout)?.[1].split("\n").filter(Boolean).map((l) => l.trim().split(/\s+/)[0]);
+    expect(listed?.filter((c) => c !== "help").sort()).toEqual([...COMMANDS].sort());
     expect(r.stdout).toContain("exit codes: 0 success, 1 the command failed");
     expect(r.stderr).toBe("");
   });
