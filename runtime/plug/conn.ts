@@ -223,7 +223,7 @@ export function parseHostHeader(header: string | undefined, scheme: string): { h
 }
 
 /** Stops the plug pipeline: nothing after the current plug runs, the response is sent as is. */
-export function halt(conn: Conn): Conn {
+export function halt<C extends Conn>(conn: C): C {
   conn.halted = true;
   return conn;
 }
@@ -233,8 +233,8 @@ export function halt(conn: Conn): Conn {
  * once from an object (merged into `conn.assigns`).
  * @example assign(conn, "user", user); assign(conn, { user, admin: false })
  */
-export function assign(conn: Conn, key: string, value: unknown): Conn;
-export function assign(conn: Conn, values: Record<string, unknown>): Conn;
+export function assign<C extends Conn>(conn: C, key: string, value: unknown): C;
+export function assign<C extends Conn>(conn: C, values: Record<string, unknown>): C;
 export function assign(conn: Conn, keyOrValues: string | Record<string, unknown>, value?: unknown): Conn {
   if (typeof keyOrValues === "string") conn.assigns[keyOrValues] = value;
   else if (keyOrValues !== null && typeof keyOrValues === "object") Object.assign(conn.assigns, keyOrValues);
@@ -264,7 +264,7 @@ export function resp(conn: Conn, status: Status, body: string | Buffer): Conn {
  * anything else throws here, at the call that set it, rather than in the write (where Node
  * refuses it) or, worse, in the client as an injected header.
  */
-export function putRespHeader(conn: Conn, name: string, value: string | string[]): Conn {
+export function putRespHeader<C extends Conn>(conn: C, name: string, value: string | string[]): C {
   checkHeader(name, value, "putRespHeader");
   conn.respHeaders[name.toLowerCase()] = value;
   return conn;
@@ -290,9 +290,10 @@ export function checkHeader(name: string, value: unknown, caller: string): void 
 /**
  * Sets the status: an integer from 100 to 999 (a status read from a param is checked here) or
  * one of Plug's names.
- * @example json(putStatus(conn, "created"), user)
+ * It returns the conn it was given, typed as it was (a typed conn stays typed for render).
+ * @example json(putStatus(conn, "created"), user); render(putStatus(conn, 422), "new.html", { errors })
  */
-export function putStatus(conn: Conn, status: Status): Conn {
+export function putStatus<C extends Conn>(conn: C, status: Status): C {
   conn.status = statusCode(status, "putStatus");
   return conn;
 }

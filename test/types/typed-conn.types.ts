@@ -3,7 +3,7 @@
 // compile. The conns are the generated ones of fixtures/router/typed (its expected/actions.gen.ts,
 // from its router and templates) and of the demo. Nothing here runs.
 
-import { Conn, render, type ActionFor } from "fawkes";
+import { assign, Conn, putRespHeader, putStatus, render, type ActionFor } from "fawkes";
 import type { ActionConn, Actions } from "../../fixtures/router/typed/expected/actions.gen.js";
 import type { ActionConn as DemoConn } from "../../fixtures/demo/.fawkes/actions.gen.js";
 import * as PostController from "../../fixtures/router/typed/app/controllers/post.js";
@@ -78,6 +78,16 @@ export function renders(show: Show, print: Print, home: Home, plain: Conn): Conn
     render(plain, "whatever.html", { anything: 1 }),
     render(plain, "whatever"),
     render(plain, `dynamic-${String(Date.now())}.json`, {}),
+  ];
+}
+
+export function chains(show: Show): Conn[] {
+  return [
+    // putStatus, assign, putRespHeader and halt return the conn as typed: render still checks.
+    render(putStatus(show, 404), "show.html", { post: { id: "1", by: "a" }, title: "t" }),
+    render(assign(putRespHeader(show, "x-a", "1"), "k", 1), "summary.txt", { post: { id: "1" } }),
+    // @ts-expect-error: the typed conn survives putStatus, so a missing assign is still an error
+    render(putStatus(show, 404), "show.html", { title: "t" }),
   ];
 }
 
