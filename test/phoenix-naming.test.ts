@@ -11,7 +11,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineEndpoint, type Endpoint } from "fawkes";
-import { formatRoutes, routesJson } from "../compiler/cli/routes-table.js";
+import { formatRouteInfo, formatRoutes, routesJson } from "../compiler/cli/routes-table.js";
 import { readRouterTable } from "../compiler/router/compile.js";
 import type { ModuleRefIR } from "../compiler/router/ir.js";
 import { controllerNames, helperName, resourceName, underscore } from "../compiler/router/_names.js";
@@ -176,6 +176,11 @@ describe("through the compiler: the admin scope's review controller", () => {
     expect(table).toMatch(/^ +adminReviewPath {2}GET {2}\/admin\/reviews +AdminReviewController\.index$/m);
     expect(table).toMatch(/^ +adminReviewPath {2}GET {2}\/admin\/reviews\/:id +Admin\.ReviewController\.show$/m);
     expect(table).toMatch(/^ +reviewPath {2}GET {2}\/reviews +ReviewController\.index$/m);
+    // --json and --info give the view render uses.
+    const json = JSON.parse(routesJson(fast.ir!)) as { path: string; helper: string; view: string; module: string }[];
+    expect(json.find((r) => r.path === "/admin/reviews/:id")).toMatchObject({ helper: "adminReviewPath", view: "admin/review", module: "app/controllers/admin/review-controller.ts" });
+    const info = formatRouteInfo(fast.ir!, "GET", "/admin/reviews/3").text;
+    expect(info).toContain("Module: Admin.ReviewController (app/controllers/admin/review-controller.ts)\nFunction: show\nView: admin/review\n");
   });
 
   describe("rendered through a real endpoint on port 0", () => {

@@ -184,6 +184,7 @@ describe("routes: socket lines", () => {
       kind: "socket",
       controller: "UserSocket",
       module: "app/channels/user-socket.ts",
+      view: null,
       action: null,
       pipeThrough: [],
       hosts: [],

@@ -51,6 +51,7 @@ export function routesJson(ir: Pick<RouterIR, "routes" | "source">, sockets: rea
     kind: r.kind,
     controller: r.target.display,
     module: moduleOf(r),
+    view: r.view,
     action: r.action,
     pipeThrough: r.pipeThrough,
     hosts,
@@ -67,6 +68,7 @@ export function routesJson(ir: Pick<RouterIR, "routes" | "source">, sockets: rea
         kind: "socket",
         controller: s.socket,
         module: s.module,
+        view: null,
         action: null,
         pipeThrough: [],
         hosts: [],
@@ -116,6 +118,7 @@ export function formatRouteInfo(ir: Pick<RouterIR, "routes" | "source">, method:
   const lines = [
     `Module: ${r.target.display} (${moduleOf(r)})`,
     r.action === null ? `Forward: path info ${JSON.stringify(m.pathInfo)}` : `Function: ${r.action}`,
+    ...(r.view === null ? [] : [`View: ${r.view}`]),
     `Route: ${r.verb === "*" ? "*" : r.verb} ${r.path}`,
     ...(through.length ? [`Mounted: ${through.join(", ")}`] : []),
     `Params: ${JSON.stringify(m.params)}`,
