@@ -48,6 +48,8 @@ export type { TemplateFn, AsyncTemplateFn, TemplateOptions } from "./templates/r
 export { renderToString, ViewNotFoundError } from "./views/render.js";
 export type { RenderOptions, ViewFunctions, ViewSet } from "./views/render.js";
 export { TemplateError, templateError } from "./templates/errors.js";
+export { checkAssigns, missingAssign, MissingAssignError } from "./templates/assigns.js";
+export type { DeclaredAssigns } from "./templates/assigns.js";
 export { renderSlot, noCapture } from "./templates/components.js";
 export type { Slot, Capture } from "./templates/components.js";
 export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./plug/conn.js";

@@ -19,6 +19,7 @@ import { Code, str } from "../emit/_code.js";
 import { TemplateRegistry } from "../../runtime/templates/registry.js";
 import type { SourceLoc } from "../router/ir.js";
 import type { TemplateImports } from "./options.js";
+import type { AssignsCheckIR } from "./assigns.js";
 import type { TemplateConfig, TemplateIR } from "./ir.js";
 import { scopeLines, type ScopeUse } from "./emit-scope.js";
 
@@ -31,6 +32,8 @@ export interface RenderContext {
   headerLoc: SourceLoc | null;
   /** Per template file: the helpers and view exports its code uses (emit-scope.ts). */
   uses?: ReadonlyMap<string, ScopeUse>;
+  /** The required assigns of each typed template (by file), checked in development (assigns.ts). */
+  assigns?: ReadonlyMap<string, AssignsCheckIR>;
 }
 
 /** The local a custom tag's function is imported as: `*` → `__tag_$2a`, `t` → `__tag_t`. */
@@ -54,6 +57,8 @@ export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderCont
   const type = t.assigns ? assignsType(name.replace(/\$async$/, "")) : "any";
   c.block(signature?.head ?? `${isAsync ? "async " : ""}function ${name}(${it}: ${type}, options?: TemplateOptions): ${isAsync ? "Promise<string>" : "string"} {`, () => {
     for (const line of signature?.prelude ?? []) c.line(line);
+    const check = signature ? undefined : ctx.assigns?.get(t.file);
+    if (check) c.line(assignsGuard(it, check, name.replace(/\$async$/, "")));
     // Before the functionHeader: its code may call them too.
     for (const line of scopeLines(ctx.uses?.get(t.file), config)) c.line(line);
     if (header) {
@@ -233,4 +238,13 @@ function resolveOrNull(registry: TemplateRegistry, name: string, from: string): 
 /** `t_user_show_html` → `UserShowHtmlAssigns`. */
 export function assignsType(fn: string): string {
   return fn.replace(/^t_/, "").split("_").filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Assigns";
+}
+
+/**
+ * Development only (runtime/templates/assigns.ts): a required assign of the @type that is
+ * undefined raises, at the line that reads it, before the template runs.
+ */
+function assignsGuard(it: string, check: AssignsCheckIR, fn: string): string {
+  const read = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${it}?.${key}` : `${it}?.[${str(key)}]`);
+  return `if (__checkAssigns && (${check.keys.map((k) => `${read(k.key)} === undefined`).join(" || ")})) __missingAssign(${it}, ${fn}$assigns);`;
 }

@@ -10,6 +10,7 @@ import type { SourceLoc } from "../router/ir.js";
 import { usesAwait } from "./syntax.js";
 import { assignsType, directIncludes, emitRender, tagLocal, type RenderContext } from "./emit-render.js";
 import { applyFnStringPlugins } from "./plugins.js";
+import { requiredAssigns, type AssignsCheckIR } from "./assigns.js";
 import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "./components.js";
 import { scopeImports, scopeUse, type ScopeUse } from "./emit-scope.js";
 import type { TemplateScope } from "./views.js";
@@ -67,7 +68,12 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const componentImports = components.size ? ["type Capture", "noCapture as __noCapture", "renderSlot as __slot", "type Slot"] : [];
   const uses = new Map<string, ScopeUse>(ctx.scope ? templates.map((t) => [t.file, scopeUse(t, config, ctx.scope!)]) : []);
   const scoped = scopeImports([...uses.values()]);
-  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...componentImports, ...(usesP ? ["p"] : []), ...scoped.fromFawkes, "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
+  const assigns = new Map(templates.flatMap((t) => {
+    const check = components.has(t.file) ? null : requiredAssigns(t, config.varName);
+    return check ? [[t.file, check] as const] : [];
+  }));
+  const assignsImports = assigns.size ? ["checkAssigns as __checkAssigns", "missingAssign as __missingAssign", "type DeclaredAssigns"] : [];
+  const fromFawkes = [...(ctx.imports.escape ? [] : ["escapeHtml as __e"]), ...componentImports, ...assignsImports, ...(usesP ? ["p"] : []), ...scoped.fromFawkes, "templateError as __error", "TemplateRegistry", "type TemplateOptions"];
   c.line(`import { ${fromFawkes.join(", ")} } from "fawkes";`);
   for (const line of scoped.lines) c.line(line);
   for (const line of appImports(ctx.imports)) c.line(line);
@@ -75,7 +81,7 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   c.line();
   c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
   const names = functionNames(templates);
-  const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc, uses };
+  const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc, uses, assigns };
   // The options a directly included template receives, one frozen object each (Eta passes the
   // includer's options with its own filepath and async: false).
   const targets = new Set(templates.flatMap((t) => [...directIncludes(t, names, ext).keys()]));
@@ -97,6 +103,8 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
     if (t.named) c.line(`// named ${t.file}`);
     sites.forEach((site, i) => c.line(`const ${name}$p${i} = p.site(${JSON.stringify(site.strings)});  // ${t.source}:${site.node.lineNo ?? 1}`));
     if (t.assigns) c.line(`export type ${assignsType(name)} = ${t.assigns};`);
+    const check = assigns.get(t.file);
+    if (check) c.line(`const ${name}$assigns: DeclaredAssigns = ${declaredAssigns(t, check)};`);
     if (component) {
       emitComponent(c, name, t, component, render, ctx);
       continue;
@@ -126,6 +134,12 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const counted = `${templates.length - named} templates${named ? ` and ${named} named` : ""}`;
   const sources = `${ctx.templatesDir}/**/*.eta${named ? " and named templates" : ""}`;
   return header("templates.gen.ts", sources, `${counted}, compiled with Eta's parser${ctx.configFile ? ` and the templates options of ${ctx.configFile}` : ""}.`) + c.toString();
+}
+
+/** The @type's required keys, for the development check's message (runtime/templates/assigns.ts). */
+function declaredAssigns(t: TemplateIR, check: AssignsCheckIR): string {
+  const keys = check.keys.map((k) => `[${str(k.key)}, ${k.line}, ${str(k.declaration)}]`).join(", ");
+  return `{ template: ${str(t.source)}, line: ${check.line}, keys: [${keys}], members: ${check.members} }`;
 }
 
 /** Each site's tag replaced by its hoisted builder (`t_x$p0`). */
