@@ -105,9 +105,11 @@ import * as AdminReviewController from "./controllers/admin/review-controller.js
 import * as Admin from "./controllers/admin/index.js";
 import * as Again from "./controllers/admin/review-controller.js";
 import * as NoteController from "./controllers/admin/note-controller.js";
+import * as StampPlug from "./plugs/stamp-plug.js";
 
 export default defineRouter((r) => {
   r.get("/reviews", ReviewController, "index");
+  r.get("/stamp", StampPlug);
   r.scope("/admin", { as: "admin" }, () => {
     r.get("/reviews", AdminReviewController, "index");
     r.get("/reviews/:id", Admin.ReviewController, "show");
@@ -122,6 +124,8 @@ export default defineRouter((r) => {
     "app/controllers/admin/review-controller.ts": render("admin"),
     "app/controllers/admin/index.ts": `export * as ReviewController from "./review-controller.js";\n`,
     "app/controllers/admin/note-controller.ts": controller(ACTIONS),
+    "app/plugs/stamp-plug.ts": `import { render, type Conn } from "fawkes";\nexport const init = () => ({});\nexport const call = (conn: Conn) => render(conn, "index.html", {});\n`,
+    "app/templates/stamp_plug/index.html.eta": `<p>stamped</p>\n`,
     "app/templates/review/index.html.eta": `<p>public reviews (<%= it.who %>, <%= it.self %>)</p>\n`,
     "app/templates/admin/review/index.html.eta": `<p>admin reviews (<%= it.who %>, <%= it.self %>)</p>\n`,
     "app/templates/admin/review/show.html.eta": `<p>admin review <%= it.id %></p>\n`,
@@ -193,6 +197,13 @@ describe("through the compiler: the admin scope's review controller", () => {
       expect(await pub.text()).toBe("<p>public reviews (public, /reviews)</p>\n");
       const shown = await fetch(`${base}/admin/reviews/42`);
       expect(await shown.text()).toBe("<p>admin review 42</p>\n");
+    });
+
+    it("a plug route has no view: a plug that renders gets one from its name (StampPlug → stamp_plug)", async () => {
+      expect(route("/stamp")).toMatchObject({ controller: "StampPlug", action: null, view: null, helper: null });
+      const res = await fetch(`${base}/stamp`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("<p>stamped</p>\n");
     });
   });
 });
