@@ -6,22 +6,20 @@
 // dispatch checks every handler against its action's conn (dispatch.ts).
 
 import type { LayoutStepIR, RouteIR, RouterIR } from "../router/ir.js";
-import { viewOf } from "../../runtime/http/controller.js";
 import { Code, key, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
 
-/** The view of a route's controller (RouteIR.view), as render looks its templates up. */
-export function routeView(r: RouteIR): string {
-  // A controller route always has one; the runtime's fallback for the others, to be total.
-  return r.view ?? viewOf(r.target.display);
+/** A route to a controller action has a typed conn: `ActionConn<view, action>`. */
+export function isTypedAction(r: RouteIR): r is RouteIR & { action: string; view: string } {
+  return r.kind === "match" && r.action !== null && r.view !== null;
 }
 
-/** The routes to controller actions, by view then action, in first-declared order. */
+/** The routes to controller actions, by view (RouteIR.view: what render looks in) then action, in first-declared order. */
 export function actionsByView(ir: RouterIR): Map<string, Map<string, RouteIR[]>> {
   const views = new Map<string, Map<string, RouteIR[]>>();
   for (const r of ir.routes) {
-    if (r.action === null || r.kind !== "match") continue;
-    const view = routeView(r);
+    if (!isTypedAction(r)) continue;
+    const view = r.view;
     const actions = views.get(view) ?? new Map<string, RouteIR[]>();
     const list = actions.get(r.action) ?? [];
     list.push(r);

@@ -8,14 +8,14 @@
 import type { ModuleRefIR, RouteIR, RouterIR } from "../router/ir.js";
 import { Code, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
-import { routeView } from "./actions.js";
+import { isTypedAction } from "./actions.js";
 import { importSpecifier } from "../paths.js";
 import { posix } from "node:path";
 
 export function emitDispatch(ir: RouterIR, outDir: string): string {
   const c = new Code();
   const imports = collectImports(ir, outDir);
-  const actions = ir.routes.some((r) => r.action !== null && r.kind === "match");
+  const actions = ir.routes.some(isTypedAction);
   c.line(`import { collectRouter, pipelinePlugs, verifyCollected, ${actions ? "type ActionFor, " : ""}type DispatchEntry, type ExpectedCall } from "fawkes";`);
   for (const line of imports) c.line(line);
   // A forward to another router: that router's generated modules, which the endpoint routes the path info with.
@@ -52,7 +52,7 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
   c.block("export const dispatch: readonly DispatchEntry[] = [", () => {
     for (const r of ir.routes) {
       const ref = refExpr(r.target);
-      const handler = r.action === null ? ref : `${ref}.${r.action}${r.kind === "match" ? ` satisfies ActionFor<Actions[${str(routeView(r))}][${str(r.action)}]>` : ""}`;
+      const handler = r.action === null ? ref : `${ref}.${r.action}${isTypedAction(r) ? ` satisfies ActionFor<Actions[${str(r.view)}][${str(r.action)}]>` : ""}`;
       c.line(`// ${describeRoute(r)}${r.mount ? `  (mounts ${r.mount.router})` : ""}`);
       c.line(
         `{ route: routes[${r.index}], pipeline: ${lists.get(pipeKey(r))}, controller: ${ref}, ` +
