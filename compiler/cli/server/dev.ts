@@ -23,7 +23,7 @@
 // process exited before listening (an error at startup): the page then shows the app's output.
 // When the app crashes later, every navigation gets the crash page until the next change.
 
-import { context, formatMessages, type BuildContext, type Message, type OutputFile } from "esbuild";
+import { context, formatMessages, type BuildContext, type Message, type OutputFile, type PartialMessage } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
@@ -35,6 +35,7 @@ import { dirname, join, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { bundleOptions, DEV_BUNDLE } from "./bundle.js";
+import type { TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
 import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js";
 import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
 import type { ListeningMessage } from "./worker-hook.js";
@@ -104,6 +105,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let active: Worker | null = null;
   let starting: Worker | null = null;
   let failure: Failure | null = null;
+  /** Errors the deferred type check found in the build being served: page loads get them until a check finds none. */
+  let typeFailure: Failure | null = null;
   /** Bumped on every reload: the pages carry it, and a page from an older one reloads on connect. */
   let generation = 1;
   let lastBundle: string | null = null;
@@ -126,7 +129,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
 
   // The app's bundle, rebuilt incrementally: esbuild keeps its parse of unchanged files, and the
   // plugin regenerates .fawkes/ only when the router, its imports, a template or the config changed.
-  const ctx: BuildContext = await context({ ...bundleOptions(root, options.entry, outfile, options.plugin), write: false });
+  // The router's type check is deferred (the plugin's typeCheck "deferred"): a build that reads
+  // the router from its syntax is served at once, and what the type checker adds (ACTION_MISSING)
+  // arrives after, from a worker thread (typeChecked below).
+  const ctx: BuildContext = await context({ ...bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r) }), write: false });
 
   const broadcast = (message: object) => {
     const text = JSON.stringify(message);
@@ -192,6 +198,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (old || wasFailing) reload(reason);
     if (old) void stopWorker(old);
     firstOutcome();
+  }
+
+  /** The deferred type check of the router the last build read: errors to the terminal and the error page, a fix clears them. */
+  async function typeChecked(report: TypeCheckReport): Promise<void> {
+    if (closed) return;
+    const errors = report.errors.map(fullMessage);
+    const problems = errors.map((m) => problemFromMessage(root, m));
+    // The same errors again (a build of an edit elsewhere checks again): the page already shows them.
+    if (errors.length && typeFailure && JSON.stringify(problems) === JSON.stringify(typeFailure.problems)) return;
+    if (errors.length) {
+      logError((await formatMessages(errors, { kind: "error", color: options.color ?? false })).join(""));
+      log(`[fawkes] type check: ${errors.length} error${errors.length === 1 ? "" : "s"} in ${Math.round(report.ms)} ms; the app runs, page loads show ${errors.length === 1 ? "it" : "them"}`);
+      typeFailure = {
+        heading: "Type error",
+        summary: `The router's type check found ${errors.length === 1 ? "an error" : `${errors.length} errors`} after the build was served. Everything but page loads is served by it.`,
+        problems,
+      };
+      reload("type errors");
+    } else if (typeFailure) {
+      typeFailure = null;
+      log(`[fawkes] type check: no errors (${Math.round(report.ms)} ms)`);
+      reload("the type errors are fixed");
+    }
+    // The type checker read the router differently and wrote its modules: build them.
+    if (report.regenerated) changed(join(outDir, "router.gen.ts"));
   }
 
   /** A new app process from the bundle on disk; null (and `failure` set) when it exits before listening. */
@@ -332,6 +363,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (!active && !failure) await ready;
     const navigation = isNavigation(req);
     if (failure && (navigation || !active)) return sendFailure(res, failure, navigation);
+    // The served build runs; only page loads show its type errors (as a failed build's, the rest is served).
+    if (typeFailure && navigation) return sendFailure(res, typeFailure, navigation);
     const worker = active;
     if (!worker) return sendFailure(res, { heading: "The app is not running", summary: "Save a file to build and start it again.", problems: [] }, navigation);
     proxy(req, res, worker);
@@ -450,4 +483,18 @@ function describeChange(all: string[]): string {
 function urlHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/** A message the plugin reports with what esbuild fills in for its own. */
+function fullMessage(m: PartialMessage): Message {
+  const location = (l: PartialMessage["location"]): Message["location"] =>
+    l ? { file: l.file ?? "", namespace: l.namespace ?? "file", line: l.line ?? 1, column: l.column ?? 0, length: l.length ?? 0, lineText: l.lineText ?? "", suggestion: l.suggestion ?? "" } : null;
+  return {
+    id: m.id ?? "",
+    pluginName: m.pluginName ?? "fawkes",
+    text: m.text ?? "",
+    location: location(m.location),
+    notes: (m.notes ?? []).map((n) => ({ text: n.text ?? "", location: location(n.location) })),
+    detail: m.detail,
+  };
 }
