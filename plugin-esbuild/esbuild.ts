@@ -137,7 +137,8 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         if (result.inputs.length) inputs = result.inputs;
         // Every folder under the templates root: esbuild's watchDirs are not recursive, and a
         // template created in app/templates/user/ must rebuild as one in app/templates/ does.
-        watchDirs = foldersUnder(join(root, result.options.templatesDir ?? "app/templates"));
+        // The view modules' folders too: a view module created there changes what templates can call.
+        watchDirs = [...foldersUnder(join(root, result.options.templatesDir ?? "app/templates")), ...foldersUnder(join(root, result.options.templates?.viewsDir ?? "app/views"))];
         outDir = join(root, result.options.outDir ?? ".fawkes") + sep;
         reported = false;
         const errors = result.diagnostics.filter((d) => d.severity === "error");

@@ -61,6 +61,8 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
   let root = options.root ? resolve(options.root) : process.cwd();
   let inputs = new Set<string>();
   let templates = "";
+  // The view modules' folder: a module created there changes what templates can call.
+  let views = "";
   let queue: Promise<unknown> = Promise.resolve();
   const state: Generation = { files: new Map(), errors: [], outDir: options.outDir ?? ".fawkes" };
   let serving = false;
@@ -71,6 +73,7 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
     const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
     if (result.inputs.length) inputs = new Set(result.inputs);
     templates = join(root, result.options.templatesDir ?? "app/templates") + sep;
+    views = join(root, result.options.templates?.viewsDir ?? "app/views") + sep;
     state.outDir = result.options.outDir ?? ".fawkes";
     state.errors = result.diagnostics.filter((d) => d.severity === "error");
     if (state.errors.length) return { written: [], errors: state.errors };
@@ -129,7 +132,8 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
     configureServer(server: ViteDevServer) {
       const onChange = (file: string) => {
         const isConfig = CONFIG_FILES.some((f) => file === join(root, f)); // a config created where there was none counts too
-        if (!isConfig && !inputs.has(file) && !(templates && file.startsWith(templates) && file.endsWith(".eta"))) return;
+        const viewModule = views !== "" && file.startsWith(views) && /\.(m|c)?[jt]sx?$/.test(file);
+        if (!isConfig && !viewModule && !inputs.has(file) && !(templates && file.startsWith(templates) && file.endsWith(".eta"))) return;
         // One regeneration at a time: a burst of saves queues behind the running one.
         queue = queue
           .then(regenerate)

@@ -256,6 +256,26 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
   });
 
+  it("a view module created (and one edited) rebuilds the templates that call it", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    const home = join(dir, "app/templates/page/home.html.eta");
+    writeFileSync(home, readFileSync(home, "utf8") + '<p><%= typeof welcome === "function" ? welcome() : "none" %></p>\n');
+    expect(await rebuild()).toEqual([]);
+    const generated = () => readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8");
+    expect(generated()).not.toContain("__view_page$welcome");
+    // A new module in the views folder: only the folder's listing says so.
+    writeFileSync(join(dir, "app/views/page.ts"), 'export const welcome = (): string => "hello";\n');
+    expect(await rebuild()).toEqual([]);
+    expect(generated()).toContain('import { welcome as __view_page$welcome } from "../app/views/page.js";');
+    // An export renamed in an existing one: its import goes with it (the template's call of the
+    // old name is left to the type check, `fawkes check`: esbuild does not type-check).
+    const user = join(dir, "app/views/user.ts");
+    writeFileSync(user, readFileSync(user, "utf8").replace("export const mailto", "export const mailTo"));
+    const errors = await rebuild();
+    expect(generated()).not.toContain("__view_user$mailto");
+    expect(errors).toEqual([]);
+  });
+
   it("the warm program sees each edit: a controller's action removed, then put back, then a route added to the router", SLOW, async () => {
     const { dir, rebuild } = await incremental();
     const controller = join(dir, "app/controllers/page-controller.ts");

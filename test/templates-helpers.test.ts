@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defineEndpoint, parsers, type Endpoint } from "fawkes";
 import { build, formatDiagnostic } from "../compiler/index.js";
 import { checkTemplateTypes } from "../compiler/templates/typecheck.js";
+import { validateConfig } from "../compiler/config/validate.js";
 import { buildApp as buildAppIn, type BuiltApp } from "./support/app.js";
 import { compileFixture, GENERATED, removeFixtures } from "./support/templates.js";
 
@@ -265,6 +266,19 @@ describe("the build's diagnostics", () => {
     expect(moved.module!.renderTemplate("user/a", {})).toBe("hi all");
     const missing = await compileFixture({ "a.eta": "x" }, { viewsDir: "nope" }, "missing-views");
     expect(missing.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["CONFIG_VIEWS_NOT_FOUND templates.viewsDir: nope is not a folder"]);
+  });
+});
+
+describe("the config keys", () => {
+  it("a misspelt key has the nearest as a hint; an empty or non-string path is a type error", () => {
+    expect(validateConfig({ templates: { viewDir: "app/views", htmlHelper: "app/h.ts" } })).toEqual([
+      { path: ["templates", "viewDir"], code: "CONFIG_UNKNOWN_KEY", message: 'unknown key "templates.viewDir"', hint: 'did you mean "templates.viewsDir"?' },
+      { path: ["templates", "htmlHelper"], code: "CONFIG_UNKNOWN_KEY", message: 'unknown key "templates.htmlHelper"', hint: 'did you mean "templates.htmlHelpers"?' },
+    ]);
+    expect(validateConfig({ templates: { viewsDir: "", htmlHelpers: 1 } }).map((i) => i.message)).toEqual([
+      '"templates.viewsDir" must be a non-empty string, got string ""',
+      '"templates.htmlHelpers" must be a non-empty string, got number 1',
+    ]);
   });
 });
 
