@@ -161,3 +161,36 @@ describe("secure browser headers (Phoenix 1.8)", () => {
     });
   });
 });
+
+describe("random bytes from the pool", () => {
+  it("give distinct secrets and masks well past one pool (4 KB) of them, each verifying", async () => {
+    const secret = generateCsrfSecret();
+    const tokens = new Set<string>();
+    const secrets = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const token = maskCsrfToken(secret);
+      expect(validCsrfToken(secret, token)).toBe(true);
+      tokens.add(token);
+      secrets.add(generateCsrfSecret());
+    }
+    expect(tokens.size).toBe(1000);
+    expect(secrets.size).toBe(1000);
+    for (const s of secrets) expect(s).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  });
+
+  it("hand out buffers of their own, of the length asked, and refuse sizes past the pool", async () => {
+    const { randomBase64url, randomBytes } = await import("../runtime/http/crypto/_random.js");
+    const a = randomBytes(12);
+    const copy = Buffer.from(a);
+    const b = randomBytes(4096);
+    expect(a.length).toBe(12);
+    expect(b.length).toBe(4096);
+    expect(a.equals(copy)).toBe(true); // refilling the pool did not touch a buffer handed out
+    expect(new Set(b).size).toBeGreaterThan(200); // 4 KB of CSPRNG output covers most byte values
+    expect(randomBytes(0).length).toBe(0);
+    expect(randomBase64url(18)).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(() => randomBytes(4097)).toThrow(RangeError);
+    expect(() => randomBase64url(-1)).toThrow(RangeError);
+    expect(() => randomBytes(1.5)).toThrow(RangeError);
+  });
+});

@@ -147,3 +147,39 @@ describe("configuration errors", () => {
     expect(() => encodeSession(null as never, signing)).toThrow(/got null/);
   });
 });
+
+describe("keys kept with the options object", () => {
+  it("derive again when an option changes in place, and follow a Buffer secret's bytes", () => {
+    const options: SessionCookieOptions = { secretKeyBase: SECRET, signingSalt: "first salt" };
+    const first = encodeSession({ a: 1 }, options);
+    expect(decodeSession(first, options)).toEqual({ a: 1 });
+    options.signingSalt = "second salt";
+    const second = encodeSession({ a: 2 }, options);
+    expect(decodeSession(first, options)).toEqual({});
+    expect(decodeSession(second, options)).toEqual({ a: 2 });
+    expect(decodeSession(second, { secretKeyBase: SECRET, signingSalt: "second salt" })).toEqual({ a: 2 });
+    options.encryptionSalt = "now encrypted";
+    const third = encodeSession({ a: 3 }, options);
+    expect(third.startsWith("A256GCM.")).toBe(true);
+    expect(decodeSession(third, options)).toEqual({ a: 3 });
+    options.keyIterations = 2;
+    expect(decodeSession(third, options)).toEqual({});
+
+    const secret = Buffer.from(SECRET);
+    const buffered: SessionCookieOptions = { secretKeyBase: secret, signingSalt: "salt" };
+    const before = encodeSession({ b: 1 }, buffered);
+    secret.write("ZZZZ", 0);
+    expect(decodeSession(before, buffered)).toEqual({});
+    expect(decodeSession(encodeSession({ b: 2 }, buffered), buffered)).toEqual({ b: 2 });
+  });
+
+  it("still check options that became invalid in place", () => {
+    const options: SessionCookieOptions = { secretKeyBase: SECRET, signingSalt: "salt" };
+    const cookie = encodeSession({ a: 1 }, options);
+    options.secretKeyBase = "short";
+    expect(() => decodeSession(cookie, options)).toThrow(/at least 64 bytes/);
+    options.secretKeyBase = SECRET;
+    options.signingSalt = "";
+    expect(() => encodeSession({}, options)).toThrow(/expects a signingSalt option/);
+  });
+});

@@ -14,6 +14,7 @@ import {
   generateCsrfSecret,
   isUnsafeMethod,
   maskCsrfToken,
+  SECURE_BROWSER_HEADERS,
   secureBrowserHeaders,
   validCsrfToken,
   type RotatingSessionOptions,
@@ -37,6 +38,12 @@ interface SessionState {
   data: Record<string, unknown>;
   dirty: boolean;
   options: SessionOptions;
+  /**
+   * `data` is this request's own object (decoded from the cookie, or already copied), so a
+   * change may be made in place. A session handed in from outside (ConnTest's `session:`) is
+   * copied on its first change instead, as every change copied before.
+   */
+  owned?: boolean;
 }
 
 const state = (conn: Conn): SessionState => {
@@ -58,7 +65,7 @@ export function fetchSession(conn: Conn, options: SessionOptions): Conn {
   }
   const raw = parseCookies(conn.getReqHeader("cookie") ?? "")[options.key];
   const data = raw ? decodeSession(raw, options) : {};
-  conn.private.session = { data, dirty: false, options } satisfies SessionState;
+  conn.private.session = { data, dirty: false, options, owned: true } satisfies SessionState;
   beforeSend(conn, writeSessionCookie);
   return conn;
 }
@@ -77,7 +84,7 @@ export function getSession(conn: Conn, key: string): unknown {
 
 export function putSession(conn: Conn, key: string, value: unknown): Conn {
   const s = state(conn);
-  s.data = { ...s.data, [key]: value };
+  own(s)[key] = value;
   s.dirty = true;
   return conn;
 }
@@ -85,8 +92,7 @@ export function putSession(conn: Conn, key: string, value: unknown): Conn {
 export function deleteSession(conn: Conn, key: string): Conn {
   const s = state(conn);
   if (key in s.data) {
-    const { [key]: _drop, ...rest } = s.data;
-    s.data = rest;
+    delete own(s)[key];
     s.dirty = true;
   }
   return conn;
@@ -95,8 +101,18 @@ export function deleteSession(conn: Conn, key: string): Conn {
 export function clearSession(conn: Conn): Conn {
   const s = state(conn);
   s.data = {};
+  s.owned = true;
   s.dirty = true;
   return conn;
+}
+
+/** The session's data, copied first unless it is this request's own object. */
+function own(s: SessionState): Record<string, unknown> {
+  if (!s.owned) {
+    s.data = { ...s.data };
+    s.owned = true;
+  }
+  return s.data;
 }
 
 // --- flash ---------------------------------------------------------------------------------
@@ -108,13 +124,16 @@ export function fetchFlash(conn: Conn): Conn {
   const stored = getSession(conn, FLASH_KEY);
   conn.private.flash = stored && typeof stored === "object" ? { ...(stored as Record<string, string>) } : {};
   conn.private.flashNext = {};
-  beforeSend(conn, (c) => {
-    const next = c.private.flashNext as Record<string, string>;
-    const redirecting = c.status !== null && c.status >= 300 && c.status < 400;
-    if (redirecting && Object.keys(next).length) putSession(c, FLASH_KEY, next);
-    else if (getSession(c, FLASH_KEY) !== undefined) deleteSession(c, FLASH_KEY);
-  });
+  beforeSend(conn, writeFlash);
   return conn;
+}
+
+/** fetchFlash's before-send hook: new messages into the session across a redirect, else none. */
+function writeFlash(conn: Conn): void {
+  const next = conn.private.flashNext as Record<string, string>;
+  const redirecting = conn.status !== null && conn.status >= 300 && conn.status < 400;
+  if (redirecting && Object.keys(next).length) putSession(conn, FLASH_KEY, next);
+  else if (getSession(conn, FLASH_KEY) !== undefined) deleteSession(conn, FLASH_KEY);
 }
 
 /** Sets a flash message (shown in this response, and after a redirect in the next one). */
@@ -171,10 +190,27 @@ export function getCsrfToken(conn: Conn): string {
   return maskCsrfToken(secret as string);
 }
 
+const SECURE_HEADER_ENTRIES = Object.entries(SECURE_BROWSER_HEADERS);
+
 /** Phoenix 1.8's secure browser headers, without overriding headers already set. */
 export function putSecureBrowserHeaders(conn: Conn, extra?: Record<string, string>): Conn {
+  // The plug as pipelines use it, on a conn whose header names are lowercase (putRespHeader
+  // makes them so): the four constant, valid headers, each unless set, without the merging and
+  // header checks below.
+  if (extra === undefined && lowercaseNames(conn.respHeaders)) {
+    const headers = conn.respHeaders;
+    for (const [name, value] of SECURE_HEADER_ENTRIES) if (headers[name] === undefined) headers[name] = value;
+    return conn;
+  }
   const existing: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(conn.respHeaders)) existing[k] = Array.isArray(v) ? v.join(", ") : v;
   for (const [k, v] of Object.entries(secureBrowserHeaders(existing, extra))) putRespHeader(conn, k, v);
   return conn;
+}
+
+const UPPERCASE = /[A-Z]/;
+
+function lowercaseNames(headers: Record<string, unknown>): boolean {
+  for (const name in headers) if (UPPERCASE.test(name)) return false;
+  return true;
 }

@@ -9,8 +9,8 @@
 // secret byte by byte (BREACH), while any of them still verifies against the one secret.
 // Host-bound tokens (get_csrf_token_for/1) are not implemented here.
 
-import { randomBytes } from "node:crypto";
 import { decode64 } from "./_base64url.js";
+import { randomBase64url } from "./_random.js";
 
 /** The session key of the unmasked secret, as in Plug. */
 export const CSRF_SESSION_KEY = "_csrf_token";
@@ -28,7 +28,7 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{56}$/;
  * @example session[CSRF_SESSION_KEY] ??= generateCsrfSecret(); // e.g. "pXc2k0Sx9mWz3rT1b8QfLm0n"
  */
 export function generateCsrfSecret(): string {
-  return randomBytes(SECRET_BYTES).toString("base64url");
+  return randomBase64url(SECRET_BYTES);
 }
 
 /**

@@ -12,9 +12,10 @@
 // Why random IVs are acceptable: NIST SP 800-38D allows 2^32 random-IV messages per key, and each
 // purpose (salt) derives its own key; a single app rotating secret_key_base never gets near it.
 
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { decode64, encode64 } from "./_base64url.js";
 import { checkKey } from "./_checks.js";
+import { randomBytes } from "./_random.js";
 
 const PREFIX = "A256GCM.";
 const ALG = "A256GCM";

@@ -86,7 +86,43 @@ interface SessionKeys {
   encryption: Buffer | null;
 }
 
+// Every request decodes and encodes with the same options object (the fetchSession plug's), so
+// its keys are kept with it: checking and deriving again (deriveKey's cache key alone is a hex
+// encoding of the secret) was ~2.4 µs of CPU twice per request. An entry holds the inputs it was
+// derived from and is used only while the object still has them, so changing an option in place
+// derives again. Only string secrets: a Buffer can change its bytes under the same identity.
+interface CachedKeys extends SessionKeys {
+  secretKeyBase: string;
+  signingSalt: unknown;
+  encryptionSalt: unknown;
+  keyIterations: unknown;
+  keyLength: unknown;
+  keyDigest: unknown;
+}
+const keysOf = new WeakMap<object, CachedKeys>();
+
 function resolve(options: Omit<SessionCookieOptions, "secretKeyBase">, secretKeyBase: string | Buffer): SessionKeys {
+  const cached = keysOf.get(options);
+  if (
+    cached !== undefined &&
+    cached.secretKeyBase === secretKeyBase &&
+    cached.signingSalt === options.signingSalt &&
+    cached.encryptionSalt === options.encryptionSalt &&
+    cached.keyIterations === options.keyIterations &&
+    cached.keyLength === options.keyLength &&
+    cached.keyDigest === options.keyDigest
+  ) {
+    return cached;
+  }
+  const keys = deriveKeys(options, secretKeyBase);
+  if (typeof secretKeyBase === "string" && typeof options === "object" && options !== null) {
+    const { signingSalt, encryptionSalt, keyIterations, keyLength, keyDigest } = options;
+    keysOf.set(options, { ...keys, secretKeyBase, signingSalt, encryptionSalt, keyIterations, keyLength, keyDigest });
+  }
+  return keys;
+}
+
+function deriveKeys(options: Omit<SessionCookieOptions, "secretKeyBase">, secretKeyBase: string | Buffer): SessionKeys {
   checkSecretKeyBase(secretKeyBase, MIN_COOKIE_SECRET_KEY_BASE_BYTES, "the cookie session store");
   const { signingSalt, encryptionSalt } = options;
   if (typeof signingSalt !== "string" || signingSalt === "") {
