@@ -25,7 +25,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { boxTicks, canPin, processTicks, spawnNode, startServer, stop } from "./procs.mjs";
+import { boxTicks, canPin, processTicks, SERVER_NODE_ENV, spawnNode, startServer, stop } from "./procs.mjs";
 import { ENDPOINTS, endpointsOf, verify, verifyPage } from "./verify.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -254,7 +254,7 @@ function header() {
   };
   console.log(`# bench:http  node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"})`);
   console.log(`# fastify ${version("fastify")}, hono ${version("hono")} + @hono/node-server ${version("@hono/node-server")}, express ${version("express")}, autocannon ${version("autocannon")}`);
-  console.log(`# ${ROUNDS} round(s) × ${SECONDS} s per server × endpoint after ${WARMUP_SECONDS} s warm-ups, ${CONNECTIONS} connections${QUICK ? " (BENCH_QUICK)" : ""}`);
+  console.log(`# ${ROUNDS} round(s) × ${SECONDS} s per server × endpoint after ${WARMUP_SECONDS} s warm-ups, ${CONNECTIONS} connections${QUICK ? " (BENCH_QUICK)" : ""}, servers with NODE_ENV=${SERVER_NODE_ENV}`);
   console.log(canPin
     ? `# servers pinned to CPU ${SERVER_CPU}, autocannon to CPU ${LOAD_CPU} (taskset)`
     : "# taskset missing or not permitted: servers and autocannon run unpinned and share both cores");

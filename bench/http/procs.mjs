@@ -16,9 +16,16 @@ export function spawnNode(cpu, args, options = {}) {
   return child;
 }
 
+/**
+ * The servers' NODE_ENV: production unless set, as a deployed app runs (Fawkes skips its
+ * development-time assign checks, Express and @fastify/view their development paths).
+ * NODE_ENV=development measures them on.
+ */
+export const SERVER_NODE_ENV = process.env.NODE_ENV ?? "production";
+
 /** Starts a server and resolves with its port once it prints `listening on port N`. */
 export function startServer(cpu, file) {
-  const child = spawnNode(cpu, [file], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnNode(cpu, [file], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, NODE_ENV: SERVER_NODE_ENV } });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file}: no "listening on port" line within 15 s`)), 15_000);
     child.once("exit", (code) => reject(new Error(`${file} exited (${code}) before listening`)));
