@@ -4,8 +4,9 @@
 import { defineEndpoint } from "fawkes";
 import * as router from "./.fawkes/router.gen.js";
 import { templates } from "./.fawkes/templates.gen.js";
+import { secretKeyBase } from "./app/config.js";
 
-const endpoint = defineEndpoint({ router, views: { templates }, config: { debugErrors: false } });
+const endpoint = defineEndpoint({ router, views: { templates }, config: { debugErrors: false, secretKeyBase } });
 const { port } = await endpoint.start({ port: 0, host: "127.0.0.1" });
 console.log(`listening on port ${port}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
