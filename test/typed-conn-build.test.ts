@@ -9,6 +9,7 @@
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { transformSync } from "esbuild";
 import ts from "typescript";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { build, formatDiagnostic } from "../compiler/index.js";
@@ -126,6 +127,15 @@ describe("typed from route to template: build, then tsc", () => {
   it("the app as written type-checks", SLOW, () => {
     expect(readFileSync(join(dir, ".fawkes/actions.gen.ts"), "utf8")).toContain('show: TypedConn<{ messenger: string }, ViewRenders<T, "hello", "layouts/app.html" | "layouts/root.html">>;');
     expect(tsc()).toEqual([]);
+  });
+
+  it("costs nothing at run time: actions.gen.ts compiles to no code, the dispatch's checks and the controller's annotations to nothing", () => {
+    const js = (rel: string) => transformSync(readFileSync(join(dir, rel), "utf8"), { loader: "ts", format: "esm" }).code;
+    expect(js(".fawkes/actions.gen.ts")).toBe("");
+    const dispatch = js(".fawkes/dispatch.gen.ts");
+    expect(dispatch).toContain("handler: HelloController.show,");
+    expect(dispatch).not.toMatch(/satisfies|actions\.gen|ActionFor/);
+    expect(js("app/controllers/hello-controller.ts")).not.toMatch(/actions\.gen|ActionConn/);
   });
 
   it("a route param renamed in the router is an error at the controller's line that reads it", SLOW, () => {
