@@ -63,6 +63,10 @@ describe("renderToString", () => {
   it("names what a view has when a template is missing", () => {
     expect(() => renderToString(views, "user", "edit.html", {})).toThrow(ViewNotFoundError);
     expect(() => renderToString(views, "user", "edit.html", {})).toThrow(/it has: .*index\.json.*show\.html/);
+    // Views nest (admin and admin/review): a sub-view's templates are not the view's.
+    const nested = { templates: { "admin/index.html": () => "a", "admin/review/index.html": () => "r" } };
+    expect(() => renderToString(nested, "admin", "show.html", {})).toThrow(/; it has: index\.html$/);
+    expect(renderToString(nested, "admin/review", "index.html", {})).toBe("r");
   });
 });
 

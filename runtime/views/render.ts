@@ -63,7 +63,10 @@ function renderView(views: ViewSet, view: string, template: string, assigns: Rec
     const value = plain(assigns);
     return typeof value === "string" && !template.endsWith(".json") ? value : JSON.stringify(value);
   }
-  const known = Object.keys(views.templates).filter((k) => k.startsWith(view + "/")).map((k) => k.slice(view.length + 1));
+  // The view's own templates: views nest (`admin` and `admin/review`), a sub-view's are not its.
+  const known = Object.keys(views.templates)
+    .filter((k) => k.startsWith(view + "/") && !k.slice(view.length + 1).includes("/"))
+    .map((k) => k.slice(view.length + 1));
   const fns = Object.keys(views.functions?.[view] ?? {});
   throw new ViewNotFoundError(
     `no template "${template}" for view "${view}"` +
