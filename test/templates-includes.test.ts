@@ -165,7 +165,7 @@ describe("what is not a literal include stays as it is", () => {
 });
 
 describe("through the CLI", () => {
-  it("fawkes build prints the diagnostic at file:line:col and fails", () => {
+  it("fawkes build and fawkes check print the diagnostic at file:line:col and fail", () => {
     const root = project({
       "package.json": '{ "name": "includes-app", "type": "module" }\n',
       "app/router.ts": 'import { defineRouter } from "fawkes";\nimport * as Page from "./controllers/page.js";\nexport default defineRouter((r) => {\n  r.get("/", Page, "index");\n});\n',
@@ -178,5 +178,8 @@ describe("through the CLI", () => {
     expect(out).toContain("app/templates/user/show.html.eta:2:13: error[TEMPLATE_NOT_FOUND]: include('./tset.html'): no template app/templates/user/tset.html");
     expect(out).toContain('hint: did you mean "./test.html.eta"?');
     expect(r.status).not.toBe(0);
+    const check = spawnSync(process.execPath, [join(ROOT, "dist/compiler/cli/main.js"), "check", "--root", root], { encoding: "utf8" });
+    expect(check.stdout + check.stderr).toContain("app/templates/user/show.html.eta:2:13: error[TEMPLATE_NOT_FOUND]");
+    expect(check.status).toBe(1);
   });
 });
