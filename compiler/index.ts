@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./router/compile.js";
+import { routeHelpers } from "./templates/scope-check.js";
 import type { Project } from "ts-morph";
 import { compileTemplates, type TemplateCompileResult, type TemplateConfig } from "./templates/compile.js";
 import { hasErrors, sortDiagnostics } from "./diagnostics.js";
@@ -82,7 +83,7 @@ export function build(options: BuildOptions): BuildResult {
   let templateScan: TemplateScan | undefined = options.reuseTemplates?.scan;
   const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;
   const templates: TemplateCompileResult = options.reuseTemplates?.result ?? (hasTemplates
-    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes: hasRouter })
+    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes: (routerOut.ir && !hasErrors(routerOut.diagnostics) ? routeHelpers(routerOut.ir) : null) ?? hasRouter })
     : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] });
   const verified = verifiedPaths(options, routerOut, templates.templates, templateScan);
   const diagnostics = sortDiagnostics([...routerOut.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);

@@ -15,6 +15,7 @@ import type { Message, PartialMessage, Plugin } from "esbuild";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import { routeHelpers } from "../compiler/templates/scope-check.js";
 import { buildProject, compileTemplates, formatDiagnostic, sortDiagnostics, writeFiles, type Diagnostic, type ProjectBuildResult } from "../compiler/index.js";
 import { scanTemplates, type TemplateScan } from "../compiler/verify/index.js";
 import { checkPathLiterals } from "../compiler/verify/check.js";
@@ -341,7 +342,7 @@ function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResu
   const headerLoc = o.locateTemplateOption?.(["functionHeader"]) ?? { file: o.templatesDir ?? "app/templates", line: 1, column: 1 };
   let scan: TemplateScan | undefined;
   const pathSites = (ts: readonly TemplateIR[]) => (scan = scanTemplates(ts, o.templates ?? {}, headerLoc)).sites;
-  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes: last.router !== null });
+  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes: last.router ? routeHelpers(last.router) : false });
   const verified = scan && last.router ? checkPathLiterals(scan.literals, { routes: last.router.routes, statics: indexStatics(root, o.staticDir ?? "priv/static") }) : [];
   const own = [...templates.diagnostics, ...verified];
   const diagnostics = last.strict ? own.map(strictly) : own;

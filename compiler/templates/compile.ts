@@ -23,7 +23,7 @@ import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
 import { componentCalls, findComponents } from "./components.js";
 import type { EtaAst, Locate, TemplateConfig, TemplateIR } from "./ir.js";
 import { readViewModules, type TemplateScope } from "./views.js";
-import { routesWithoutRouter } from "./scope-check.js";
+import { checkRoutesCalls, routesWithoutRouter, type RouteHelpers } from "./scope-check.js";
 
 export type { TemplateConfig, TemplatePlugin, ModuleRef } from "./ir.js";
 
@@ -45,9 +45,10 @@ export interface TemplateCompileOptions {
   pathSites?: (templates: readonly TemplateIR[]) => ReadonlyMap<string, readonly PathSite[]>;
   /**
    * The app has a router, so `<outDir>/helpers.gen.ts` exists and templates may call `Routes`.
-   * Default: whether `app/router.ts` exists.
+   * Default: whether `app/router.ts` exists. With the helpers and their actions (the build
+   * passes them from the route table), each `Routes.x("action")` of the templates is checked.
    */
-  routes?: boolean;
+  routes?: boolean | RouteHelpers;
 }
 
 export interface TemplateCompileResult {
@@ -82,7 +83,7 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   diagnostics.push(...listed.diagnostics);
   const views = readViewModules(root, join(root, outDir), config, locate);
   diagnostics.push(...views.diagnostics);
-  const scope: TemplateScope = { views: views.views, shared: views.shared, routes: options.routes ?? existsSync(join(root, "app/router.ts")) };
+  const scope: TemplateScope = { views: views.views, shared: views.shared, routes: options.routes === undefined ? existsSync(join(root, "app/router.ts")) : options.routes !== false };
   const moduleInputs = [imports.escape, imports.filter, ...imports.tags.values()].flatMap((r) => (r ? [r.file] : []));
   const inputs = [...listed.sources.map((s) => s.abs), ...moduleInputs, ...views.inputs];
   if (hasErrors(diagnostics)) return { files: new Map(), diagnostics: sortDiagnostics(diagnostics), templates: [], inputs };
@@ -111,6 +112,7 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     const calls = hasErrors(diagnostics) ? undefined : componentCalls(templates, found.components, { config, headerLoc, env: eta.config });
     diagnostics.push(...(calls?.diagnostics ?? []));
     if (!scope.routes) diagnostics.push(...routesWithoutRouter(templates, { config, headerLoc, env: eta.config }));
+    else if (typeof options.routes === "object") diagnostics.push(...checkRoutesCalls(templates, { config, headerLoc, env: eta.config }, options.routes));
     const emitted: Diagnostic[] = [];
     const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
     const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope });
