@@ -170,33 +170,35 @@ describe("fawkes/vite in a dev server", () => {
     // A template edit: the modules are regenerated, the browser told to reload, the page is new.
     const template = join(dir, "app/templates/page/home.html.eta");
     const reload = hmr.next("full-reload");
-    writeFileSync(template, readFileSync(template, "utf8").replace("<h1>Welcome to Fawkes</h1>", "<h1>Welcome back</h1>"));
+    writeFileSync(template, readFileSync(template, "utf8").replace('"Welcome to Fawkes")', '"Welcome back")'));
     expect((await reload).path).toBe("*");
     expect((await get(port, "/")).body).toContain("<h1>Welcome back</h1>");
 
     // A broken template: the overlay error names the template's file and line.
     const overlay = hmr.next("error");
-    writeFileSync(template, readFileSync(template, "utf8").replace("<h1>Welcome back</h1>", "<h1>Welcome back</h1>\n<%= it.users.length ) %>"));
+    const before = readFileSync(template, "utf8");
+    const line = before.split("\n").length; // the line appended
+    writeFileSync(template, before + "<%= it.users.length ) %>\n");
     const { err } = await overlay;
     expect(err.plugin).toBe("fawkes");
     expect(err.id).toBe(template);
-    expect(err.loc).toMatchObject({ file: template, line: 3 });
-    expect(err.message).toMatch(/^app\/templates\/page\/home\.html\.eta:3:\d+: error\[\w+\]/);
+    expect(err.loc).toMatchObject({ file: template, line });
+    expect(err.message).toMatch(new RegExp(`^app/templates/page/home\\.html\\.eta:${line}:\\d+: error\\[\\w+\\]`));
     expect(err.message).toContain("`)` closes nothing");
     expect(err.loc.column).toBe(20); // 0-based, as Vite's: column 21 of the message
-    expect(err.frame).toContain("3 | <%= it.users.length ) %>\n  |                     ^");
+    expect(err.frame).toContain(`${line} | <%= it.users.length ) %>\n${" ".repeat(String(line).length)} |                     ^`);
     // A page load while it is broken: Vite's error page, which opens the overlay with the same error.
     const broken = await get(port, "/");
     expect(broken.status).toBe(500);
     expect(broken.body).toContain("ErrorOverlay");
-    expect(broken.body).toContain("app/templates/page/home.html.eta:3:");
+    expect(broken.body).toContain(`app/templates/page/home.html.eta:${line}:`);
     // The rest is still answered by the last good generation.
     const stillThere = await fetch(`http://127.0.0.1:${port}/api/v1/items`, { headers: { accept: "application/json" } });
     expect(stillThere.status).toBe(200);
 
     // Fixed: a reload, and the page is back.
     const back = hmr.next("full-reload");
-    writeFileSync(template, readFileSync(template, "utf8").replace("\n<%= it.users.length ) %>", ""));
+    writeFileSync(template, before);
     await back;
     expect((await get(port, "/")).body).toContain("<h1>Welcome back</h1>");
 
@@ -209,6 +211,39 @@ describe("fawkes/vite in a dev server", () => {
     unlinkSync(join(dir, "app/templates/page/extra.html.eta"));
     await deleted;
     expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).not.toContain('"page/extra.html"');
+  });
+
+  it("starts with a broken template: page loads get the overlay until it is fixed", { timeout: 400_000 }, async () => {
+    const dir = copyDemo();
+    const template = join(dir, "app/templates/page/home.html.eta");
+    const good = readFileSync(template, "utf8");
+    writeFileSync(template, good + "<%= it.users.length ) %>\n");
+    const line = good.split("\n").length; // the line appended
+    const server = await createServer({
+      root: dir,
+      logLevel: "silent",
+      configFile: false,
+      plugins: [fawkes({ dev: { entry: "endpoint.ts", export: "demoEndpoint" } })],
+      resolve: { alias: { fawkes: resolve(import.meta.dirname, "../runtime/index.ts") } },
+      server: { port: 0, host: "127.0.0.1" },
+    });
+    servers.push(server);
+    const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
+    await server.listen();
+    await ready;
+    const port = (server.httpServer!.address() as AddressInfo).port;
+    const hmr = hmrClient(server, port);
+    await hmr.next("connected");
+    const broken = await get(port, "/");
+    expect(broken.status).toBe(500);
+    expect(broken.body).toContain(`app/templates/page/home.html.eta:${line}:21: error[TEMPLATE_SYNTAX]`);
+    const reload = hmr.next("full-reload");
+    writeFileSync(template, good);
+    await reload;
+    const page = await get(port, "/");
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Welcome to Fawkes");
+    expect(page.body).toContain("/@vite/client");
   });
 
   it("a router change reloads; an entry without an endpoint is an error page naming its exports", { timeout: 400_000 }, async () => {
