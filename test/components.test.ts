@@ -5,6 +5,9 @@
 // found, a call that is escaped, a bad declaration) and a wrong prop reported by the type check
 // at the calling template's line.
 
+import { spawnSync } from "node:child_process";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../compiler/index.js";
 import { checkTemplateTypes } from "../compiler/templates/typecheck.js";
@@ -185,6 +188,9 @@ describe("props are type-checked at the calling template's line", () => {
 <%~ c.card({ title: "t", tone: "warn" }) %>
 <%~ c.dataTable({ rows: it.users, col: [{ label: "x", inner: (u) => { %><%= u.nmae %><% } }] }) %>
 <%~ c.card({ title: "ok" }, () => { %>fine<% }) %>
+<%~ c.dataTable({ rows: 5, col: [
+  { label: "x", inner: (u) => { %>x<% } },
+] }) %>
 `,
     }, "types");
     expect(f.diagnostics).toEqual([]);
@@ -194,6 +200,38 @@ describe("props are type-checked at the calling template's line", () => {
     expect(at(4)[0]).toMatch(/Property 'title' is missing/);
     expect(at(5)[0]).toMatch(/"warn"/);
     expect(at(6)[0]).toMatch(/Property 'nmae' does not exist/);
-    expect(found.filter((d) => !/typed\.html\.eta:[3-6]:/.test(d))).toEqual([]);
+    // A call over several lines: its first line's error is the tag's line, not the previous tag's.
+    expect(at(8)[0]).toMatch(/Type 'number' is not assignable/);
+    expect(found.filter((d) => !/typed\.html\.eta:([3-6]|8):/.test(d))).toEqual([]);
+  });
+});
+
+describe("through the CLI on a copy of the demo (the built bin)", () => {
+  const ROOT = resolve(import.meta.dirname, "..");
+  const BIN = join(ROOT, "dist/compiler/cli/main.js");
+  const app = join(ROOT, `.fawkes-tmp/components-cli-${process.pid}`);
+  afterAll(() => rmSync(app, { recursive: true, force: true }));
+  const fawkes = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, "--root", app], { cwd: ROOT, encoding: "utf8" });
+  const edit = (file: string, from: string, to: string) => {
+    const path = join(app, "app/templates", file);
+    const text = readFileSync(path, "utf8");
+    expect(text).toContain(from);
+    writeFileSync(path, text.replace(from, to));
+  };
+
+  it("fawkes check reports a wrong prop at the calling template's line; fawkes build a component not found", () => {
+    rmSync(app, { recursive: true, force: true });
+    cpSync(join(ROOT, "fixtures/demo"), app, { recursive: true });
+    edit("user/new.html.eta", `c.header({ subtitle: "c.form posts the request's CSRF token (csrfToken())." }`, "c.header({ subtitle: 42 }");
+    const built = fawkes("build");
+    expect(built.status, built.stderr).toBe(0);
+    const checked = fawkes("check");
+    expect(checked.status).toBe(1);
+    expect(checked.stdout + checked.stderr).toMatch(/app\/templates\/user\/new\.html\.eta:1:1: error\[TEMPLATE_TYPE\]: .*'number' is not assignable to type/);
+
+    edit("page/home.html.eta", "c.button({ href: p`/users/new`", "c.buton({ href: p`/users/new`");
+    const broken = fawkes("build");
+    expect(broken.status).toBe(1);
+    expect(broken.stdout + broken.stderr).toMatch(/app\/templates\/page\/home\.html\.eta:\d+:\d+: error\[COMPONENT_NOT_FOUND\]: no component named buton\n[\s\S]*hint: did you mean c\.button\?/);
   });
 });

@@ -176,8 +176,13 @@ function emitBody(c: Code, t: TemplateIR, o: BodyOptions): void {
       continue;
     }
     let content = rewriteIncludes(node.val || "", o.direct, t.file, o.ext);
+    // Tag code over several lines gets its template line above it too: the type check maps an
+    // error on any of its lines upwards to the nearest `// file:line` (syntax.ts originOf), which
+    // would otherwise be the previous tag's (a component call's props over several lines).
+    const spans = at !== "" && content.includes("\n");
     if (node.t === "e") {
       flush();
+      if (spans) c.line(at.trim());
       c.line(`${content}${at}`);
       continue;
     }
@@ -185,11 +190,13 @@ function emitBody(c: Code, t: TemplateIR, o: BodyOptions): void {
     // Only an escaped value is a single call expression that is safe to join with "+";
     // raw tag code (`a, b`, `x ? y : z`) keeps a statement of its own, as in Eta.
     if (!o.shared && node.t === "i" && o.autoEscape) {
+      if (spans) (flush(), c.line(at.trim()));
       parts.push(`__e(${content})`);
       partsAt = at;
       continue;
     }
     flush();
+    if (spans) c.line(at.trim());
     if (node.t === "i" && o.autoEscape) content = `__e(${content})`;
     c.line(`${o.res} += ${content};${at}`);
   }
