@@ -54,6 +54,23 @@ describe("fetchSession", () => {
     expect(written(changed)).toEqual({ visits: 3 });
   });
 
+  it("writes the token as is (no percent-encoding), signed or encrypted", () => {
+    const signed = fetchSession(connWith(), options);
+    putSession(signed, "note", "a&b=c; d");
+    expect(written(signed)).toEqual({ note: "a&b=c; d" });
+    const value = (signed.respHeaders["set-cookie"] as string[])[0].slice(options.key.length + 1).split(";")[0];
+    expect(value).toMatch(/^SFMyNTY\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(decodeSession(value, options)).toEqual({ note: "a&b=c; d" });
+
+    const sealed: SessionOptions = { ...options, encryptionSalt: "enc" };
+    const conn = fetchSession(new Conn({ method: "GET", url: "/" }), sealed);
+    putSession(conn, "n", 1);
+    for (const hook of (conn.private.beforeSend ?? []) as ((c: Conn) => void)[]) hook(conn);
+    const sealedValue = (conn.respHeaders["set-cookie"] as string[])[0].slice(options.key.length + 1).split(";")[0];
+    expect(sealedValue).toMatch(/^A256GCM\.[A-Za-z0-9_-]+$/);
+    expect(decodeSession(sealedValue, sealed)).toEqual({ n: 1 });
+  });
+
   it("starts an empty session without a cookie or with a forged one", () => {
     const none = fetchSession(connWith(), options);
     expect(getSession(none, "visits")).toBeUndefined();

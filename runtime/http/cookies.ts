@@ -58,10 +58,26 @@ const DEFAULT_SIGNED_MAX_AGE = 86_400;
 export function putRespCookie(conn: Conn, name: string, value: string, options?: CookieOptions): Conn;
 export function putRespCookie(conn: Conn, name: string, value: unknown, options: CookieOptions & ({ sign: true } | { encrypt: true })): Conn;
 export function putRespCookie(conn: Conn, name: string, value: unknown, options: CookieOptions = {}): Conn {
-  const wire = protect(conn, name, value, options);
+  return setCookie(conn, name, protect(conn, name, value, options), value, options, encodeURIComponent);
+}
+
+/**
+ * putRespCookie for a value already made of cookie-safe characters that encodeURIComponent
+ * leaves as they are (a session cookie: base64url and "."), written without that pass: it was
+ * most of serializing a ~400-byte session cookie. The `cookie` package still checks the value.
+ * @internal for session.ts
+ */
+export function putSafeRespCookie(conn: Conn, name: string, value: string, options: CookieOptions): Conn {
+  return setCookie(conn, name, value, value, options, asIs);
+}
+
+const asIs = (value: string): string => value;
+
+function setCookie(conn: Conn, name: string, wire: string, value: unknown, options: CookieOptions, encode: (value: string) => string): Conn {
   let cookie: string;
   try {
     cookie = serialize(name, wire, {
+      encode,
       path: options.path ?? "/",
       domain: options.domain,
       maxAge: options.maxAge,

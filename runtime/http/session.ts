@@ -6,7 +6,7 @@
 
 import { parse as parseCookies } from "cookie";
 import { beforeSend, type Conn, putRespHeader } from "./conn.js";
-import { putRespCookie } from "./cookies.js";
+import { putSafeRespCookie } from "./cookies.js";
 import {
   CSRF_SESSION_KEY,
   decodeSession,
@@ -75,7 +75,8 @@ function writeSessionCookie(conn: Conn): void {
   const s = conn.private.session as SessionState;
   if (!s.dirty) return;
   const value = encodeSession(s.data, s.options);
-  putRespCookie(conn, s.options.key, value, { path: s.options.path ?? "/", sameSite: s.options.sameSite, maxAge: s.options.maxAge });
+  // The value is base64url and "." (MessageVerifier / MessageEncryptor tokens): cookie-safe as is.
+  putSafeRespCookie(conn, s.options.key, value, { path: s.options.path ?? "/", sameSite: s.options.sameSite, maxAge: s.options.maxAge });
 }
 
 export function getSession(conn: Conn, key: string): unknown {
