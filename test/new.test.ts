@@ -20,8 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderScaffold } from "../compiler/cli/new.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
-// Installs and tests of three apps: about a minute and a half here, more on a busy 2-core machine.
-const SLOW = { timeout: 240_000 };
+// Installs and tests of three apps: about a minute and a half here, three times that and more on a busy 2-core machine.
+const SLOW = { timeout: 600_000 };
 
 let work: string; // .fawkes-tmp/new-*: the tarball and the package extracted from it
 let apps: string; // <os tmp>/fawkes-new-*: the generated apps
