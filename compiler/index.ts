@@ -48,6 +48,8 @@ export interface BuildOptions extends RouterCompileOptions {
 export interface CompiledTemplates {
   result: TemplateCompileResult;
   scan: TemplateScan | undefined;
+  /** The route helpers their Routes calls were checked against (they are reused only with the same). */
+  routesKey: string;
 }
 
 export interface BuildResult {
@@ -80,15 +82,20 @@ export function build(options: BuildOptions): BuildResult {
   const router = !hasRouter ? null : options.syntaxProject ? compileRouterFromSyntax(routerOptions, options.syntaxProject) : compileRouter(routerOptions);
   const routerOut = router ?? { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
   // The templates' `p` literals are scanned once: their sites for the emitter, then checked.
-  let templateScan: TemplateScan | undefined = options.reuseTemplates?.scan;
+  let templateScan: TemplateScan | undefined;
   const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;
-  const templates: TemplateCompileResult = options.reuseTemplates?.result ?? (hasTemplates
-    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes: (routerOut.ir && !hasErrors(routerOut.diagnostics) ? routeHelpers(routerOut.ir) : null) ?? hasRouter })
+  const routes = (routerOut.ir && !hasErrors(routerOut.diagnostics) ? routeHelpers(routerOut.ir) : null) ?? hasRouter;
+  // The templates' Routes calls are checked against the route helpers: reused only when those are the same.
+  const routesKey = typeof routes === "boolean" ? String(routes) : JSON.stringify([...routes]);
+  const reuse = options.reuseTemplates?.routesKey === routesKey ? options.reuseTemplates : undefined;
+  if (reuse) templateScan = reuse.scan;
+  const templates: TemplateCompileResult = reuse?.result ?? (hasTemplates
+    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes })
     : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] });
   const verified = verifiedPaths(options, routerOut, templates.templates, templateScan);
   const diagnostics = sortDiagnostics([...routerOut.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);
   const files = hasErrors(verified.diagnostics) ? new Map<string, string>() : new Map([...routerOut.files, ...templates.files]);
-  return { files, diagnostics, router: routerOut.ir, inputs: [...new Set([...routerOut.inputs, ...templates.inputs, ...verified.inputs])], compiledTemplates: { result: templates, scan: templateScan } };
+  return { files, diagnostics, router: routerOut.ir, inputs: [...new Set([...routerOut.inputs, ...templates.inputs, ...verified.inputs])], compiledTemplates: { result: templates, scan: templateScan, routesKey } };
 }
 
 // ---- verified paths (compiler/verify): every `p` literal against the route table -------------

@@ -342,7 +342,8 @@ function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResu
   const headerLoc = o.locateTemplateOption?.(["functionHeader"]) ?? { file: o.templatesDir ?? "app/templates", line: 1, column: 1 };
   let scan: TemplateScan | undefined;
   const pathSites = (ts: readonly TemplateIR[]) => (scan = scanTemplates(ts, o.templates ?? {}, headerLoc)).sites;
-  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes: last.router ? routeHelpers(last.router) : false });
+  const routes = last.router ? routeHelpers(last.router) : false;
+  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes });
   const verified = scan && last.router ? checkPathLiterals(scan.literals, { routes: last.router.routes, statics: indexStatics(root, o.staticDir ?? "priv/static") }) : [];
   const own = [...templates.diagnostics, ...verified];
   const diagnostics = last.strict ? own.map(strictly) : own;
@@ -356,7 +357,7 @@ function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResu
     files: failed ? new Map() : new Map([...last.files, ...templates.files]),
     diagnostics: sortDiagnostics([...kept, ...diagnostics]),
     inputs,
-    compiledTemplates: { result: templates, scan },
+    compiledTemplates: { result: templates, scan, routesKey: routes === false ? "false" : JSON.stringify([...routes]) },
   };
 }
 

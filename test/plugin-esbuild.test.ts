@@ -368,6 +368,19 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     expect(generated.map((f) => statSync(f).mtimeMs)).toEqual(before);
   });
 
+  it("a router edit with no template changed still checks the templates' Routes calls against the new table", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    const router = join(dir, "app/router.ts");
+    const good = readFileSync(router, "utf8");
+    // user/show.html.eta calls Routes.userPostPath("index", ...): an action the edit takes away.
+    writeFileSync(router, good.replace('r.resources("/posts", PostController, { except: ["delete"] }', 'r.resources("/posts", PostController, { only: ["show"] }'));
+    const errors = await rebuild();
+    expect(errors.map((e) => e.text).join("\n")).toMatch(/TEMPLATE_ROUTES_(ACTION|HELPER)/);
+    expect((errors.find((e) => /TEMPLATE_ROUTES_/.test(e.text)) as { location?: { file: string } } | undefined)?.location?.file).toBe("app/templates/user/show.html.eta");
+    writeFileSync(router, good);
+    expect(await rebuild()).toEqual([]);
+  });
+
   it("a generated module deleted between builds is written again", SLOW, async () => {
     const { dir, rebuild } = await incremental();
     rmSync(join(dir, ".fawkes/helpers.gen.ts"));
