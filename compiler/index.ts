@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./router/compile.js";
+import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./build/router.js";
 import { routeHelpers } from "./templates/scope-check.js";
 import type { Project } from "ts-morph";
 import { compileTemplates, type TemplateCompileResult, type TemplateConfig } from "./templates/compile.js";
@@ -201,6 +201,6 @@ export type { Diagnostic, Severity } from "./diagnostics.js";
 export type { RouterIR, RouteIR, SegmentIR, SourceLoc, ModuleRefIR, PipelineIR } from "./router/ir.js";
 export { interpret } from "./router/interpret.js";
 export { routesFromTable } from "./router/table.js";
-export { emitRouterFiles } from "./router/compile.js";
+export { emitRouterFiles } from "./emit/router-files.js";
 export { compileTemplates } from "./templates/compile.js";
 export type { TemplateConfig, TemplatePlugin, TemplateCompileOptions, TemplateCompileResult } from "./templates/compile.js";

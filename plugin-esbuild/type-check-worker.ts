@@ -7,7 +7,8 @@ import { parentPort } from "node:worker_threads";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { Project } from "ts-morph";
-import { compileRouter, createProject } from "../compiler/router/compile.js";
+import { compileRouter } from "../compiler/build/router.js";
+import { createProject } from "../compiler/router/compile.js";
 import type { Diagnostic } from "../compiler/diagnostics.js";
 
 /** What the plugin asks: the router of `root` as `fawkes build` reads it. */

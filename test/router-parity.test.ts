@@ -10,7 +10,7 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RouteIR } from "../compiler/router/ir.js";
-import { loadStandaloneMatcher } from "../compiler/router/standalone.js";
+import { loadStandaloneMatcher } from "../compiler/emit/standalone.js";
 import { routesFromTable, type TableRoute } from "../compiler/router/table.js";
 import { interpret, MalformedPathError } from "../compiler/router/interpret.js";
 import { agree, agreeAllowed, hex, randomParity, type Matcher, type Outcome } from "./support/parity.js";

@@ -2,13 +2,15 @@
 // imports count: they are coupling too), and the endpoint on top (nothing below it imports it).
 // The layers, bottom up: _internal; plug (Conn, plug types, status names); router, templates,
 // views, pubsub; http; channels; endpoint; testing. runtime/index.ts (the public face) is left
-// out, as it re-exports every folder.
+// out, as it re-exports every folder. The same holds for compiler/: router (read, expand,
+// check) and emit (the generated modules) below build (which joins them), cli on top.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const RUNTIME = resolve(import.meta.dirname, "../runtime");
+const COMPILER = resolve(import.meta.dirname, "../compiler");
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -114,6 +116,17 @@ describe("runtime layers", () => {
     const folders = new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])]);
     expect([...folders]).toEqual(expect.arrayContaining(["channels", "http", "router", "endpoint", "pubsub", "plug"]));
     expect(folderCycles(edges)).toEqual([]);
+  });
+
+  it("no import cycle between the folders of compiler/: router reads, emit writes, build joins them", () => {
+    const edges = folderEdges(COMPILER);
+    const folders = new Set([...edges.keys(), ...[...edges.values()].flatMap((m) => [...m.keys()])]);
+    expect([...folders]).toEqual(expect.arrayContaining(["router", "emit", "templates", "build", "cli", "verify", "config"]));
+    expect(folderCycles(edges)).toEqual([]);
+    // The router pipeline does not drive the emitters: it is handed one (compiler/build/router.ts).
+    expect(edges.get("router")?.has("emit") ?? false).toBe(false);
+    expect(edges.get("build")?.has("emit")).toBe(true);
+    expect(edges.get("build")?.has("router")).toBe(true);
   });
 
   it("the endpoint is on top: only the public entry and testing import runtime/endpoint/", () => {

@@ -29,7 +29,7 @@ function newestSource(dir) {
   }
   return t;
 }
-const builtFile = join(root, "dist/compiler/router/standalone.js");
+const builtFile = join(root, "dist/compiler/emit/standalone.js");
 const stale = !existsSync(builtFile) ||
   Math.max(...["runtime", "compiler"].map((d) => newestSource(join(root, d)))) > statSync(builtFile).mtimeMs;
 if (stale || process.env.BENCH_BUILD === "1") {
@@ -43,7 +43,7 @@ if (stale || process.env.BENCH_BUILD === "1") {
   }
 }
 if (!existsSync(builtFile)) {
-  console.error("# dist/compiler/router/standalone.js is missing after the build; cannot run");
+  console.error("# dist/compiler/emit/standalone.js is missing after the build; cannot run");
   process.exit(1);
 }
 

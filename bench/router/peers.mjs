@@ -17,7 +17,7 @@ import { compileRouter } from "rou3/compiler";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { Router as JitRouter } from "@jsonjoy.com/jit-router";
 import { routesFromTable } from "../../dist/compiler/router/table.js";
-import { loadStandaloneMatcher } from "../../dist/compiler/router/standalone.js";
+import { loadStandaloneMatcher } from "../../dist/compiler/emit/standalone.js";
 import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 

@@ -1,7 +1,9 @@
-// The router pipeline, start to end: read (ts-morph) → expand → check → emit.
-// Returns contents; writes nothing (write.ts does), which gives `check` mode, golden tests
-// and bundler virtual modules for free. `readRouterTable` runs the same steps but emission on
-// the syntax alone (syntactic.ts), for `fawkes routes`: no program, no type checker.
+// The router pipeline: read (ts-morph) → expand → check, then the emitter it is given (the
+// generated modules come from compiler/emit/, which this folder does not import:
+// compiler/build/router.ts joins the two). Returns contents; writes nothing (write.ts does),
+// which gives `check` mode, golden tests and bundler virtual modules for free.
+// `readRouterTable` runs the same steps but emission on the syntax alone (syntactic.ts), for
+// `fawkes routes`: no program, no type checker.
 
 import { FileSystemRefreshResult, Project, ts, type SourceFile } from "ts-morph";
 import { existsSync } from "node:fs";
@@ -16,12 +18,6 @@ import { typedSemantics, type RouterSemantics } from "./semantics.js";
 import { syntacticSemantics } from "./syntactic.js";
 import { ModuleIndex } from "./_modules.js";
 import { importSpecifier, relativePosix } from "../paths.js";
-import { emitRoutesMeta } from "../emit/routes-meta.js";
-import { emitMatcherModule } from "../emit/matcher-module.js";
-import { emitHelpers } from "../emit/helpers.js";
-import { emitDispatch } from "../emit/dispatch.js";
-import { emitActions } from "../emit/actions.js";
-import { header } from "../emit/header.js";
 
 export interface RouterCompileOptions {
   /** Project root: locations and generated imports are relative to it. */
@@ -52,7 +48,11 @@ export interface RouterCompileResult {
   inputs: string[];
 }
 
-export function compileRouter(options: RouterCompileOptions): RouterCompileResult {
+/** The generated modules of one router IR, by file name (compiler/emit/router-files.ts). */
+export type EmitRouter = (ir: RouterIR, outDir: string, templatesModule: string | null) => Record<string, string>;
+
+/** Reads, expands and checks the router with a type-checker program, then `emit`s its modules. */
+export function compileRouterWith(options: RouterCompileOptions, emit: EmitRouter): RouterCompileResult {
   const root = resolve(options.root);
   const project = options.project ?? createProject(root);
   if (options.project) refreshProject(project);
@@ -61,14 +61,14 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
     project.resolveSourceFileDependencies();
     return sf;
   };
-  const out = run(options, { open, semantics: typedSemantics(root), emit: true, inputsOf: (sf) => [sf, ...sf.getReferencedSourceFiles()] });
+  const out = run(options, { open, semantics: typedSemantics(root), emit, inputsOf: (sf) => [sf, ...sf.getReferencedSourceFiles()] });
   if (hasErrors(out.diagnostics)) out.files = new Map();
   out.inputs = [...new Set(out.inputs)];
   return out;
 }
 
 /**
- * compileRouter on the syntax alone (syntactic.ts), with emission: the watch loop's fast path
+ * compileRouterWith on the syntax alone (syntactic.ts), with emission: the watch loop's fast path
  * (a router edit regenerates in the time it takes to parse what changed), the type checker's
  * read following off the reload's critical path. It lacks what only types say (ACTION_MISSING;
  * syntactic.ts lists where the two reads can differ). `project` is a syntax-only project
@@ -76,12 +76,12 @@ export function compileRouter(options: RouterCompileOptions): RouterCompileResul
  * the disk first. Inputs: every project file the read opened (the router, what it mounts, the
  * modules its imports led to).
  */
-export function compileRouterFromSyntax(options: RouterCompileOptions, project: Project): RouterCompileResult {
+export function compileRouterFromSyntaxWith(options: RouterCompileOptions, project: Project, emit: EmitRouter): RouterCompileResult {
   const root = resolve(options.root);
   refreshProject(project);
   // A new index per read: its module-resolution cache would not see a file created since.
   const modules = new ModuleIndex(project);
-  const out = run(options, { open: (path) => modules.parse(path), semantics: syntacticSemantics(root, modules), emit: true, inputsOf: (sf) => [sf] });
+  const out = run(options, { open: (path) => modules.parse(path), semantics: syntacticSemantics(root, modules), emit, inputsOf: (sf) => [sf] });
   if (hasErrors(out.diagnostics)) out.files = new Map();
   const opened = project.getSourceFiles().filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath());
   out.inputs = [...new Set([...out.inputs, ...opened])];
@@ -98,7 +98,7 @@ export function readRouterTable(
   modules = new ModuleIndex(createProject(resolve(options.root), { syntaxOnly: true })),
 ): Pick<RouterCompileResult, "ir" | "diagnostics"> {
   const semantics = syntacticSemantics(resolve(options.root), modules);
-  const { ir, diagnostics } = run(options, { open: (path) => modules.parse(path), semantics, emit: false });
+  const { ir, diagnostics } = run(options, { open: (path) => modules.parse(path), semantics, emit: null });
   return { ir, diagnostics };
 }
 
@@ -107,8 +107,8 @@ interface Reading {
   /** Parses the router module at this absolute path (a program also loads what it imports). */
   open(path: string): SourceFile;
   semantics: RouterSemantics;
-  /** Emit the generated modules and collect the watch inputs. */
-  emit: boolean;
+  /** Emits the generated modules (and the watch inputs are collected), or null: read only. */
+  emit: EmitRouter | null;
   /** The files a router module's output depends on (itself first), for the watch inputs. */
   inputsOf?(sf: SourceFile): SourceFile[];
 }
@@ -202,7 +202,7 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
   if (!reading.emit) return ir;
   if (!hasErrors(diagnostics)) {
     const templates = run.templatesModule === null ? null : importSpecifier(outDir, run.templatesModule);
-    for (const [name, text] of Object.entries(emitRouterFiles(ir, outDir, templates))) out.files.set(`${outDir}/${name}`, text);
+    for (const [name, text] of Object.entries(reading.emit(ir, outDir, templates))) out.files.set(`${outDir}/${name}`, text);
   }
   out.inputs.push(...(reading.inputsOf?.(sf) ?? [sf]).filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath()));
   return ir;
@@ -212,28 +212,6 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
 export function mountDir(path: string): string {
   const name = path.split("/").filter(Boolean).join("-").replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^\.+/, "_");
   return name || "root";
-}
-
-/**
- * The generated router modules for an IR (pure: same IR, same bytes). `templatesModule` is the
- * generated templates module as imported from `outDir` (`./templates.gen.js`), or null.
- */
-export function emitRouterFiles(ir: RouterIR, outDir: string, templatesModule: string | null = null): Record<string, string> {
-  return {
-    "routes.gen.ts": emitRoutesMeta(ir),
-    "matcher.gen.ts": emitMatcherModule(ir),
-    "helpers.gen.ts": emitHelpers(ir),
-    "actions.gen.ts": emitActions(ir, templatesModule),
-    "dispatch.gen.ts": emitDispatch(ir, outDir),
-    "router.gen.ts":
-      header("router.gen.ts", ir.source, ir.mountedAt
-        ? `A router mounted at ${ir.mountedAt.prefix || "/"} by ${ir.mountedAt.parent}:${ir.mountedAt.loc.line}; the parent's dispatch routes through it.`
-        : "The router as the endpoint takes it: defineEndpoint({ router }).") +
-      'export { allowedMethods, match, matchSegments } from "./matcher.gen.js";\n' +
-      'export { dispatch } from "./dispatch.gen.js";\n' +
-      'export { routes } from "./routes.gen.js";\n' +
-      `/** The router module these were generated from. */\nexport const source = ${JSON.stringify(ir.source)};\n`,
-  };
 }
 
 /**

@@ -7,7 +7,7 @@
 
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadStandaloneMatcher } from "../../compiler/router/standalone.js";
+import { loadStandaloneMatcher } from "../../compiler/emit/standalone.js";
 import { randomParity } from "./parity.js";
 
 const RUNS = wholeNumber("PARITY_RUNS", 10_000);

@@ -10,7 +10,7 @@ import { deepStrictEqual, equal } from "node:assert/strict";
 import fc from "fast-check";
 import { interpret, MalformedPathError } from "../../compiler/router/interpret.js";
 import type { RouteIR } from "../../compiler/router/ir.js";
-import type { loadStandaloneMatcher } from "../../compiler/router/standalone.js";
+import type { loadStandaloneMatcher } from "../../compiler/emit/standalone.js";
 import { routesFromTable, type TableRoute } from "../../compiler/router/table.js";
 import { checkShadowing } from "../../compiler/router/check.js";
 

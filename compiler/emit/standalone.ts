@@ -6,9 +6,9 @@ import { transformSync } from "esbuild";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { RouteIR } from "./ir.js";
-import { helperName } from "./_names.js";
-import { emitMatcherBody } from "../emit/matcher.js";
+import type { RouteIR } from "../router/ir.js";
+import { helperName } from "../router/_names.js";
+import { emitMatcherBody } from "./matcher.js";
 
 export function emitStandaloneMatcher(routes: readonly RouteIR[], runtime = "fawkes", tuning: { splitAt?: number } = {}): string {
   const table = routes.map((r) => ({
