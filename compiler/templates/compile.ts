@@ -11,7 +11,8 @@
 // for byte; what changes is where the work is done: the escaper is a fast one imported from the
 // runtime, and includes resolve against a build-time table instead of reading files.
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { listFilesSorted } from "../paths.js";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { hasErrors, sortDiagnostics } from "../diagnostics.js";
@@ -190,15 +191,5 @@ function readHeader(ast: EtaAst, file: string, outDir: string): { assigns: strin
 
 /** Every `*.eta` (or default-extension) file under dir, sorted: the same output on every machine. */
 function listTemplates(dir: string, ext: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return listTemplates(p, ext);
-    return name.endsWith(".eta") || name.endsWith(ext) ? [p] : [];
-  });
+  return listFilesSorted(dir, (name) => name.endsWith(".eta") || name.endsWith(ext));
 }

@@ -9,11 +9,11 @@
 // the exports its templates use (emit.ts), each render function binding the ones its code
 // mentions (scopeLines). tsc over the generated module checks the calls, at the template line.
 
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
-import { importSpecifier } from "../paths.js";
+import { importSpecifier, listFilesSorted } from "../paths.js";
 import type { SourceLoc } from "../router/ir.js";
 import type { Locate, TemplateConfig, TemplateIR } from "./ir.js";
 
@@ -143,17 +143,7 @@ function readOne(root: string, outDir: string, abs: string, view: string, config
 
 /** Every module file under dir (not .d.ts, not tests), sorted. */
 function listModules(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return listModules(p);
-    return MODULE_EXT.test(name) && !/\.d\.(m|c)?ts$/.test(name) && !/\.(test|spec)\.[^.]+$/.test(name) ? [p] : [];
-  });
+  return listFilesSorted(dir, (name) => MODULE_EXT.test(name) && !/\.d\.(m|c)?ts$/.test(name) && !/\.(test|spec)\.[^.]+$/.test(name));
 }
 
 interface Export {
