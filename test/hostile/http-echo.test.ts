@@ -70,7 +70,7 @@ describe("HTML pages escape every echoed param", () => {
     const next = created.headers["set-cookie"]![0].split(";")[0];
     const page = await demo.send(get("/users/1", [`Cookie: ${next}`]));
     expect(page.status).toBe(200);
-    expectInert(page.body, payload, (e) => `<p class="flash info">Welcome, ${e}!</p>`);
+    expectInert(page.body, payload, (e) => `<div id="flash-info" class="flash flash-info" role="status">Welcome, ${e}!</div>`);
   });
 
   it.each(PAYLOADS.slice(0, 4))("a 404 for /%s does not echo the path", async (payload) => {
