@@ -108,6 +108,8 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       const deferred = options.typeCheck === "deferred";
       let syntaxProject: Project | null = null;
       let pendingCheck: ProjectBuildResult | null = null;
+      /** The last build that read the router, and its sources as it read them. */
+      let latestRead: { result: ProjectBuildResult; sources: Map<string, string> } | null = null;
       let checker: TypeChecker | null = null;
 
       // The last generation without errors, and what it was made from.
@@ -133,7 +135,10 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           // Nothing the templates are made from changed (a router edit): the last ones stand.
           const reuseTemplates = last && changed && templatesUnchanged(root, last.result, changed, templateChange) ? last.result.compiledTemplates : undefined;
           result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict, reuseTemplates, ...(deferred ? { syntaxProject: syntaxProject! } : { project: warm() }) });
-          if (deferred) pendingCheck = result;
+          if (deferred) {
+            pendingCheck = result;
+            latestRead = { result, sources: sourceStamps(root, result, inputs) };
+          }
         }
         if (result.inputs.length) inputs = result.inputs;
         // Every folder under the templates root: esbuild's watchDirs are not recursive, and a
@@ -190,11 +195,17 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       /** The type checker's read of the router `built` read from its syntax (in the worker): what it adds, reported. */
       async function typeCheck(built: ProjectBuildResult): Promise<void> {
         const t0 = performance.now();
+        // The check is about the sources the build read, as they were then; the worker reads them
+        // from disk later (after a check in flight: on a busy machine, seconds later). An answer
+        // about other sources than the build's is dropped, not written over its modules: the edit
+        // that changed them builds again, and that build's check reports.
+        const read = latestRead;
         const o = built.options;
         // The templates module as build() names it to the router's modules.
         const templatesModule = existsSync(join(root, o.templatesDir ?? "app/templates")) ? `${o.outDir ?? ".fawkes"}/templates.gen.ts` : undefined;
         const answer = await (checker ??= typeChecker()).check({ root, router: o.router, outDir: o.outDir, templatesModule });
         if (answer === null) return; // superseded by a newer build's check
+        if (read?.result !== built || [...read.sources].some(([f, s]) => stamp(f) !== s)) return;
         let report: TypeCheckReport;
         if (answer.ok) {
           const diagnostics = built.strict ? answer.diagnostics.map(strictly) : answer.diagnostics;
@@ -359,6 +370,19 @@ function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResu
     inputs,
     compiledTemplates: { result: templates, scan, routesKey: routes === false ? "false" : JSON.stringify([...routes]) },
   };
+}
+
+/**
+ * The router's sources a build read, stamped: its inputs, the router, the config, and what the
+ * last type check read besides (the controllers the syntactic read does not open). What the
+ * build's deferred type check is about.
+ */
+function sourceStamps(root: string, result: ProjectBuildResult, checked: readonly string[]): Map<string, string> {
+  // Not the templates: the check reads the router and its imports (a template edit builds
+  // templates only, and leaves the router's check standing).
+  const templates = join(root, result.options.templatesDir ?? "app/templates") + sep;
+  const files = [...result.inputs, ...checked, join(root, result.options.router ?? "app/router.ts"), ...CONFIG_FILES.map((c) => join(root, c))].filter((f) => !f.startsWith(templates));
+  return new Map(files.map((f) => [f, stamp(f)]));
 }
 
 /**
