@@ -6,10 +6,10 @@
 import { build, createServer, type ViteDevServer } from "vite";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import WebSocket from "ws";
 import { pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { fawkes } from "../plugin-esbuild/vite.js";
 import { TMP } from "./support/app.js";
 
@@ -22,6 +22,23 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
+
+/**
+ * Listens, and resolves once Vite's watcher has read the app's folders: its "ready" can come
+ * before the scan of the root's subfolders ends, and a file written in a folder not yet read is
+ * not reported (ignoreInitial). Waits on the watcher's own listing, not on time.
+ */
+async function listening(server: ViteDevServer): Promise<void> {
+  const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
+  await server.listen();
+  await ready;
+  const root = server.config.root;
+  const folders = [join(root, "app/templates/page"), join(root, "app/templates/components"), join(root, "app/controllers")];
+  await vi.waitFor(() => {
+    const watched = server.watcher.getWatched();
+    for (const folder of folders) expect(watched[dirname(folder)] ?? []).toContain(folder.slice(dirname(folder).length + 1)), expect(watched[folder]?.length ?? 0).toBeGreaterThan(0);
+  }, { timeout: 60_000, interval: 20 });
+}
 
 function copyDemo(): string {
   mkdirSync(TMP, { recursive: true }); // this file may be the first to run
@@ -148,9 +165,7 @@ describe("fawkes/vite in a dev server", () => {
       server: { port: 0, host: "127.0.0.1" },
     });
     servers.push(server);
-    const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
-    await server.listen();
-    await ready;
+    await listening(server);
     const port = (server.httpServer!.address() as AddressInfo).port;
     const hmr = hmrClient(server, port);
     await hmr.next("connected");
@@ -228,9 +243,7 @@ describe("fawkes/vite in a dev server", () => {
       server: { port: 0, host: "127.0.0.1" },
     });
     servers.push(server);
-    const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
-    await server.listen();
-    await ready;
+    await listening(server);
     const port = (server.httpServer!.address() as AddressInfo).port;
     const hmr = hmrClient(server, port);
     await hmr.next("connected");
@@ -257,9 +270,7 @@ describe("fawkes/vite in a dev server", () => {
       server: { port: 0, host: "127.0.0.1" },
     });
     servers.push(server);
-    const ready = new Promise((resolve) => server.watcher.once("ready", resolve));
-    await server.listen();
-    await ready;
+    await listening(server);
     const port = (server.httpServer!.address() as AddressInfo).port;
     const hmr = hmrClient(server, port);
     await hmr.next("connected");
