@@ -19,7 +19,7 @@ export type {
 } from "./router/dsl.js";
 export { collectRouter, RouterDefinitionError } from "./router/collect.js";
 export type { CollectedCall, CollectedRouter } from "./router/collect.js";
-export type { ModulePlug, Plug, PlugLike, PlugOptions, PlugSpec } from "./plug/plug.js";
+export type { ModulePlug, Plug, PlugAssigns, PlugLike, PlugOptions, PlugSpec } from "./plug/plug.js";
 export { decodePath, MalformedURIError } from "./router/match.js";
 export type { RouteInfo, RouteMatch } from "./router/match.js";
 export {
@@ -53,7 +53,7 @@ export type { DeclaredAssigns } from "./templates/assigns.js";
 export { renderSlot, noCapture } from "./templates/components.js";
 export type { Slot, Capture } from "./templates/components.js";
 export { Conn, beforeSend, halt, assign, resp, putRespHeader, putStatus, putRespContentType } from "./plug/conn.js";
-export type { ConnInit, Params, RendersOf, RouteParams, TypedConn } from "./plug/conn.js";
+export type { Assigned, AssignedOf, ConnInit, Params, RendersOf, RouteParams, TypedConn } from "./plug/conn.js";
 export { defineEndpoint, Endpoint, PlugReturnError } from "./endpoint/endpoint.js";
 export type { ControllerModule, ControllerPlug, EndpointConfig, EndpointOptions, EndpointPlug, ListenOptions, Listener, RouterModules } from "./endpoint/endpoint.js";
 export { workerCount } from "./endpoint/workers.js";
@@ -65,7 +65,7 @@ export type { AdapterContext } from "./pubsub/pubsub.js";
 export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { templateCsrfToken, templateFlash } from "./http/template-helpers.js";
 export type { FlashKey } from "./http/template-helpers.js";
-export type { ActionFor, RenderArgs, RenderCallOptions, RenderProvided, TemplateName, ViewRenders } from "./http/controller.js";
+export type { ActionFor, RenderAloneAssigns, RenderArgs, RenderCallOptions, RenderProvided, TemplateName, ViewRenders } from "./http/controller.js";
 export { statusCode } from "./plug/status.js";
 export type { Status, StatusName } from "./plug/status.js";
 export { requestId } from "./http/request-id.js";

@@ -6,7 +6,7 @@ import { enterRender, leaveRender } from "./template-helpers.js";
 import { renderChannel, traced } from "./telemetry.js";
 import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
-import { checkHeader, type Conn, putRespContentType, putRespHeader, resp, type RendersOf } from "./conn.js";
+import { checkHeader, type Conn, putRespContentType, putRespHeader, resp, type AssignedOf, type RendersOf } from "./conn.js";
 import { describe } from "../_internal/values.js";
 import { encodeQuery, type Query } from "../router/url.js";
 
@@ -102,10 +102,11 @@ export function putRootLayout(conn: Conn, layout: string | false): Conn {
 /**
  * Renders a template of the conn's view with `assigns` (merged over `conn.assigns`), inside the
  * app and root layouts for HTML. `"show"` without a format takes the request's format
- * (`_format` param, else html).
+ * (`_format` param, else html). With `{ layout: false }` it renders the template alone.
  *
  * @example render(conn, "show.html", { user })
  */
+export function render<C extends Conn, const N extends TemplateName<C>>(conn: C, template: N, assigns: RenderAloneAssigns<C, N>, options: { layout: false }): Conn;
 export function render<C extends Conn, const N extends TemplateName<C>>(conn: C, template: N, ...rest: RenderArgs<C, N>): Conn;
 export function render(conn: Conn, template: string, assigns: Record<string, unknown> = {}, options: RenderCallOptions = {}): Conn {
   const viewSet = conn.private.views as Parameters<typeof renderToString>[0] | undefined;
@@ -151,17 +152,56 @@ export interface RenderCallOptions {
 /** The template names render accepts for a conn: any for a plain Conn, its view's for a typed one. */
 export type TemplateName<C> = RendersOf<C> extends infer R ? ([R] extends [null] ? string : keyof R & string) : never;
 
-/** render's arguments after the name: the assigns (required when the template needs some) and the options. */
+/**
+ * render's arguments after the name: the assigns (required when the template needs some) and the
+ * options. The template renders inside its layouts, so their needs are asked for too (a
+ * `{ layout: false }` literal takes render's other overload: RenderAloneAssigns). Keys the plugs
+ * of the route's pipelines assign, with a type the template accepts, are not asked for: they
+ * are on the conn already.
+ */
 export type RenderArgs<C, N> =
   RendersOf<C> extends infer R
     ? [R] extends [null]
       ? [assigns?: Record<string, unknown>, options?: RenderCallOptions]
       : N extends keyof R
-        ? {} extends R[N]
-          ? [assigns?: R[N], options?: RenderCallOptions]
-          : [assigns: R[N], options?: RenderCallOptions]
+        ? R[N] extends { layouts: infer F }
+          ? Provide<F, AssignedOf<C>> extends infer A
+            ? {} extends A
+              ? [assigns?: A, options?: RenderCallOptions]
+              : [assigns: A, options?: RenderCallOptions]
+            : never
+          : never
         : [assigns?: Record<string, unknown>, options?: RenderCallOptions]
     : never;
+
+/**
+ * The assigns of `render(conn, name, assigns, { layout: false })`: the template renders alone,
+ * so only its own needs are asked for (less what the pipelines' plugs assign), not its layouts'.
+ */
+export type RenderAloneAssigns<C, N> =
+  RendersOf<C> extends infer R
+    ? [R] extends [null]
+      ? Record<string, unknown> | undefined
+      : N extends keyof R
+        ? R[N] extends { alone: infer O }
+          ? Provide<O, AssignedOf<C>> extends infer A
+            ? {} extends A
+              ? A | undefined
+              : A
+            : never
+          : never
+        : Record<string, unknown> | undefined
+    : never;
+
+/**
+ * Assigns `N` as render asks for them when the conn carries `A` already (what its pipelines'
+ * plugs assign): a key of `A` whose type the template accepts becomes optional (render's assigns
+ * still win the merge, so passing it is allowed, with the template's type); a key `A` has with a
+ * type the template does not accept stays required.
+ */
+type Provide<N, A> = [keyof A] extends [never] ? N : Simplify<{ [K in keyof N as K extends ProvidedKeys<N, A> ? never : K]: N[K] } & { [K in keyof N as K extends ProvidedKeys<N, A> ? K : never]?: N[K] }>;
+
+type ProvidedKeys<N, A> = { [K in keyof N & keyof A]: A[K] extends N[K] ? K : never }[keyof N & keyof A];
 
 /** What render gives every template and layout itself: `flash`, `conn`, and a layout's `innerContent`. */
 export type RenderProvided = "flash" | "conn" | "innerContent";
@@ -190,19 +230,23 @@ type Entry<T, K, N extends string, L extends string> = K extends keyof T
   ? Simplify<Needs<TemplateAssigns<T[K]>> & (N extends `${string}.html` ? ([L] extends [never] ? unknown : LayoutNeeds<T, L>) : unknown)>
   : never;
 
+/** What each template of view `V` needs, by the name render takes (with and without its format), inside layouts `L`. */
+type ViewNeeds<T, V extends string, L extends string> = { [N in keyof ViewKeys<T, V> & string]: Entry<T, ViewKeys<T, V>[N], N, L> } & {
+  [B in Bare<keyof ViewKeys<T, V> & string>]: Simplify<
+    UnionToIntersection<{ [N in keyof ViewKeys<T, V> & string]: Bare<N> extends B ? Entry<T, ViewKeys<T, V>[N], N, L> : never }[keyof ViewKeys<T, V> & string]>
+  >;
+};
+
 /**
  * A view's render table, for TypedConn: every template of view `V` in the generated `templates`
  * table `T`, by name with its format (`"show.html"`) and without (`"show"`: what every format
- * of that name needs), to the assigns it needs with the layouts `L` the route's pipelines put.
+ * of that name needs), to the assigns it needs inside the layouts `L` the route's pipelines put
+ * (`layouts`) and rendered alone, with `{ layout: false }` (`alone`).
  * @example type UserRenders = ViewRenders<typeof templates, "user", "layouts/app.html" | "layouts/root.html">
  */
-export type ViewRenders<T, V extends string, L extends string = never> = Simplify<
-  { [N in keyof ViewKeys<T, V> & string]: Entry<T, ViewKeys<T, V>[N], N, L> } & {
-    [B in Bare<keyof ViewKeys<T, V> & string>]: Simplify<
-      UnionToIntersection<{ [N in keyof ViewKeys<T, V> & string]: Bare<N> extends B ? Entry<T, ViewKeys<T, V>[N], N, L> : never }[keyof ViewKeys<T, V> & string]>
-    >;
-  }
->;
+export type ViewRenders<T, V extends string, L extends string = never> = {
+  [N in keyof ViewNeeds<T, V, L>]: { layouts: ViewNeeds<T, V, L>[N]; alone: ViewNeeds<T, V, never>[N & keyof ViewNeeds<T, V, never>] };
+};
 
 /** A controller action that accepts conns of type `C` (what the generated dispatch checks each handler against). */
 export type ActionFor<C extends Conn> = (conn: C, ...rest: any[]) => unknown;

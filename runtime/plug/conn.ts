@@ -175,6 +175,20 @@ export class Conn {
 /** The key of a typed conn's render table. Declared only: no conn ever has this property. */
 declare const RENDERS: unique symbol;
 
+/** The key of what a conn type says is in its assigns. Declared only: no conn ever has this property. */
+declare const ASSIGNED: unique symbol;
+
+/**
+ * A conn that has assigns `A` put on it: what a plug that assigns says it returns (its type
+ * only: nothing is checked at run time), so that the typed conn of every action behind it has
+ * them (`conn.assigns.currentUser`) and render does not ask for them. `Plug<O, A>` returns it.
+ * @example export function fetchCurrentUser(conn: Conn): Assigned<{ currentUser: User | null }> { ... }
+ */
+export type Assigned<A extends object> = [keyof A] extends [never] ? Conn : Conn & { readonly [ASSIGNED]?: A };
+
+/** The assigns a conn type says it carries (Assigned, TypedConn), or `{}`: nothing known. */
+export type AssignedOf<C> = C extends { readonly [ASSIGNED]?: infer A } ? (unknown extends A ? {} : [A] extends [object] ? A : {}) : {};
+
 /** What a TypedConn's path params may be: strings, and lists of strings for globs. */
 export type PathParamsShape = { readonly [name: string]: string | readonly string[] };
 
@@ -183,13 +197,18 @@ export type PathParamsShape = { readonly [name: string]: string | readonly strin
  * (`:id` → `id: string`, `*path` → `path: string[]`, one only some routes give → optional), and
  * `params` has them too, besides query and body params as `unknown`. `R` is the render table
  * (template name → the assigns it needs), or null: render stays as loose as for a plain Conn.
+ * `A` is what the plugs of its routes' pipelines say they assign (`Plug<O, A>`): `assigns` has
+ * those keys typed, and render does not ask for them.
  * @example export function show(conn: ActionConn<"user", "show">) { findUser(conn.pathParams.id) }
  */
-export interface TypedConn<P extends PathParamsShape = {}, R extends object | null = null> extends Conn {
+export interface TypedConn<P extends PathParamsShape = {}, R extends object | null = null, A extends object = {}> extends Conn {
   pathParams: Readonly<P>;
   params: RouteParams<P>;
+  assigns: A & Record<string, unknown>;
   /** Types only (never set): what `render` checks its template name and assigns against. */
   readonly [RENDERS]?: R;
+  /** Types only (never set): the assigns the pipelines' plugs put. */
+  readonly [ASSIGNED]?: A;
 }
 
 /**

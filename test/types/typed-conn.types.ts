@@ -3,7 +3,7 @@
 // compile. The conns are the generated ones of fixtures/router/typed (its expected/actions.gen.ts,
 // from its router and templates) and of the demo. Nothing here runs.
 
-import { assign, Conn, putRespHeader, putStatus, render, type ActionFor } from "fawkes";
+import { assign, Conn, putRespHeader, putStatus, render, type ActionFor, type RenderCallOptions } from "fawkes";
 import type { ActionConn, Actions } from "../../fixtures/router/typed/expected/actions.gen.js";
 import type { ActionConn as DemoConn } from "../../fixtures/demo/.fawkes/actions.gen.js";
 import * as PostController from "../../fixtures/router/typed/app/controllers/post.js";
@@ -40,7 +40,7 @@ export function pathParams(show: Show, print: Print, file: File): unknown[] {
   return [id, by, byRequired, misspelt, none, path, pathString, fromParams, typo, maybe, query];
 }
 
-export function renders(show: Show, print: Print, home: Home, plain: Conn): Conn[] {
+export function renders(show: Show, print: Print, home: Home, plain: Conn, maybeAlone: RenderCallOptions): Conn[] {
   return [
     render(show, "show.html", { post: { id: "1", by: "a" }, title: "t" }),
     // Without the format: every format of that name (here show.html) is checked.
@@ -50,6 +50,18 @@ export function renders(show: Show, print: Print, home: Home, plain: Conn): Conn
     // The layout's optional needs may be given.
     render(show, "show.html", { post: { id: "1", by: "a" }, title: "t", printedAt: "now" }),
     render(show, "show.html", { post: { id: "1", by: "a" }, title: "t" }, { layout: false }),
+    // { layout: false } renders the template alone: the layouts' needs (title) are not asked for.
+    render(show, "show.html", { post: { id: "1", by: "a" } }, { layout: false }),
+    render(show, "show", { post: { id: "1", by: "a" } }, { layout: false }),
+    // @ts-expect-error: alone, the template's own needs still hold (post)
+    render(show, "show.html", { title: "t" }, { layout: false }),
+    // @ts-expect-error: and their types
+    render(show, "show.html", { post: { id: 1, by: "a" } }, { layout: false }),
+    // A template without @type alone takes any assigns, or none.
+    render(home, "loose.html", {}, { layout: false }),
+    render(home, "loose.html", undefined, { layout: false }),
+    // @ts-expect-error: options that may or may not drop the layouts ask for the layouts' needs
+    render(show, "show.html", { post: { id: "1", by: "a" } }, maybeAlone),
     // @ts-expect-error: an assign missing at render (post)
     render(show, "show.html", { title: "t" }),
     // @ts-expect-error: a misspelt assign (psot)
