@@ -22,6 +22,9 @@ import type { TemplateImports } from "./options.js";
 import type { AssignsCheckIR } from "./assigns.js";
 import type { TemplateConfig, TemplateIR } from "./ir.js";
 import { scopeLines, type ScopeUse } from "./emit-scope.js";
+import { applyEdits } from "./components.js";
+import { includeSites } from "./includes.js";
+import { directCallEdits } from "./include-data.js";
 
 export interface RenderContext {
   config: TemplateConfig;
@@ -34,6 +37,10 @@ export interface RenderContext {
   uses?: ReadonlyMap<string, ScopeUse>;
   /** The required assigns of each typed template (by file), checked in development (assigns.ts). */
   assigns?: ReadonlyMap<string, AssignsCheckIR>;
+  /** The keys each template reads from `it`, for those that read it only key by key (include-data.ts). */
+  reads?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The templates with a `$options` constant: those a direct call can target. */
+  targets?: ReadonlySet<string>;
 }
 
 /** The local a custom tag's function is imported as: `*` → `__tag_$2a`, `t` → `__tag_t`. */
@@ -47,10 +54,11 @@ export interface RenderSignature {
   prelude: string[];
 }
 
-export function emitRender(c: Code, name: string, t: TemplateIR, ctx: RenderContext, isAsync: boolean, signature?: RenderSignature): void {
+export function emitRender(c: Code, name: string, source: TemplateIR, ctx: RenderContext, isAsync: boolean, signature?: RenderSignature): void {
   const { config } = ctx;
   const it = config.varName ?? "it";
   const ext = config.defaultExtension ?? ".eta";
+  const t = withDirectCalls(source, ctx, ext);
   const direct = directIncludes(t, ctx.names, ext);
   const autoEscape = config.autoEscape ?? true;
   const header = config.functionHeader ?? "";
@@ -201,6 +209,21 @@ function emitBody(c: Code, t: TemplateIR, o: BodyOptions): void {
     c.line(`${o.res} += ${content};${at}`);
   }
   flush();
+}
+
+/**
+ * The literal includes whose partial needs no merged `it` become direct calls with the keys it
+ * reads (include-data.ts); the rest stay for directIncludes / the registry.
+ */
+function withDirectCalls(t: TemplateIR, ctx: RenderContext, ext: string): TemplateIR {
+  if (t.named || !ctx.reads?.size) return t;
+  const registry = new TemplateRegistry(ext);
+  const target = (name: string) => {
+    const file = name.startsWith("@") ? null : resolveOrNull(registry, name, t.file);
+    return file !== null && ctx.names.has(file) ? file : undefined;
+  };
+  const fn = (file: string) => (ctx.targets?.has(file) ? ctx.names.get(file) : undefined);
+  return applyEdits(t, directCallEdits(includeSites(t, ctx.config), target, ctx.reads, fn, ctx.config.varName ?? "it"));
 }
 
 /** `include("./x.html.eta", ` with a literal name (not `includeAsync`, not a method `x.include(`). */

@@ -13,6 +13,7 @@ import { applyFnStringPlugins } from "./plugins.js";
 import { requiredAssigns, type AssignsCheckIR } from "./assigns.js";
 import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "./components.js";
 import { scopeImports, scopeUse, type ScopeUse } from "./emit-scope.js";
+import { itReads } from "./include-data.js";
 import type { TemplateScope } from "./views.js";
 import type { TemplateImports } from "./options.js";
 import type { EtaTag, ResolvedRef, TemplateConfig, TemplateIR } from "./ir.js";
@@ -81,10 +82,16 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   c.line();
   c.line(`const __registry = new TemplateRegistry(${str(ext)});`);
   const names = functionNames(templates);
-  const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc, uses, assigns };
   // The options a directly included template receives, one frozen object each (Eta passes the
   // includer's options with its own filepath and async: false).
   const targets = new Set(templates.flatMap((t) => [...directIncludes(t, names, ext).keys()]));
+  // The partials that can be called without Eta's merged `it` (include-data.ts).
+  const reads = new Map(templates.flatMap((t) => {
+    if (!targets.has(t.file) || components.has(t.file)) return [];
+    const r = itReads(t, config, ctx.imports, assigns.get(t.file)?.keys.map((k) => k.key));
+    return r ? [[t.file, r] as const] : [];
+  }));
+  const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc, uses, assigns, reads, targets };
   for (const t of templates) {
     if (targets.has(t.file)) c.line(`const ${names.get(t.file)}$options: TemplateOptions = Object.freeze({ filepath: ${str(t.file)}, async: false });`);
   }
@@ -116,6 +123,11 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
     } else emitRewritable(c, name, t, render, false, ctx);
     if (isAsync) emitRewritable(c, `${name}$async`, t, render, true, ctx);
     c.line(`__registry.define(${str(t.file)}, ${name}${isAsync ? `, ${name}$async` : ""});`);
+  }
+  if (/(?<![\w$])__own\(/.test(c.toString())) {
+    c.line();
+    c.line("/** What `{ ...o }` would hold at `k`: an include's data taken from the includer's `it` key by key (include-data.ts). */");
+    c.line("function __own(o: unknown, k: string): any { return o != null && Object.prototype.propertyIsEnumerable.call(o, k) ? (o as Record<string, unknown>)[k] : undefined; }");
   }
   c.line();
   c.line("/** Every template by name (its path under the templates root, without the extension). */");

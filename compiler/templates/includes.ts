@@ -40,7 +40,18 @@ export interface IncludeSite {
   name: string;
   /** Offset of the literal in the probe, for its location. */
   at: number;
+  /** The whole call's range in its tag's code, or null when it leaves the tag (a slot in its data). */
+  call: { start: number; end: number } | null;
+  /** Its data argument as include-data.ts can pass it on (see `IncludeData`). */
+  data: IncludeData;
 }
+
+/**
+ * An include's data, as the call writes it: none (`include("x")`), an object literal of plain
+ * `key: value` / `key` members whose keys are therefore known here (`insertAt`: where, in the
+ * tag's code, after its last member, more members can be written), or anything else (null).
+ */
+export type IncludeData = { keys: string[]; start: number; end: number; insertAt: number } | "none" | null;
 
 export type Resolution =
   | { ok: true; file: string; rewrite: string | null }
@@ -110,7 +121,12 @@ function callsIn(probe: Probe): Call[] {
         // Within one tag's code (not the functionHeader's): where the literal can be rewritten.
         const index = probe.segments.findIndex((s) => s.node && s.start <= start && end <= s.end);
         const segment = probe.segments[index];
-        if (segment) out.push({ callee: node.expression.text, segment: index, start: start - segment.start, end: end - segment.start, literal: text.slice(start, end), name: arg.text, at: start });
+        if (segment) {
+          const callStart = node.getStart(sf), callEnd = node.getEnd();
+          const call = segment.start <= callStart && callEnd <= segment.end ? { start: callStart - segment.start, end: callEnd - segment.start } : null;
+          const data = node.arguments.length === 1 ? "none" : node.arguments.length === 2 ? literalData(node.arguments[1], sf, segment.start) : null;
+          out.push({ callee: node.expression.text, segment: index, start: start - segment.start, end: end - segment.start, literal: text.slice(start, end), name: arg.text, at: start, call, data });
+        }
       }
     }
     ts.forEachChild(node, visit);
@@ -119,6 +135,25 @@ function callsIn(probe: Probe): Call[] {
   if (callsCache.size >= CALLS_CACHE_LIMIT) callsCache.clear();
   callsCache.set(text, out);
   return out;
+}
+
+/**
+ * The keys of an object literal whose members are only `key: value` and `key` with a static key
+ * (an identifier or a string literal; not `__proto__`, which sets the prototype), else null:
+ * a spread, a computed key, a method or an accessor could give keys only the run knows.
+ */
+function literalData(arg: ts.Expression, sf: ts.SourceFile, offset: number): IncludeData {
+  if (!ts.isObjectLiteralExpression(arg)) return null;
+  const keys: string[] = [];
+  for (const p of arg.properties) {
+    if (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer) keys.push(p.name.text);
+    else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) keys.push(p.name.text);
+    else return null;
+  }
+  if (keys.includes("__proto__") || new Set(keys).size !== keys.length) return null;
+  const last = arg.properties[arg.properties.length - 1];
+  const start = arg.getStart(sf);
+  return { keys, start: start - offset, end: arg.getEnd() - offset, insertAt: (last ? last.getEnd() : start + 1) - offset };
 }
 
 /**
