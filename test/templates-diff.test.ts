@@ -247,6 +247,28 @@ const includeRows: Row[] = [
   many("render a template named __proto__", { "__proto__.eta": "P" }, "__proto__", {}, { eta: "P" }),
   many("options.async in the template and its partial", { "main.eta": '<%= options.async %>/<%~ include("./p") %>', "p.eta": "<%= options.async %>" }, "main", {}, {}),
   many("include @name (Eta's loadTemplate store)", { "main.eta": '<%~ include("@p") %>', "p.eta": "P" }, "main", {}, { expect: NOT_FOUND }),
+  // Includes called without the merge when the partial reads `it` key by key (include-data.ts):
+  // each shape the compiler optimises, and each one that must keep Eta's `{ ...it, ...data }`.
+  many("direct include: data shadows it, the rest comes from it", { "main.eta": '<%~ include("./p", { x: 2, "a-b": "q" }) %>', "p.eta": '<%= it.x %>-<%= it.y %>-<%= it["a-b"] %>-<%= it?.z %>' }, "main", { x: 1, y: "y", "a-b": "r" }, { eta: "2-y-q-undefined" }),
+  many("direct include: a data key set to undefined still shadows it", { "main.eta": '<%~ include("./p", { x: undefined, }) %>', "p.eta": "<%= String(it.x) %>/<%= it.x ?? 'none' %>" }, "main", { x: 1 }, { eta: "undefined/none" }),
+  many("direct include: empty data and no data", { "main.eta": '<%~ include("./p", {}) %>|<%~ include("./p") %>|<%~ include("./p", { /* none */ }) %>', "p.eta": "<%= it.x %>" }, "main", { x: "<x>" }, { eta: "&lt;x&gt;|&lt;x&gt;|&lt;x&gt;" }),
+  many("direct include: a key the includer's it inherits is not copied by the spread", { "main.eta": '<%~ include("./p") %>|<%= it.inherited %>', "p.eta": "<%= String(it.inherited) %>,<%= String(it.hidden) %>,<%= it.own %>" }, "main", () => {
+    const data = Object.create({ inherited: "from the prototype" }) as Record<string, unknown>;
+    Object.defineProperty(data, "hidden", { value: "not enumerable", enumerable: false });
+    data.own = "own";
+    return data;
+  }, { eta: "undefined,undefined,own|from the prototype" }),
+  many("direct include: the includer's it null or a string", { "main.eta": '<%~ include("./p", { y: 1 }) %>|<%~ include("./q", { y: 1 }) %>', "p.eta": "<%= String(it.x) %><%= it.y %>", "q.eta": '<%= String(it[0]) %>' }, "main", () => "ab" as unknown as object, { eta: "undefined1|a" }),
+  many("direct include: getters of it run as the spread runs them", { "main.eta": '<%~ include("./p", { y: 2 }) %>', "p.eta": "<%= it.x %>,<%= it.y %>" }, "main", () => ({ get x() { return "got"; } }), { eta: "got,2" }),
+  many("direct include: nested, the inner partial sees the outer one's merged it", { "main.eta": '<%~ include("./a", { x: "ax" }) %>', "a.eta": 'a(<%~ include("./b", { y: "by" }) %>)', "b.eta": "<%= it.x %>,<%= it.y %>,<%= it.z %>" }, "main", { x: 1, y: 2, z: 3 }, { eta: "a(ax,by,3)" }),
+  many("direct include: in a loop, shorthand data", { "main.eta": '<% for (const row of it.rows) { %><%~ include("./row", { row, n: it.rows.length }) %><% } %>', "row.eta": "<%= it.row.id %>/<%= it.n %>/<%= it.title %>;" }, "main", { title: "T", rows: [{ id: 1 }, { id: 2 }] }, { eta: "1/2/T;2/2/T;" }),
+  many("merge kept: a partial that enumerates it", { "main.eta": '<%~ include("./p", { y: 2 }) %>', "p.eta": '<%= Object.keys(it).join() %>|<% for (const k in it) { %><%= k %>;<% } %>' }, "main", { x: 1, y: 1 }, { eta: "x,y|x;y;" }),
+  many("merge kept: a partial that spreads or passes it on", { "main.eta": '<%~ include("./p", { y: 2 }) %>', "p.eta": '<%= JSON.stringify({ ...it }) %>|<%= JSON.stringify(it) %>' }, "main", { x: 1 }, { eta: '{&quot;x&quot;:1,&quot;y&quot;:2}|{&quot;x&quot;:1,&quot;y&quot;:2}' }),
+  many("merge kept: a partial that writes it.x", { "main.eta": '<%~ include("./p", { y: 2 }) %>|<%= it.x %>', "p.eta": "<% it.x = 'changed'; it.y++ %><%= it.x %><%= it.y %>" }, "main", { x: 1 }, { eta: "changed3|1" }),
+  many("merge kept: a method called through it sees the merged this", { "main.eta": '<%~ include("./p", { x: "data" }) %>', "p.eta": "<%= it.f() %>" }, "main", () => ({ x: "it", f(this: { x: string }) { return this.x; } }), { eta: "data" }),
+  many("merge kept: a key of Object.prototype", { "main.eta": '<%~ include("./p") %>', "p.eta": "<%= it.constructor === Object %>,<%= typeof it.toString %>" }, "main", () => Object.create(null) as object, { eta: "true,function" }),
+  many("merge kept: a dynamic key, a spread or a computed key in the data", { "main.eta": '<% const k = "y" %><%~ include("./p", { ...it.more, [k]: 3 }) %>|<%~ include("./q", { x: 1 }) %>', "p.eta": "<%= it.x %>,<%= it.y %>", "q.eta": "<%= it[it.k] %>" }, "main", { x: 1, k: "x", more: { x: 2 } }, { eta: "2,3|1" }),
+  many("merge kept: a partial that declares its own it", { "main.eta": '<%~ include("./p", { y: 2 }) %>', "p.eta": "<%= [it].map((it) => it.y).join() %>" }, "main", { x: 1 }, { eta: "2" }),
   many("include @name (Eta's loadTemplate store, dynamic)", { "main.eta": "<%~ include(it.n) %>", "p.eta": "P" }, "main", { n: "@p" }, { expect: THROWS }),
   // Names passed to render.
   many("render name: main", { "main.eta": "M", "sub/page.eta": "S" }, "main", {}, { eta: "M" }),

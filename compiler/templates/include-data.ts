@@ -140,7 +140,7 @@ export function directCallEdits(sites: readonly IncludeSite[], target: (name: st
     const { data: d } = site;
     const data =
       d === "none" ? `{ ${members.join(", ")} }`
-      : d.keys.length === 0 ? `{ ${members.join(", ")}${val.slice(d.start + 1, d.end)}`
+      : d.keys.length === 0 ? `{ ${[...members, val.slice(d.start + 1, d.end - 1).trim()].filter(Boolean).join(" ")} }`
       : val.slice(d.start, d.insertAt) + members.map((m) => `, ${m}`).join("") + val.slice(d.insertAt, d.end);
     // `as any`: the data is checked as Eta checks it, not against the partial's @type.
     edits.push({ node: site.node, start: site.call.start, end: site.call.end, text: `${name}(${data} as any, ${name}$options)` });
