@@ -4,8 +4,11 @@
 // Plugs and options are run-time values: the router module runs once at startup
 // (collectRouter) and each distinct pipeThrough list becomes one shared plug array. A route to a
 // plug (and a forward) has no action: its handler is the plug, its options the call's.
+// Routes, calls and pipeThrough lists are named by stable keys (verb and path, the pipelines'
+// names), never by position: a route added in the middle changes its own lines only.
 
 import type { ModuleRefIR, RouteIR, RouterIR } from "../router/ir.js";
+import { callNames, pipeListNames, routeNames } from "../router/_names.js";
 import { Code, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
 import { isTypedAction } from "./actions.js";
@@ -34,34 +37,67 @@ export function emitDispatch(ir: RouterIR, outDir: string): string {
   const inline = ir.inlinePlugs.length ? `, ${ir.inlinePlugs.length}` : "";
   c.line(`verifyCollected(collected, EXPECTED, ${str(ir.source)}${inline});`);
   c.line();
-
-  // A list names its pipelines; a plug written inline in pipeThrough is its index among them.
-  const lists = new Map<string, string>();
-  for (const r of ir.routes) {
-    const k = pipeKey(r);
-    if (!lists.has(k)) lists.set(k, `PIPE_${lists.size}`);
-  }
-  c.line(`// Each distinct pipeThrough list, built once${inline ? " (a number is a plug written inline in pipeThrough, by position)" : ""}.`);
-  for (const [k, name] of lists) {
-    const numbers = (JSON.parse(k) as (string | number)[]).filter((x): x is number => typeof x === "number");
-    const note = numbers.map((n) => `${n}: ${ir.inlinePlugs[n].display} (${ir.inlinePlugs[n].loc.file}:${ir.inlinePlugs[n].loc.line})`).join(", ");
-    c.line(`const ${name} = pipelinePlugs(collected, ${k});${note ? `  // ${note}` : ""}`);
-  }
+  const calls = emitCallNames(c, ir);
+  const routes = emitRouteNames(c, ir);
+  const pipes = emitPipeLists(c, ir);
   c.line();
-  c.line("/** One entry per route, by route index. */");
+  c.line("/** One entry per route, in declaration order: the endpoint finds a match's entry by its route's index. */");
   c.block("export const dispatch: readonly DispatchEntry[] = [", () => {
     for (const r of ir.routes) {
       const ref = refExpr(r.target);
       const handler = r.action === null ? ref : `${ref}.${r.action}${isTypedAction(r) ? ` satisfies ActionFor<Actions[${str(r.view)}][${str(r.action)}]>` : ""}`;
       c.line(`// ${describeRoute(r)}${r.mount ? `  (mounts ${r.mount.router})` : ""}`);
       c.line(
-        `{ route: routes[${r.index}], pipeline: ${lists.get(pipeKey(r))}, controller: ${ref}, ` +
-          `action: ${r.action === null ? "null" : str(r.action)}, handler: ${handler}, call: collected.calls[${r.callIndex}]` +
+        `{ route: ${routes.get(r)!}, pipeline: ${pipes.get(pipeKey(r))!}, controller: ${ref}, ` +
+          `action: ${r.action === null ? "null" : str(r.action)}, handler: ${handler}, call: ${calls.get(r.callIndex)!}` +
           `${r.mount ? `, mount: ${mountName(r.mount.dir)}` : ""} },`,
       );
     }
   }, "];");
   return header("dispatch.gen.ts", ir.source, "Dispatch: route → pipelines → controller action.") + c.toString();
+}
+
+/** `const [C_route_GET_about, ...] = collected.calls;`: each call's constant, by call index. */
+function emitCallNames(c: Code, ir: RouterIR): Map<number, string> {
+  const names = callNames(ir);
+  const byIndex = new Map(ir.calls.map((k) => [k.index, `C_${names.get(k.index)!}`]));
+  const last = Math.max(-1, ...byIndex.keys());
+  c.line("// Each route-making call as it ran (its options), by kind, verb and the path of its first route.");
+  c.block("const [", () => {
+    // A call the reader could not read has no name: its slot stays empty.
+    for (let i = 0; i <= last; i++) c.line(byIndex.has(i) ? `${byIndex.get(i)!},` : ",");
+  }, "] = collected.calls;");
+  return byIndex;
+}
+
+/** `const [R_GET, R_GET_about, ...] = routes;`, named as matcher.gen.ts names them. */
+function emitRouteNames(c: Code, ir: RouterIR): Map<RouteIR, string> {
+  const names = routeNames(ir.routes);
+  const out = new Map(ir.routes.map((r) => [r, `R_${names.get(r)!}`]));
+  c.line("// Every route, in declaration order.");
+  c.block("const [", () => {
+    for (const r of ir.routes) c.line(`${out.get(r)!},`);
+  }, "] = routes;");
+  return out;
+}
+
+/**
+ * One shared plug array per distinct pipeThrough list, named by its pipelines (`PIPE_browser`);
+ * a plug written inline in pipeThrough is its index among them.
+ */
+function emitPipeLists(c: Code, ir: RouterIR): Map<string, string> {
+  const lists = new Map<string, RouteIR["pipes"]>();
+  for (const r of ir.routes) if (!lists.has(pipeKey(r))) lists.set(pipeKey(r), r.pipes);
+  const names = pipeListNames([...lists.values()]);
+  const out = new Map<string, string>();
+  c.line(`// Each distinct pipeThrough list, built once${ir.inlinePlugs.length ? " (a number is a plug written inline in pipeThrough, by position)" : ""}.`);
+  for (const [k, pipes] of lists) {
+    const name = `PIPE_${names.get(pipes)!}`;
+    out.set(k, name);
+    const note = pipes.flatMap((p) => (p.kind === "plug" ? [`${p.index}: ${p.display} (${ir.inlinePlugs[p.index].loc.file}:${ir.inlinePlugs[p.index].loc.line})`] : [])).join(", ");
+    c.line(`const ${name} = pipelinePlugs(collected, ${k});${note ? `  // ${note}` : ""}`);
+  }
+  return out;
 }
 
 /** The import name of a mounted router's generated modules: `$mount_admin` for the folder `admin`. */

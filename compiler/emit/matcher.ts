@@ -27,6 +27,7 @@
 // (TurboFan skips functions over ~60 kB of bytecode); SPLIT_AT = 32 keeps the GitHub set (203 routes) within a few percent of a single function in `npm run bench:router` (FAWKES_SPLIT_AT=n to retry).
 
 import type { RouteIR, SegmentIR } from "../router/ir.js";
+import { routeNames } from "../router/_names.js";
 import { Code, key, str } from "./_code.js";
 import { covers } from "../router/coverage.js";
 
@@ -105,28 +106,6 @@ export function emitMatcherBody(routes: readonly RouteIR[], options: MatcherEmit
     }
   }
   return c.toString();
-}
-
-/**
- * A stable identifier per route from its verb and path: `GET /users/:id/edit` → `GET_users_$id_edit`,
- * a glob `*path` → `$$path`, `/` → `GET`, any verb `ANY`; characters an identifier cannot hold
- * become `_`, and a name taken already (the same verb and path for other hosts, say) gets `_2`, `_3`.
- */
-export function routeNames(routes: readonly RouteIR[]): Map<RouteIR, string> {
-  const ident = (text: string) => text.replace(/[^A-Za-z0-9_$]/g, "_");
-  const used = new Set<string>();
-  const out = new Map<RouteIR, string>();
-  for (const r of routes) {
-    const parts = r.segments.map((seg) =>
-      seg.kind === "static" ? ident(seg.value) : seg.kind === "param" ? `${ident(seg.prefix)}$${ident(seg.name)}` : `$$${ident(seg.name)}`,
-    );
-    const base = [r.verb === "*" ? "ANY" : ident(r.verb), ...parts].join("_");
-    let name = base;
-    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
-    used.add(name);
-    out.set(r, name);
-  }
-  return out;
 }
 
 interface Tree {

@@ -1,9 +1,63 @@
 // The router's names, in one place: the helper a route's `as` chain gives (`user_comment` →
 // `userCommentPath`) and the resource name and view of a controller (Phoenix.Naming). The
 // emitters, the checks and `fawkes routes` all name helpers through these functions, so a
-// helper is spelt the same in helpers.gen.ts, routes.gen.ts, a diagnostic and the routes table.
+// helper is spelt the same in helpers.gen.ts, routes.gen.ts, a diagnostic and the routes table;
+// the generated modules name each route and each route-making call by a stable key here too.
 
-import type { ModuleRefIR } from "./ir.js";
+import type { ModuleRefIR, PipeIR, RouteIR, RouterIR } from "./ir.js";
+
+/**
+ * A stable identifier per route from its verb and path: `GET /users/:id/edit` → `GET_users_$id_edit`,
+ * a glob `*path` → `$$path`, `/` → `GET`, any verb `ANY`; characters an identifier cannot hold
+ * become `_`, and a name taken already (the same verb and path for other hosts, say) gets `_2`, `_3`.
+ */
+export function routeNames(routes: readonly RouteIR[]): Map<RouteIR, string> {
+  return uniqueNames(routes, (r) => [r.verb === "*" ? "ANY" : ident(r.verb), ...pathParts(r.segments)].join("_"));
+}
+
+/**
+ * A stable identifier per route-making call, by call index: its kind, its verb and the path of
+ * its first route (`resources /comments` under posts → `resources_users_$user_id_posts_$post_id_comments`),
+ * so that nested calls of one path still differ; a call that made no route, its own path.
+ */
+export function callNames(ir: Pick<RouterIR, "calls" | "routes">): Map<number, string> {
+  const first = new Map<number, RouteIR>();
+  for (const r of ir.routes) if (!first.has(r.callIndex)) first.set(r.callIndex, r);
+  const names = uniqueNames(ir.calls, (k) => {
+    const route = first.get(k.index);
+    const parts = route ? pathParts(route.segments) : k.path.split("/").filter(Boolean).map(ident);
+    return [k.kind, k.verb === "*" ? "ANY" : ident(k.verb), ...parts].filter(Boolean).join("_");
+  });
+  return new Map(ir.calls.map((k) => [k.index, names.get(k)!]));
+}
+
+/** A stable identifier per pipeThrough list: its pipelines' names (`browser_auth`), `none` for `[]`. */
+export function pipeListNames(lists: readonly (readonly PipeIR[])[]): Map<readonly PipeIR[], string> {
+  return uniqueNames(lists, (pipes) => (pipes.length ? pipes.map((p) => (p.kind === "pipeline" ? ident(p.name) : `plug_${ident(p.display)}`)).join("_") : "none"));
+}
+
+/** Characters an identifier cannot hold become `_`. */
+const ident = (text: string) => text.replace(/[^A-Za-z0-9_$]/g, "_");
+
+function pathParts(segments: RouteIR["segments"]): string[] {
+  return segments.map((seg) =>
+    seg.kind === "static" ? ident(seg.value) : seg.kind === "param" ? `${ident(seg.prefix)}$${ident(seg.name)}` : `$$${ident(seg.name)}`,
+  );
+}
+
+/** Each item's base name, a name taken already getting `_2`, `_3` (in order: only same-named items renumber). */
+function uniqueNames<T>(items: readonly T[], base: (item: T) => string): Map<T, string> {
+  const used = new Set<string>();
+  const out = new Map<T, string>();
+  for (const item of items) {
+    const b = base(item);
+    let name = b;
+    for (let i = 2; used.has(name); i++) name = `${b}_${i}`;
+    used.add(name);
+    out.set(item, name);
+  }
+  return out;
+}
 
 /** snake_case → camelCase (`user_comment` → `userComment`). */
 export function camel(s: string): string {
