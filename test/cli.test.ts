@@ -3,7 +3,7 @@
 // on a terminal, and the generators (gen.secret, gen.cert), which need no app.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:https";
 import { request } from "node:https";
 import { join, resolve } from "node:path";
@@ -213,8 +213,36 @@ describe("routes", () => {
       mkdirSync(join(root, rel, ".."), { recursive: true });
       writeFileSync(join(root, rel), text);
     }
+    mkdirSync(join(root, "node_modules")); // where `routes` keeps its cache (removed with the app)
     return root;
   }
+
+  it("answers from its cache while nothing it read changed; an edit, a module created beside them or a bad cache reads the router again", () => {
+    const root = app();
+    const first = fawkes(["routes"], { cwd: root });
+    expect(first.status, first.stderr).toBe(0);
+    const dir = join(root, "node_modules/.cache/fawkes");
+    const [name] = readdirSync(dir);
+    const file = join(dir, name);
+    const cached = JSON.parse(readFileSync(file, "utf8"));
+    expect(Object.keys(cached.files)).toEqual(expect.arrayContaining([join(root, "app/router.ts"), join(root, "web/user-socket.ts"), join(root, "fawkes.config.ts")]));
+    // The answer comes from the cache: a table changed in it (and only there) is what is printed.
+    writeFileSync(file, JSON.stringify(cached).replaceAll('"/missing"', '"/from-the-cache"'));
+    expect(fawkes(["routes"], { cwd: root }).stdout).toMatch(/GET +\/from-the-cache +Page\.missing/);
+    // Each change reads the router again (and the answer is the real table).
+    const router = join(root, "app/router.ts");
+    writeFileSync(router, readFileSync(router, "utf8").replace('"/missing"', '"/gone"'));
+    expect(fawkes(["routes"], { cwd: root }).stdout).toMatch(/GET +\/gone +Page\.missing/);
+    writeFileSync(file, JSON.stringify(JSON.parse(readFileSync(file, "utf8"))).replaceAll('"/gone"', '"/from-the-cache"'));
+    writeFileSync(join(root, "app/controllers/other.ts"), "export const x = 1;\n");
+    expect(fawkes(["routes"], { cwd: root }).stdout).toMatch(/GET +\/gone +Page\.missing/);
+    writeFileSync(file, "{ not json");
+    const again = fawkes(["routes"], { cwd: root });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/GET +\/gone +Page\.missing/);
+    // Other options are another table: --entry reads again.
+    expect(fawkes(["routes", "--entry", "other/main.ts"], { cwd: root }).stdout).toMatch(/ WS +\/other\/websocket +UserSocket\n$/);
+  }, SLOW);
 
   it("finds the endpoint from the config's server.entry, or from --entry", () => {
     const root = app();

@@ -7,7 +7,7 @@
 // Exit codes: 0 success; 1 the command ran and failed (diagnostics, stale files, no route);
 // 2 the command line itself is wrong (unknown command or option, missing argument).
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createColors } from "picocolors";
@@ -278,12 +278,23 @@ async function staticFolder(values: Record<string, string | boolean | undefined>
  */
 async function routeTable(values: Record<string, string | boolean | undefined>) {
   const { loadConfig } = await import("../config/load.js");
-  const { readRouteTable } = await import("../router/routes.js");
-  const root = (values.root as string | undefined) ?? process.cwd();
+  const root = resolve((values.root as string | undefined) ?? process.cwd());
   const loaded = await loadConfig(root, values.config as string | undefined);
   if (loaded.diagnostics.length) return void printDiagnostics(loaded.diagnostics), null;
   const c = loaded.config;
-  const table = readRouteTable({ root, router: (values.router as string | undefined) ?? c.router, entry: (values.entry as string | undefined) ?? c.server?.entry });
+  const router = (values.router as string | undefined) ?? c.router;
+  const entry = (values.entry as string | undefined) ?? c.server?.entry;
+  // Unchanged sources answer from the cache, without loading the TypeScript parser (routes-cache.ts).
+  const { readCachedTable, writeCachedTable } = await import("./routes-cache.js");
+  const key = JSON.stringify({ fawkes: version(), reader: readerStamp(), router: router ?? null, entry: entry ?? null });
+  let table = readCachedTable(root, key);
+  if (!table) {
+    const { readRouteTable } = await import("../router/routes.js");
+    const read = readRouteTable({ root, router, entry });
+    // The config's own files too: another router or entry named there is another table.
+    writeCachedTable(root, key, [...read.inputs, ...loaded.inputs], read);
+    table = read;
+  }
   const strict = (values.strict as boolean | undefined) ?? c.strict ?? false;
   const diagnostics = strict ? table.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : table.diagnostics;
   printDiagnostics([...diagnostics, ...table.sockets.diagnostics]);
@@ -336,6 +347,18 @@ function usage(): string {
 function commandUsage(c: Command): string {
   const opts = optionLines({ ...c.options, help: { type: "boolean", short: "h", description: "this text" } });
   return [`usage: fawkes ${c.name}${c.args ? ` ${c.args}` : ""} [options]`, "", c.summary, "", "options:", ...opts, ""].join("\n");
+}
+
+/** When the module that reads routers was built: a rebuilt compiler of the same version reads again. */
+function readerStamp(): string {
+  for (const file of ["../router/compile.js", "../router/compile.ts"]) {
+    try {
+      return String(statSync(new URL(file, import.meta.url)).mtimeMs);
+    } catch {
+      // the other one of dist/ and the sources
+    }
+  }
+  return "";
 }
 
 function version(): string {

@@ -8,7 +8,6 @@ import type { Diagnostic } from "../diagnostics.js";
 import { relativePosix } from "../paths.js";
 import type { FawkesConfig } from "./define.js";
 import { importProjectModule } from "./_import.js";
-import { locateKey } from "./locate.js";
 import { validateConfig } from "./validate.js";
 
 /** Looked for in this order in the project root. */
@@ -65,6 +64,8 @@ export async function loadConfig(root: string, file?: string): Promise<LoadedCon
   const issues = validateConfig(exported);
   if (issues.length) {
     const source = readFileSync(abs, "utf8");
+    // Only a config with mistakes needs TypeScript's parser (to point at the key): loaded then.
+    const { locateKey } = await import("./locate.js");
     return fail(
       issues.map((i) => ({ code: i.code, severity: "error" as const, message: i.message, loc: locateKey(source, rel, i.path), ...(i.hint ? { hint: i.hint } : {}) })),
       inputs,

@@ -2,7 +2,7 @@
 // readRouterTable) and the endpoint's sockets (sockets.ts), over one index of parsed modules.
 // No program and no emission, so it answers in the time it takes to parse a few files.
 
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { sortDiagnostics } from "../diagnostics.js";
 import { createProject, readRouterTable } from "./compile.js";
@@ -23,6 +23,8 @@ export interface RouteTable {
   /** The router's diagnostics (errors mean no table), sorted. */
   diagnostics: Diagnostic[];
   sockets: EndpointSockets;
+  /** Every file the read parsed (absolute): what the table is made from. */
+  inputs: string[];
 }
 
 /**
@@ -34,7 +36,10 @@ export interface RouteTable {
  */
 export function readRouteTable(options: RouteTableOptions): RouteTable {
   const root = resolve(options.root);
-  const modules = new ModuleIndex(createProject(root, { syntaxOnly: true }));
+  const project = createProject(root, { syntaxOnly: true });
+  const modules = new ModuleIndex(project);
   const { ir, diagnostics } = readRouterTable({ root, router: options.router }, modules);
-  return { ir, diagnostics: sortDiagnostics(diagnostics), sockets: readSockets(root, modules, options.entry) };
+  const sockets = readSockets(root, modules, options.entry);
+  const inputs = project.getSourceFiles().map((f) => f.getFilePath() as string).filter((f) => !f.includes(`${sep}node_modules${sep}`) && !f.includes("/node_modules/"));
+  return { ir, diagnostics: sortDiagnostics(diagnostics), sockets, inputs };
 }
