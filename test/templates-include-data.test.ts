@@ -44,6 +44,17 @@ describe("a partial that reads it key by key gets a direct call", () => {
     expect(r.direct).toBe('t_p({ y: 1, x: __own(it, "x") } as any, t_p$options)');
     expect(r.html()).toBe("151");
   });
+
+  test("the keys emitted code reads are passed too: getFlash() reads it.flash and it.conn", async () => {
+    const r = await compile('<%~ include("./p", { y: 1 }) %>', '<%= getFlash("info") %><%= it.y %>', { flash: { info: "saved" } });
+    expect(r.direct).toBe('t_p({ y: 1, conn: __own(it, "conn"), flash: __own(it, "flash") } as any, t_p$options)');
+    expect(r.html()).toBe("saved1");
+  });
+
+  test("a typed partial's assigns check reads its required keys, read in the code or not", async () => {
+    const r = await compile('<%~ include("./p", { y: 1 }) %>', "<%/* @type { y: number; z: string; x?: string } */%><%= it.y %>");
+    expect(r.direct).toBe('t_p({ y: 1, z: __own(it, "z") } as any, t_p$options)');
+  });
 });
 
 describe("anything else keeps Eta's merge", () => {

@@ -88,7 +88,11 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   // The partials that can be called without Eta's merged `it` (include-data.ts).
   const reads = new Map(templates.flatMap((t) => {
     if (!targets.has(t.file) || components.has(t.file)) return [];
-    const r = itReads(t, config, ctx.imports, assigns.get(t.file)?.keys.map((k) => k.key));
+    // Emitted code reads keys of `it` too: the assigns check its keys, csrfToken() and getFlash()
+    // its conn and flash (runtime/http/template-helpers.ts).
+    const use = uses.get(t.file);
+    const extra = [...(assigns.get(t.file)?.keys.map((k) => k.key) ?? []), ...(use?.csrfToken || use?.getFlash ? ["conn"] : []), ...(use?.getFlash ? ["flash"] : [])];
+    const r = itReads(t, config, ctx.imports, extra);
     return r ? [[t.file, r] as const] : [];
   }));
   const render: RenderContext = { config, imports: ctx.imports, names, headerLoc: ctx.headerLoc, uses, assigns, reads, targets };
