@@ -73,13 +73,19 @@ export function emitHelpers(ir: RouterIR): string {
 
 function emitHelper(c: Code, base: string, clauses: Clause[], mounted: boolean): void {
   const name = camel(base);
-  const pathName = helperName(base);
-  const urlName = urlHelperName(base);
   const Type = name[0].toUpperCase() + name.slice(1);
-  const maxArity = Math.max(...clauses.map((k) => k.params.length));
-  const args = Array.from({ length: maxArity + 1 }, (_, i) => `a${i}`);
+  const args = Array.from({ length: Math.max(...clauses.map((k) => k.params.length)) + 1 }, (_, i) => `a${i}`);
+  c.line();
+  emitHelperTypes(c, helperName(base), Type, clauses);
+  // One implementation for both helpers; `helper` is the name the caller used, for errors. Its
+  // name ends in `$`, which no export (…Path/…Url), type or `$`-prefixed import does.
+  const impl = `${name}$`;
+  emitHelperImpl(c, impl, helperName(base), clauses, args);
+  emitHelperExports(c, { impl, pathName: helperName(base), urlName: urlHelperName(base), Type, args, mounted });
+}
 
-  // Call signatures: one per (arity, parameter names), actions joined into a union.
+/** The `*Path` and `*Url` call signatures: one per (arity, parameter names), actions joined into a union. */
+function emitHelperTypes(c: Code, pathName: string, Type: string, clauses: Clause[]): void {
   const groups = new Map<string, Clause[]>();
   for (const k of clauses) {
     const sig = k.params.map((p) => `${p.name}:${p.kind}`).join(",");
@@ -90,8 +96,6 @@ function emitHelper(c: Code, base: string, clauses: Clause[], mounted: boolean):
     const params = ks[0].params.map((p) => `${identifier(p.name)}: ${p.kind === "glob" ? "readonly string[]" : "ParamValue"}`);
     return `(${[base, `action: ${actions}`, ...params, "query?: Query"].filter(Boolean).join(", ")}): string;`;
   };
-
-  c.line();
   c.line(`/** Routes.${pathName}: ${[...new Set(clauses.map((k) => `${k.route.loc.file}:${k.route.loc.line}`))].join(", ")} */`);
   c.block(`export interface ${Type}Path {`, () => {
     for (const ks of groups.values()) c.line(signature(ks, ""));
@@ -100,12 +104,11 @@ function emitHelper(c: Code, base: string, clauses: Clause[], mounted: boolean):
   c.block(`export interface ${Type}Url {`, () => {
     for (const ks of groups.values()) c.line(signature(ks, "base: UrlBase"));
   });
+}
 
-  // One implementation for both helpers; `helper` is the name the caller used, for errors. Its
-  // name ends in `$`, which no export (…Path/…Url), type or `$`-prefixed import does.
-  const impl = `${name}$`;
-  const params = args.map((a) => `${a}?: unknown`).join(", ");
-  c.block(`function ${impl}(helper: string, action: string, ${params}): string {`, () => {
+/** The shared implementation: a switch over the action, one case per action (identical bodies share one). */
+function emitHelperImpl(c: Code, impl: string, pathName: string, clauses: Clause[], args: readonly string[]): void {
+  c.block(`function ${impl}(helper: string, action: string, ${args.map((a) => `${a}?: unknown`).join(", ")}): string {`, () => {
     c.block("switch (action) {", () => {
       const byAction = new Map<string, Clause[]>();
       for (const k of clauses) byAction.set(k.action, [...(byAction.get(k.action) ?? []), k]);
@@ -125,6 +128,12 @@ function emitHelper(c: Code, base: string, clauses: Clause[], mounted: boolean):
       c.line(`default: throw $unknownAction(helper, action, ${JSON.stringify([...byAction.keys()])});`);
     });
   });
+}
+
+/** The exported `*Path` (with or without a context first) and `*Url`, over the implementation. */
+function emitHelperExports(c: Code, h: { impl: string; pathName: string; urlName: string; Type: string; args: readonly string[]; mounted: boolean }): void {
+  const { impl, pathName, urlName, Type, args, mounted } = h;
+  const params = args.map((a) => `${a}?: unknown`).join(", ");
   // `*Path` with a context: the action and arguments move one place right. Without one, the
   // only extra work is the typeof check.
   const shifted = [...args.slice(1), `a${args.length}`];

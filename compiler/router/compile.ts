@@ -12,7 +12,7 @@ import { sortDiagnostics, type Diagnostic, hasErrors } from "../diagnostics.js";
 import type { DslCall } from "./calls.js";
 import { checkRoutes } from "./check.js";
 import { expandRouter } from "./expand.js";
-import type { RouteIR, RouterIR, SourceLoc } from "./ir.js";
+import type { MountIR, RouteIR, RouterIR, SourceLoc } from "./ir.js";
 import { readRouter } from "./read.js";
 import { typedSemantics, type RouterSemantics } from "./semantics.js";
 import { syntacticSemantics } from "./syntactic.js";
@@ -154,7 +154,7 @@ interface Run {
  * compiled above this one (a forward back to one of them is a cycle).
  */
 function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: RouterIR["mountedAt"], stack: readonly string[]): RouterIR {
-  const { reading, root, mounted, out } = run;
+  const { reading, root, out } = run;
   const routerPath = join(root, routerRel);
   const sf = reading.open(routerPath);
   const read = readRouter(sf, root, reading.semantics);
@@ -170,34 +170,7 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
     ...(mountedAt ? { mountedAt } : {}),
   };
   const diagnostics = [...read.diagnostics, ...expanded.diagnostics, ...checkRoutes(ir)];
-  const dirs = new Map<string, RouteIR>();
-  for (const r of ir.routes) {
-    if (!r.mount) continue;
-    const mount = r.mount;
-    const error = (code: string, message: string, hint: string) => diagnostics.push({ code, severity: "error", message, loc: r.loc, hint });
-    const chain = [...stack, ir.source];
-    if (chain.includes(mount.router)) {
-      error("FORWARD_CYCLE", `${ir.source} forwards to ${mount.router}, which is already on the way here (${[...chain, mount.router].join(" → ")})`,
-        "a router cannot mount itself or a router that mounts it");
-      continue;
-    }
-    const before = mounted.get(mount.router);
-    if (before) {
-      error("FORWARDED_TWICE", `${mount.router} is already mounted by the forward at ${before.file}:${before.line}:${before.column}`,
-        "a router can be forwarded to once (as in Phoenix), so its helpers know their prefix; mount it in one place");
-      continue;
-    }
-    mounted.set(mount.router, r.loc);
-    mount.dir = mountDir(r.path);
-    const clash = dirs.get(mount.dir);
-    if (clash) {
-      error("MOUNT_DIR_CLASH", `the routers mounted at ${clash.path} and ${r.path} would both be generated into ${outDir}/${mount.dir}`,
-        "mount one of them at a path that differs by more than its punctuation");
-      continue;
-    }
-    dirs.set(mount.dir, r);
-    mount.ir = compileOne(run, mount.router, `${outDir}/${mount.dir}`, { prefix: (mountedAt?.prefix ?? "") + (r.path === "/" ? "" : r.path), path: r.path, parent: ir.source, loc: r.loc }, chain);
-  }
+  compileMounts(run, ir, outDir, stack, diagnostics);
   out.diagnostics.push(...diagnostics);
   if (!reading.emit) return ir;
   if (!hasErrors(diagnostics)) {
@@ -206,6 +179,51 @@ function compileOne(run: Run, routerRel: string, outDir: string, mountedAt: Rout
   }
   out.inputs.push(...(reading.inputsOf?.(sf) ?? [sf]).filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath()));
   return ir;
+}
+
+/**
+ * Compiles each router `ir` forwards to into its folder of `outDir` (its mount's `dir` and `ir`
+ * filled in), or reports why it cannot be mounted there: a cycle, a second mount, a folder clash.
+ */
+function compileMounts(run: Run, ir: RouterIR, outDir: string, stack: readonly string[], diagnostics: Diagnostic[]): void {
+  const dirs = new Map<string, RouteIR>();
+  const chain = [...stack, ir.source];
+  for (const r of ir.routes) {
+    if (!r.mount) continue;
+    const problem = claimMount(run, r, r.mount, chain, dirs, outDir);
+    if (problem) {
+      diagnostics.push({ code: problem.code, severity: "error", message: problem.message, loc: r.loc, hint: problem.hint });
+      continue;
+    }
+    dirs.set(r.mount.dir, r);
+    const at = { prefix: (ir.mountedAt?.prefix ?? "") + (r.path === "/" ? "" : r.path), path: r.path, parent: ir.source, loc: r.loc };
+    r.mount.ir = compileOne(run, r.mount.router, `${outDir}/${r.mount.dir}`, at, chain);
+  }
+}
+
+/**
+ * Claims the forward `r`'s router for it, or says why it cannot: the router is on the way here,
+ * or mounted already; once claimed (in `run.mounted`, so a later forward to it is the second),
+ * its folder (`mount.dir`) may clash with another mount's. Null: mounted at `mount.dir`.
+ */
+function claimMount(run: Run, r: RouteIR, mount: MountIR, chain: readonly string[], dirs: ReadonlyMap<string, RouteIR>, outDir: string): Pick<Diagnostic, "code" | "message" | "hint"> | null {
+  if (chain.includes(mount.router)) {
+    return { code: "FORWARD_CYCLE", message: `${chain[chain.length - 1]} forwards to ${mount.router}, which is already on the way here (${[...chain, mount.router].join(" → ")})`,
+      hint: "a router cannot mount itself or a router that mounts it" };
+  }
+  const before = run.mounted.get(mount.router);
+  if (before) {
+    return { code: "FORWARDED_TWICE", message: `${mount.router} is already mounted by the forward at ${before.file}:${before.line}:${before.column}`,
+      hint: "a router can be forwarded to once (as in Phoenix), so its helpers know their prefix; mount it in one place" };
+  }
+  run.mounted.set(mount.router, r.loc);
+  mount.dir = mountDir(r.path);
+  const clash = dirs.get(mount.dir);
+  if (clash) {
+    return { code: "MOUNT_DIR_CLASH", message: `the routers mounted at ${clash.path} and ${r.path} would both be generated into ${outDir}/${mount.dir}`,
+      hint: "mount one of them at a path that differs by more than its punctuation" };
+  }
+  return null;
 }
 
 /** The folder of a mounted router's generated modules: its forward path as one name (`/api/v1` → `api-v1`). */
