@@ -5,9 +5,10 @@
 // assigns each one's `@type` needs and the layouts its routes' pipelines put. The generated
 // dispatch checks every handler against its action's conn (dispatch.ts).
 
-import type { LayoutStepIR, RouteIR, RouterIR } from "../router/ir.js";
+import type { ModuleRefIR, PipelineStepIR, RouteIR, RouterIR } from "../router/ir.js";
 import { Code, key, str } from "./_code.js";
 import { describeRoute, header } from "./header.js";
+import { importSpecifier } from "../paths.js";
 
 /** A route to a controller action has a typed conn: `ActionConn<view, action>`. */
 export function isTypedAction(r: RouteIR): r is RouteIR & { action: string; view: string } {
@@ -30,15 +31,19 @@ export function actionsByView(ir: RouterIR): Map<string, Map<string, RouteIR[]>>
 }
 
 /**
+ * @param outDir this router's out dir, relative to the root: the plugs' modules are imported from it.
  * @param templatesModule the generated templates module as imported from this router's out dir
  *   (`./templates.gen.js`), or null when the app has none: render then stays untyped.
  */
-export function emitActions(ir: RouterIR, templatesModule: string | null): string {
+export function emitActions(ir: RouterIR, outDir: string, templatesModule: string | null): string {
   const c = new Code();
   const views = actionsByView(ir);
   const layoutsOf = layoutResolver(ir);
-  c.line('import type { TypedConn, ViewRenders } from "fawkes";');
+  const plugsOf = plugResolver(ir);
+  const plugs = plugImports([...views.values()].flatMap((actions) => [...actions.values()].flat().flatMap(plugsOf)), outDir);
+  c.line(`import type { ${plugs.names.size ? "PlugAssigns, " : ""}TypedConn, ViewRenders } from "fawkes";`);
   if (templatesModule) c.line(`import type { templates } from ${str(templatesModule)};`);
+  for (const l of plugs.lines) c.line(l);
   c.line();
   if (templatesModule) {
     c.line("/** The generated templates, by name: render's table of what each needs. */");
@@ -47,7 +52,8 @@ export function emitActions(ir: RouterIR, templatesModule: string | null): strin
   }
   c.line("/**");
   c.line(" * The conn each controller action receives, by view and action: its path params as every");
-  c.line(" * route to it gives them (a key only some give is optional)" + (templatesModule ? ", and the templates of its view" : "") + ".");
+  c.line(" * route to it gives them (a key only some give is optional)" + (templatesModule ? ", the templates of its view" : "") + ", and what the");
+  c.line(" * plugs of its pipelines say they assign (`PlugAssigns`: `{}` for a plug that declares nothing).");
   c.line(" */");
   c.block("export interface Actions {", () => {
     for (const [view, actions] of views) {
@@ -55,13 +61,14 @@ export function emitActions(ir: RouterIR, templatesModule: string | null): strin
         for (const [action, routes] of actions) {
           for (const r of routes) c.line(`// ${describeRoute(r)}`);
           const params = paramsType(routes);
+          const assigns = assignsType(routes.map((r) => plugsOf(r).map((ref) => `PlugAssigns<typeof ${plugs.names.get(refKey(ref))}>`)));
           if (!templatesModule) {
-            c.line(`${key(action)}: TypedConn<${params}>;`);
+            c.line(`${key(action)}: TypedConn<${params}${assigns ? `, null, ${assigns}` : ""}>;`);
             continue;
           }
           const layouts = [...new Set(routes.flatMap(layoutsOf))].sort();
           const l = layouts.length ? `, ${layouts.map(str).join(" | ")}` : "";
-          c.line(`${key(action)}: TypedConn<${params}, ViewRenders<T, ${str(view)}${l}>>;`);
+          c.line(`${key(action)}: TypedConn<${params}, ViewRenders<T, ${str(view)}${l}>${assigns ? `, ${assigns}` : ""}>;`);
         }
       }, "};");
     }
@@ -75,6 +82,50 @@ export function emitActions(ir: RouterIR, templatesModule: string | null): strin
   c.line("export type ActionConn<V extends keyof Actions, A extends keyof Actions[V]> = Actions[V][A];");
   const count = [...views.values()].reduce((n, a) => n + a.size, 0);
   return header("actions.gen.ts", ir.source, `The conn type of each of the ${count} controller actions (types only).`) + c.toString();
+}
+
+/**
+ * The assigns of an action's conn, from each route's plugs (as `PlugAssigns<...>` terms): their
+ * intersection per route; a union over routes that differ (a key only some routes' plugs
+ * assign is then not known to be there). Empty when no route has a plug that could declare any.
+ */
+function assignsType(perRoute: string[][]): string {
+  if (perRoute.every((terms) => terms.length === 0)) return "";
+  const types = [...new Set(perRoute.map((terms) => (terms.length ? terms.join(" & ") : "{}")))];
+  return types.length === 1 ? types[0] : types.map((t) => `(${t})`).join(" | ");
+}
+
+/** `X` or `X.call`-style path of a plug reference, as the router names it. */
+function refKey(ref: ModuleRefIR): string {
+  return [ref.local, ...ref.members].join(".");
+}
+
+/**
+ * The type-only imports of the plugs `refs` (those the actions' routes run that may declare
+ * assigns), under the router's own local names (a name this module declares itself gets a `__`
+ * prefix), and each reference's expression here.
+ */
+function plugImports(refs: readonly ModuleRefIR[], outDir: string): { lines: string[]; names: Map<string, string> } {
+  const taken = new Set(["T", "Actions", "ActionConn", "TypedConn", "ViewRenders", "PlugAssigns", "templates"]);
+  const byModule = new Map<string, Map<string, string>>(); // specifier -> import clause -> local
+  const names = new Map<string, string>();
+  for (const ref of refs) {
+    const local = taken.has(ref.local) ? `__${ref.local}` : ref.local;
+    names.set(refKey(ref), [local, ...ref.members].join("."));
+    const spec = ref.import.resolvedFile ? importSpecifier(outDir, ref.import.resolvedFile) : ref.import.specifier;
+    const m = byModule.get(spec) ?? new Map<string, string>();
+    const imported = ref.import.imported;
+    m.set(imported === "*" ? `* as ${local}` : imported === "default" ? `default as ${local}` : imported === local ? local : `${imported} as ${local}`, local);
+    byModule.set(spec, m);
+  }
+  const lines: string[] = [];
+  for (const spec of [...byModule.keys()].sort()) {
+    const clauses = [...byModule.get(spec)!.keys()].sort();
+    for (const ns of clauses.filter((k) => k.startsWith("* as "))) lines.push(`import type ${ns} from ${str(spec)};`);
+    const named = clauses.filter((k) => !k.startsWith("* as "));
+    if (named.length) lines.push(`import type { ${named.join(", ")} } from ${str(spec)};`);
+  }
+  return { lines, names };
 }
 
 /**
@@ -113,15 +164,41 @@ function layoutResolver(ir: RouterIR): (r: RouteIR) => string[] {
   const byName = new Map(ir.pipelines.map((p) => [p.name, p]));
   return (r) => {
     const state: Record<"layout" | "rootLayout", string | false | null> = { layout: false, rootLayout: false };
-    const apply = (steps: readonly LayoutStepIR[], depth: number) => {
+    const apply = (steps: readonly PipelineStepIR[], depth: number) => {
       for (const step of steps) {
         if (step.kind === "pipeline") {
           // Cycles are PIPELINE_CYCLE errors; the depth bound only keeps this from looping.
-          if (depth < 32) apply(byName.get(step.name)?.layouts ?? [], depth + 1);
-        } else state[step.kind] = step.template;
+          if (depth < 32) apply(byName.get(step.name)?.steps ?? [], depth + 1);
+        } else if (step.kind !== "plug") state[step.kind] = step.template;
       }
     };
-    for (const pipe of r.pipes) if (pipe.kind === "pipeline") apply(byName.get(pipe.name)?.layouts ?? [], 0);
+    for (const pipe of r.pipes) if (pipe.kind === "pipeline") apply(byName.get(pipe.name)?.steps ?? [], 0);
     return [state.layout, state.rootLayout].filter((t): t is string => typeof t === "string");
+  };
+}
+
+/**
+ * The plugs a route runs before its action that may declare assigns, in run order: those of its
+ * pipelines (and the pipelines they plug) and those written inline in its pipeThrough, each once.
+ */
+function plugResolver(ir: RouterIR): (r: RouteIR) => ModuleRefIR[] {
+  const byName = new Map(ir.pipelines.map((p) => [p.name, p]));
+  return (r) => {
+    const found = new Map<string, ModuleRefIR>();
+    const apply = (steps: readonly PipelineStepIR[], depth: number) => {
+      for (const step of steps) {
+        if (step.kind === "pipeline") {
+          if (depth < 32) apply(byName.get(step.name)?.steps ?? [], depth + 1);
+        } else if (step.kind === "plug" && !found.has(refKey(step.ref))) found.set(refKey(step.ref), step.ref);
+      }
+    };
+    for (const pipe of r.pipes) {
+      if (pipe.kind === "pipeline") apply(byName.get(pipe.name)?.steps ?? [], 0);
+      else {
+        const ref = ir.inlinePlugs[pipe.index]?.ref;
+        if (ref && !found.has(refKey(ref))) found.set(refKey(ref), ref);
+      }
+    }
+    return [...found.values()];
   };
 }

@@ -18,7 +18,7 @@ export function emitRouterFiles(ir: RouterIR, outDir: string, templatesModule: s
     "routes.gen.ts": emitRoutesMeta(ir),
     "matcher.gen.ts": emitMatcherModule(ir),
     "helpers.gen.ts": emitHelpers(ir),
-    "actions.gen.ts": emitActions(ir, templatesModule),
+    "actions.gen.ts": emitActions(ir, outDir, templatesModule),
     "dispatch.gen.ts": emitDispatch(ir, outDir),
     "router.gen.ts":
       header("router.gen.ts", ir.source, ir.mountedAt

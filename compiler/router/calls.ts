@@ -1,7 +1,7 @@
 // The router module as the reader sees it: the tree of DSL calls, each with its literal
 // arguments and source location. Expansion (expand.ts) turns it into the flat route table.
 
-import type { LayoutStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
+import type { PipelineStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
 
 export type DslCall = PipelineCall | PipeThroughCall | ScopeCall | RouteCall | ResourcesCall | ForwardCall;
 
@@ -11,8 +11,8 @@ export interface PipelineCall {
   plugs: string[];
   /** Pipelines it plugs by name (`p.plug("browser")`). */
   uses: { name: string; loc: SourceLoc }[];
-  /** Its putLayout/putRootLayout plugs and the pipelines it plugs, in order (for typed render). */
-  layouts: LayoutStepIR[];
+  /** Its putLayout/putRootLayout plugs, other imported plugs and the pipelines it plugs, in order (for the typed conn). */
+  steps: PipelineStepIR[];
   loc: SourceLoc;
 }
 

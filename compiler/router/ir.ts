@@ -101,18 +101,31 @@ export interface PipelineIR {
   /** The plugs as written, for display (`fetchSession`, `accepts(["html"])`). */
   plugs: string[];
   /**
-   * The layouts it puts, in order with the pipelines it plugs: what the typed `render` of the
-   * routes through it checks the layouts' `@type` against (actions.gen.ts).
+   * The layouts it puts and the plugs it runs, in order with the pipelines it plugs: what the
+   * typed conn of the routes through it reads (actions.gen.ts): render checks the layouts'
+   * `@type`, and the plugs' declared assigns are on the conn.
    */
-  layouts: LayoutStepIR[];
+  steps: PipelineStepIR[];
   loc: SourceLoc;
 }
 
 /**
- * One step of a pipeline that concerns layouts: `p.plug(putLayout, "layouts/app.html")` (a
- * template name, `false` for none, or null when it is not a literal), or a pipeline it plugs.
+ * One step of a pipeline that concerns the typed conn: `p.plug(putLayout, "layouts/app.html")` (a
+ * template name, `false` for none, or null when it is not a literal), a pipeline it plugs, or a
+ * plug whose type may declare assigns.
  */
-export type LayoutStepIR = { kind: "layout" | "rootLayout"; template: string | false | null } | { kind: "pipeline"; name: string };
+export type PipelineStepIR =
+  | { kind: "layout" | "rootLayout"; template: string | false | null }
+  | { kind: "pipeline"; name: string }
+  /** A plug imported from the app or a library: the assigns its type declares (`Plug<O, A>`) are on the conn. */
+  | { kind: "plug"; ref: ModuleRefIR };
+
+/** A plug written inline in a pipeThrough call; `ref` as a pipeline's plug step's (null: not an imported binding, or fawkes's own). */
+export interface InlinePlugIR {
+  display: string;
+  loc: SourceLoc;
+  ref: ModuleRefIR | null;
+}
 
 export interface RouterIR {
   /** The router module, relative to the root (`app/router.ts`). */
@@ -127,7 +140,7 @@ export interface RouterIR {
    */
   calls: { index: number; kind: "route" | "plug" | "resources" | "forward"; verb: string; path: string }[];
   /** Every plug written inline in a pipeThrough call, in run order (a PipeIR `index` points here). */
-  inlinePlugs: { display: string; loc: SourceLoc }[];
+  inlinePlugs: InlinePlugIR[];
   /**
    * Where this router is mounted, when another router forwards to it: the full static prefix
    * (`/admin`, scopes included) and the forward's location. Its helpers build paths under it.

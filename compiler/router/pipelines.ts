@@ -36,7 +36,7 @@ export function collectPipelines(calls: readonly DslCall[]): Pipelines {
         });
         continue;
       }
-      const p = { name: c.name, plugs: c.plugs, layouts: c.layouts, loc: c.loc };
+      const p = { name: c.name, plugs: c.plugs, steps: c.steps, loc: c.loc };
       declared.set(c.name, p);
       list.push(p);
       bodies.set(c.name, c);

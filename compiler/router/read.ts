@@ -11,7 +11,7 @@
 import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
-import type { LayoutStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
+import type { InlinePlugIR, PipelineStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
 import { relativePosix } from "../paths.js";
 import { describeKind, Options, unwrap } from "./_literals.js";
 import type { RouterSemantics } from "./semantics.js";
@@ -34,7 +34,7 @@ export interface ReadResult {
   /** Number of route-making calls (get/.../resources/forward), in run order. */
   callCount: number;
   /** Plugs written inline in pipeThrough calls, in run order. */
-  inlinePlugs: { display: string; loc: SourceLoc }[];
+  inlinePlugs: InlinePlugIR[];
 }
 
 /** Reads the router module `sourceFile`; `root` makes locations relative. */
@@ -48,7 +48,7 @@ class Reader {
   readonly calls: DslCall[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly missingActions = new Map<ResourcesCall, Set<string>>();
-  readonly inlinePlugs: { display: string; loc: SourceLoc }[] = [];
+  readonly inlinePlugs: InlinePlugIR[] = [];
   callIndex = 0;
   private readonly file: string;
 
@@ -193,7 +193,7 @@ class Reader {
     if (name === undefined) return undefined;
     const plugs: string[] = [];
     const uses: { name: string; loc: SourceLoc }[] = [];
-    const layouts: LayoutStepIR[] = [];
+    const steps: PipelineStepIR[] = [];
     const fn = args[1];
     if (fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
       fn.forEachDescendant((n) => {
@@ -205,15 +205,20 @@ class Reader {
         const first = n.getArguments()[0];
         if (first && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first))) {
           uses.push({ name: first.getLiteralValue(), loc: this.loc(first) });
-          layouts.push({ kind: "pipeline", name: first.getLiteralValue() });
+          steps.push({ kind: "pipeline", name: first.getLiteralValue() });
         } else if (first && this.semantics.isStringTyped(first)) {
           this.error(first, "NOT_STATIC", `a pipeline plugged by name must be a string literal, found \`${first.getText()}\``);
         }
         const layout = first && layoutStep(first, n.getArguments()[1]);
-        if (layout) layouts.push(layout);
+        if (layout) steps.push(layout);
+        else {
+          // A plug of the app or a library (fawkes's own declare no assigns), for its assigns' type.
+          const ref = this.plugRef(first);
+          if (ref && ref.import.specifier !== "fawkes") steps.push({ kind: "plug", ref });
+        }
       });
     }
-    return { kind: "pipeline", name, plugs, uses, layouts, loc: this.loc(expr) };
+    return { kind: "pipeline", name, plugs, uses, steps, loc: this.loc(expr) };
   }
 
   /**
@@ -243,7 +248,8 @@ class Reader {
       }
       const index = this.inlinePlugs.length;
       const display = plug.getText().replace(/\s+/g, " ");
-      this.inlinePlugs.push({ display, loc: this.loc(a) });
+      const ref = this.plugRef(plug);
+      this.inlinePlugs.push({ display, loc: this.loc(a), ref: ref && ref.import.specifier !== "fawkes" ? ref : null });
       items.push({ kind: "plug", index, display, loc: this.loc(a) });
     }
     return { kind: "pipeThrough", items, loc: this.loc(expr) };
@@ -367,33 +373,53 @@ class Reader {
 
   /** Follows an identifier (or `Ns.Member`) to the import that binds it. */
   private moduleRef(node: Expression | undefined, what: string): ModuleRefIR | undefined {
+    const ref = this.resolveRef(node, what);
+    if (typeof ref !== "string") return ref;
+    if (ref === "not-a-binding") {
+      this.error(node ?? this.sf, "CONTROLLER_UNRESOLVED", `${what} must be an imported binding${node ? `, found \`${node.getText()}\`` : ""}`,
+        "import the controller (import * as UserController from \"./controllers/user.js\") and pass it by name");
+    }
+    return undefined;
+  }
+
+  /**
+   * The import a plug of a pipeline or pipeThrough is bound to, for the assigns its type
+   * declares (actions.gen.ts names it: `PlugAssigns<typeof fetchCurrentUser>`), or null: a plug
+   * that is not an imported binding (a call, a local function) declares nothing the generated
+   * types could name. Plugs are run-time values: nothing here is an error.
+   */
+  private plugRef(node: Node | undefined): ModuleRefIR | null {
+    if (!node || !(Node.isIdentifier(node) || Node.isPropertyAccessExpression(node))) return null;
+    const ref = this.resolveRef(node, "plug", false);
+    return typeof ref === "string" ? null : ref;
+  }
+
+  /**
+   * The import behind `node`, or why not: "not-a-binding" (not an identifier or `Ns.Member`, for
+   * the caller to report), "reported" (a diagnostic was added, when `report`), "unresolved".
+   */
+  private resolveRef(node: Node | undefined, what: string, report = true): ModuleRefIR | "not-a-binding" | "reported" | "unresolved" {
     const members: string[] = [];
     let cur: Node | undefined = node;
     while (cur && Node.isPropertyAccessExpression(cur)) {
       members.unshift(cur.getName());
       cur = cur.getExpression();
     }
-    if (!node || !cur || !Node.isIdentifier(cur)) {
-      this.error(node ?? this.sf, "CONTROLLER_UNRESOLVED", `${what} must be an imported binding${node ? `, found \`${node.getText()}\`` : ""}`,
-        "import the controller (import * as UserController from \"./controllers/user.js\") and pass it by name");
-      return undefined;
-    }
+    if (!node || !cur || !Node.isIdentifier(cur)) return "not-a-binding";
+    const fail = (message: string, hint?: string) => {
+      if (!report) return "unresolved" as const;
+      this.error(node, "CONTROLLER_UNRESOLVED", message, hint);
+      return "reported" as const;
+    };
     const decl = this.semantics.declarationOf(cur);
     const importDecl = decl?.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
     if (!decl || !importDecl) {
-      this.error(node, "CONTROLLER_UNRESOLVED", `cannot resolve ${what} \`${node.getText()}\` to an import`,
+      return fail(`cannot resolve ${what} \`${node.getText()}\` to an import`,
         decl ? "the generated code imports controllers from their modules: declare it in its own module and import it here" : `is \`${cur.getText()}\` imported?`);
-      return undefined;
     }
-    if (importDecl.isTypeOnly() || (Node.isImportSpecifier(decl) && decl.isTypeOnly())) {
-      this.error(node, "CONTROLLER_UNRESOLVED", `${what} \`${node.getText()}\` is a type-only import`, "import it as a value");
-      return undefined;
-    }
+    if (importDecl.isTypeOnly() || (Node.isImportSpecifier(decl) && decl.isTypeOnly())) return fail(`${what} \`${node.getText()}\` is a type-only import`, "import it as a value");
     const imported = Node.isNamespaceImport(decl) ? "*" : Node.isImportClause(decl) ? "default" : Node.isImportSpecifier(decl) ? decl.getName() : undefined;
-    if (!imported) {
-      this.error(node, "CONTROLLER_UNRESOLVED", `unsupported import form for \`${cur.getText()}\``);
-      return undefined;
-    }
+    if (!imported) return fail(`unsupported import form for \`${cur.getText()}\``);
     const resolvedFile = this.semantics.resolvedFile(importDecl);
     const ref: ModuleRefIR = {
       import: { specifier: importDecl.getModuleSpecifierValue(), resolvedFile, imported },
@@ -402,7 +428,7 @@ class Reader {
       display: node.getText().replace(/\s+/g, ""),
       definedIn: resolvedFile,
     };
-    ref.definedIn = this.semantics.definingFile(node, ref) ?? resolvedFile;
+    ref.definedIn = this.semantics.definingFile(node as Expression, ref) ?? resolvedFile;
     return ref;
   }
 
@@ -446,7 +472,7 @@ class Reader {
  * puts, known by the plug's name as the router imports it from fawkes. A value that is not a
  * literal is a layout the build cannot know (null): the typed render leaves it unchecked.
  */
-function layoutStep(plug: Node, value: Node | undefined): LayoutStepIR | undefined {
+function layoutStep(plug: Node, value: Node | undefined): PipelineStepIR | undefined {
   const name = Node.isIdentifier(plug) ? plug.getText() : Node.isPropertyAccessExpression(plug) ? plug.getName() : "";
   const kind = name === "putLayout" ? "layout" : name === "putRootLayout" ? "rootLayout" : null;
   if (!kind) return undefined;

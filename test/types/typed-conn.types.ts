@@ -3,11 +3,13 @@
 // compile. The conns are the generated ones of fixtures/router/typed (its expected/actions.gen.ts,
 // from its router and templates) and of the demo. Nothing here runs.
 
-import { assign, Conn, putRespHeader, putStatus, render, type ActionFor, type RenderCallOptions } from "fawkes";
+import { assign, Conn, putRespHeader, putStatus, render, type ActionFor, type Plug, type PlugAssigns, type RenderCallOptions } from "fawkes";
 import type { ActionConn, Actions } from "../../fixtures/router/typed/expected/actions.gen.js";
 import type { ActionConn as DemoConn } from "../../fixtures/demo/.fawkes/actions.gen.js";
 import * as PostController from "../../fixtures/router/typed/app/controllers/post.js";
 import * as PageController from "../../fixtures/router/typed/app/controllers/page.js";
+import { fetchCurrentUser, tagRequest, type User } from "../../fixtures/router/typed/app/plugs/auth.js";
+import * as RequireRole from "../../fixtures/router/typed/app/plugs/require-role.js";
 
 type Show = ActionConn<"post", "show">; // GET /users/:user_id/posts/:id and GET /posts/:id, browser layouts
 type Print = ActionConn<"post", "print">; // GET /print/posts/:id, root layout only
@@ -111,13 +113,74 @@ export function conns(show: Show): Conn[] {
   return [asConn, typed];
 }
 
+type Desk = ActionConn<"page", "desk">; // GET /staff/desk: staff (browser, RequireRole)
+
+// Assigns put by plugs: fetchCurrentUser declares `Plug<void, { currentUser: User | null }>`,
+// RequireRole's call returns `Assigned<{ role: string }>`, tagRequest declares nothing.
+export function plugAssigns(show: Show, print: Print, home: Home, desk: Desk): unknown[] {
+  // The conn of an action behind browser has currentUser, typed.
+  const user: User | null = show.assigns.currentUser;
+  // @ts-expect-error: it may be null, as the plug declares
+  const name: string = show.assigns.currentUser.name;
+  // @ts-expect-error: a key no plug declares is unknown (tagRequest's requestTag: an untyped plug stays untyped)
+  const tag: string = show.assigns.requestTag;
+  // An inline plug's assigns (print: pipeThrough("bare", [RequireRole, ...])) and a module plug's.
+  const printRole: string = print.assigns.role;
+  const deskRole: string = desk.assigns.role;
+  // @ts-expect-error: home is reached through browser and through staff: only staff's plugs assign role
+  const homeRole: string = home.assigns.role;
+  // Both of home's routes assign currentUser: it is known.
+  const homeUser: User | null = home.assigns.currentUser;
+  // @ts-expect-error: show's pipelines do not plug RequireRole
+  const showRole: string = show.assigns.role;
+  return [user, name, tag, printRole, deskRole, homeRole, homeUser, showRole];
+}
+
+export function plugRenders(show: Show, home: Home, desk: Desk, user: User): Conn[] {
+  return [
+    // layouts/app.html needs currentUser: the browser pipeline's plug puts it, render does not ask.
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t" }),
+    render(home, "home.html", { greeting: "hi", title: "t" }),
+    // It may still be passed (render's assigns win the merge), with the layout's type.
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t", currentUser: user }),
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t", currentUser: null }),
+    // @ts-expect-error: a plug-provided key passed with the wrong type
+    render(show, "show.html", { post: { id: "1", by: "a" }, title: "t", currentUser: "bob" }),
+    // @ts-expect-error: an assign no plug provides is still required (the layout's title)
+    render(show, "show.html", { post: { id: "1", by: "a" } }),
+    // desk.html needs a currentUser that is not null, and the plug's may be: still asked for.
+    render(desk, "desk.html", { currentUser: user, note: "n", title: "t" }),
+    // @ts-expect-error: the plug's User | null is not the template's User
+    render(desk, "desk.html", { note: "n", title: "t" }),
+    // desk.html's role is RequireRole's: not asked for.
+    render(desk, "desk.html", { currentUser: user, note: "n" }, { layout: false }),
+    // @ts-expect-error: nor is it a number
+    render(desk, "desk.html", { currentUser: user, note: "n", role: 1 }, { layout: false }),
+  ];
+}
+
+// What a plug declares, as the generated actions.gen.ts reads it.
+export const declared: [PlugAssigns<typeof fetchCurrentUser>, PlugAssigns<typeof RequireRole>, PlugAssigns<typeof tagRequest>] = [
+  { currentUser: null },
+  { role: "r" },
+  {},
+];
+// @ts-expect-error: fetchCurrentUser declares currentUser
+export const wrongDeclared: PlugAssigns<typeof fetchCurrentUser> = { currentUser: 1 };
+// @ts-expect-error: a plug that declares nothing has no known keys
+export const nothingDeclared: PlugAssigns<typeof tagRequest>["requestTag"] = "t";
+// A typed plug is a plug: it may return the conn as is (declared, not checked at run time).
+export const typedPlug: Plug<{ realm: string }, { realm: string }> = (conn, options) => assign(conn, "realm", options.realm);
+
 // The dispatch's check (dispatch.gen.ts: `handler: X.show satisfies ActionFor<...>`): a handler
 // must accept the conn its routes give.
 export const handlers = [
   PostController.show satisfies ActionFor<Actions["post"]["show"]>,
   // A plain-Conn action accepts every action's conn (unannotated controllers compile as today).
   ((conn: Conn) => conn) satisfies ActionFor<Actions["post"]["show"]>,
-  // An action that reads fewer params than its routes give is fine (print reads :id, show's routes give it and more).
+  // An action that reads fewer params than its routes give is fine (it reads :id, show's routes give it and more).
+  ((conn: Conn & { pathParams: { readonly id: string } }) => conn) satisfies ActionFor<Actions["post"]["show"]>,
+  // @ts-expect-error: print's conn has role (RequireRole, inline in its pipeThrough); show's routes' plugs do not assign it
   PostController.print satisfies ActionFor<Actions["post"]["show"]>,
   // @ts-expect-error: an action of another view (it would render page's templates, the conn renders post's)
   PageController.home satisfies ActionFor<Actions["post"]["print"]>,
