@@ -189,4 +189,41 @@ describe("typed from route to template: build, then tsc", () => {
     put("app/controllers/hello-controller.ts", CONTROLLER);
     expect(tsc()).toEqual([]);
   });
+
+  it("a plug that declares what it assigns: the action's conn has it, render does not ask for it, and its declared type is checked", SLOW, () => {
+    const layout = readFileSync(join(dir, "app/templates/layouts/app.html.eta"), "utf8");
+    const plug = (type: string) => `import { assign, type Plug } from "fawkes";\n\nexport const fetchCurrentUser: Plug<void, { currentUser: ${type} }> = (conn) => assign(conn, "currentUser", conn.getReqHeader("x-user") ?? null);\n`;
+    try {
+      // The Phoenix pattern: a plug in the browser pipeline assigns currentUser, the layout reads it.
+      put("app/plugs/current-user.ts", plug("string | null"));
+      put("app/router.ts", ROUTER.replace(`import * as HelloController`, `import { fetchCurrentUser } from "./plugs/current-user.js";\nimport * as HelloController`)
+        .replace(`p.plug(putLayout, "layouts/app.html");`, `p.plug(putLayout, "layouts/app.html");\n    p.plug(fetchCurrentUser);`));
+      put("app/templates/layouts/app.html.eta", layout.replace("title: string;", "title: string; currentUser: string | null;"));
+      put("app/controllers/hello-controller.ts", CONTROLLER.replace("const messenger = conn.pathParams.messenger;", "const messenger = conn.pathParams.messenger;\n  const who: string | null = conn.assigns.currentUser;\n  void who;"));
+      fawkesBuild();
+      const actions = readFileSync(join(dir, ".fawkes/actions.gen.ts"), "utf8");
+      expect(actions).toContain('import type { fetchCurrentUser } from "../app/plugs/current-user.js";');
+      expect(actions).toContain('show: TypedConn<{ messenger: string }, ViewRenders<T, "hello", "layouts/app.html" | "layouts/root.html">, PlugAssigns<typeof fetchCurrentUser>>;');
+      expect(tsc()).toEqual([]);
+      // Types only: the import and the annotation compile to nothing.
+      expect(transformSync(actions, { loader: "ts", format: "esm" }).code).toBe("");
+
+      // The plug's declared type no longer what the layout takes: render asks for currentUser
+      // again, and the action's read of it is a type error (no rebuild: the types follow the plug).
+      put("app/plugs/current-user.ts", plug("number"));
+      const render = lineOf("app/controllers/hello-controller.ts", "render(conn, \"show.html\"");
+      const read = where("app/controllers/hello-controller.ts", "const who: string | null", "who");
+      expect(tsc()).toEqual([
+        `app/controllers/hello-controller.ts:${read}: Type 'number' is not assignable to type 'string'.`,
+        expect.stringMatching(new RegExp(`^app/controllers/hello-controller\\.ts:${render}:\\d+: Argument of type '\\{ messenger: string; receiver: string; title: string; \\}' is not assignable to parameter of type '\\{[^']*currentUser: string \\| null;[^']*\\}'\\.$`)),
+      ]);
+    } finally {
+      rmSync(join(dir, "app/plugs"), { recursive: true, force: true });
+      put("app/templates/layouts/app.html.eta", layout);
+      put("app/router.ts", ROUTER);
+      fawkesBuild();
+    }
+    put("app/controllers/hello-controller.ts", CONTROLLER);
+    expect(tsc()).toEqual([]);
+  });
 });

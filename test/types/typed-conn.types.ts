@@ -205,3 +205,10 @@ export function demo(user: DemoConn<"user", "show">, chat: DemoConn<"chat", "ind
     render(chat, "index.html", { name: "n", userToken: "t", title: 1 }),
   ];
 }
+
+// The demo's putBrowserAssign declares `kind` (its return type): the actions behind browser and api have it.
+export function demoAssigns(user: DemoConn<"user", "show">, status: DemoConn<"api/status", "show">): string[] {
+  // @ts-expect-error: a key no plug of the demo declares
+  const missing: string = user.assigns.currentUser;
+  return [user.assigns.kind, status.assigns.kind, missing];
+}
