@@ -4,6 +4,7 @@
 // names), never from a declaration index. The demo app is built, then again with one route
 // added after GET /continue, then with a scoped route; each generated file's line diff is counted.
 
+import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -126,5 +127,30 @@ describe("generated router modules are stable under a one-route change", () => {
     const numbered = (list: string[]) => list.map((n, i) => `{ index: ${i}, name: ${n} }`).join("\n");
     expect(lineChanges(numbered(names), numbered([...names.slice(0, 10), "added", ...names.slice(10)]))).toEqual({ removed: 10, added: 11 });
     expect(lineChanges("a\nb\nc", "a\nx\nb\nc")).toEqual({ removed: 0, added: 1 });
+  });
+});
+
+describe("generated modules are marked linguist-generated", () => {
+  /** `git check-attr linguist-generated` of each path, in the repository at `repo`. */
+  const generated = (repo: string, paths: string[]) =>
+    execFileSync("git", ["check-attr", "linguist-generated", "--", ...paths], { cwd: repo, encoding: "utf8" })
+      .trim().split("\n").map((line) => line.slice(line.lastIndexOf(": ") + 2));
+
+  it("in this repository: the demo's, the goldens (a mounted router's folder too) and diagnostics", () => {
+    const paths = ["fixtures/demo/.fawkes/routes.gen.ts", "fixtures/router/mount/expected/admin/reports/dispatch.gen.ts", "fixtures/router/errors-routes/expected/diagnostics.txt"];
+    expect(generated(ROOT, paths)).toEqual(["true", "true", "true"]);
+    expect(generated(ROOT, ["compiler/emit/dispatch.ts"])).toEqual(["unspecified"]);
+  });
+
+  it("in an app `fawkes new` makes: .fawkes/ and the folder of a mounted router, not app/", () => {
+    mkdirSync(TMP, { recursive: true });
+    const repo = mkdtempSync(join(TMP, "gitattributes-"));
+    try {
+      execFileSync("git", ["init", "-q"], { cwd: repo });
+      writeFileSync(join(repo, ".gitattributes"), readFileSync(join(ROOT, "compiler/cli/scaffold/common/_gitattributes.tmpl"), "utf8"));
+      expect(generated(repo, [".fawkes/routes.gen.ts", ".fawkes/admin/dispatch.gen.ts", ".fawkes/admin/reports/helpers.gen.ts", "app/router.ts"])).toEqual(["true", "true", "true", "unspecified"]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
