@@ -1,9 +1,10 @@
 // Includes without the merge (issue 13). Eta gives an included template `{ ...it, ...data }`: a
 // new object with every own enumerable key of the includer's `it`, then the data's. Building it
 // was most of a partial's cost (a 50-row table with one include per row ran at 0.15x a
-// hand-written one: the spread and the garbage it leaves). When the compiler can see that the
-// output cannot differ, the include is a direct call with an object that holds only what the
-// partial reads:
+// hand-written one; node --cpu-prof of it rendered in a loop: 28% of the time in the include's
+// closure building the object, 28% collecting it, 8% in the row itself). When the compiler can
+// see that the output cannot differ, the include is a direct call with an object that holds only
+// what the partial reads:
 //
 //   include("./row.html.eta", { row })   →   t_row({ row }, t_row$options)
 //   include("./row.html.eta", { row })   →   t_row({ row, title: __own(it, "title") }, ...)
