@@ -61,8 +61,9 @@ describe("literal names resolve as the runtime resolves them", () => {
     );
     expect(mod.renderTemplate("user/index.html.eta", {})).toBe("<ul><li>a</li><li>b</li><li>c</li>[d]</ul>");
     expect(mod.renderTemplate("user/show.html.eta", {})).toBe("<main>show</main>");
-    // Literal sync includes of file templates are direct calls (emit-render.ts), the @name one is not.
-    expect(generated).toContain('__res += __include_1( { name: "a" })');
+    // Literal sync includes of file templates are direct calls (emit-render.ts; the partial reads
+    // only it.name, so without Eta's merge: include-data.ts), the @name one is not.
+    for (const name of ["a", "b", "c"]) expect(generated).toContain(`__res += t_user__row_html({ name: "${name}" } as any, t_user__row_html$options)`);
     expect(generated).toContain('include("@card", { name: "d" })');
   });
 
