@@ -57,6 +57,21 @@ describe("a partial that reads it key by key gets a direct call", () => {
   });
 });
 
+describe("an includer that declares its own it", () => {
+  test("keeps the merge when the partial reads a key from it: Eta's closure reads the function's it", async () => {
+    const r = await compile('<% [{ x: 2 }].forEach((it) => { %><%~ include("./p", { y: it.x }) %><% }) %>', "<%= it.x %><%= it.y %>", { x: 1 });
+    expect(r.direct).toBeNull();
+    expect(r.merged).toBe(true);
+    expect(r.html()).toBe("12");
+  });
+
+  test("calls directly when the data gives every key the partial reads", async () => {
+    const r = await compile('<% [{ x: 2 }].forEach((it) => { %><%~ include("./p", { y: it.x }) %><% }) %>', "<%= it.y %>");
+    expect(r.direct).toBe("t_p({ y: it.x } as any, t_p$options)");
+    expect(r.html()).toBe("2");
+  });
+});
+
 describe("anything else keeps Eta's merge", () => {
   const merged: Array<[string, string, string]> = [
     ["Object.keys(it)", '<%~ include("./p", { y: 1 }) %>', "<%= Object.keys(it) %>"],

@@ -24,7 +24,7 @@ import type { TemplateConfig, TemplateIR } from "./ir.js";
 import { scopeLines, type ScopeUse } from "./emit-scope.js";
 import { applyEdits } from "./components.js";
 import { includeSites } from "./includes.js";
-import { directCallEdits } from "./include-data.js";
+import { declaresIt, directCallEdits } from "./include-data.js";
 
 export interface RenderContext {
   config: TemplateConfig;
@@ -223,7 +223,9 @@ function withDirectCalls(t: TemplateIR, ctx: RenderContext, ext: string): Templa
     return file !== null && ctx.names.has(file) ? file : undefined;
   };
   const fn = (file: string) => (ctx.targets?.has(file) ? ctx.names.get(file) : undefined);
-  return applyEdits(t, directCallEdits(includeSites(t, ctx.config), target, ctx.reads, fn, ctx.config.varName ?? "it"));
+  const sites = includeSites(t, ctx.config);
+  if (!sites.length) return t;
+  return applyEdits(t, directCallEdits(sites, target, ctx.reads, fn, ctx.config.varName ?? "it", declaresIt(t, ctx.config)));
 }
 
 /** `include("./x.html.eta", ` with a literal name (not `includeAsync`, not a method `x.include(`). */

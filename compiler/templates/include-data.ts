@@ -115,15 +115,43 @@ function isPlainRead(access: ts.Expression): boolean {
   return true;
 }
 
+/**
+ * Whether a template's code declares a name `it` of its own (a parameter, a variable, a binding):
+ * there a call site's `it` may not be the function's, which Eta's include closure reads, so its
+ * includes take nothing from `it` directly.
+ */
+export function declaresIt(t: TemplateIR, config: TemplateConfig): boolean {
+  const it = config.varName ?? "it";
+  const code = [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))];
+  if (!code.some((c) => new RegExp(`(?<![\\w$])${it.replace(/\$/g, "\\$")}(?![\\w$])`).test(c))) return false;
+  const sf = ts.createSourceFile("probe.ts", buildProbe(t, config).text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const fn = sf.statements[0];
+  const own = fn && ts.isFunctionDeclaration(fn) ? fn.parameters[0]?.name : undefined;
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && node !== own && node.text === it) {
+      const p = node.parent;
+      const declares = (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isBindingElement(p) || ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isClassDeclaration(p) || ts.isClassExpression(p) || ts.isImportSpecifier(p) || ts.isImportClause(p) || ts.isNamespaceImport(p) || ts.isEnumDeclaration(p) || ts.isModuleDeclaration(p)) && (p as { name?: ts.Node }).name === node;
+      // A shorthand in a destructuring, `({ it } = o)`, is an assignment: the binding is the function's, as Eta's closure reads it.
+      if (declares) found = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
 /** Keys the merged object would inherit when neither side has them: such reads keep the merge. */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /**
  * The edits that turn each literal `include("./x", data)` of `t` whose partial reads `it` key by
  * key into a direct call with an object of what it reads (see the top). `reads`: itReads of each
- * template (by file; absent: merge); `fn`: the function of a template file, or undefined.
+ * template (by file; absent: merge); `fn`: the function of a template file, or undefined;
+ * `itDeclared`: declaresIt of the including template.
  */
-export function directCallEdits(sites: readonly IncludeSite[], target: (name: string) => string | undefined, reads: ReadonlyMap<string, ReadonlySet<string>>, fn: (file: string) => string | undefined, it: string): TagEdit[] {
+export function directCallEdits(sites: readonly IncludeSite[], target: (name: string) => string | undefined, reads: ReadonlyMap<string, ReadonlySet<string>>, fn: (file: string) => string | undefined, it: string, itDeclared: boolean): TagEdit[] {
   const edits: TagEdit[] = [];
   for (const site of sites) {
     if (site.callee !== "include" || site.call === null || site.data === null) continue;
@@ -135,7 +163,7 @@ export function directCallEdits(sites: readonly IncludeSite[], target: (name: st
     if (sites.some((s) => s !== site && s.node === site.node && s.call && overlaps(s.call, site.call!))) continue;
     const given = site.data === "none" ? [] : site.data.keys;
     const fromIt = [...read].filter((k) => !given.includes(k));
-    if (fromIt.some((k) => INHERITED.has(k))) continue;
+    if (fromIt.some((k) => INHERITED.has(k)) || (fromIt.length && itDeclared)) continue;
     const members = fromIt.map((k) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: __own(${it}, ${JSON.stringify(k)})`);
     const val = site.node.val;
     const { data: d } = site;
