@@ -24,6 +24,25 @@ interface Clause {
 }
 
 export function emitHelpers(ir: RouterIR): string {
+  const byHelper = helperClauses(ir);
+  const c = new Code();
+  emitPrelude(c, ir);
+  const names: string[] = [];
+  for (const [helper, clauses] of byHelper) {
+    names.push(helperName(helper), urlHelperName(helper));
+    emitHelper(c, helper, clauses, ir.mountedAt !== undefined);
+  }
+
+  c.line();
+  c.line("/** Every helper, as `Routes.userPath(...)`. */");
+  c.block("export const Routes = {", () => {
+    for (const n of names) c.line(`${n},`);
+  }, "} as const;");
+  return header("helpers.gen.ts", ir.source, `${byHelper.size} helpers: typed path and URL builders.`) + c.toString();
+}
+
+/** Each helper's clauses, in declaration order: one per (action, arity), from the first route (Phoenix's). */
+function helperClauses(ir: RouterIR): Map<string, Clause[]> {
   const byHelper = new Map<string, Clause[]>();
   for (const r of ir.routes) {
     if (!r.helper || r.action === null) continue;
@@ -34,8 +53,11 @@ export function emitHelpers(ir: RouterIR): string {
     }
     byHelper.set(r.helper, list);
   }
+  return byHelper;
+}
 
-  const c = new Code();
+/** The runtime imports, `UrlBase`, and a mounted router's `$MOUNT`. */
+function emitPrelude(c: Code, ir: RouterIR): void {
   // The runtime functions are imported under `$` names: helper names cannot contain `$`, so a
   // route named `glob` or `join` (globPath, joinUrl) cannot collide with them.
   const mount = ir.mountedAt;
@@ -56,19 +78,6 @@ export function emitHelpers(ir: RouterIR): string {
     c.line(`/** Where this router is mounted: by ${mount.parent}:${mount.loc.line}, at ${mount.prefix || "/"}. */`);
     c.line(`const $MOUNT: MountInfo = { router: ${str(ir.source)}, parent: ${str(mount.parent)}, forward: ${JSON.stringify(mount.path.split("/").filter(Boolean))}, prefix: ${str(mount.prefix.split("/").map(encodeSegment).join("/"))} };`);
   }
-
-  const names: string[] = [];
-  for (const [helper, clauses] of byHelper) {
-    names.push(helperName(helper), urlHelperName(helper));
-    emitHelper(c, helper, clauses, mount !== undefined);
-  }
-
-  c.line();
-  c.line("/** Every helper, as `Routes.userPath(...)`. */");
-  c.block("export const Routes = {", () => {
-    for (const n of names) c.line(`${n},`);
-  }, "} as const;");
-  return header("helpers.gen.ts", ir.source, `${byHelper.size} helpers: typed path and URL builders.`) + c.toString();
 }
 
 function emitHelper(c: Code, base: string, clauses: Clause[], mounted: boolean): void {

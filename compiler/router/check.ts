@@ -68,9 +68,15 @@ export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
  * never conflict.
  */
 export function checkHelperConflicts(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[] {
+  const calls = new Map(ir.calls.map((c) => [c.index, c]));
+  return [...lostClauses(ir.routes)].map(([callIndex, group]) => helperConflict(calls, calls.get(callIndex), group));
+}
+
+/** The routes that lose their helper clause to an earlier route with another path, by the call that made them. */
+function lostClauses(routes: readonly RouteIR[]): Map<number, { routes: RouteIR[]; firsts: RouteIR[] }> {
   const first = new Map<string, RouteIR>();
   const lost = new Map<number, { routes: RouteIR[]; firsts: RouteIR[] }>();
-  for (const r of ir.routes) {
+  for (const r of routes) {
     if (!r.helper || r.action === null) continue;
     const k = `${r.helper}\0${r.action}\0${arity(r)}`;
     const f = first.get(k);
@@ -82,35 +88,36 @@ export function checkHelperConflicts(ir: Pick<RouterIR, "routes" | "calls">): Di
       lost.set(r.callIndex, group);
     }
   }
-  const out: Diagnostic[] = [];
-  const calls = new Map(ir.calls.map((c) => [c.index, c]));
+  return lost;
+}
+
+type CallIR = RouterIR["calls"][number];
+
+/** The HELPER_CONFLICT warning of one call whose `routes` lost their clauses to `firsts`. */
+function helperConflict(calls: ReadonlyMap<number, CallIR>, call: CallIR | undefined, { routes, firsts }: { routes: RouteIR[]; firsts: RouteIR[] }): Diagnostic {
   // `resources("/users", ...)` for a route a resources call made, else `GET /home`.
   const describeCall = (r: RouteIR) => {
-    const call = calls.get(r.callIndex);
-    return call?.kind === "resources" ? `resources("${call.path}", ...)` : label(r);
+    const made = calls.get(r.callIndex);
+    return made?.kind === "resources" ? `resources("${made.path}", ...)` : label(r);
   };
-  for (const [callIndex, { routes, firsts }] of lost) {
-    const r = routes[0];
-    const name = helperName(r.helper!);
-    const call = calls.get(callIndex);
-    const subject = describeCall(r);
-    const actions = [...new Set(routes.map((x) => x.action!))];
-    const firstCalls = [...new Map(firsts.map((f) => [f.callIndex, f])).values()];
-    const message =
-      actions.length === 1
-        ? `${subject} gets no helper${call?.kind === "resources" ? ` for ${actions[0]}` : ""}: ${name}("${actions[0]}"${", _".repeat(arity(r))}) already builds ${firsts[0].path}`
-        : `${subject} gets no helper for ${list(actions)}: ${name} already builds them for ${list(firstCalls.map((f) => describeCall(f)))}`;
-    const as = suggestAs(call?.path ?? r.path, call?.kind === "resources", r.helper!);
-    out.push({
-      code: "HELPER_CONFLICT",
-      severity: "warning",
-      message,
-      loc: r.loc,
-      related: firstCalls.map((f) => ({ message: `${name} is first defined by ${describeCall(f)}`, loc: f.loc })),
-      hint: `give it a helper of its own with { as: "${as}" }, or write { as: false } if it needs none`,
-    });
-  }
-  return out;
+  const r = routes[0];
+  const name = helperName(r.helper!);
+  const subject = describeCall(r);
+  const actions = [...new Set(routes.map((x) => x.action!))];
+  const firstCalls = [...new Map(firsts.map((f) => [f.callIndex, f])).values()];
+  const message =
+    actions.length === 1
+      ? `${subject} gets no helper${call?.kind === "resources" ? ` for ${actions[0]}` : ""}: ${name}("${actions[0]}"${", _".repeat(arity(r))}) already builds ${firsts[0].path}`
+      : `${subject} gets no helper for ${list(actions)}: ${name} already builds them for ${list(firstCalls.map((f) => describeCall(f)))}`;
+  const as = suggestAs(call?.path ?? r.path, call?.kind === "resources", r.helper!);
+  return {
+    code: "HELPER_CONFLICT",
+    severity: "warning",
+    message,
+    loc: r.loc,
+    related: firstCalls.map((f) => ({ message: `${name} is first defined by ${describeCall(f)}`, loc: f.loc })),
+    hint: `give it a helper of its own with { as: "${as}" }, or write { as: false } if it needs none`,
+  };
 }
 
 /**
