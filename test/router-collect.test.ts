@@ -21,6 +21,29 @@ describe("generated dispatch (fixtures/demo)", () => {
     expect(show.controller).toBe(UserController);
   });
 
+  it("pairs each route with its own record and call, by name rather than by index", () => {
+    // routes.gen.ts gives each route its position as `index` when it loads, and dispatch.gen.ts
+    // names routes and calls by verb and path: the pairs must still be the right ones.
+    expect(routes.map((r) => r.index)).toEqual(routes.map((_, i) => i));
+    dispatch.forEach((d, i) => expect(d.route).toBe(routes[i]));
+    for (const d of dispatch) {
+      const where = `${d.route.verb} ${d.route.path}`;
+      expect(d.call.controller, where).toBe(d.controller);
+      if (d.call.kind === "route" || d.call.kind === "plug") {
+        expect(d.call.verb, where).toBe(d.route.verb);
+        expect(d.route.path.endsWith(d.call.path === "/" ? "" : d.call.path), where).toBe(true);
+      } else if (d.call.kind === "resources") {
+        expect(d.route.path, where).toContain(d.call.path);
+      } else {
+        expect(d.route.kind, where).toBe("forward");
+        expect(d.route.path.endsWith(d.call.path), where).toBe(true);
+      }
+    }
+    const posts = dispatch.filter((d) => d.call.kind === "resources" && d.call.path === "/posts");
+    expect(posts.map((d) => d.route.path)).toContain("/users/:user_id/posts/:id/edit");
+    expect(new Set(posts.map((d) => d.call)).size).toBe(1);
+  });
+
   it("builds each pipeThrough list from the plugs the router declared, once", () => {
     const browser = dispatch.find((d) => d.route.pipeThrough.join() === "browser")!;
     expect(browser.pipeline).toEqual(collectRouter(demoRouter).pipelines.get("browser"));
