@@ -65,7 +65,7 @@ export type { AdapterContext } from "./pubsub/pubsub.js";
 export { acceptsFormats, currentPath, currentUrl, html, json, putLayout, putRootLayout, putView, redirect, render, sendDownload, text } from "./http/controller.js";
 export { templateCsrfToken, templateFlash } from "./http/template-helpers.js";
 export type { FlashKey } from "./http/template-helpers.js";
-export type { ActionFor, RenderAloneAssigns, RenderArgs, RenderCallOptions, RenderProvided, TemplateName, ViewRenders } from "./http/controller.js";
+export type { ActionFor, RenderAloneAssigns, RenderArgs, RenderCallOptions, RenderProvided, TemplateName, ViewRenders, LayoutName, WithPut } from "./http/controller.js";
 export { statusCode } from "./plug/status.js";
 export type { Status, StatusName } from "./plug/status.js";
 export { requestId } from "./http/request-id.js";

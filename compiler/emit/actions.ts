@@ -66,8 +66,7 @@ export function emitActions(ir: RouterIR, outDir: string, templatesModule: strin
             c.line(`${key(action)}: TypedConn<${params}${assigns ? `, null, ${assigns}` : ""}>;`);
             continue;
           }
-          const layouts = [...new Set(routes.flatMap(layoutsOf))].sort();
-          const l = layouts.length ? `, ${layouts.map(str).join(" | ")}` : "";
+          const l = layoutArgs(routes.map(layoutsOf));
           c.line(`${key(action)}: TypedConn<${params}, ViewRenders<T, ${str(view)}${l}>${assigns ? `, ${assigns}` : ""}>;`);
         }
       }, "};");
@@ -82,6 +81,21 @@ export function emitActions(ir: RouterIR, outDir: string, templatesModule: strin
   c.line("export type ActionConn<V extends keyof Actions, A extends keyof Actions[V]> = Actions[V][A];");
   const count = [...views.values()].reduce((n, a) => n + a.size, 0);
   return header("actions.gen.ts", ir.source, `The conn type of each of the ${count} controller actions (types only).`) + c.toString();
+}
+
+/**
+ * ViewRenders' layout arguments after the view (`, "layouts/app.html", "layouts/root.html"`): the
+ * app and the root layout each route puts (a union when they differ; `false` for none), left
+ * out while both are false.
+ */
+function layoutArgs(perRoute: { layout: string | false; rootLayout: string | false }[]): string {
+  const union = (names: (string | false)[]) => {
+    const set = [...new Set(names.filter((n): n is string => n !== false))].sort();
+    return set.length ? set.map(str).join(" | ") : "false";
+  };
+  const layout = union(perRoute.map((r) => r.layout));
+  const root = union(perRoute.map((r) => r.rootLayout));
+  return root !== "false" ? `, ${layout}, ${root}` : layout !== "false" ? `, ${layout}` : "";
 }
 
 /**
@@ -160,7 +174,7 @@ function paramsType(routes: readonly RouteIR[]): string {
  * putLayout and the last putRootLayout win, as at run time). A layout that is not a literal is
  * left out: nothing to check it against.
  */
-function layoutResolver(ir: RouterIR): (r: RouteIR) => string[] {
+function layoutResolver(ir: RouterIR): (r: RouteIR) => { layout: string | false; rootLayout: string | false } {
   const byName = new Map(ir.pipelines.map((p) => [p.name, p]));
   return (r) => {
     const state: Record<"layout" | "rootLayout", string | false | null> = { layout: false, rootLayout: false };
@@ -173,7 +187,7 @@ function layoutResolver(ir: RouterIR): (r: RouteIR) => string[] {
       }
     };
     for (const pipe of r.pipes) if (pipe.kind === "pipeline") apply(byName.get(pipe.name)?.steps ?? [], 0);
-    return [state.layout, state.rootLayout].filter((t): t is string => typeof t === "string");
+    return { layout: state.layout ?? false, rootLayout: state.rootLayout ?? false };
   };
 }
 

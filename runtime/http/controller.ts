@@ -6,7 +6,7 @@ import { enterRender, leaveRender } from "./template-helpers.js";
 import { renderChannel, traced } from "./telemetry.js";
 import { accepts } from "./body/negotiate.js";
 import { escapeHtml } from "../templates/escape.js";
-import { checkHeader, type Conn, putRespContentType, putRespHeader, resp, type AssignedOf, type RendersOf } from "./conn.js";
+import { checkHeader, type Conn, putRespContentType, putRespHeader, resp, type AssignedOf, type RendersOf, type TypedConn } from "./conn.js";
 import { describe } from "../_internal/values.js";
 import { encodeQuery, type Query } from "../router/url.js";
 
@@ -82,18 +82,24 @@ function localPath(to: unknown): string {
 }
 
 /** The view templates are looked up in (default: the route's, named from the controller's module: "user", "admin/review"). */
+export function putView<C extends Conn, const V extends string>(conn: C, view: V): WithPut<C, "view", V>;
 export function putView(conn: Conn, view: string): Conn {
   conn.private.view = view;
   return conn;
 }
 
-/** The app layout (`"layouts/app.html"`), or false for none. */
+/**
+ * The app layout (`"layouts/app.html"`), or false for none. On a typed conn, render the conn it
+ * returns: its render checks that layout's needs (`render(putLayout(conn, "layouts/print.html"), ...)`).
+ */
+export function putLayout<C extends Conn, const L extends string | false>(conn: C, layout: L & LayoutName<C, L>): WithPut<C, "layout", L>;
 export function putLayout(conn: Conn, layout: string | false): Conn {
   conn.private.layout = layout;
   return conn;
 }
 
-/** The root layout (`"layouts/root.html"`), or false for none. */
+/** The root layout (`"layouts/root.html"`), or false for none; on a typed conn, as putLayout. */
+export function putRootLayout<C extends Conn, const L extends string | false>(conn: C, layout: L & LayoutName<C, L>): WithPut<C, "rootLayout", L>;
 export function putRootLayout(conn: Conn, layout: string | false): Conn {
   conn.private.rootLayout = layout;
   return conn;
@@ -237,16 +243,62 @@ type ViewNeeds<T, V extends string, L extends string> = { [N in keyof ViewKeys<T
   >;
 };
 
+/** The key of a render table's own description (its templates, view and layouts). Declared only: no value has it. */
+declare const TABLE: unique symbol;
+
+/** What a render table was made of, for putLayout/putRootLayout/putView to make another. */
+interface TableOf<T, V extends string, L extends string | false, Root extends string | false> {
+  readonly templates: T;
+  readonly view: V;
+  readonly layout: L;
+  readonly rootLayout: Root;
+}
+
 /**
  * A view's render table, for TypedConn: every template of view `V` in the generated `templates`
  * table `T`, by name with its format (`"show.html"`) and without (`"show"`: what every format
- * of that name needs), to the assigns it needs inside the layouts `L` the route's pipelines put
- * (`layouts`) and rendered alone, with `{ layout: false }` (`alone`).
- * @example type UserRenders = ViewRenders<typeof templates, "user", "layouts/app.html" | "layouts/root.html">
+ * of that name needs), to the assigns it needs inside the app layout `L` and the root layout
+ * `Root` the route's pipelines put (`false`: none, or none known; a union: each route's)
+ * (`layouts`), and rendered alone, with `{ layout: false }` (`alone`).
+ * @example type UserRenders = ViewRenders<typeof templates, "user", "layouts/app.html", "layouts/root.html">
  */
-export type ViewRenders<T, V extends string, L extends string = never> = {
-  [N in keyof ViewNeeds<T, V, L>]: { layouts: ViewNeeds<T, V, L>[N]; alone: ViewNeeds<T, V, never>[N & keyof ViewNeeds<T, V, never>] };
-};
+export type ViewRenders<T, V extends string, L extends string | false = false, Root extends string | false = false> = {
+  [N in keyof ViewNeeds<T, V, Exclude<L | Root, false>>]: {
+    layouts: ViewNeeds<T, V, Exclude<L | Root, false>>[N];
+    alone: ViewNeeds<T, V, never>[N & keyof ViewNeeds<T, V, never>];
+  };
+} & { readonly [TABLE]?: TableOf<T, V, L, Root> };
+
+/**
+ * The conn `C` after `putLayout`/`putRootLayout` (`K`: which) of `layout`, or `putView` of a view:
+ * a typed conn whose render checks the new layout's needs (the new view's templates). A name that
+ * is not a literal is a layout the types cannot know: its needs are not checked. A plain Conn stays one.
+ */
+export type WithPut<C, K extends "layout" | "rootLayout" | "view", X extends string | false> =
+  RendersOf<C> extends { readonly [TABLE]?: TableOf<infer T, infer V, infer L, infer Root> }
+    ? C extends TypedConn<infer P, object | null, object>
+      ? TypedConn<
+          P,
+          K extends "view"
+            ? ViewRenders<T, X extends string ? (string extends X ? V : X) : V, L, Root>
+            : ViewRenders<T, V, K extends "layout" ? Known<X> : L, K extends "rootLayout" ? Known<X> : Root>,
+          AssignedOf<C>
+        >
+      : C
+    : C;
+
+/**
+ * The layouts putLayout takes for conn `C`: on a typed conn, a literal must name a template
+ * (`"layouts/print.html"`: a misspelt one is an error there, not at render); any name otherwise.
+ */
+export type LayoutName<C, L> = string extends L
+  ? string | false
+  : RendersOf<C> extends { readonly [TABLE]?: TableOf<infer T, string, string | false, string | false> }
+    ? (keyof T & string) | false
+    : string | false;
+
+/** A layout name as the types know it: a literal, or `false` for none (or a name only known at run time). */
+type Known<X extends string | false> = X extends string ? (string extends X ? false : X) : false;
 
 /** A controller action that accepts conns of type `C` (what the generated dispatch checks each handler against). */
 export type ActionFor<C extends Conn> = (conn: C, ...rest: any[]) => unknown;

@@ -3,7 +3,7 @@
 // compile. The conns are the generated ones of fixtures/router/typed (its expected/actions.gen.ts,
 // from its router and templates) and of the demo. Nothing here runs.
 
-import { assign, Conn, putRespHeader, putStatus, render, type ActionFor, type Plug, type PlugAssigns, type RenderCallOptions } from "fawkes";
+import { assign, Conn, putLayout, putRespHeader, putRootLayout, putStatus, putView, render, type ActionFor, type Plug, type PlugAssigns, type RenderCallOptions } from "fawkes";
 import type { ActionConn, Actions } from "../../fixtures/router/typed/expected/actions.gen.js";
 import type { ActionConn as DemoConn } from "../../fixtures/demo/.fawkes/actions.gen.js";
 import * as PostController from "../../fixtures/router/typed/app/controllers/post.js";
@@ -156,6 +156,45 @@ export function plugRenders(show: Show, home: Home, desk: Desk, user: User): Con
     render(desk, "desk.html", { currentUser: user, note: "n" }, { layout: false }),
     // @ts-expect-error: nor is it a number
     render(desk, "desk.html", { currentUser: user, note: "n", role: 1 }, { layout: false }),
+  ];
+}
+
+// A layout or view put in the action, with a literal: render the conn putLayout/putView returns,
+// and it checks that layout's needs (that view's templates).
+export function puts(show: Show, print: Print, plain: Conn, dynamic: string): unknown[] {
+  const post = { id: "1", by: "a" };
+  return [
+    // layouts/print.html replaces layouts/app.html: its printer is needed, app's title no more.
+    render(putLayout(show, "layouts/print.html"), "show.html", { post, printer: "p" }),
+    // @ts-expect-error: layouts/print.html needs printer
+    render(putLayout(show, "layouts/print.html"), "show.html", { post }),
+    // @ts-expect-error: and app's title is now an unknown assign
+    render(putLayout(show, "layouts/print.html"), "show.html", { post, printer: "p", title: "t" }),
+    // No app layout: only the root's needs (none required).
+    render(putLayout(show, false), "show.html", { post }),
+    // @ts-expect-error: the template's own needs still hold
+    render(putLayout(show, false), "show.html", {}),
+    // print has no app layout (bare): putting one asks for its needs.
+    render(putLayout(print, "layouts/app.html"), "show.html", { post, title: "t" }),
+    // @ts-expect-error: layouts/app.html's title
+    render(putLayout(print, "layouts/app.html"), "show.html", { post }),
+    // The root layout dropped: its printedAt is unknown.
+    render(putRootLayout(print, false), "show.html", { post }),
+    // @ts-expect-error: printedAt belongs to the root layout, now gone
+    render(putRootLayout(print, false), "show.html", { post, printedAt: "now" }),
+    // @ts-expect-error: a layout name no template has
+    render(putLayout(show, "layouts/nope.html"), "show.html", { post }),
+    // A name known only at run time: that layout's needs are not checked.
+    render(putLayout(show, dynamic), "show.html", { post }),
+    // putView: the other view's templates.
+    render(putView(show, "page"), "home.html", { greeting: "hi", title: "t" }),
+    // @ts-expect-error: post's show.html is not page's
+    render(putView(show, "page"), "show.html", { post, title: "t" }),
+    // The path params and the plugs' assigns survive.
+    putLayout(show, "layouts/print.html").pathParams.id satisfies string,
+    putView(show, "page").assigns.currentUser satisfies User | null,
+    // A plain Conn stays loose.
+    render(putLayout(plain, "layouts/print.html"), "anything.html", { x: 1 }),
   ];
 }
 
