@@ -117,10 +117,10 @@ export interface PipelineIR {
 export type PipelineStepIR =
   | { kind: "layout" | "rootLayout"; template: string | false | null }
   | { kind: "pipeline"; name: string }
-  /** A plug imported from the app or a library: the assigns its type declares (`Plug<O, A>`) are on the conn. */
+  /** A plug imported from an app module: the assigns its type declares (`Plug<O, A>`) are on the conn. */
   | { kind: "plug"; ref: ModuleRefIR };
 
-/** A plug written inline in a pipeThrough call; `ref` as a pipeline's plug step's (null: not an imported binding, or fawkes's own). */
+/** A plug written inline in a pipeThrough call; `ref` as a pipeline's plug step's (null: not an imported binding of an app module). */
 export interface InlinePlugIR {
   display: string;
   loc: SourceLoc;

@@ -212,9 +212,9 @@ class Reader {
         const layout = first && layoutStep(first, n.getArguments()[1]);
         if (layout) steps.push(layout);
         else {
-          // A plug of the app or a library (fawkes's own declare no assigns), for its assigns' type.
+          // A plug of the app, for the assigns its type may declare.
           const ref = this.plugRef(first);
-          if (ref && ref.import.specifier !== "fawkes") steps.push({ kind: "plug", ref });
+          if (ref) steps.push({ kind: "plug", ref });
         }
       });
     }
@@ -249,7 +249,7 @@ class Reader {
       const index = this.inlinePlugs.length;
       const display = plug.getText().replace(/\s+/g, " ");
       const ref = this.plugRef(plug);
-      this.inlinePlugs.push({ display, loc: this.loc(a), ref: ref && ref.import.specifier !== "fawkes" ? ref : null });
+      this.inlinePlugs.push({ display, loc: this.loc(a), ref });
       items.push({ kind: "plug", index, display, loc: this.loc(a) });
     }
     return { kind: "pipeThrough", items, loc: this.loc(expr) };
@@ -383,7 +383,7 @@ class Reader {
   }
 
   /**
-   * The import a plug of a pipeline or pipeThrough is bound to, for the assigns its type
+   * The app module's import a plug of a pipeline or pipeThrough is bound to, for the assigns its type
    * declares (actions.gen.ts names it: `PlugAssigns<typeof fetchCurrentUser>`), or null: a plug
    * that is not an imported binding (a call, a local function) declares nothing the generated
    * types could name. Plugs are run-time values: nothing here is an error.
@@ -391,7 +391,12 @@ class Reader {
   private plugRef(node: Node | undefined): ModuleRefIR | null {
     if (!node || !(Node.isIdentifier(node) || Node.isPropertyAccessExpression(node))) return null;
     const ref = this.resolveRef(node, "plug", false);
-    return typeof ref === "string" ? null : ref;
+    // Only the app's own modules: a package's plugs (fawkes's declare nothing, even where a path
+    // mapping makes it a project file, as in this repository) are left out, as a
+    // type-only import of a package without types would be an error in the generated module;
+    // an app module that re-exports one (`export { plug } from "lib"`) brings it in.
+    if (typeof ref === "string" || ref.import.resolvedFile === null || /^fawkes(\/|$)/.test(ref.import.specifier)) return null;
+    return ref;
   }
 
   /**
