@@ -118,7 +118,7 @@ describe("generated router modules are stable under a one-route change", () => {
     const dispatch = scoped.get(".fawkes/dispatch.gen.ts")!;
     expect(dispatch).toContain('const PIPE_browser_api = pipelinePlugs(collected, ["browser","api"]);');
     expect(dispatch).toContain("call: C_resources_beta_comments }");
-    expect(dispatch).toContain("call: C_resources_users_$user_id_posts_$post_id_comments }");
+    expect(dispatch).toContain("call: C_resources_users_posts_comments }");
   });
 
   it("the line count is a real diff: index-numbered output would fail it", () => {

@@ -62,7 +62,7 @@ function emitCallNames(c: Code, ir: RouterIR): Map<number, string> {
   const names = callNames(ir);
   const byIndex = new Map(ir.calls.map((k) => [k.index, `C_${names.get(k.index)!}`]));
   const last = Math.max(-1, ...byIndex.keys());
-  c.line("// Each route-making call as it ran (its options), by kind, verb and the path of its first route.");
+  c.line("// Each route-making call as it ran (its options), by kind, verb and path within its scopes.");
   c.block("const [", () => {
     // A call the reader could not read has no name: its slot stays empty.
     for (let i = 0; i <= last; i++) c.line(byIndex.has(i) ? `${byIndex.get(i)!},` : ",");

@@ -5,6 +5,7 @@
 // the generated modules name each route and each route-making call by a stable key here too.
 
 import type { ModuleRefIR, PipeIR, RouteIR, RouterIR } from "./ir.js";
+import { parsePath } from "./path.js";
 
 /**
  * A stable identifier per route from its verb and path: `GET /users/:id/edit` → `GET_users_$id_edit`,
@@ -16,17 +17,14 @@ export function routeNames(routes: readonly RouteIR[]): Map<RouteIR, string> {
 }
 
 /**
- * A stable identifier per route-making call, by call index: its kind, its verb and the path of
- * its first route (`resources /comments` under posts → `resources_users_$user_id_posts_$post_id_comments`),
- * so that nested calls of one path still differ; a call that made no route, its own path.
+ * A stable identifier per route-making call, by call index: its kind, its verb (none for
+ * resources and forward) and its path inside the scopes and resources around it, their
+ * parameters left out (`resources "/comments"` inside users and posts → `resources_users_posts_comments`).
  */
-export function callNames(ir: Pick<RouterIR, "calls" | "routes">): Map<number, string> {
-  const first = new Map<number, RouteIR>();
-  for (const r of ir.routes) if (!first.has(r.callIndex)) first.set(r.callIndex, r);
+export function callNames(ir: Pick<RouterIR, "calls">): Map<number, string> {
   const names = uniqueNames(ir.calls, (k) => {
-    const route = first.get(k.index);
-    const parts = route ? pathParts(route.segments) : k.path.split("/").filter(Boolean).map(ident);
-    return [k.kind, k.verb === "*" ? "ANY" : ident(k.verb), ...parts].filter(Boolean).join("_");
+    const verb = k.kind === "resources" || k.kind === "forward" ? "" : k.verb === "*" ? "ANY" : ident(k.verb);
+    return [k.kind, verb, ...pathParts(parsePath(`${k.within}/${k.path}`).segments)].filter(Boolean).join("_");
   });
   return new Map(ir.calls.map((k) => [k.index, names.get(k)!]));
 }

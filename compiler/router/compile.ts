@@ -279,16 +279,17 @@ function compilerOptionsOf(tsconfig: string): ts.CompilerOptions {
 
 function callsOf(calls: DslCall[]): RouterIR["calls"] {
   const out: RouterIR["calls"] = [];
-  const walk = (cs: DslCall[]) => {
+  const walk = (cs: DslCall[], within: string) => {
+    const inside = (path: string | null) => (path === null ? within : `${within}/${path}`.replace(/\/{2,}/g, "/").replace(/\/$/, ""));
     for (const c of cs) {
-      if (c.kind === "route") out.push({ index: c.callIndex, kind: c.action === null ? "plug" : "route", verb: c.verb, path: c.path });
-      else if (c.kind === "forward") out.push({ index: c.callIndex, kind: "forward", verb: "*", path: c.path });
+      if (c.kind === "route") out.push({ index: c.callIndex, kind: c.action === null ? "plug" : "route", verb: c.verb, path: c.path, within });
+      else if (c.kind === "forward") out.push({ index: c.callIndex, kind: "forward", verb: "*", path: c.path, within });
       else if (c.kind === "resources") {
-        out.push({ index: c.callIndex, kind: "resources", verb: "", path: c.path });
-        walk(c.body);
-      } else if (c.kind === "scope") walk(c.body);
+        out.push({ index: c.callIndex, kind: "resources", verb: "", path: c.path, within });
+        walk(c.body, inside(c.path));
+      } else if (c.kind === "scope") walk(c.body, inside(c.path));
     }
   };
-  walk(calls);
+  walk(calls, "");
   return out.sort((a, b) => a.index - b.index);
 }

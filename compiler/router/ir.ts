@@ -138,7 +138,14 @@ export interface RouterIR {
    * The route-making DSL calls in run order, to check the run-time collection against; `index`
    * is the call index routes refer to (a call the reader could not read has none).
    */
-  calls: { index: number; kind: "route" | "plug" | "resources" | "forward"; verb: string; path: string }[];
+  calls: {
+    index: number;
+    kind: "route" | "plug" | "resources" | "forward";
+    verb: string;
+    path: string;
+    /** The paths of the scopes and resources around it, joined (`/users/posts` for comments nested in both), for its name. */
+    within: string;
+  }[];
   /** Every plug written inline in a pipeThrough call, in run order (a PipeIR `index` points here). */
   inlinePlugs: InlinePlugIR[];
   /**
