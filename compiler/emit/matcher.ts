@@ -23,6 +23,13 @@
 //   - the segments tree for everything else: the path is split and each segment
 //     percent-decoded by the runtime's `decodePath` (malformed `%` → MalformedURIError → 400),
 //     then matched segment by segment with `switch` on the whole segment.
+// Measured and dropped (GitHub set, `npm run bench:router:profile` and A/B runs of the generated
+// module, December 2026): one JS loop finding `?` and `%` together in `match` (+40% per lookup
+// against the two `indexOf`s, which are builtins); a trie over sibling literals that tests shared
+// leading chars once (`co` of comments/commits/compare/contents) with nested switches (0 to 10%
+// slower: more branches, bigger functions); `startsWith` for every literal (MAX_INLINE_CHARS = 0,
+// ~15% slower) or char chains for all (16: no difference); SPLIT_AT 16 (slower), 64 or no split
+// (no better).
 // Large subtrees become functions of their own: V8 does not optimize very large functions
 // (TurboFan skips functions over ~60 kB of bytecode); SPLIT_AT = 32 keeps the GitHub set (203 routes) within a few percent of a single function in `npm run bench:router` (FAWKES_SPLIT_AT=n to retry).
 
