@@ -52,8 +52,8 @@ export function emitActions(ir: RouterIR, outDir: string, templatesModule: strin
   }
   c.line("/**");
   c.line(" * The conn each controller action receives, by view and action: its path params as every");
-  c.line(" * route to it gives them (a key only some give is optional)" + (templatesModule ? ", the templates of its view" : "") + ", and what the");
-  c.line(" * plugs of its pipelines say they assign (`PlugAssigns`: `{}` for a plug that declares nothing).");
+  c.line(" * route to it gives them (a key only some give is optional)" + (templatesModule ? ", the templates of its view" : "") + ",");
+  c.line(" * and the assigns the plugs its routes run declare (`PlugAssigns`; none for an untyped plug).");
   c.line(" */");
   c.block("export interface Actions {", () => {
     for (const [view, actions] of views) {
