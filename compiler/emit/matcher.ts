@@ -29,7 +29,7 @@
 // leading chars once (`co` of comments/commits/compare/contents) with nested switches (0 to 10%
 // slower: more branches, bigger functions); `startsWith` for every literal (MAX_INLINE_CHARS = 0,
 // ~15% slower) or char chains for all (16: no difference); SPLIT_AT 16 (slower), 64 or no split
-// (no better).
+// (no better); no whole-path static switch (3 to 11% slower on the mix, mostly param requests).
 // Large subtrees become functions of their own: V8 does not optimize very large functions
 // (TurboFan skips functions over ~60 kB of bytecode); SPLIT_AT = 32 keeps the GitHub set (203 routes) within a few percent of a single function in `npm run bench:router` (FAWKES_SPLIT_AT=n to retry).
 
