@@ -169,7 +169,7 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       // returns errors is dropped with them), and requires a second module whose load reports
       // the errors, so the build fails as it should. The stand-in is CommonJS: imports of its
       // names link (esbuild checks named imports of ES modules only), and the only errors are ours.
-      build.onResolve({ filter: /\.gen(\.[cm]?[jt]s)?$/ }, (args) => {
+      build.onResolve({ filter: OWN_MODULE_SPECIFIER }, (args) => {
         if (!failed || !args.resolveDir) return undefined;
         const path = resolve(args.resolveDir, args.path);
         // Ours when it is in the out dir, or when it does not exist (a config with errors may be
@@ -241,9 +241,11 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
 
       // esbuild only watches files it read itself: the generated modules carry the router's
       // inputs (and the config's). The filter is static while the out dir may come from the
-      // config, so the directory is checked here.
-      build.onLoad({ filter: /\.gen\.ts$/ }, async (args) => {
-        if (!args.path.startsWith(outDir)) return undefined;
+      // config, so the directory is checked here. The out dir's own modules only: each
+      // template's (under templates/) esbuild reads itself, so a rebuild re-parses only those
+      // whose text changed (a plugin's load runs again on every rebuild).
+      build.onLoad({ filter: OWN_MODULE_PATH }, async (args) => {
+        if (!args.path.startsWith(outDir) || args.path.slice(outDir.length).includes(sep)) return undefined;
         return { contents: await readFile(args.path, "utf8"), loader: "ts", watchFiles: inputs, watchDirs };
       });
     },
@@ -420,6 +422,14 @@ function changedSince(stamps: Map<string, string>): string[] {
   for (const [path, was] of stamps) if (stamp(path) !== was) changed.push(path);
   return changed;
 }
+
+// The filters of the callbacks for the out dir's own modules (router.gen.ts, templates.gen.ts,
+// ...: one word before `.gen`). Each match is a round trip from esbuild to this process on every
+// rebuild; a template's module (`templates/user/show.html.gen.ts`, a dot in its name) is left to
+// esbuild alone, so a rebuild after one template edit does not make 500 of them. A template named
+// without one (`page.eta`) matches and is passed over by the callback: the filters only narrow.
+const OWN_MODULE_SPECIFIER = /(^|[\\/])[\w-]+\.gen(\.[cm]?[jt]s)?$/;
+const OWN_MODULE_PATH = /[\\/][\w-]+\.gen\.ts$/;
 
 const FAILED = "fawkes-failed";
 const FAILED_REPORT = "fawkes-failed-report";

@@ -19,7 +19,7 @@ import type { Connect, Plugin, ViteDevServer } from "vite";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { transform } from "esbuild";
-import { join, resolve, sep } from "node:path";
+import { join, posix, resolve, sep } from "node:path";
 import { buildProject, CONFIG_FILES, formatDiagnostic, writeFiles, type Diagnostic } from "../compiler/index.js";
 
 export interface FawkesViteOptions {
@@ -82,7 +82,12 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
   };
 
   /** The generated file a virtual id stands for (relative to root). */
-  const fileOf = (id: string) => `${state.outDir}/${id.slice(RESOLVED.length)}.gen.ts`.replace(/^\.\//, "");
+  // A template's module keeps its `.gen` in the id (`virtual:fawkes/templates/user/show.html.gen`):
+  // an id ending in `.html` would be taken by Vite's HTML plugin.
+  const fileOf = (id: string) => {
+    const rest = id.slice(RESOLVED.length);
+    return `${state.outDir}/${rest.endsWith(".gen") ? `${rest}.ts` : `${rest}.gen.ts`}`.replace(/^\.\//, "");
+  };
 
   return {
     name: "fawkes",
@@ -107,10 +112,14 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
     },
     resolveId(source, importer) {
       if (source.startsWith(VIRTUAL_PREFIX)) return "\0" + source;
-      // A generated module imports its siblings (./matcher.gen.js) and the app (../app/...).
+      // A generated module imports other generated modules (./matcher.gen.js; the templates'
+      // registry its templates' ./templates/user/show.html.gen.js, and they one another and
+      // ../../helpers.gen.js) and the app (../app/...).
       if (importer?.startsWith(RESOLVED) && source.startsWith(".")) {
-        const sibling = /^\.\/([\w.-]+)\.gen\.js$/.exec(source);
-        if (sibling) return RESOLVED + sibling[1];
+        const from = importer.slice(RESOLVED.length);
+        const target = posix.join(posix.dirname(from), source);
+        const generated = /^([\w.@$/-]+)\.gen\.js$/.exec(target);
+        if (generated && !target.startsWith("../")) return RESOLVED + (generated[1].includes("/") ? `${generated[1]}.gen` : generated[1]);
         return this.resolve(source, join(root, fileOf(importer)), { skipSelf: true });
       }
       return undefined;
@@ -121,7 +130,8 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
       const file = fileOf(id);
       const code = state.files.get(file) ?? (existsSync(join(root, file)) ? readFileSync(join(root, file), "utf8") : undefined);
       if (code === undefined) {
-        const known = [...state.files.keys()].map((f) => VIRTUAL_PREFIX + f.slice(f.lastIndexOf("/") + 1, -".gen.ts".length));
+        // The out dir's own modules (not each template's, under templates/).
+        const known = [...state.files.keys()].filter((f) => !f.slice(state.outDir.replace(/^\.\//, "").length + 1).includes("/")).map((f) => VIRTUAL_PREFIX + f.slice(f.lastIndexOf("/") + 1, -".gen.ts".length));
         this.error(`${id.slice(1)} is not a generated module; there are: ${known.join(", ") || "none (no router and no templates)"}`);
       }
       // The generated modules are TypeScript, and Vite transforms TypeScript by the file's extension,

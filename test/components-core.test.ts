@@ -48,7 +48,7 @@ describe("the core components render", () => {
 
   it("compile without diagnostics or type errors", () => {
     expect(f.diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect(checkTemplateTypes(f.root, GENERATED, f.generated!).map(formatDiagnostic)).toEqual([]);
+    expect(checkTemplateTypes(f.root, f.modules).map(formatDiagnostic)).toEqual([]);
   });
 
   const html = () => render(DATA);

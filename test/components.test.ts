@@ -194,7 +194,7 @@ describe("props are type-checked at the calling template's line", () => {
 `,
     }, "types");
     expect(f.diagnostics).toEqual([]);
-    const found = checkTemplateTypes(f.root, GENERATED, f.generated!).map(formatDiagnostic);
+    const found = checkTemplateTypes(f.root, f.modules).map(formatDiagnostic);
     const at = (line: number) => found.filter((d) => d.startsWith(`app/templates/page/typed.html.eta:${line}:`));
     expect(at(3)[0]).toMatch(/Type 'number' is not assignable to type 'string'/);
     expect(at(4)[0]).toMatch(/Property 'title' is missing/);

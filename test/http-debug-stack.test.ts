@@ -182,7 +182,7 @@ describe("the debug page maps generated frames (app run from the .gen.ts files)"
     expect(page).toContain("Template: app/templates/thing/helper.html.eta:3");
     // The TemplateError's cause holds the frame of the line that threw.
     expect(page).toContain("Caused by: Error: exploded in a helper");
-    expect(page).toMatch(/at t_thing_helper_html \([^)]*\.fawkes\/templates\.gen\.ts:\d+:\d+\) {2}<span class="origin">→ app\/templates\/thing\/helper\.html\.eta:3<\/span>/);
+    expect(page).toMatch(/at t_thing_helper_html \([^)]*\.fawkes\/templates\/thing\/helper\.html\.gen\.ts:\d+:\d+\) {2}<span class="origin">→ app\/templates\/thing\/helper\.html\.eta:3<\/span>/);
     // The helper's own frame is app code, not generated: left as it is.
     expect(page).toMatch(/at (?:Object\.)?explode \([^)]*thing-controller\.ts:\d+:\d+\)\n/);
   });
@@ -191,7 +191,7 @@ describe("the debug page maps generated frames (app run from the .gen.ts files)"
     const page = htmlResponse(await get(debug, "/boom"), 500);
     expect(page).toContain("TemplateError: app/templates/thing/boom.html.eta:2: Cannot read properties of undefined");
     expect(page).toMatch(/Route: GET \/boom → ThingController\.boom \(app\/router\.ts:\d+:\d+\)/);
-    expect(page).toMatch(/templates\.gen\.ts:\d+:\d+\) {2}<span class="origin">→ app\/templates\/thing\/boom\.html\.eta:2<\/span>/);
+    expect(page).toMatch(/templates\/thing\/boom\.html\.gen\.ts:\d+:\d+\) {2}<span class="origin">→ app\/templates\/thing\/boom\.html\.eta:2<\/span>/);
   });
 
   it("a throw in a generated route helper called by a controller names the route's router line", async () => {
@@ -271,7 +271,7 @@ console.log("listening on " + url);
     expect(app.errors).toEqual([]);
     const file = await bundle(app.root);
     const mapped = await pageFrom(file, ["--enable-source-maps"], "/helper");
-    expect(mapped).toMatch(/templates\.gen\.ts:\d+:\d+\) {2}<span class="origin">→ app\/templates\/thing\/helper\.html\.eta:3<\/span>/);
+    expect(mapped).toMatch(/templates\/thing\/helper\.html\.gen\.ts:\d+:\d+\) {2}<span class="origin">→ app\/templates\/thing\/helper\.html\.eta:3<\/span>/);
     // Without source maps the frames name the bundle: nothing to map, nothing made up.
     const raw = await pageFrom(file, [], "/helper");
     expect(raw).toContain("server.mjs:");

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { fawkes, type TypeCheckReport } from "../plugin-esbuild/esbuild.js";
 import { TMP } from "./support/app.js";
 import { locate } from "./support/source.js";
+import { readTemplatesText } from "./support/generated.js";
 
 const DEMO = resolve(import.meta.dirname, "../fixtures/demo");
 const dirs: string[] = [];
@@ -244,7 +245,7 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     mkdirSync(join(dir, "app/templates/page/extra"));
     writeFileSync(join(dir, "app/templates/page/extra/card.html.eta"), "<p><%= it.name %></p>\n");
     expect(await rebuild()).toEqual([]);
-    const templates = readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8");
+    const templates = readTemplatesText(join(dir, ".fawkes"));
     expect(templates).toContain("<p>added</p>");
     expect(templates).toContain('"page/extra/card.html"');
     // A template error on this path is reported as on a full build.
@@ -261,12 +262,12 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     const home = join(dir, "app/templates/page/home.html.eta");
     writeFileSync(home, readFileSync(home, "utf8") + '<p><%= typeof welcome === "function" ? welcome() : "none" %></p>\n');
     expect(await rebuild()).toEqual([]);
-    const generated = () => readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8");
+    const generated = () => readTemplatesText(join(dir, ".fawkes"));
     expect(generated()).not.toContain("__view_page$welcome");
     // A new module in the views folder: only the folder's listing says so.
     writeFileSync(join(dir, "app/views/page.ts"), 'export const welcome = (): string => "hello";\n');
     expect(await rebuild()).toEqual([]);
-    expect(generated()).toContain('import { welcome as __view_page$welcome } from "../app/views/page.js";');
+    expect(generated()).toContain('import { welcome as __view_page$welcome } from "../../../app/views/page.js";');
     // An export renamed in an existing one: its import goes with it (the template's call of the
     // old name is left to the type check, `fawkes check`: esbuild does not type-check).
     const user = join(dir, "app/views/user.ts");

@@ -77,7 +77,7 @@ describe("fawkes/vite", { timeout: 180_000 }, () => {
     } as typeof plugin.buildStart;
     await build({ ...config(dir), plugins: [plugin] });
     for (const file of ["app/router.ts", "app/controllers/page-controller.ts", "app/templates/page/home.html.eta", "app/templates/layouts/root.html.eta"]) expect(watched).toContain(join(dir, file));
-    expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).toContain("function t_page_home_html");
+    expect(readFileSync(join(dir, ".fawkes/templates/page/home.html.gen.ts"), "utf8")).toContain("function t_page_home_html");
     const mod = await import(pathToFileURL(join(dir, "out/entry.mjs")).href);
     expect(mod.path).toBe("/users/42");
     expect(mod.page).toContain('<tr id="user-1"><td><a href="/users/1">A&amp;B</a></td><td>1</td></tr>');

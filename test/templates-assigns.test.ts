@@ -11,6 +11,7 @@ import { defineEndpoint, MissingAssignError, TemplateError, type Endpoint } from
 import { compileTemplates, formatDiagnostic } from "../compiler/index.js";
 import { literalMembers } from "../compiler/templates/assigns.js";
 import { buildApp, routerSource } from "./support/app.js";
+import { templatesText } from "./support/generated.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TMP = join(ROOT, ".fawkes-tmp");
@@ -36,7 +37,7 @@ const TEMPLATES: Record<string, string> = {
   "user/named.html.eta": '<%/* @import { Named } from "../../models/user.js" */%><%/* @type Named */%><%= it.user %>',
 };
 
-/** Compiles the templates into a fresh project and returns the generated module's path. */
+/** Compiles the templates into a fresh project and returns the generated registry's path and the modules' text. */
 function generate(): { file: string; text: string } {
   mkdirSync(TMP, { recursive: true });
   const root = mkdtempSync(join(TMP, "assigns-"));
@@ -49,11 +50,11 @@ function generate(): { file: string; text: string } {
   writeFileSync(join(root, "app/models/user.ts"), "export interface User { name: string }\nexport interface Named { user: string }\n");
   const result = compileTemplates({ root });
   expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
-  const text = result.files.get(".fawkes/templates.gen.ts")!;
-  const file = join(root, ".fawkes/templates.gen.ts");
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return { file, text };
+  for (const [rel, contents] of result.files) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), contents);
+  }
+  return { file: join(root, ".fawkes/templates.gen.ts"), text: templatesText(result.files)! };
 }
 
 function thrown(fn: () => unknown): unknown {

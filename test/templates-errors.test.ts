@@ -11,6 +11,7 @@ import fc from "fast-check";
 import { Eta } from "eta";
 import { compileTemplates, formatDiagnostic, type Diagnostic, type TemplateConfig } from "../compiler/index.js";
 import { LineIndex, locateTags, removeWhitespace } from "../compiler/templates/locate.js";
+import { templatesText } from "./support/generated.js";
 
 const TMP = resolve(import.meta.dirname, "../.fawkes-tmp");
 const dirs: string[] = [];
@@ -26,7 +27,7 @@ function compile(template: string, config: TemplateConfig = {}): { diagnostics: 
   mkdirSync(join(root, "app/templates"), { recursive: true });
   writeFileSync(join(root, "app/templates/t.eta"), template);
   const result = compileTemplates({ root, config });
-  return { diagnostics: result.diagnostics, text: result.diagnostics.map(formatDiagnostic), generated: result.files.get(".fawkes/templates.gen.ts") };
+  return { diagnostics: result.diagnostics, text: result.diagnostics.map(formatDiagnostic), generated: templatesText(result.files) };
 }
 
 function etaError(template: string, config: object = {}): string {

@@ -1,10 +1,10 @@
-// Golden template fixtures: each fixtures/templates/<case>/ is compiled and templates.gen.ts
-// compared byte for byte with expected/ (or the diagnostics, type errors included, with
+// Golden template fixtures: each fixtures/templates/<case>/ is compiled and its modules
+// (templates.gen.ts and templates/**) compared byte for byte with expected/ (or the diagnostics, type errors included, with
 // diagnostics.txt). Then the generated functions run: every probe renders exactly as eta does
 // with the same files. UPDATE_GOLDEN=1 rewrites the expected files.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Eta } from "eta";
 import { describe, expect, it } from "vitest";
@@ -18,8 +18,7 @@ for (const name of readdirSync(FIXTURES).sort()) {
   const root = join(FIXTURES, name);
   describe(`fixtures/templates/${name}`, () => {
     const result = compileTemplates({ root, outDir: "expected" });
-    const generated = result.files.get("expected/templates.gen.ts");
-    const typeErrors = generated ? checkTemplateTypes(root, "expected/templates.gen.ts", generated) : [];
+    const typeErrors = result.files.size ? checkTemplateTypes(root, result.files) : [];
     const diagnostics = [...result.diagnostics, ...typeErrors].map(formatDiagnostic).join("\n\n");
     const expectedDir = join(root, "expected");
     // A case with type errors keeps only diagnostics.txt: its module would fail the project's tsc.
@@ -28,7 +27,10 @@ for (const name of readdirSync(FIXTURES).sort()) {
     if (update) {
       rmSync(expectedDir, { recursive: true, force: true });
       mkdirSync(expectedDir, { recursive: true });
-      for (const [rel, text] of keep) writeFileSync(join(root, rel), text);
+      for (const [rel, text] of keep) {
+        mkdirSync(dirname(join(root, rel)), { recursive: true });
+        writeFileSync(join(root, rel), text);
+      }
       if (diagnostics) writeFileSync(join(expectedDir, "diagnostics.txt"), diagnostics + "\n");
     }
 

@@ -16,6 +16,7 @@ import { checkTemplateTypes } from "../compiler/templates/typecheck.js";
 import { validateConfig } from "../compiler/config/validate.js";
 import { buildApp as buildAppIn, type BuiltApp } from "./support/app.js";
 import { compileFixture, GENERATED, removeFixtures } from "./support/templates.js";
+import { templatesText } from "./support/generated.js";
 
 // Every app this file builds, removed at the end (other files build theirs in the same folder).
 const roots: string[] = [];
@@ -115,7 +116,7 @@ describe("through a real endpoint with a session, flash and CSRF pipeline", () =
   beforeAll(async () => {
     a = await buildApp(APP, "helpers");
     if (a.errors.length) throw new Error(a.errors.join("\n"));
-    generated = a.result.files.get(".fawkes/templates.gen.ts")!;
+    generated = templatesText(a.result.files)!;
     const [router, { templates }] = await Promise.all([load(a, "router.gen.ts"), load(a, "templates.gen.ts")]);
     endpoint = defineEndpoint({ router, views: { templates }, plugs: [parsers], config: { secretKeyBase: SECRET, debugErrors: false, logger: () => {} } });
     const { port } = await endpoint.start({ port: 0, host: "127.0.0.1" });
@@ -166,11 +167,13 @@ describe("through a real endpoint with a session, flash and CSRF pipeline", () =
   });
 
   it("imports Routes and the view exports templates use, and binds in each function only what its code names", () => {
-    expect(generated).toContain('import { Routes } from "./helpers.gen.js";');
-    expect(generated).toContain('import { fullName as __view_user$fullName, greeting as __view_user$greeting, initials as __view_user$initials } from "../app/views/user.js";');
-    expect(generated).toContain('import { shout as __view$shout } from "../app/views/shared.js";');
-    expect(generated).toContain("templateCsrfToken as __csrfToken, templateFlash as __flash, type FlashKey");
-    const fn = (name: string) => generated.slice(generated.indexOf(`function ${name}(`), generated.indexOf(`__registry.define(`, generated.indexOf(`function ${name}(`)));
+    // Each template's module imports what its own code names, from its folder (.fawkes/templates/user/).
+    expect(generated).toContain('import { Routes } from "../../helpers.gen.js";');
+    expect(generated).toContain('import { fullName as __view_user$fullName, greeting as __view_user$greeting, initials as __view_user$initials } from "../../../app/views/user.js";');
+    expect(generated).toContain('import { shout as __view$shout } from "../../../app/views/shared.js";');
+    expect(generated).toMatch(/templateCsrfToken as __csrfToken, templateError as __error/);
+    expect(generated).toContain("templateFlash as __flash, type FlashKey");
+    const fn = (name: string) => generated.slice(generated.indexOf(`function ${name}(`), generated.indexOf(`export {`, generated.indexOf(`function ${name}(`)));
     expect(fn("t_user_new_html")).toContain("const csrfToken = (): string => __csrfToken(it);");
     expect(fn("t_user_new_html")).not.toMatch(/getFlash|var /);
     expect(fn("t_user_show_html")).toContain("var fullName = __view_user$fullName;  // app/views/user.ts:1:17 (view user)");
@@ -183,7 +186,7 @@ describe("through a real endpoint with a session, flash and CSRF pipeline", () =
   });
 
   it("the built module type-checks", () => {
-    expect(checkTemplateTypes(a.root, ".fawkes/templates.gen.ts", generated).map(formatDiagnostic)).toEqual([]);
+    expect(checkTemplateTypes(a.root, a.result.files).map(formatDiagnostic)).toEqual([]);
   });
 
   it("csrfToken() rendered outside a request is an error at its template line", async () => {
@@ -198,7 +201,7 @@ describe("through a real endpoint with a session, flash and CSRF pipeline", () =
 async function typeErrors(files: Record<string, string>, label: string): Promise<string[]> {
   const built = await buildApp({ ...APP, ...files }, label);
   if (built.errors.length) return built.errors;
-  return checkTemplateTypes(built.root, ".fawkes/templates.gen.ts", built.result.files.get(".fawkes/templates.gen.ts")!).map(formatDiagnostic);
+  return checkTemplateTypes(built.root, built.result.files).map(formatDiagnostic);
 }
 
 describe("reported at the template line", () => {
@@ -334,10 +337,10 @@ describe("inputs", () => {
     const write = (rel: string, text: string) => (mkdirSync(dirname(join(root, rel)), { recursive: true }), writeFileSync(join(root, rel), text));
     write("app/templates/user/a.eta", "<%= typeof hello === 'function' ? hello() : 'none' %>\n");
     const before = build({ root });
-    expect(before.files.get(".fawkes/templates.gen.ts")).not.toContain("__view_user$hello");
+    expect(templatesText(before.files)).not.toContain("__view_user$hello");
     write("app/views/user.ts", `export const hello = () => "hi";\n`);
     const after = build({ root });
-    expect(after.files.get(".fawkes/templates.gen.ts")).toContain('import { hello as __view_user$hello } from "../app/views/user.js";');
+    expect(after.files.get(".fawkes/templates/user/a.gen.ts")).toContain('import { hello as __view_user$hello } from "../../../app/views/user.js";');
     expect(after.inputs).toContain(join(root, "app/views/user.ts"));
   });
 });

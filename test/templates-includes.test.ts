@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { compileTemplates, formatDiagnostic, type Diagnostic, type TemplateConfig } from "../compiler/index.js";
+import { templatesText } from "./support/generated.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TMP = join(ROOT, ".fawkes-tmp");
@@ -32,16 +33,18 @@ function project(files: Record<string, string>): string {
 function compile(templates: Record<string, string>, config: TemplateConfig = {}, extra: Record<string, string> = {}) {
   const root = project({ ...Object.fromEntries(Object.entries(templates).map(([k, v]) => [`app/templates/${k}`, v])), ...extra });
   const result = compileTemplates({ root, config });
-  return { root, diagnostics: result.diagnostics, text: result.diagnostics.map(formatDiagnostic), generated: result.files.get(".fawkes/templates.gen.ts") };
+  return { root, diagnostics: result.diagnostics, text: result.diagnostics.map(formatDiagnostic), generated: templatesText(result.files), files: result.files };
 }
 
 /** Compiles and imports the generated module. */
 async function load(templates: Record<string, string>, config: TemplateConfig = {}, extra: Record<string, string> = {}) {
   const c = compile(templates, config, extra);
   expect(c.text).toEqual([]);
+  for (const [rel, text] of c.files) {
+    mkdirSync(dirname(join(c.root, rel)), { recursive: true });
+    writeFileSync(join(c.root, rel), text);
+  }
   const file = join(c.root, ".fawkes/templates.gen.ts");
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, c.generated!);
   return { ...c, mod: await import(pathToFileURL(file).href) };
 }
 

@@ -56,7 +56,7 @@ describe("the fawkes CLI", () => {
     const r = run(["build"], dir);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(readFileSync(join(dir, ".fawkes/templates.gen.ts"), "utf8")).toContain('import { escapeHtml as __e, p, templateError as __error, TemplateRegistry, type TemplateOptions } from "fawkes";');
+    expect(readFileSync(join(dir, ".fawkes/templates/page/home.html.gen.ts"), "utf8")).toContain('import { escapeHtml as __e, p, templateError as __error, type TemplateOptions } from "fawkes";');
   }, 90_000);
 });
 

@@ -37,12 +37,12 @@ const IMPORT = 'import { p } from "fawkes";\n';
 describe("fixtures/verified/app", () => {
   it("builds with no diagnostic, its templates module importing p", () => {
     expect(ok.diagnostics.map(formatDiagnostic)).toEqual([]);
-    const templates = ok.files.get(".fawkes-verified-test/templates.gen.ts")!;
-    expect(templates).toMatch(/^import \{ escapeHtml as __e, .*\bp, templateError as __error, TemplateRegistry, type TemplateOptions \} from "fawkes";$/m);
+    const templates = ok.files.get(".fawkes-verified-test/templates/page/home.html.gen.ts")!;
+    expect(templates).toMatch(/^import \{ escapeHtml as __e, .*\bp, templateError as __error, type TemplateOptions \} from "fawkes";$/m);
   });
 
   it("hoists one builder per template literal and calls it in place of p; the template's own p stays", () => {
-    const templates = ok.files.get(".fawkes-verified-test/templates.gen.ts")!;
+    const templates = ok.files.get(".fawkes-verified-test/templates/page/home.html.gen.ts")!;
     expect(templates).toContain('const t_page_home_html$p3 = p.site(["/users/","/edit#name"]);  // app/templates/page/home.html.eta:6');
     expect(templates).toContain("__e(t_page_home_html$p3`/users/${u.id}/edit#name`)");
     expect(templates).not.toMatch(/[^.\w]p`\/users/);

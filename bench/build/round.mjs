@@ -12,7 +12,7 @@
 // and the profile is written to <snapshots>/<mode>-<phase>.cpuprofile.
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { EDITED_TEMPLATE, ROUTER, router, template } from "./generate.mjs";
 
@@ -49,8 +49,21 @@ function save(name) {
   rmSync(snap(name), { recursive: true, force: true });
   cpSync(join(app, ".fawkes"), snap(name), { recursive: true });
 }
+/** The generated files of a step put back (folders too: the templates' modules), only those that differ, as the plugin writes them. */
 function restore(name) {
-  for (const f of readdirSync(snap(name))) writeFileSync(join(app, ".fawkes", f), readFileSync(join(snap(name), f)));
+  for (const e of readdirSync(snap(name), { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const rel = relative(snap(name), join(e.parentPath, e.name));
+    const to = join(app, ".fawkes", rel);
+    const text = readFileSync(join(snap(name), rel));
+    let same = false;
+    try {
+      same = readFileSync(to).equals(text);
+    } catch {}
+    if (same) continue;
+    mkdirSync(dirname(to), { recursive: true });
+    writeFileSync(to, text);
+  }
 }
 
 const fawkesMode = mode === "fawkes";

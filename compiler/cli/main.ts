@@ -74,17 +74,17 @@ const COMMANDS: Command[] = [
     options: PROJECT,
     async run(values) {
       const { staleFiles } = await import("../index.js");
-      const { checkTemplateTypes } = await import("../templates/typecheck.js");
+      const { checkTemplateTypes, isTemplatesModule } = await import("../templates/typecheck.js");
       const result = await buildFrom(values);
       if (!result) return 1;
-      const templates = [...result.files].find(([f]) => f.endsWith("/templates.gen.ts"));
-      const typeErrors = templates ? checkTemplateTypes(result.root, templates[0], templates[1]) : [];
+      const templates = new Map([...result.files].filter(([f]) => isTemplatesModule(f)));
+      const typeErrors = templates.size ? checkTemplateTypes(result.root, templates) : [];
       printDiagnostics(typeErrors);
       const stale = staleFiles(result.root, result.files);
       for (const f of stale) process.stderr.write(`${err.red("stale")} ${f}\n`);
       if (stale.length) process.stderr.write("run `npx fawkes build` and commit the result\n");
       if (stale.length || typeErrors.length) return 1;
-      process.stdout.write(`${out.green("ok")} generated files are up to date${templates ? " and templates type-check" : ""}\n`);
+      process.stdout.write(`${out.green("ok")} generated files are up to date${templates.size ? " and templates type-check" : ""}\n`);
       return 0;
     },
   },

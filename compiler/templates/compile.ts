@@ -1,7 +1,7 @@
 // Templates, start to end: find every `*.eta` under the templates root (and the named
 // templates of the config), parse each with Eta's own parser (exact tokenisation, whitespace
-// trimming and errors; parse.ts), and emit one module, templates.gen.ts, with a render function
-// per template (emit.ts). At run time nothing is parsed and nothing is compiled: no
+// trimming and errors; parse.ts), and emit a module per template with its render function
+// (`templates/<path>.gen.ts`) and templates.gen.ts, the registry importing them (emit.ts). At run time nothing is parsed and nothing is compiled: no
 // `new Function`, no eval (a strict Content-Security-Policy and runtimes without code
 // generation work). Options that are functions in Eta (escapeFunction, filterFunction,
 // customTags) are imports of the app's own modules; plugins run here, at build time.
@@ -116,10 +116,10 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     else if (typeof options.routes === "object") diagnostics.push(...checkRoutesCalls(templates, { config, headerLoc, env: eta.config }, options.routes));
     const emitted: Diagnostic[] = [];
     const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
-    const text = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope });
+    const modules = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope });
     diagnostics.push(...emitted);
-    if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(text));
-    if (!hasErrors(diagnostics)) out.set(`${outDir}/templates.gen.ts`, text);
+    for (const [rel, text] of modules) if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(`${outDir}/${rel}`, text));
+    if (!hasErrors(diagnostics)) for (const [rel, text] of modules) out.set(`${outDir}/${rel}`, text);
   }
   return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs };
 }

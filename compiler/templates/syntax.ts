@@ -114,23 +114,23 @@ function lineComment(s: Segment, text: string): number | null {
   return null;
 }
 
-/** Syntax errors in the generated module itself, each at the template line it comes from (see the top). */
-export function moduleSyntaxErrors(moduleText: string): Diagnostic[] {
-  const sf = parseModule(moduleText);
+/** Syntax errors in a generated templates module itself (`file`, for the message), each at the template line it comes from (see the top). */
+export function moduleSyntaxErrors(file: string, moduleText: string): Diagnostic[] {
+  const sf = parseModule(file, moduleText);
   const parseDiagnostics = (sf as unknown as { parseDiagnostics: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const lines = moduleText.split("\n");
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of parseDiagnostics) {
     const { line } = sf.getLineAndCharacterOfPosition(d.start);
-    const loc = originOf(lines, line);
+    const loc = originOf(lines, line, file);
     const key = `${loc.file}:${loc.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({
       code: "TEMPLATE_SYNTAX",
       severity: "error",
-      message: `${ts.flattenDiagnosticMessageText(d.messageText, " ")} in the generated render function (templates.gen.ts line ${line + 1})`,
+      message: `${ts.flattenDiagnosticMessageText(d.messageText, " ")} in the generated render function (${file.slice(file.lastIndexOf("/") + 1)} line ${line + 1})`,
       loc,
       hint: "the template's own code parses: a plugin's processFnString or the config's functionHeader made the generated code invalid",
     });
@@ -138,17 +138,17 @@ export function moduleSyntaxErrors(moduleText: string): Diagnostic[] {
   return out;
 }
 
-// The last module parsed. After one template edit the next module differs from it in one render
-// function: TypeScript's incremental parser (what editors run on every keystroke) reparses the
-// changed range and reuses the rest, a fraction of a full parse of a large module (measured with
-// `npm run bench:build -- --profile`: the full parse was a third of compileTemplates on 500 templates).
-let lastModule: { text: string; sf: ts.SourceFile } | null = null;
+// The last text parsed of each module (each template has its own). An edit to one template
+// changes its module only: the others are the same text and their parse is reused; the edited
+// one goes through TypeScript's incremental parser (what editors run on every keystroke), which
+// reparses the changed range and reuses the rest.
+const lastModules = new Map<string, { text: string; sf: ts.SourceFile }>();
 
-function parseModule(text: string): ts.SourceFile {
-  const previous = lastModule;
+function parseModule(file: string, text: string): ts.SourceFile {
+  const previous = lastModules.get(file);
   let sf: ts.SourceFile;
-  if (previous === null) {
-    sf = ts.createSourceFile("templates.gen.ts", text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  if (previous === undefined) {
+    sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   } else if (previous.text === text) {
     sf = previous.sf;
   } else {
@@ -161,7 +161,7 @@ function parseModule(text: string): ts.SourceFile {
     while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) oldEnd--, newEnd--;
     sf = ts.updateSourceFile(previous.sf, text, { span: { start, length: oldEnd - start }, newLength: newEnd - start });
   }
-  lastModule = { text, sf };
+  lastModules.set(file, { text, sf });
   return sf;
 }
 
@@ -169,14 +169,14 @@ function parseModule(text: string): ts.SourceFile {
  * The template line a line of templates.gen.ts (0-based index) belongs to: its own trailing
  * `// <template>:<line>` comment, or the nearest one above. Shared by the syntax and type checks.
  */
-export function originOf(lines: string[], index: number): Diagnostic["loc"] {
+export function originOf(lines: string[], index: number, file = "templates.gen.ts"): Diagnostic["loc"] {
   for (let i = index; i >= 0; i--) {
     const m = ORIGIN.exec(lines[i]);
     if (m) return { file: m[1], line: Number(m[2]), column: 1 };
     const h = HEADER.exec(lines[i]);
     if (h && h[1].includes("/")) return { file: h[1], line: 1, column: 1 };
   }
-  return { file: "templates.gen.ts", line: index + 1, column: 1 };
+  return { file, line: index + 1, column: 1 };
 }
 
 /** Does the template's own code `await` (outside nested functions), so it must be async? */

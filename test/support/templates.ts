@@ -62,8 +62,13 @@ export interface TemplateFixture {
   views: string;
   config: TemplateConfig;
   diagnostics: Diagnostic[];
-  /** The generated module's text, when the compiler emitted it. */
+  /**
+   * The generated modules' text, when the compiler emitted them: every template's module
+   * (`templates/<path>.gen.ts`, in path order) then the registry, templates.gen.ts, joined.
+   */
   generated: string | null;
+  /** The generated modules by path relative to root (empty when nothing was emitted). */
+  modules: Map<string, string>;
   /** The imported module, or null with the reason in `problem`. */
   module: GeneratedTemplates | null;
   problem: Failure | null;
@@ -111,12 +116,14 @@ export async function compileFixture(
 
   let diagnostics: Diagnostic[] = [];
   let generated: string | null = null;
+  let modules = new Map<string, string>();
   let module: GeneratedTemplates | null = null;
   let problem: Failure | null = null;
   try {
     const result = compileTemplates({ root, config });
     diagnostics = result.diagnostics;
-    generated = result.files.get(GENERATED) ?? null;
+    modules = result.files;
+    generated = result.files.has(GENERATED) ? joinModules(result.files) : null;
     if (generated === null) {
       const listed = diagnostics.map((d) => `${d.loc.file}:${d.loc.line}:${d.loc.column} ${d.code}: ${d.message}`);
       problem = { stage: "compile", error: `no ${GENERATED} emitted${listed.length ? `: ${listed.join("; ")}` : ""}` };
@@ -155,6 +162,7 @@ export async function compileFixture(
     config,
     diagnostics,
     generated,
+    modules,
     module,
     problem,
     renderFawkes,
@@ -237,4 +245,10 @@ function describe(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   // Bundler errors (a module that does not transform) carry terminal colours.
   return text.replace(/\u001b\[[0-9;]*m/g, "");
+}
+
+/** The templates' modules' text, each template's (in path order) then the registry's: what tests search. */
+export function joinModules(files: ReadonlyMap<string, string>): string {
+  const sorted = [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...sorted.filter(([f]) => f !== GENERATED), ...sorted.filter(([f]) => f === GENERATED)].map(([, text]) => text).join("\n");
 }
