@@ -279,7 +279,7 @@ const jsPath = (ts: string) => ts.replace(/\.ts$/, ".js");
 /** The specifier a module at `from` (under templates/) imports the module at `to` (under templates/) by. */
 function relativeModule(from: string, to: string): string {
   const rel = posix.relative(posix.dirname(from), jsPath(to));
-  return rel.startsWith(".") ? rel : "./" + rel;
+  return rel.startsWith("../") ? rel : "./" + rel; // `./.hidden.gen.js`: a name may start with a dot
 }
 
 /** An import line written for the out dir, re-pointed for a module at `path` under templates/. */
