@@ -1,16 +1,18 @@
 // The only module that touches disk: atomic writes (temp file + rename) that skip files whose
 // contents did not change, so watchers and bundlers do not rebuild for nothing.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 export interface WriteReport {
   written: string[];
   unchanged: string[];
+  /** Generated template modules of templates that are gone (see leftoverModules). */
+  removed: string[];
 }
 
 export function writeFiles(root: string, files: ReadonlyMap<string, string>): WriteReport {
-  const report: WriteReport = { written: [], unchanged: [] };
+  const report: WriteReport = { written: [], unchanged: [], removed: [] };
   for (const [rel, contents] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
     const path = join(root, rel);
     if (readOrNull(path) === contents) {
@@ -23,12 +25,61 @@ export function writeFiles(root: string, files: ReadonlyMap<string, string>): Wr
     renameSync(tmp, path);
     report.written.push(rel);
   }
+  for (const rel of leftoverModules(root, files)) {
+    unlinkSync(join(root, rel));
+    report.removed.push(rel);
+    removeEmptyFolders(root, dirname(rel));
+  }
   return report;
 }
 
-/** Files whose contents on disk differ from `files` (missing ones included): what `fawkes check` reports. */
+/**
+ * Generated modules on disk that `files` no longer has: the folder of per-template modules
+ * (`<out>/templates/`, marked by its `__registry.gen.ts`) is the generator's alone, so a
+ * `.gen.ts` there that this build did not make is a deleted or renamed template's.
+ */
+export function leftoverModules(root: string, files: ReadonlyMap<string, string>): string[] {
+  const leftovers: string[] = [];
+  for (const rel of files.keys()) {
+    if (!rel.endsWith("/templates/__registry.gen.ts")) continue;
+    const folder = dirname(rel);
+    const walk = (dir: string): void => {
+      let entries;
+      try {
+        entries = readdirSync(join(root, dir), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const child = `${dir}/${e.name}`;
+        if (e.isDirectory()) walk(child);
+        else if (e.name.endsWith(".gen.ts") && !files.has(child)) leftovers.push(child);
+      }
+    };
+    walk(folder);
+  }
+  return leftovers.sort();
+}
+
+/** Removes `rel` and the folders above it while they are empty, up to the per-template folder. */
+function removeEmptyFolders(root: string, rel: string): void {
+  for (let dir = rel; !dir.endsWith("/templates") && dir.includes("/templates/"); dir = dirname(dir)) {
+    try {
+      if (readdirSync(join(root, dir)).length) return;
+      rmdirSync(join(root, dir));
+    } catch {
+      return;
+    }
+  }
+}
+
+/**
+ * Files whose contents on disk differ from `files` (missing ones included), and the template
+ * modules left from templates that are gone: what `fawkes check` reports.
+ */
 export function staleFiles(root: string, files: ReadonlyMap<string, string>): string[] {
-  return [...files].filter(([rel, contents]) => readOrNull(join(root, rel)) !== contents).map(([rel]) => rel).sort();
+  const differ = [...files].filter(([rel, contents]) => readOrNull(join(root, rel)) !== contents).map(([rel]) => rel);
+  return [...differ, ...leftoverModules(root, files)].sort();
 }
 
 function readOrNull(path: string): string | null {

@@ -367,7 +367,9 @@ function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResu
   const inputs = [...new Set([...last.inputs.filter((f) => !f.endsWith(templateExt)), ...templates.inputs])];
   return {
     ...last,
-    files: failed ? new Map() : new Map([...last.files, ...templates.files]),
+    // The router's modules from the last build, the templates' all new: a deleted template's
+    // module is not carried over (writeFiles removes it from disk).
+    files: failed ? new Map() : new Map([...[...last.files].filter(([f]) => !last.compiledTemplates?.result.files.has(f)), ...templates.files]),
     diagnostics: sortDiagnostics([...kept, ...diagnostics]),
     inputs,
     compiledTemplates: { result: templates, scan, routesKey: routes === false ? "false" : JSON.stringify([...routes]) },

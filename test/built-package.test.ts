@@ -81,6 +81,18 @@ describe("built package", () => {
       expect(r.stderr).toContain("stale .fawkes/routes.gen.ts");
       expect(fawkes(["build", "--root", copy]).stdout).toContain("wrote .fawkes/routes.gen.ts");
       expect(fawkes(["check", "--root", copy]).status).toBe(0);
+      // A template deleted leaves its module behind until the next build removes it (and its folder).
+      mkdirSync(join(copy, "app/templates/extra"));
+      writeFileSync(join(copy, "app/templates/extra/gone.html.eta"), "<p>soon gone</p>\n");
+      expect(fawkes(["build", "--root", copy]).stdout).toContain("wrote .fawkes/templates/extra/gone.html.gen.ts");
+      rmSync(join(copy, "app/templates/extra"), { recursive: true });
+      const leftover = fawkes(["check", "--root", copy]);
+      expect(leftover.status).toBe(1);
+      expect(leftover.stderr).toContain("stale .fawkes/templates/extra/gone.html.gen.ts");
+      expect(fawkes(["build", "--root", copy]).stdout).toContain("removed .fawkes/templates/extra/gone.html.gen.ts (its template is gone)");
+      expect(existsSync(join(copy, ".fawkes/templates/extra"))).toBe(false);
+      expect(existsSync(join(copy, ".fawkes/templates/page/home.html.gen.ts"))).toBe(true);
+      expect(fawkes(["check", "--root", copy]).status).toBe(0);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -3,6 +3,8 @@
 // then checks what the same port serves.
 
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { globToRegExp, matcher } from "../compiler/cli/server/watch.js";
 import { BIN, copyFixture, getPage, removeFixture, startServer, stopAll, WAIT_MS, type DevRun } from "./dev-server-support.js";
@@ -94,6 +96,7 @@ describe("fawkes server", () => {
     }
     expect(gone.status).toBe(404);
     expect(dev.read(".fawkes/templates.gen.ts")).not.toContain("about/show.html");
+    expect(existsSync(join(dev.dir, ".fawkes/templates/about/show.html.gen.ts")), "the deleted template's module").toBe(false);
     expect((await getPage(dev.url + "/")).status).toBe(200);
     live.close();
   });

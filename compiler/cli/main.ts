@@ -64,6 +64,7 @@ const COMMANDS: Command[] = [
       if (!result) return 1;
       const report = writeFiles(result.root, result.files);
       for (const f of report.written) process.stdout.write(`${out.green("wrote")} ${f}\n`);
+      for (const f of report.removed) process.stdout.write(`${out.yellow("removed")} ${f} (its template is gone)\n`);
       if (report.unchanged.length) process.stdout.write(out.dim(`${report.unchanged.length} file(s) unchanged\n`));
       return 0;
     },
