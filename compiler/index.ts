@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./build/router.js";
 import { routeHelpers } from "./templates/scope-check.js";
 import type { Project } from "ts-morph";
-import { compileTemplates, type TemplateCompileResult, type TemplateConfig } from "./templates/compile.js";
+import { compileTemplates, type TemplateCompileResult, type TemplateConfig } from "./build/templates.js";
 import { hasErrors, sortDiagnostics } from "./diagnostics.js";
 import type { Diagnostic } from "./diagnostics.js";
 import type { RouterIR } from "./router/ir.js";
@@ -202,5 +202,5 @@ export type { RouterIR, RouteIR, SegmentIR, SourceLoc, ModuleRefIR, PipelineIR }
 export { interpret } from "./router/interpret.js";
 export { routesFromTable } from "./router/table.js";
 export { emitRouterFiles } from "./emit/router-files.js";
-export { compileTemplates } from "./templates/compile.js";
-export type { TemplateConfig, TemplatePlugin, TemplateCompileOptions, TemplateCompileResult } from "./templates/compile.js";
+export { compileTemplates } from "./build/templates.js";
+export type { TemplateConfig, TemplatePlugin, TemplateCompileOptions, TemplateCompileResult } from "./build/templates.js";

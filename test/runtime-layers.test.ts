@@ -3,7 +3,8 @@
 // The layers, bottom up: _internal; plug (Conn, plug types, status names); router, templates,
 // views, pubsub; http; channels; endpoint; testing. runtime/index.ts (the public face) is left
 // out, as it re-exports every folder. The same holds for compiler/: router (read, expand,
-// check) and emit (the generated modules) below build (which joins them), cli on top.
+// check) and templates (read, check) below emit (the generated modules), build above them
+// (which joins each reader with its emitters), cli on top.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -127,6 +128,12 @@ describe("runtime layers", () => {
     expect(edges.get("router")?.has("emit") ?? false).toBe(false);
     expect(edges.get("build")?.has("emit")).toBe(true);
     expect(edges.get("build")?.has("router")).toBe(true);
+    // The same for templates: compiler/templates reads and checks, compiler/emit/templates
+    // writes, compiler/build/templates.ts drives both.
+    expect(edges.get("templates")?.has("emit") ?? false).toBe(false);
+    expect(edges.get("emit")?.has("templates")).toBe(true);
+    expect(edges.get("build")?.has("templates")).toBe(true);
+    expect(edges.get("templates")?.has("build") ?? false).toBe(false);
   });
 
   it("the endpoint is on top: only the public entry and testing import runtime/endpoint/", () => {

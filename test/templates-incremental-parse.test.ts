@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { resolve } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { compileTemplates } from "../compiler/templates/compile.js";
+import { compileTemplates } from "../compiler/build/templates.js";
 
 const FILE = ".fawkes/templates/page.html.gen.ts";
 const BASIC = resolve(import.meta.dirname, "../fixtures/templates/basic");

@@ -18,7 +18,7 @@ const GENERATED = ".fawkes/templates.gen.ts";
 
 /** `{ "bench/baryshev.html": (it) => string, ... }`, or throws NotAvailable saying why not. */
 export async function loadFawkesTemplates() {
-  const compiler = join(root, "dist/compiler/templates/compile.js");
+  const compiler = join(root, "dist/compiler/build/templates.js");
   if (!existsSync(compiler)) throw new NotAvailable("compiler/templates not built yet");
   const { compileTemplates } = await import(pathToFileURL(compiler).href);
   const { formatDiagnostic } = await import(pathToFileURL(join(root, "dist/compiler/diagnostics.js")).href);

@@ -35,7 +35,7 @@ import type { TagEdit } from "./components.js";
 import type { TemplateImports } from "./options.js";
 import type { TemplateConfig, TemplateIR } from "./ir.js";
 
-/** Helpers that pass the template's `it` on as a whole (emit-render.ts emitHelpers). */
+/** Helpers that pass the template's `it` on as a whole (compiler/emit/templates/render.ts emitHelpers). */
 const PASSES_IT = /(?<![\w$])(?:include|includeAsync|layout|block|blockAsync)(?![\w$])/;
 
 const ASSIGNMENT = new Set([

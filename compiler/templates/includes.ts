@@ -10,7 +10,7 @@
 //   - for a name with no extension at all, the one template `name.<format>.eta`
 //     (`./_row` → `_row.html.eta`); two formats are TEMPLATE_AMBIGUOUS.
 // The literal is then rewritten to the file's name (`"./_row.html"` → `"./_row.html.eta"`), so
-// the runtime's resolution, and the emitter's direct calls (emit-render.ts), find it.
+// the runtime's resolution, and the emitter's direct calls (compiler/emit/templates/render.ts), find it.
 //
 // Calls are found as TypeScript parses them, in each template's probe (probe.ts: Eta's body with
 // every character of tag code mapped to its template line and column): a method `x.include(...)`,

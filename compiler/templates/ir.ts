@@ -1,5 +1,6 @@
 // The data the template stages pass each other: options (TemplateConfig), one TemplateIR per
-// template (compile.ts / parse.ts produce it, emit.ts and syntax.ts read it).
+// template (compiler/build/templates.ts and parse.ts produce it; compiler/emit/templates and
+// syntax.ts read it), the verified paths of its tag code (PathSite, from compiler/verify).
 
 import type { ModuleRef, TemplateOptions } from "../config/define.js";
 import type { SourceLoc } from "../router/ir.js";
@@ -59,7 +60,7 @@ export interface TemplateIR {
   /** The file, relative to the project root, for comments and diagnostics. */
   source: string;
   ast: EtaAst;
-  /** The declared type of `it` (a `@type` comment tag, see compile.ts), or null: loosely typed. */
+  /** The declared type of `it` (a `@type` comment tag, see compiler/build/templates.ts readHeader), or null: loosely typed. */
   assigns: string | null;
   /** `@import` lines, already re-pointed at the output directory. */
   imports: string[];
@@ -72,4 +73,16 @@ export interface TemplateIR {
   text: string;
   /** A processTemplate plugin changed the text: lines and columns are in the text it returned. */
   rewritten: boolean;
+}
+
+/**
+ * A verified path in tag code: its tag (`p`, `p.post`) at [start, end) of the tag's code. The
+ * emitter hoists `const t_x$p0 = p.site([...strings])` and calls that in place of the tag, so
+ * the call site's plan is ready at load and a call looks nothing up.
+ */
+export interface PathSite {
+  node: EtaTag;
+  start: number;
+  end: number;
+  strings: string[];
 }

@@ -2,7 +2,7 @@
 // with `debug`, counted in the text *after* rmWhitespace), so this module re-runs Eta's own
 // tag scan with the same regular expressions (eta 4.6 src/parse.ts) and keeps offsets, and
 // replays rmWhitespace with a map back to the file. Eta's AST stays the authority for what a
-// tag contains; these offsets only say where it is (compile.ts pairs the two and drops a
+// tag contains; these offsets only say where it is (compiler/build/templates.ts pairs the two and drops a
 // position when they disagree, e.g. a node a processAST plugin added).
 
 /** Text and, for each of its offsets (and its end), the offset in the source it came from. */

@@ -1,4 +1,5 @@
-// Build-time checks of the names templates call without an assign (emit-scope.ts): `Routes`
+// The names templates call without an assign (compiler/emit/templates/scope.ts binds them):
+// which each template uses (scopeUse), and build-time checks of them. `Routes`
 // in an app that has no router is an error at its first use in each template, rather than an
 // import of a helpers module that is never generated; in an app with one, each
 // `Routes.<helper>("<action>")` names a helper and an action of the route table.
@@ -9,8 +10,8 @@ import type { Diagnostic } from "../diagnostics.js";
 import { helperName, urlHelperName } from "../router/_names.js";
 import type { RouterIR } from "../router/ir.js";
 import { buildProbe, Where, type SyntaxContext } from "./probe.js";
-import type { TemplateIR } from "./ir.js";
-import { identifierUses } from "./views.js";
+import type { TemplateConfig, TemplateIR } from "./ir.js";
+import { identifiersOf, identifierUses, usedViewExports, type TemplateScope, type ViewModuleIR } from "./views.js";
 
 const ROUTES = /(?<![\w$])(?<!(?<!\.\.)\.)Routes(?![\w$])/;
 
@@ -113,3 +114,31 @@ export function checkRoutesCalls(templates: readonly TemplateIR[], ctx: SyntaxCo
   }
   return out;
 }
+
+/** The code of a template Fawkes looks names up in: the config's functionHeader, then its tags. */
+export function templateCode(t: TemplateIR, config: TemplateConfig): string {
+  return [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].join("\n");
+}
+
+export interface ScopeUse {
+  routes: boolean;
+  csrfToken: boolean;
+  getFlash: boolean;
+  views: { name: string; module: ViewModuleIR }[];
+}
+
+export function scopeUse(t: TemplateIR, config: TemplateConfig, scope: TemplateScope): ScopeUse {
+  const code = identifiersOf(templateCode(t, config));
+  return {
+    routes: scope.routes && code.has("Routes"),
+    csrfToken: code.has("csrfToken"),
+    getFlash: code.has("getFlash"),
+    views: usedViewExports(t, code, scope),
+  };
+}
+
+/**
+ * Tag code that may call `p` (verified paths, runtime/router/verified.ts): the module then imports
+ * it, so templates use it as modules do, without an assign; compiler/verify checks each literal.
+ */
+export const USES_VERIFIED_PATH = /(?<![\w$.])p\s*(?:\.\s*(?:get|post|put|patch|delete|options|head|connect|trace)\s*)?`/;

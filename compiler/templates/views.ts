@@ -6,7 +6,7 @@
 //
 // Everything is decided here, at build time: the export names are read from each module's
 // syntax with TypeScript's parser (nothing is run), and the generated module imports exactly
-// the exports its templates use (emit.ts), each render function binding the ones its code
+// the exports its templates use (compiler/emit/templates/modules.ts), each render function binding the ones its code
 // mentions (scopeLines). tsc over the generated module checks the calls, at the template line.
 
 import { existsSync, readFileSync, statSync } from "node:fs";

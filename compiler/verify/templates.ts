@@ -1,5 +1,5 @@
 // `p` in templates: the generated templates module imports it from "fawkes" when a template
-// uses it (templates/emit.ts), so tag code calls it as any code does. Each template is scanned
+// uses it (compiler/emit/templates/modules.ts), so tag code calls it as any code does. Each template is scanned
 // as syntax.ts checks it, in its probe (Eta's body, every character of tag code mapped back to
 // its template line and column), with the import the module will have written above it: a `p`
 // the template declares itself shadows it and is not checked.
@@ -9,9 +9,9 @@
 // template's verified path costs no lookup at all (a module's `p` costs a WeakMap lookup).
 
 import type { SourceLoc } from "../router/ir.js";
-import { USES_VERIFIED_PATH, type PathSite } from "../templates/emit.js";
+import { USES_VERIFIED_PATH } from "../templates/scope-check.js";
 import { buildProbe, Where, type Probe } from "../templates/probe.js";
-import type { TemplateConfig, TemplateIR } from "../templates/ir.js";
+import type { PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
 import { findPathLiterals, type ScanSource } from "./scan.js";
 import type { PathLiteralIR } from "./ir.js";
 

@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Eta } from "eta";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
-import { compileTemplates, type ModuleRef, type TemplateConfig } from "../../compiler/templates/compile.js";
+import { compileTemplates, type ModuleRef, type TemplateConfig } from "../../compiler/build/templates.js";
 
 export type { TemplateConfig, ModuleRef };
 

@@ -1,7 +1,8 @@
 // Templates, start to end: find every `*.eta` under the templates root (and the named
 // templates of the config), parse each with Eta's own parser (exact tokenisation, whitespace
 // trimming and errors; parse.ts), and emit a module per template with its render function
-// (`templates/<path>.gen.ts`) and templates.gen.ts, the registry importing them (emit.ts). At run time nothing is parsed and nothing is compiled: no
+// (`templates/<path>.gen.ts`) and templates.gen.ts, the registry importing them
+// (compiler/emit/templates/modules.ts). At run time nothing is parsed and nothing is compiled: no
 // `new Function`, no eval (a strict Content-Security-Policy and runtimes without code
 // generation work). Options that are functions in Eta (escapeFunction, filterFunction,
 // customTags) are imports of the app's own modules; plugins run here, at build time.
@@ -10,23 +11,28 @@
 // `block` closures over a `__eta` state, tag code spliced in as text), so output is Eta's byte
 // for byte; what changes is where the work is done: the escaper is a fast one imported from the
 // runtime, and includes resolve against a build-time table instead of reading files.
+//
+// This module is above both halves, as compiler/build/router.ts is for the router:
+// compiler/templates reads and checks (options, parse, syntax, includes, components, views,
+// scope); compiler/emit/templates writes the modules. Neither imports this one, and
+// compiler/templates imports nothing of compiler/emit.
 
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { listFilesSorted } from "../paths.js";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { hasErrors, sortDiagnostics } from "../diagnostics.js";
-import { emitTemplates, type PathSite } from "./emit.js";
-import { checkIncludes } from "./includes.js";
-import { checkTemplateOptions, resolveTemplateImports } from "./options.js";
-import { parserFor, parseTemplate } from "./parse.js";
-import { moduleSyntaxErrors, templateSyntaxErrors } from "./syntax.js";
-import { componentCalls, findComponents } from "./components.js";
-import type { EtaAst, Locate, TemplateConfig, TemplateIR } from "./ir.js";
-import { readViewModules, type TemplateScope } from "./views.js";
-import { checkRoutesCalls, routesWithoutRouter, type RouteHelpers } from "./scope-check.js";
+import { emitTemplates } from "../emit/templates/modules.js";
+import { checkIncludes } from "../templates/includes.js";
+import { checkTemplateOptions, resolveTemplateImports } from "../templates/options.js";
+import { parserFor, parseTemplate } from "../templates/parse.js";
+import { moduleSyntaxErrors, templateSyntaxErrors } from "../templates/syntax.js";
+import { componentCalls, findComponents } from "../templates/components.js";
+import type { EtaAst, Locate, PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
+import { readViewModules, type TemplateScope } from "../templates/views.js";
+import { checkRoutesCalls, routesWithoutRouter, type RouteHelpers } from "../templates/scope-check.js";
 
-export type { TemplateConfig, TemplatePlugin, ModuleRef } from "./ir.js";
+export type { TemplateConfig, TemplatePlugin, ModuleRef } from "../templates/ir.js";
 
 export interface TemplateCompileOptions {
   root: string;

@@ -15,16 +15,17 @@
 // `__e` is the escaper (the runtime's, or the config's escapeFunction), `__f` the config's
 // filterFunction (Eta's default filter is String), `__tag_*` a custom tag's function.
 
-import { Code, str } from "../emit/_code.js";
-import { TemplateRegistry } from "../../runtime/templates/registry.js";
-import type { SourceLoc } from "../router/ir.js";
-import type { TemplateImports } from "./options.js";
-import type { AssignsCheckIR } from "./assigns.js";
-import type { TemplateConfig, TemplateIR } from "./ir.js";
-import { scopeLines, type ScopeUse } from "./emit-scope.js";
-import { applyEdits } from "./components.js";
-import { includeSites } from "./includes.js";
-import { declaresIt, directCallEdits } from "./include-data.js";
+import { Code, str } from "../_code.js";
+import { TemplateRegistry } from "../../../runtime/templates/registry.js";
+import type { SourceLoc } from "../../router/ir.js";
+import type { TemplateImports } from "../../templates/options.js";
+import type { AssignsCheckIR } from "../../templates/assigns.js";
+import type { TemplateConfig, TemplateIR } from "../../templates/ir.js";
+import { scopeLines } from "./scope.js";
+import type { ScopeUse } from "../../templates/scope-check.js";
+import { applyEdits } from "../../templates/components.js";
+import { includeSites } from "../../templates/includes.js";
+import { declaresIt, directCallEdits } from "../../templates/include-data.js";
 
 export interface RenderContext {
   config: TemplateConfig;
@@ -33,7 +34,7 @@ export interface RenderContext {
   names: Map<string, string>;
   /** Where functionHeader is written (its comment), when it is set. */
   headerLoc: SourceLoc | null;
-  /** Per template file: the helpers and view exports its code uses (emit-scope.ts). */
+  /** Per template file: the helpers and view exports its code uses (scope.ts). */
   uses?: ReadonlyMap<string, ScopeUse>;
   /** The required assigns of each typed template (by file), checked in development (assigns.ts). */
   assigns?: ReadonlyMap<string, AssignsCheckIR>;

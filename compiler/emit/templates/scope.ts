@@ -14,31 +14,10 @@
 // try block) shadows it, and its own `var` rebinds it, where a function-level `const` would
 // make either a SyntaxError when the module loads.
 
-import { str } from "../emit/_code.js";
-import type { TemplateConfig, TemplateIR } from "./ir.js";
-import { identifiersOf, usedViewExports, viewLocal, type TemplateScope, type ViewModuleIR } from "./views.js";
-
-/** The code of a template Fawkes looks names up in: the config's functionHeader, then its tags. */
-export function templateCode(t: TemplateIR, config: TemplateConfig): string {
-  return [config.functionHeader ?? "", ...t.ast.map((n) => (typeof n === "string" ? "" : n.val))].join("\n");
-}
-
-export interface ScopeUse {
-  routes: boolean;
-  csrfToken: boolean;
-  getFlash: boolean;
-  views: { name: string; module: ViewModuleIR }[];
-}
-
-export function scopeUse(t: TemplateIR, config: TemplateConfig, scope: TemplateScope): ScopeUse {
-  const code = identifiersOf(templateCode(t, config));
-  return {
-    routes: scope.routes && code.has("Routes"),
-    csrfToken: code.has("csrfToken"),
-    getFlash: code.has("getFlash"),
-    views: usedViewExports(t, code, scope),
-  };
-}
+import { str } from "../_code.js";
+import type { TemplateConfig } from "../../templates/ir.js";
+import type { ScopeUse } from "../../templates/scope-check.js";
+import { viewLocal } from "../../templates/views.js";
 
 /** The module's imports for what its templates use: from "fawkes", helpers.gen.ts, the view modules. */
 export function scopeImports(uses: readonly ScopeUse[]): { fromFawkes: string[]; lines: string[] } {

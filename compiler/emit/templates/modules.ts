@@ -1,24 +1,25 @@
 // The templates' modules: one per template (`templates/<path>.gen.ts`: the imports its code
 // uses — the runtime; the config's escape, filter and custom-tag functions from the app's
-// modules; the templates it includes directly — and its render function, emit-render.ts; a
+// modules; the templates it includes directly — and its render function, render.ts; a
 // plugin's processFnString rewrites its body), and templates.gen.ts, the registry that
 // `include`, `layout` and `renderTemplate` resolve names against.
 
 import { posix } from "node:path";
-import { Code, str } from "../emit/_code.js";
-import { header } from "../emit/header.js";
-import type { Diagnostic } from "../diagnostics.js";
-import type { SourceLoc } from "../router/ir.js";
-import { usesAwait } from "./syntax.js";
-import { assignsType, directIncludes, emitRender, tagLocal, type RenderContext } from "./emit-render.js";
-import { applyFnStringPlugins } from "./plugins.js";
-import { requiredAssigns, type AssignsCheckIR } from "./assigns.js";
-import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "./components.js";
-import { scopeImports, scopeUse, type ScopeUse } from "./emit-scope.js";
-import { itReads } from "./include-data.js";
-import type { TemplateScope } from "./views.js";
-import type { TemplateImports } from "./options.js";
-import type { EtaTag, ResolvedRef, TemplateConfig, TemplateIR } from "./ir.js";
+import { Code, str } from "../_code.js";
+import { header } from "../header.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import type { SourceLoc } from "../../router/ir.js";
+import { usesAwait } from "../../templates/syntax.js";
+import { assignsType, directIncludes, emitRender, tagLocal, type RenderContext } from "./render.js";
+import { applyFnStringPlugins } from "../../templates/plugins.js";
+import { requiredAssigns, type AssignsCheckIR } from "../../templates/assigns.js";
+import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "../../templates/components.js";
+import { scopeImports } from "./scope.js";
+import { scopeUse, USES_VERIFIED_PATH, type ScopeUse } from "../../templates/scope-check.js";
+import { itReads } from "../../templates/include-data.js";
+import type { TemplateScope } from "../../templates/views.js";
+import type { TemplateImports } from "../../templates/options.js";
+import type { PathSite, ResolvedRef, TemplateConfig, TemplateIR } from "../../templates/ir.js";
 
 export interface EmitContext {
   config: TemplateConfig;
@@ -40,24 +41,6 @@ export interface EmitContext {
   /** The view modules and `Routes` templates call without an assign (views.ts). */
   scope?: TemplateScope;
 }
-
-/**
- * A verified path in tag code: its tag (`p`, `p.post`) at [start, end) of the tag's code. The
- * emitter hoists `const t_x$p0 = p.site([...strings])` and calls that in place of the tag, so
- * the call site's plan is ready at load and a call looks nothing up.
- */
-export interface PathSite {
-  node: EtaTag;
-  start: number;
-  end: number;
-  strings: string[];
-}
-
-/**
- * Tag code that may call `p` (verified paths, runtime/router/verified.ts): the module then imports
- * it, so templates use it as modules do, without an assign; compiler/verify checks each literal.
- */
-export const USES_VERIFIED_PATH = /(?<![\w$.])p\s*(?:\.\s*(?:get|post|put|patch|delete|options|head|connect|trace)\s*)?`/;
 
 /** Tag code that needs an async function: Eta compiles such templates as AsyncFunction. */
 const ASYNC_CODE = /\bawait\b|\bincludeAsync\b|\bblockAsync\b|\bcaptureAsync\b|\blayout\b/;
