@@ -21,6 +21,7 @@
 // A run (warm-up included) with any non-2xx answer, error or timeout ends the bench with exit
 // code 1 and a line naming the server, the endpoint and the counts, and prints no ratio: such a
 // run measures how fast a server fails, and autocannon counts those answers as requests.
+// BENCH_ENDPOINTS=page times only the named endpoints (every server is still verified on all of its own).
 
 import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -53,13 +54,23 @@ if (!existsSync(here("../../dist/plugin-esbuild/esbuild.js"))) {
 }
 const { bundleFawkes } = await import("./bundle.mjs");
 
+// BENCH_ENDPOINTS=page (or text,json,...): only these endpoints, on the servers that serve them.
+const ONLY = process.env.BENCH_ENDPOINTS ? process.env.BENCH_ENDPOINTS.split(",") : null;
+const unknown = ONLY?.filter((name) => !ENDPOINTS.some((ep) => ep.name === name)) ?? [];
+if (unknown.length) {
+  console.error(`# BENCH_ENDPOINTS: no endpoint ${unknown.join(", ")} (there are ${ENDPOINTS.map((ep) => ep.name).join(", ")})`);
+  process.exit(1);
+}
+const TIMED = ONLY ? ENDPOINTS.filter((ep) => ONLY.includes(ep.name)) : ENDPOINTS;
+const timedOf = (server) => endpointsOf(server).filter((ep) => TIMED.includes(ep));
+
 const SERVERS = [
   { name: "fawkes", file: await bundleFawkes() },
   { name: "node:http", file: here("peers/node-http.mjs") },
   { name: "fastify", file: here("peers/fastify.mjs") },
   { name: "hono", file: here("peers/hono.mjs") },
   { name: "express", file: here("peers/express.mjs") },
-];
+].filter((s) => timedOf(s.name).length > 0);
 const PEERS = SERVERS.slice(1).map((s) => s.name);
 
 header();
@@ -130,7 +141,7 @@ try {
       const { child, port } = await startServer(SERVER_CPU, server.file);
       try {
         for (const note of await verify(server.name, port)) notes.add(note);
-        const endpoints = endpointsOf(server.name);
+        const endpoints = timedOf(server.name);
         // The page's timed requests send the session cookie its verification left.
         const headers = endpoints.some((ep) => ep.name === "page") ? { page: await verifyPage(server.name, port) } : {};
         const what = (ep, kind) => `${server.name} ${ep.name} (GET ${ep.path}), ${kind} of round ${round + 1}`;
@@ -200,7 +211,7 @@ const cols = ["endpoint", "server", "req/s", "spread", "p50 ms", "p99 ms", "srv 
 const rows = [];
 const medians = {};
 const serving = (ep) => SERVERS.filter((s) => !ep.servers || ep.servers.includes(s.name));
-for (const ep of ENDPOINTS) {
+for (const ep of TIMED) {
   medians[ep.name] = Object.fromEntries(serving(ep).map((s) => [s.name, cell(s.name, ep.name)]));
   // The page has no raw node:http version (a session, CSRF and templates by hand would be
   // a framework of its own): its ×raw columns stay empty.
@@ -236,7 +247,7 @@ if (retries) console.log(`# ${retries} crowded run(s) were measured twice (the l
 if (WAIT_MS - waitLeft > 1000) console.log(`# waited ${((WAIT_MS - waitLeft) / 1000).toFixed(0)} s in all for quiet moments before runs`);
 for (const note of notes) console.log(`# ${note}`);
 console.log(`# total ${((Date.now() - started) / 1000).toFixed(0)} s`);
-for (const ep of ENDPOINTS) {
+for (const ep of TIMED) {
   for (const peer of PEERS.filter((p) => !ep.servers || ep.servers.includes(p))) {
     const peerRps = medians[ep.name][peer].rps;
     const ratio = peerRps > 0 ? (medians[ep.name].fawkes.rps / peerRps).toFixed(2) : "n/a";

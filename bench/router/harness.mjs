@@ -7,10 +7,11 @@
 //   neighbours on this shared box hit every case alike), medians of process CPU time
 //   (robust to being descheduled); wall-clock medians are kept for comparison.
 
+// BENCH_ROUNDS=n: more timed rounds (steadier medians on a loaded machine).
 export const QUICK = process.env.BENCH_QUICK === "1";
 export const OPTS = QUICK
   ? { warmupMs: 30, sampleMs: 15, untimed: 1, rounds: 3 }
-  : { warmupMs: 250, sampleMs: 100, untimed: 2, rounds: 9 };
+  : { warmupMs: 250, sampleMs: 100, untimed: 2, rounds: Number(process.env.BENCH_ROUNDS ?? 9) };
 
 /**
  * Builds `function (n)` running `body` for each of the n passes over `count` items, index `j`.

@@ -30,6 +30,19 @@
 // slower: more branches, bigger functions); `startsWith` for every literal (MAX_INLINE_CHARS = 0,
 // ~15% slower) or char chains for all (16: no difference); SPLIT_AT 16 (slower), 64 or no split
 // (no better); no whole-path static switch (3 to 11% slower on the mix, mostly param requests).
+// Measured and dropped next (GitHub set, each variant of the generated module in its own process,
+// alternated, net ns per lookup; `npm run bench:router:costs` for the harness and allocation
+// figures): params as positional slices materialised on first read (a class holding the path and
+// the offsets, a per-route builder behind a `params` getter): 95 B allocated per lookup instead of
+// 125 and 6% faster when nothing reads a param, 63% slower when the first param is read (the
+// builder call is megamorphic, and the endpoint reads every match's params into conn.params);
+// a charCodeAt loop instead of `indexOf("/")` for a parameter's end (5 to 7% slower). Sizes, for
+// the record: the `?` and `%` scans are ~15 ns of ~165 (dropping both, incorrectly: 12%); the
+// harness's consumption of a match (route index, first param by key) ~5 ns, the fresh string it
+// subtracts ~60. What the mix's param requests cost is what every router pays: Fawkes makes 3.6
+// builtin calls (`indexOf` x 3.62 with the two scans, `slice` x 1.52) and allocates ~130 B per
+// lookup, @medley/router 4.2 calls (2.62 + 1.55) and ~135 B, which is why it is ~1.15x medley on
+// the mix (3.6x on statics): a factor of 2 there needs a match that does not slice its params.
 // Large subtrees become functions of their own: V8 does not optimize very large functions
 // (TurboFan skips functions over ~60 kB of bytecode); SPLIT_AT = 32 keeps the GitHub set (203 routes) within a few percent of a single function in `npm run bench:router` (FAWKES_SPLIT_AT=n to retry).
 
