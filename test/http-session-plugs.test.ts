@@ -71,6 +71,35 @@ describe("fetchSession", () => {
     expect(decodeSession(sealedValue, sealed)).toEqual({ n: 1 });
   });
 
+  it("writes the cookie's attributes of the options as they are now, per scheme, on every response", () => {
+    // putSafeRespCookie serializes the attributes once per options object: a changed option,
+    // another scheme or another configuration must still give their own attributes.
+    const cookieOf = (conn: Conn, key = options.key) => {
+      for (const hook of (conn.private.beforeSend ?? []) as ((c: Conn) => void)[]) hook(conn);
+      const line = (conn.respHeaders["set-cookie"] as string[]).find((c) => c.startsWith(`${key}=`))!;
+      return { value: line.slice(key.length + 1).split(";")[0], attributes: line.slice(line.indexOf(";")) };
+    };
+    const visit = (opts: SessionOptions, scheme: "http" | "https" = "http", n = 1) => {
+      const conn = fetchSession(new Conn({ method: "GET", url: "/", scheme }), opts);
+      putSession(conn, "n", n);
+      return cookieOf(conn, opts.key);
+    };
+    const mine: SessionOptions = { ...options };
+    expect(visit(mine).attributes).toBe("; Path=/; HttpOnly; SameSite=Lax");
+    const second = visit(mine, "http", 2);
+    expect(second.attributes).toBe("; Path=/; HttpOnly; SameSite=Lax");
+    expect(decodeSession(second.value, mine)).toEqual({ n: 2 });
+    expect(visit(mine, "https").attributes).toBe("; Path=/; HttpOnly; Secure; SameSite=Lax");
+    expect(visit(mine).attributes).toBe("; Path=/; HttpOnly; SameSite=Lax");
+    mine.maxAge = 3600;
+    mine.path = "/app";
+    expect(visit(mine).attributes).toBe("; Max-Age=3600; Path=/app; HttpOnly; SameSite=Lax");
+    const other: SessionOptions = { ...options, key: "_other_key", sameSite: "Strict" };
+    expect(visit(other).attributes).toBe("; Path=/; HttpOnly; SameSite=Strict");
+    // A path a header cannot carry is still refused, with putRespCookie's message.
+    expect(() => visit({ ...options, path: "/a;b" })).toThrow(/putRespCookie: option path is invalid/);
+  });
+
   it("starts an empty session without a cookie or with a forged one", () => {
     const none = fetchSession(connWith(), options);
     expect(getSession(none, "visits")).toBeUndefined();
