@@ -26,6 +26,7 @@ import type { ScopeUse } from "../../templates/scope-check.js";
 import { applyEdits } from "../../templates/components.js";
 import { includeSites } from "../../templates/includes.js";
 import { declaresIt, directCallEdits } from "../../templates/include-data.js";
+import { assignsType, tagLocal } from "./names.js";
 
 export interface RenderContext {
   config: TemplateConfig;
@@ -42,11 +43,6 @@ export interface RenderContext {
   reads?: ReadonlyMap<string, ReadonlySet<string>>;
   /** The templates with a `$options` constant: those a direct call can target. */
   targets?: ReadonlySet<string>;
-}
-
-/** The local a custom tag's function is imported as: `*` → `__tag_$2a`, `t` → `__tag_t`. */
-export function tagLocal(prefix: string): string {
-  return "__tag_" + [...prefix].map((ch) => (/[A-Za-z0-9_]/.test(ch) ? ch : `$${ch.codePointAt(0)!.toString(16)}`)).join("");
 }
 
 /** A component's own signature and first lines (components.ts), in place of `(it, options)`. */
@@ -144,72 +140,93 @@ interface BodyOptions {
   ctx: RenderContext;
 }
 
+/** The template's nodes in order: text and values appended, exec code verbatim, each under its line. */
 function emitBody(c: Code, t: TemplateIR, o: BodyOptions): void {
-  const { config, imports } = o.ctx;
-  const it = config.varName ?? "it";
+  const out = new Appender(c, o.res, o.shared);
   let line = 0;
-  // With a local accumulator, text and escaped values on one template line are appended in
-  // one statement (`res += '<a href="' + __e(x) + '">'`), as a hand-written function would.
-  let parts: string[] = [];
-  let partsAt = "";
-  const flush = () => {
-    if (parts.length) c.line(`${o.res} += ${parts.join(" + ")};${partsAt}`);
-    parts = [];
-    partsAt = "";
-  };
   for (const node of t.ast) {
     if (typeof node === "string") {
-      if (o.shared) c.line(`${o.res} += '${node}';`);
-      else {
-        parts.push(`'${node}'`);
-        if (node.includes("\\n")) flush();
-      }
+      out.text(node);
       continue;
     }
     // As Eta's compileBody: e, i and r first (a custom tag named "e" is exec code there too),
     // nothing for a tag whose prefix is none of the configured ones.
-    const custom = node.t !== "e" && node.t !== "i" && node.t !== "r" && imports.tags.has(node.t);
+    const custom = node.t !== "e" && node.t !== "i" && node.t !== "r" && o.ctx.imports.tags.has(node.t);
     if (node.t !== "e" && node.t !== "i" && node.t !== "r" && !custom) continue;
     const at = node.lineNo ? `  // ${t.source}:${node.lineNo}` : "";
     if (node.lineNo && node.lineNo !== line) {
-      // Pending text cannot throw: only a pending value must be written under its own line.
-      if (parts.some((p) => !p.startsWith("'"))) flush();
+      out.beforeLine();
       line = node.lineNo;
       c.line(`__line = ${line};`);
     }
-    if (custom) {
-      // Eta: this.config.customTags[prefix](content, it). A call: safe to join with "+".
-      const call = `${tagLocal(node.t)}(${str(node.val)}, ${it})`;
-      if (o.shared) c.line(`${o.res} += ${call};${at}`);
-      else (parts.push(call), (partsAt = at));
-      continue;
-    }
-    let content = rewriteIncludes(node.val || "", o.direct, t.file, o.ext);
-    // Tag code over several lines gets its template line above it too: the type check maps an
-    // error on any of its lines upwards to the nearest `// file:line` (syntax.ts originOf), which
-    // would otherwise be the previous tag's (a component call's props over several lines).
-    const spans = at !== "" && content.includes("\n");
-    if (node.t === "e") {
-      flush();
-      if (spans) c.line(at.trim());
-      c.line(`${content}${at}`);
-      continue;
-    }
-    if (config.autoFilter) content = imports.filter ? `__f(${content})` : `String(${content})`;
-    // Only an escaped value is a single call expression that is safe to join with "+";
-    // raw tag code (`a, b`, `x ? y : z`) keeps a statement of its own, as in Eta.
-    if (!o.shared && node.t === "i" && o.autoEscape) {
-      if (spans) (flush(), c.line(at.trim()));
-      parts.push(`__e(${content})`);
-      partsAt = at;
-      continue;
-    }
-    flush();
-    if (spans) c.line(at.trim());
-    if (node.t === "i" && o.autoEscape) content = `__e(${content})`;
-    c.line(`${o.res} += ${content};${at}`);
+    // Eta: this.config.customTags[prefix](content, it). A call: safe to join with "+".
+    if (custom) out.call(`${tagLocal(node.t)}(${str(node.val)}, ${o.ctx.config.varName ?? "it"})`, at);
+    else emitTag(c, out, rewriteIncludes(node.val || "", o.direct, t.file, o.ext), node.t, at, o);
   }
-  flush();
+  out.flush();
+}
+
+/** An exec, interpolate or raw tag's code, at `at` (its `// file:line`). */
+function emitTag(c: Code, out: Appender, code: string, kind: string, at: string, o: BodyOptions): void {
+  const { config, imports } = o.ctx;
+  // Tag code over several lines gets its template line above it too: the type check maps an
+  // error on any of its lines upwards to the nearest `// file:line` (syntax.ts originOf), which
+  // would otherwise be the previous tag's (a component call's props over several lines).
+  const spans = at !== "" && code.includes("\n");
+  if (kind === "e") {
+    out.flush();
+    if (spans) c.line(at.trim());
+    c.line(`${code}${at}`);
+    return;
+  }
+  const content = config.autoFilter ? (imports.filter ? `__f(${code})` : `String(${code})`) : code;
+  // Only an escaped value is a single call expression that is safe to join with "+";
+  // raw tag code (`a, b`, `x ? y : z`) keeps a statement of its own, as in Eta.
+  if (kind === "i" && o.autoEscape) {
+    if (spans) (out.flush(), c.line(at.trim()));
+    return out.call(`__e(${content})`, at);
+  }
+  out.flush();
+  if (spans) c.line(at.trim());
+  c.line(`${o.res} += ${content};${at}`);
+}
+
+/**
+ * The output statements of a function. With a local accumulator, text and escaped values on
+ * one template line are appended in one statement (`res += '<a href="' + __e(x) + '">'`), as a
+ * hand-written function would; with a shared one (capture, block, output, layout read it
+ * between statements) each is its own statement, as in Eta.
+ */
+class Appender {
+  private parts: string[] = [];
+  private at = "";
+
+  constructor(private readonly c: Code, private readonly res: string, private readonly shared: boolean) {}
+
+  /** Text, already escaped for a '...' literal by Eta's parser; a newline ends the statement. */
+  text(node: string): void {
+    if (this.shared) return void this.c.line(`${this.res} += '${node}';`);
+    this.parts.push(`'${node}'`);
+    if (node.includes("\\n")) this.flush();
+  }
+
+  /** A single call expression (safe to join with "+"), written at `at`. */
+  call(expr: string, at: string): void {
+    if (this.shared) return void this.c.line(`${this.res} += ${expr};${at}`);
+    this.parts.push(expr);
+    this.at = at;
+  }
+
+  /** Before a new template line's `__line` store: pending text cannot throw, only a pending value must be written under its own line. */
+  beforeLine(): void {
+    if (this.parts.some((p) => !p.startsWith("'"))) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length) this.c.line(`${this.res} += ${this.parts.join(" + ")};${this.at}`);
+    this.parts = [];
+    this.at = "";
+  }
 }
 
 /**
@@ -266,11 +283,6 @@ function resolveOrNull(registry: TemplateRegistry, name: string, from: string): 
   } catch {
     return null;
   }
-}
-
-/** `t_user_show_html` → `UserShowHtmlAssigns`. */
-export function assignsType(fn: string): string {
-  return fn.replace(/^t_/, "").split("_").filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Assigns";
 }
 
 /**
