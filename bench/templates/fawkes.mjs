@@ -7,7 +7,7 @@
 // scaffold's components added, so the bench always measures the components apps get.
 
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { transformSync } from "esbuild";
 import { NotAvailable } from "./not-available.mjs";
@@ -37,22 +37,27 @@ export async function loadFawkesTemplates() {
   }
   const { files, diagnostics } = compiled;
   for (const d of diagnostics) console.log(`# fawkes: ${formatDiagnostic(d).replaceAll("\n", "\n#   ")}`);
-  // FAWKES_NO_LINE_TRACKING=1 drops the per-tag `__line = N;` stores, to measure what the
-  // template-and-line error reporting costs (see runtime/templates/errors.ts).
-  const generated = files.get(GENERATED);
-  const source = process.env.FAWKES_NO_LINE_TRACKING === "1" ? generated?.replace(/^\s*__line = \d+;\n/gm, "") : generated;
-  if (source === undefined) throw new NotAvailable(`the compiler produced no ${GENERATED}${diagnostics.length ? " (diagnostics above)" : ""}`);
+  if (!files.has(GENERATED)) throw new NotAvailable(`the compiler produced no ${GENERATED}${diagnostics.length ? " (diagnostics above)" : ""}`);
 
-  const { code } = transformSync(source, { loader: "ts", format: "esm", sourcefile: GENERATED });
-  const dir = join(root, ".fawkes-tmp/bench-templates");
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `templates-${process.pid}.mjs`); // pid: runs by others may overlap
-  writeFileSync(file, code);
+  // templates.gen.ts imports one module per template (templates/<path>.gen.ts): each is
+  // transpiled to the .js path its importers name, under a folder of this run's own.
+  const dir = join(root, `.fawkes-tmp/bench-templates/run-${process.pid}`); // pid: runs by others may overlap
+  rmSync(dir, { recursive: true, force: true });
+  for (const [rel, text] of files) {
+    if (!rel.startsWith(".fawkes/templates")) continue;
+    // FAWKES_NO_LINE_TRACKING=1 drops the per-tag `__line = N;` stores, to measure what the
+    // template-and-line error reporting costs (see runtime/templates/errors.ts).
+    const source = process.env.FAWKES_NO_LINE_TRACKING === "1" ? text.replace(/^\s*__line = \d+;\n/gm, "") : text;
+    const { code } = transformSync(source, { loader: "ts", format: "esm", sourcefile: rel });
+    const file = join(dir, rel.slice(".fawkes/".length).replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, code);
+  }
   try {
-    const mod = await import(pathToFileURL(file).href);
+    const mod = await import(pathToFileURL(join(dir, "templates.gen.js")).href);
     if (!mod.templates) throw new NotAvailable(`${GENERATED} exports no \`templates\``);
     return mod.templates;
   } finally {
-    rmSync(file); // imported already; keeps .fawkes-tmp/ from filling up run after run
+    rmSync(dir, { recursive: true, force: true }); // imported already; keeps .fawkes-tmp/ from filling up run after run
   }
 }
