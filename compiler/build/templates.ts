@@ -17,9 +17,8 @@
 // scope); compiler/emit/templates writes the modules. Neither imports this one, and
 // compiler/templates imports nothing of compiler/emit.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { listFilesSorted } from "../paths.js";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { hasErrors, sortDiagnostics } from "../diagnostics.js";
 import { emitTemplates } from "../emit/templates/modules.js";
@@ -28,7 +27,8 @@ import { checkTemplateOptions, resolveTemplateImports } from "../templates/optio
 import { parserFor, parseTemplate } from "../templates/parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "../templates/syntax.js";
 import { componentCalls, findComponents } from "../templates/components.js";
-import type { EtaAst, Locate, PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
+import type { Locate, PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
+import { listSources, readHeader } from "../templates/sources.js";
 import { readViewModules, type TemplateScope } from "../templates/views.js";
 import { checkRoutesCalls, routesWithoutRouter, type RouteHelpers } from "../templates/scope-check.js";
 
@@ -64,13 +64,6 @@ export interface TemplateCompileResult {
   templates: TemplateIR[];
   /** Every template file and module read (absolute), for watch lists. */
   inputs: string[];
-}
-
-interface Source {
-  /** The registry key: path under the templates root, or `@name`. */
-  file: string;
-  named: boolean;
-  abs: string;
 }
 
 const toPosix = (p: string) => p.split(sep).join("/");
@@ -128,74 +121,4 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
     if (!hasErrors(diagnostics)) for (const [rel, text] of modules) out.set(`${outDir}/${rel}`, text);
   }
   return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs };
-}
-
-/** The templates folder's files, then the named templates (the config's, then namedDir's), each sorted. */
-function listSources(root: string, dir: string, config: TemplateConfig, locate: Locate): { sources: Source[]; diagnostics: Diagnostic[] } {
-  const ext = config.defaultExtension ?? ".eta";
-  const diagnostics: Diagnostic[] = [];
-  const sources: Source[] = listTemplates(dir, ext).map((abs) => ({ file: toPosix(relative(dir, abs)), named: false, abs }));
-  const named = new Map<string, { abs: string; key: string[] }>();
-  for (const [name, path] of Object.entries(config.named ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const abs = resolve(root, path);
-    if (!existsSync(abs) || !statSync(abs).isFile()) {
-      diagnostics.push({ code: "CONFIG_NAMED_NOT_FOUND", severity: "error", message: `templates.named: ${name} is ${path}, which does not exist`, loc: locate(["named", name]) });
-    } else named.set(name, { abs, key: ["named", name] });
-  }
-  if (config.namedDir !== undefined) {
-    const namedDir = resolve(root, config.namedDir);
-    if (!existsSync(namedDir) || !statSync(namedDir).isDirectory()) {
-      diagnostics.push({ code: "CONFIG_NAMED_NOT_FOUND", severity: "error", message: `templates.namedDir: ${config.namedDir} is not a folder`, loc: locate(["namedDir"]) });
-    } else {
-      for (const abs of listTemplates(namedDir, ext)) {
-        const rel = toPosix(relative(namedDir, abs));
-        const name = "@" + (rel.endsWith(ext) && ext ? rel.slice(0, -ext.length) : rel.replace(/\.eta$/, ""));
-        const other = named.get(name);
-        if (other) {
-          diagnostics.push({
-            code: "CONFIG_NAMED_DUPLICATE",
-            severity: "error",
-            message: `templates.named: ${name} is also ${toPosix(relative(root, abs))} in templates.namedDir`,
-            loc: locate(other.key),
-            hint: "rename one of them: a name can mean one template",
-          });
-        } else named.set(name, { abs, key: ["namedDir"] });
-      }
-    }
-  }
-  for (const [name, { abs }] of [...named].sort(([a], [b]) => (a < b ? -1 : 1))) sources.push({ file: name, named: true, abs });
-  return { sources, diagnostics };
-}
-
-// Typed assigns, declared in the template itself with comments Eta renders as nothing:
-//   <%/* @import { User } from "../../models/user.js" */%>
-//   <%/* @type { user: User; title?: string } */%>
-// The type becomes the render function's `it`, so tsc checks every expression of the template
-// (`it.user.nmae` is an error, reported at the template line by `fawkes check`). Imports are
-// resolved from the template's folder and re-pointed at the output directory.
-function readHeader(ast: EtaAst, file: string, outDir: string): { assigns: string | null; imports: string[] } {
-  let assigns: string | null = null;
-  const imports: string[] = [];
-  for (const node of ast) {
-    if (typeof node === "string" || node.t !== "e") continue;
-    for (const m of node.val.matchAll(/\/\*\s*@(type|import)\s+([\s\S]*?)\*\//g)) {
-      if (m[1] === "type") assigns = m[2].trim();
-      else {
-        const spec = /^([\s\S]*?)\s+from\s+["']([^"']+)["']\s*;?\s*$/.exec(m[2].trim());
-        if (!spec) continue;
-        let target = spec[2];
-        if (target.startsWith(".")) {
-          target = toPosix(relative(outDir, resolve(dirname(file), target)));
-          if (!target.startsWith(".")) target = "./" + target;
-        }
-        imports.push(`import type ${spec[1]} from ${JSON.stringify(target)};`);
-      }
-    }
-  }
-  return { assigns, imports };
-}
-
-/** Every `*.eta` (or default-extension) file under dir, sorted: the same output on every machine. */
-function listTemplates(dir: string, ext: string): string[] {
-  return listFilesSorted(dir, (name) => name.endsWith(".eta") || name.endsWith(ext));
 }

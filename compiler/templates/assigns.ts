@@ -1,6 +1,6 @@
 // A missing assign raises in development (issue 14; Phoenix raises a KeyError for `@user` when
 // the render call passed no `:user`). The keys a template requires are decided here, at build
-// time, from its `@type` (compiler/build/templates.ts readHeader); the generated function checks them first,
+// time, from its `@type` (sources.ts readHeader); the generated function checks them first,
 // behind a flag the runtime reads once at load (runtime/templates/assigns.ts), so production
 // renders run no check at all.
 //

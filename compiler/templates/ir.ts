@@ -1,6 +1,7 @@
 // The data the template stages pass each other: options (TemplateConfig), one TemplateIR per
-// template (compiler/build/templates.ts and parse.ts produce it; compiler/emit/templates and
-// syntax.ts read it), the verified paths of its tag code (PathSite, from compiler/verify).
+// template (sources.ts and parse.ts produce it, compiler/build/templates.ts joins them;
+// compiler/emit/templates and syntax.ts read it), and the verified paths of its tag code
+// (PathSite, from compiler/verify).
 
 import type { ModuleRef, TemplateOptions } from "../config/define.js";
 import type { SourceLoc } from "../router/ir.js";
@@ -60,7 +61,7 @@ export interface TemplateIR {
   /** The file, relative to the project root, for comments and diagnostics. */
   source: string;
   ast: EtaAst;
-  /** The declared type of `it` (a `@type` comment tag, see compiler/build/templates.ts readHeader), or null: loosely typed. */
+  /** The declared type of `it` (a `@type` comment tag, see sources.ts readHeader), or null: loosely typed. */
   assigns: string | null;
   /** `@import` lines, already re-pointed at the output directory. */
   imports: string[];
