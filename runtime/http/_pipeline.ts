@@ -82,10 +82,9 @@ export function runPlugs(conn: Conn, plugs: readonly (PlugSpec | ControllerPlug)
     const out = callPlug(spec, conn);
     if (isThenable(out)) {
       const next = i + 1;
-      return out.then((c) => runPlugs(c instanceof Conn ? c : expectConn(c, plugName(spec.plug)), plugs, next, done));
+      return out.then((c) => runPlugs(expectConn(c, plugName(spec.plug)), plugs, next, done));
     }
-    // The plug's name only for the error: naming every plug on every request showed in profiles.
-    conn = out instanceof Conn ? out : expectConn(out, plugName(spec.plug));
+    conn = expectConn(out, plugName(spec.plug));
   }
   return conn.halted ? conn : done(conn);
 }
