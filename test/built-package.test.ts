@@ -69,7 +69,7 @@ describe("built package", () => {
     expect(miss.stdout).toBe("no route matches GET /nope\n");
   });
 
-  it("`fawkes check` passes on the committed demo output and fails when it is stale", { timeout: 90_000 }, () => {
+  it("`fawkes check` passes on the committed demo output and fails when it is stale", { timeout: 300_000 }, () => {
     expect(fawkes(["check", "--root", DEMO]).status).toBe(0);
     const copy = tempDir("check-");
     try {
@@ -81,6 +81,16 @@ describe("built package", () => {
       expect(r.stderr).toContain("stale .fawkes/routes.gen.ts");
       expect(fawkes(["build", "--root", copy]).stdout).toContain("wrote .fawkes/routes.gen.ts");
       expect(fawkes(["check", "--root", copy]).status).toBe(0);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  // Each step is a CLI run with its own type check: slow on a busy machine, so a generous timeout.
+  it("a deleted template's module is reported stale by `fawkes check` and removed by `fawkes build`", { timeout: 300_000 }, () => {
+    const copy = tempDir("check-deleted-");
+    try {
+      cpSync(DEMO, copy, { recursive: true });
       // A template deleted leaves its module behind until the next build removes it (and its folder).
       mkdirSync(join(copy, "app/templates/extra"));
       writeFileSync(join(copy, "app/templates/extra/gone.html.eta"), "<p>soon gone</p>\n");
@@ -106,7 +116,7 @@ describe("built package", () => {
     expect(r.stderr).toContain("app/router.ts:13:3: warning[ROUTE_SHADOWED]: GET /users/new is unreachable");
   });
 
-  it("builds a router with warnings only, printing them as errors are printed; --strict makes them fail", { timeout: 90_000 }, () => {
+  it("builds a router with warnings only, printing them as errors are printed; --strict makes them fail", { timeout: 300_000 }, () => {
     const copy = tempDir("warnings-");
     try {
       cpSync(join(ROOT, "fixtures/router/warnings/app"), join(copy, "app"), { recursive: true });
