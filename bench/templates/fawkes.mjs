@@ -16,6 +16,9 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "../..");
 const GENERATED = ".fawkes/templates.gen.ts";
 
+/** The transpiled modules of the last load, by path under the run's folder (bench/templates/profile.mjs prints their lines). */
+export const generatedSources = new Map();
+
 /** `{ "bench/baryshev.html": (it) => string, ... }`, or throws NotAvailable saying why not. */
 export async function loadFawkesTemplates() {
   const compiler = join(root, "dist/compiler/build/templates.js");
@@ -52,6 +55,7 @@ export async function loadFawkesTemplates() {
     const file = join(dir, rel.slice(".fawkes/".length).replace(/\.ts$/, ".js"));
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, code);
+    generatedSources.set(rel.slice(".fawkes/".length).replace(/\.ts$/, ".js"), code);
   }
   try {
     const mod = await import(pathToFileURL(join(dir, "templates.gen.js")).href);
