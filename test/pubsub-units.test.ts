@@ -104,6 +104,16 @@ describe("PubSub and its adapter", () => {
     expect(topics).toEqual(["x"]);
   });
 
+  it("a broadcast is handed to the adapter before this node's subscribers get it (the other nodes do not wait for the local loop)", async () => {
+    const order: string[] = [];
+    const adapter: PubSubAdapter = { start: () => undefined, publish: (topic, message) => void order.push(`publish ${topic} ${String(message)}`), stop: () => undefined };
+    const pubsub = new PubSub({ adapter });
+    await pubsub.start();
+    for (const name of ["a", "b"]) pubsub.subscribe("t", { deliver: (_t, m) => void order.push(`${name} got ${String(m)}`) });
+    pubsub.broadcast("t", "one");
+    expect(order).toEqual(["publish t one", "a got one", "b got one"]);
+  });
+
   it("an adapter whose publish throws or rejects: the broadcast is delivered here, logged, and the caller never sees it", async () => {
     const logs: string[] = [];
     let mode: "throw" | "reject" = "throw";

@@ -23,7 +23,8 @@
 //                        opened by holder processes from 127.0.0.2, .3, ...; the time for one
 //                        broadcast (from one worker, over IPC to the others) to reach them all,
 //                        and the server's RSS (primary + workers) per socket. BENCH_HELD=0 skips it.
-// BENCH_ROUNDS=n (default 3) rounds; BENCH_QUICK=1 a smoke run.
+// BENCH_ROUNDS=n (default 3) rounds; BENCH_QUICK=1 a smoke run; BENCH_ONLY=held runs the
+// sockets-held part alone (no Redis, no HTTP: its three figures only).
 
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
@@ -241,9 +242,11 @@ async function heldRun(total, workers) {
     const rssAfter = [child.pid, ...descendants(child.pid)].reduce((s, p) => s + rssOf(p), 0);
     const times = [];
     for (let seq = 1; seq <= (QUICK ? 2 : 5); seq++) {
-      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq, 60_000, `broadcast ${seq} to reach every socket of a holder`));
+      // A holder's { error } (a socket saw a broadcast twice, out of order, or not at all) ends the run.
+      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq || m.error !== undefined, 60_000, `broadcast ${seq} to reach every socket of a holder`));
       const t = Number(await (await fetch(`http://127.0.0.1:${port}/broadcast?seq=${seq}`)).text());
       const lasts = await Promise.all(delivered);
+      for (const d of lasts) if (d.error) throw new Error(d.error);
       times.push(Math.max(...lasts.map((d) => d.last)) - t);
     }
     return { total, workers, holders, connectS, ms: median(times), rssPerSocketKb: (rssAfter - rssBefore) / total / 1024 };
@@ -261,7 +264,12 @@ rmSync(DIST, { recursive: true, force: true });
 cpSync(fileURLToPath(new URL("../../dist/", import.meta.url)), DIST, { recursive: true });
 process.env.FAWKES_BENCH_DIST = pathToFileURL(join(DIST, "runtime/index.js")).href;
 
-const redis = await startRedis();
+const ONLY_HELD = process.env.BENCH_ONLY === "held";
+if (process.env.BENCH_ONLY !== undefined && !ONLY_HELD) {
+  console.error(`# BENCH_ONLY must be "held" (or unset); got ${JSON.stringify(process.env.BENCH_ONLY)}`);
+  process.exit(1);
+}
+const redis = ONLY_HELD ? null : await startRedis();
 const scenarios = [
   ["single-node", { redis: null, strategy: undefined }],
   ["redis-pattern", { redis, strategy: "pattern" }],
@@ -269,7 +277,7 @@ const scenarios = [
 ];
 const results = Object.fromEntries(scenarios.map(([n]) => [n, []]));
 const http = { 1: [], 2: [] };
-for (let round = 0; round < ROUNDS; round++) {
+for (let round = 0; round < (ONLY_HELD ? 0 : ROUNDS); round++) {
   const order = round % 2 ? [...scenarios].reverse() : scenarios;
   for (const [name, opts] of order) {
     const r = await pubsubRun(name, opts);
@@ -282,7 +290,7 @@ for (let round = 0; round < ROUNDS; round++) {
     console.log(`# round ${round + 1} http ${w === 1 ? "one process" : `${w} workers`}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`);
   }
 }
-await stop(redis.child);
+if (redis) await stop(redis.child);
 const HELD = Number(process.env.BENCH_HELD ?? (QUICK ? 20_000 : 100_000));
 const HELD_WORKERS = Number(process.env.BENCH_HELD_WORKERS ?? Math.max(2, Math.ceil(HELD / 18_000)));
 let held = null;
@@ -291,6 +299,11 @@ if (HELD > 0) {
   console.log(`# sockets-held: ${held.total} sockets on ${held.workers} workers from ${held.holders} holder processes, connected in ${held.connectS.toFixed(1)} s`);
 }
 
+if (ONLY_HELD) {
+  if (held) console.log(`\nsockets-held ${held.total}\nbroadcast-all-ms ${held.ms.toFixed(0)}\nrss-per-socket-kb ${held.rssPerSocketKb.toFixed(2)}`);
+  rmSync(DIST, { recursive: true, force: true });
+  process.exit(0);
+}
 const m = (name, key) => median(results[name].map((r) => r[key]));
 const row = (label, name) => `${label.padEnd(22)} p50 ${m(name, "p50").toFixed(2).padStart(7)} ms   p99 ${m(name, "p99").toFixed(2).padStart(7)} ms   ${m(name, "perS").toFixed(0).padStart(6)} broadcasts/s`;
 console.log(`\nbroadcast to ${N} sockets on node A (medians of ${ROUNDS} round(s), ${BROADCASTS} broadcasts each):`);
