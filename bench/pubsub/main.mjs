@@ -236,20 +236,28 @@ async function heldRun(total, workers) {
     const serverPids = [child.pid, ...descendants(child.pid)];
     const rssBefore = serverPids.reduce((s, p) => s + rssOf(p), 0);
     const t0 = Date.now();
-    for (let i = 0; i < holders; i++) procs.push(spawnNode(CLIENT_CPU, [here("holder.mjs")]));
-    await Promise.all(procs.map((h, i) => h.call({ cmd: "connect", port, n: Math.min(perHolder, total - i * perHolder), from: `127.0.0.${i + 2}` })));
+    // A holder's { error } (a joined socket closed, or saw a broadcast twice or out of order) ends the run.
+    let holderError = null;
+    for (let i = 0; i < holders; i++) {
+      const h = spawnNode(CLIENT_CPU, [here("holder.mjs")]);
+      h.listen((m) => m.error !== undefined && m.id === undefined && (holderError ??= m.error));
+      procs.push(h);
+    }
+    const connected = await Promise.all(procs.map((h, i) => h.call({ cmd: "connect", port, n: Math.min(perHolder, total - i * perHolder), from: `127.0.0.${i + 2}` })));
     const connectS = (Date.now() - t0) / 1000;
+    const retries = connected.reduce((s, c) => s + c.retries, 0);
+    if (holderError) throw new Error(holderError);
     const rssAfter = [child.pid, ...descendants(child.pid)].reduce((s, p) => s + rssOf(p), 0);
     const times = [];
     for (let seq = 1; seq <= (QUICK ? 2 : 5); seq++) {
-      // A holder's { error } (a socket saw a broadcast twice, out of order, or not at all) ends the run.
-      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq || m.error !== undefined, 60_000, `broadcast ${seq} to reach every socket of a holder`));
+      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq || (m.error !== undefined && m.id === undefined), 60_000, `broadcast ${seq} to reach every socket of a holder`));
       const t = Number(await (await fetch(`http://127.0.0.1:${port}/broadcast?seq=${seq}`)).text());
       const lasts = await Promise.all(delivered);
       for (const d of lasts) if (d.error) throw new Error(d.error);
+      if (holderError) throw new Error(holderError);
       times.push(Math.max(...lasts.map((d) => d.last)) - t);
     }
-    return { total, workers, holders, connectS, ms: median(times), rssPerSocketKb: (rssAfter - rssBefore) / total / 1024 };
+    return { total, workers, holders, connectS, retries, times, ms: median(times), rssPerSocketKb: (rssAfter - rssBefore) / total / 1024 };
   } finally {
     await Promise.all(procs.map((h) => stop(h.child)));
     await stop(child);
@@ -296,7 +304,7 @@ const HELD_WORKERS = Number(process.env.BENCH_HELD_WORKERS ?? Math.max(2, Math.c
 let held = null;
 if (HELD > 0) {
   held = await heldRun(HELD, HELD_WORKERS);
-  console.log(`# sockets-held: ${held.total} sockets on ${held.workers} workers from ${held.holders} holder processes, connected in ${held.connectS.toFixed(1)} s`);
+  console.log(`# sockets-held: ${held.total} sockets on ${held.workers} workers from ${held.holders} holder processes, connected in ${held.connectS.toFixed(1)} s (${held.retries} handshake(s) retried); broadcasts ${held.times.map((t) => t.toFixed(0)).join(", ")} ms`);
 }
 
 if (ONLY_HELD) {
