@@ -177,6 +177,27 @@ describe("channel protocol over raw WebSocket frames", () => {
     });
   });
 
+  it("writes one broadcast frame to every subscriber with the right header for each length (7-bit, 16-bit, 64-bit) and UTF-8 text", async () => {
+    const [a, b] = [await raw(server), await raw(server)];
+    for (const c of [a, b]) {
+      c.send(["1", "1", "room:lobby", "phx_join", {}]);
+      await c.next();
+    }
+    // Frame lengths around the header's boundaries: 125/126 bytes, 65,535/65,536, and 200 kB.
+    const base = JSON.stringify([null, null, "room:lobby", "size", { s: "" }]).length;
+    const bodies = [125 - base, 126 - base, 65_535 - base, 65_536 - base, 200_000, 3].map((n) => "x".repeat(n));
+    bodies.push("héllo ✓ 😀");
+    for (const s of bodies) server.endpoint.broadcast("room:lobby", "size", { s });
+    for (const c of [a, b]) {
+      for (const s of bodies) expect(await c.next()).toEqual([null, null, "room:lobby", "size", { s }]);
+    }
+    // A reply after the broadcasts still arrives in order on the same socket.
+    a.send([null, "9", "phoenix", "heartbeat", {}]);
+    expect(await a.next()).toEqual([null, "9", "phoenix", "phx_reply", OK()]);
+    a.ws.close();
+    b.ws.close();
+  });
+
   it("speaks V1 JSON objects to clients without vsn", async () => {
     const c = await raw(server, `token=${encodeURIComponent(tokenFor("vee"))}`);
     c.send({ topic: "room:lobby", event: "phx_join", payload: {}, ref: "1" });

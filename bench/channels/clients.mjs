@@ -5,8 +5,9 @@
 //        the listen backlog never overflows into SYN retries), each joining TOPIC; replies
 //        { ms } once every one of them has its join reply
 // and it reports on its own, for every broadcast that has reached all n sockets:
-//   { delivered: seq, t, first, last }   t = the server's stamp in the payload; first and last
-//        = when the first and the n-th socket received it; all on the shared clock (wire.mjs)
+//   { delivered: seq, t, first, mid, last }   t = the server's stamp in the payload; first, mid
+//        and last = when the first, the (n/2)-th and the n-th socket received it; all on the
+//        shared clock (wire.mjs)
 //
 // Counting, not parsing: each socket counts the broadcasts it received, and reached[c] counts
 // the sockets that received at least c. Broadcasts are numbered 1, 2, ... from the first one
@@ -95,11 +96,12 @@ function received(proto, data, count) {
   if (n === 1) {
     const { seq, t } = proto.payload(data);
     if (seq !== count) throw new Error(`broadcast ${seq} arrived as the ${count}th: one was lost or reordered`);
-    stamps[count] = { t, first: nowMs() };
+    stamps[count] = { t, first: nowMs(), mid: 0 };
   }
+  if (n === expected >> 1) stamps[count].mid = nowMs();
   if (n === expected) {
-    const { t, first } = stamps[count];
-    process.send({ delivered: count, t, first, last: nowMs() });
+    const { t, first, mid } = stamps[count];
+    process.send({ delivered: count, t, first, mid: mid || first, last: nowMs() });
     stamps[count] = undefined;
   }
 }

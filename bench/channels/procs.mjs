@@ -17,14 +17,15 @@ const RAISE_LIMIT = `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -H
 
 
 /**
- * Starts `node ...args` with the raised fd limit, on `cpu` when pinning works, with an IPC
+ * Starts `node ...args` with the raised fd limit, on `cpu` when pinning works (null: not
+ * pinned), with an IPC
  * channel. bash and taskset both exec, so child.pid is node's pid (what /proc accounting
  * needs), and the IPC descriptor passes through them untouched.
  * Returns the child plus `call(msg)`, which resolves with the child's reply to that message.
  */
 export function spawnNode(cpu, args) {
   const node = [process.execPath, ...args];
-  const argv = ["-c", RAISE_LIMIT, "bash", ...(canPin ? ["taskset", "-c", String(cpu), ...node] : node)];
+  const argv = ["-c", RAISE_LIMIT, "bash", ...(canPin && cpu !== null ? ["taskset", "-c", String(cpu), ...node] : node)];
   const child = spawn("bash", argv, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   track(child);
   const pending = new Map();

@@ -3,6 +3,7 @@
 //   { cmd: "connect", port, n, from } → { id, ms, retries } once all n have their join reply
 //   { delivered: seq, last }          when broadcast `seq` has reached all n of its sockets
 //   { error }                         a socket got a broadcast out of order or twice
+//   { cmd: "status" } → { id, total, open, reached }  how many sockets got each broadcast (diagnosis)
 //
 // Each socket binds an explicit local port (FIRST_PORT, FIRST_PORT + 1, ... on its own address)
 // instead of letting the kernel pick one: a bind to port 0 scans the ports already bound, so
@@ -28,6 +29,7 @@ let retries = 0;
 const MAX_RETRIES = 200;
 
 process.on("message", async (m) => {
+  if (m.cmd === "status") return process.send({ id: m.id, total, open: sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length, reached: reached.slice(1) });
   if (m.cmd !== "connect") return;
   try {
     const t0 = nowMs();

@@ -239,23 +239,35 @@ async function heldRun(total, workers) {
     // A holder's { error } (a joined socket closed, or saw a broadcast twice or out of order) ends the run.
     let holderError = null;
     for (let i = 0; i < holders; i++) {
-      const h = spawnNode(CLIENT_CPU, [here("holder.mjs")]);
+      // Not pinned: the holders and the workers share both cores as the scheduler sees fit
+      // (all holders on one core would make the client side the bottleneck of the broadcast).
+      const h = spawnNode(null, [here("holder.mjs")]);
       h.listen((m) => m.error !== undefined && m.id === undefined && (holderError ??= m.error));
       procs.push(h);
     }
     const connected = await Promise.all(procs.map((h, i) => h.call({ cmd: "connect", port, n: Math.min(perHolder, total - i * perHolder), from: `127.0.0.${i + 2}` })));
     const connectS = (Date.now() - t0) / 1000;
+    console.log(`# ${total} sockets joined in ${connectS.toFixed(0)} s`);
     const retries = connected.reduce((s, c) => s + c.retries, 0);
     if (holderError) throw new Error(holderError);
     const rssAfter = [child.pid, ...descendants(child.pid)].reduce((s, p) => s + rssOf(p), 0);
     const times = [];
     for (let seq = 1; seq <= (QUICK ? 2 : 5); seq++) {
-      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq || (m.error !== undefined && m.id === undefined), 60_000, `broadcast ${seq} to reach every socket of a holder`));
+      const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq || (m.error !== undefined && m.id === undefined), 120_000, `broadcast ${seq} to reach every socket of a holder`));
       const t = Number(await (await fetch(`http://127.0.0.1:${port}/broadcast?seq=${seq}`)).text());
-      const lasts = await Promise.all(delivered);
+      let lasts;
+      try {
+        lasts = await Promise.all(delivered);
+      } catch (error) {
+        // Say where it stopped: per holder, its sockets and how many got each broadcast.
+        const status = await Promise.all(procs.map((h) => h.call({ cmd: "status" }).catch((e) => ({ error: e.message }))));
+        console.error(`# broadcast ${seq} stalled; holders: ${JSON.stringify(status)}`);
+        throw error;
+      }
       for (const d of lasts) if (d.error) throw new Error(d.error);
       if (holderError) throw new Error(holderError);
       times.push(Math.max(...lasts.map((d) => d.last)) - t);
+      console.log(`# broadcast ${seq}: ${times.at(-1).toFixed(0)} ms to reach all ${total}`);
     }
     return { total, workers, holders, connectS, retries, times, ms: median(times), rssPerSocketKb: (rssAfter - rssBefore) / total / 1024 };
   } finally {
