@@ -14,7 +14,9 @@ import { loadConfig, type LoadedConfig } from "./config/load.js";
 import { locateKey } from "./config/locate.js";
 import { loadTemplatePlugins } from "./templates/plugins.js";
 import type { Locate, TemplateIR } from "./templates/ir.js";
-import { scanTemplates, verifyPaths, type TemplateScan } from "./verify/index.js";
+import { verifyPaths, type TemplateScan } from "./verify/index.js";
+import { scanTemplatesWith } from "./verify/templates.js";
+import type { TemplateCache } from "./templates/cache.js";
 
 export interface BuildOptions extends RouterCompileOptions {
   /** Templates root, relative to root (default `app/templates`); compiled when it exists. */
@@ -42,6 +44,11 @@ export interface BuildOptions extends RouterCompileOptions {
    * they are not compiled again; their `p` literals are checked against the new route table.
    */
   reuseTemplates?: CompiledTemplates;
+  /**
+   * The templates compiler's results of earlier builds (templates/cache.ts), kept by a watch
+   * loop across builds: what did not change is not compiled again.
+   */
+  templateCache?: TemplateCache;
 }
 
 /** A build's template output and the scan of their `p` literals, for BuildOptions.reuseTemplates. */
@@ -83,14 +90,14 @@ export function build(options: BuildOptions): BuildResult {
   const routerOut = router ?? { files: new Map<string, string>(), diagnostics: [], ir: null, inputs: [] };
   // The templates' `p` literals are scanned once: their sites for the emitter, then checked.
   let templateScan: TemplateScan | undefined;
-  const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplates(ts, options.templates ?? {}, headerLocOf(options))).sites;
+  const pathSites = (ts: readonly TemplateIR[]) => (templateScan = scanTemplatesWith(options.templateCache, ts, options.templates ?? {}, headerLocOf(options))).sites;
   const routes = (routerOut.ir && !hasErrors(routerOut.diagnostics) ? routeHelpers(routerOut.ir) : null) ?? hasRouter;
   // The templates' Routes calls are checked against the route helpers: reused only when those are the same.
   const routesKey = typeof routes === "boolean" ? String(routes) : JSON.stringify([...routes]);
   const reuse = options.reuseTemplates?.routesKey === routesKey ? options.reuseTemplates : undefined;
   if (reuse) templateScan = reuse.scan;
   const templates: TemplateCompileResult = reuse?.result ?? (hasTemplates
-    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes })
+    ? compileTemplates({ root: options.root, templatesDir, outDir: options.outDir, config: options.templates, locate: options.locateTemplateOption, configFile: options.configFile, pathSites, routes, cache: options.templateCache })
     : { files: new Map<string, string>(), diagnostics: [], templates: [], inputs: [] });
   const verified = verifiedPaths(options, routerOut, templates.templates, templateScan);
   const diagnostics = sortDiagnostics([...routerOut.diagnostics, ...templates.diagnostics, ...verified.diagnostics]);
@@ -135,6 +142,8 @@ export interface ProjectOptions {
   syntaxProject?: Project;
   /** The last build's templates, unchanged since: see BuildOptions.reuseTemplates. */
   reuseTemplates?: CompiledTemplates;
+  /** The templates compiler's cache across builds: see BuildOptions.templateCache. */
+  templateCache?: TemplateCache;
 }
 
 export interface ProjectBuildResult extends BuildResult {
@@ -160,7 +169,7 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
   // Diagnostics about a templates option point at its key in the config file.
   const file = config.file;
   const source = file && !config.diagnostics.length ? readFileSync(join(project.root, file), "utf8") : null;
-  const locate: Locate | undefined = file && source !== null ? (key) => locateKey(source, file, ["templates", ...key]) : undefined;
+  const locate: Locate | undefined = file && source !== null ? locatorOf(source, file) : undefined;
   const options: BuildOptions = {
     root: project.root,
     router: project.router ?? c.router,
@@ -173,6 +182,7 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
     project: project.project,
     syntaxProject: project.syntaxProject,
     reuseTemplates: project.reuseTemplates,
+    templateCache: project.templateCache,
   };
   const strict = project.strict ?? c.strict ?? false;
   if (config.diagnostics.length) {
@@ -189,6 +199,14 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
   const diagnostics = strict ? result.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : result.diagnostics;
   const failed = diagnostics.some((d) => d.severity === "error");
   return { ...result, files: failed ? new Map() : result.files, diagnostics, inputs: [...config.inputs, ...pluginInputs, ...result.inputs], config, options, strict };
+}
+
+// The same config text gives the same locator (the same object): the templates cache keys a
+// template's diagnostics by it, so a rebuild with the config unchanged reuses them.
+let lastLocator: { source: string; file: string; locate: Locate } | null = null;
+function locatorOf(source: string, file: string): Locate {
+  if (lastLocator?.source !== source || lastLocator.file !== file) lastLocator = { source, file, locate: (key) => locateKey(source, file, ["templates", ...key]) };
+  return lastLocator.locate;
 }
 
 export { loadConfig, CONFIG_FILES } from "./config/load.js";

@@ -1,7 +1,7 @@
 // Path helpers shared by the compiler: locations and generated imports use `/` separators and
 // paths relative to the project root, so output is identical on every machine.
 
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 export function relativePosix(from: string, to: string): string {
@@ -20,15 +20,16 @@ export function importSpecifier(fromDir: string, file: string): string {
  * the same list on every machine. A missing folder has none.
  */
 export function listFilesSorted(dir: string, keep: (name: string) => boolean): string[] {
-  let entries: string[];
+  let entries: Dirent[];
   try {
-    entries = readdirSync(dir).sort();
+    entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch {
     return [];
   }
-  return entries.flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return listFilesSorted(p, keep);
-    return keep(name) ? [p] : [];
+  return entries.flatMap((e) => {
+    const p = join(dir, e.name);
+    // The entry's own type, from the listing (no stat per file); a link is followed.
+    if (e.isSymbolicLink() ? statSync(p).isDirectory() : e.isDirectory()) return listFilesSorted(p, keep);
+    return keep(e.name) ? [p] : [];
   });
 }

@@ -11,11 +11,16 @@ export interface WriteReport {
   removed: string[];
 }
 
-export function writeFiles(root: string, files: ReadonlyMap<string, string>): WriteReport {
+/**
+ * Writes `files` under root. `onDisk`: what the caller knows the disk holds (files it wrote or
+ * read, not changed since: a watch loop's stamps tell it); a file with that same text is not
+ * read again to be compared (a rebuild after one template edit leaves 500 modules alone).
+ */
+export function writeFiles(root: string, files: ReadonlyMap<string, string>, onDisk?: ReadonlyMap<string, string>): WriteReport {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
-  for (const [rel, contents] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [rel, contents] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const path = join(root, rel);
-    if (readOrNull(path) === contents) {
+    if (onDisk?.get(rel) === contents || readOrNull(path) === contents) {
       report.unchanged.push(rel);
       continue;
     }

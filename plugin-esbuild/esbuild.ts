@@ -17,7 +17,10 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { routeHelpers } from "../compiler/templates/scope-check.js";
 import { buildProject, compileTemplates, formatDiagnostic, sortDiagnostics, writeFiles, type Diagnostic, type ProjectBuildResult } from "../compiler/index.js";
-import { scanTemplates, type TemplateScan } from "../compiler/verify/index.js";
+import type { WriteReport } from "../compiler/write.js";
+import type { TemplateScan } from "../compiler/verify/index.js";
+import { scanTemplatesWith } from "../compiler/verify/templates.js";
+import { TemplateCache } from "../compiler/templates/cache.js";
 import { checkPathLiterals } from "../compiler/verify/check.js";
 import { indexStatics } from "../compiler/verify/statics.js";
 import type { TemplateIR } from "../compiler/templates/ir.js";
@@ -111,9 +114,17 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       /** The last build that read the router, and its sources as it read them. */
       let latestRead: { result: ProjectBuildResult; sources: Map<string, string> } | null = null;
       let checker: TypeChecker | null = null;
+      // The templates compiler's results, kept across builds: a template edit compiles that template.
+      const templateCache = new TemplateCache();
 
       // The last generation without errors, and what it was made from.
       let last: { result: ProjectBuildResult; stamps: Map<string, string>; warnings: PartialMessage[] } | null = null;
+      // The generated files' texts as this plugin's writes left them on disk (written, or found the same).
+      const disk = new Map<string, string>();
+      const wrote = (files: ReadonlyMap<string, string>, report: WriteReport) => {
+        for (const f of [...report.written, ...report.unchanged]) disk.set(f, files.get(f)!);
+        for (const f of report.removed) disk.delete(f);
+      };
 
       build.onStart(async () => {
         pendingCheck = null;
@@ -129,12 +140,12 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         // A template edited, or one created or deleted (a folder's listing under the templates root).
         const templateChange = (f: string) => f.endsWith(extension) || (f.endsWith(sep) && f.startsWith(templatesRoot));
         if (last && changed && changed.every(templateChange)) {
-          result = templatesOnly(root, last.result);
+          result = templatesOnly(root, last.result, templateCache);
         } else {
           if (deferred) syntaxProject ??= createProject(root, { syntaxOnly: true });
           // Nothing the templates are made from changed (a router edit): the last ones stand.
           const reuseTemplates = last && changed && templatesUnchanged(root, last.result, changed, templateChange) ? last.result.compiledTemplates : undefined;
-          result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict, reuseTemplates, ...(deferred ? { syntaxProject: syntaxProject! } : { project: warm() }) });
+          result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict, reuseTemplates, templateCache, ...(deferred ? { syntaxProject: syntaxProject! } : { project: warm() }) });
           if (deferred) {
             pendingCheck = result;
             latestRead = { result, sources: sourceStamps(root, result, inputs) };
@@ -151,8 +162,13 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         const warnings = await Promise.all(result.diagnostics.filter((d) => d.severity !== "error").map((d) => toMessage(root, d)));
         if (errors.length === 0) {
           failed = null;
-          writeFiles(root, result.files);
-          last = { result, stamps: stampsOf(root, result, watchDirs), warnings };
+          // What the last writes left on disk is there still where its stamp did not change: not read again.
+          const unchanged = last && changed ? { stamps: last.stamps, changed: new Set(changed) } : null;
+          if (unchanged) for (const f of disk.keys()) if (unchanged.changed.has(join(root, f))) disk.delete(f);
+          const report = writeFiles(root, result.files, unchanged ? disk : undefined);
+          wrote(result.files, report);
+          const rewritten = new Set([...report.written, ...report.removed].map((f) => join(root, f)));
+          last = { result, stamps: stampsOf(root, result, watchDirs, unchanged && { ...unchanged, rewritten }), warnings };
           return { warnings };
         }
         last = null;
@@ -215,7 +231,11 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           const files = new Map(answer.files);
           let regenerated = false;
           // The type checker's modules are the truth where the two reads differ; the same text writes nothing.
-          if (errors.length === 0) regenerated = writeFiles(root, files).written.length > 0;
+          if (errors.length === 0) {
+            const report = writeFiles(root, files);
+            wrote(files, report);
+            regenerated = report.written.length > 0;
+          }
           // Watch everything the router imports (the syntactic read opened only what it followed).
           inputs = [...new Set([...inputs, ...answer.inputs])];
           if (last?.result === built) {
@@ -349,14 +369,14 @@ function warmProject(root: string): () => Project {
  * The templates compiled again with the options of `last`, the router's modules kept from it:
  * what buildProject would return when only templates changed.
  */
-function templatesOnly(root: string, last: ProjectBuildResult): ProjectBuildResult {
+function templatesOnly(root: string, last: ProjectBuildResult, cache: TemplateCache): ProjectBuildResult {
   const o = last.options;
   // The templates' `p` literals, scanned for the emitter's sites and checked against the route table, as build() does.
   const headerLoc = o.locateTemplateOption?.(["functionHeader"]) ?? { file: o.templatesDir ?? "app/templates", line: 1, column: 1 };
   let scan: TemplateScan | undefined;
-  const pathSites = (ts: readonly TemplateIR[]) => (scan = scanTemplates(ts, o.templates ?? {}, headerLoc)).sites;
+  const pathSites = (ts: readonly TemplateIR[]) => (scan = scanTemplatesWith(cache, ts, o.templates ?? {}, headerLoc)).sites;
   const routes = last.router ? routeHelpers(last.router) : false;
-  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes });
+  const templates = compileTemplates({ root, templatesDir: o.templatesDir, outDir: o.outDir, config: o.templates, locate: o.locateTemplateOption, configFile: o.configFile, pathSites, routes, cache });
   const verified = scan && last.router ? checkPathLiterals(scan.literals, { routes: last.router.routes, statics: indexStatics(root, o.staticDir ?? "priv/static") }) : [];
   const own = [...templates.diagnostics, ...verified];
   const diagnostics = last.strict ? own.map(strictly) : own;
@@ -393,18 +413,23 @@ function sourceStamps(root: string, result: ProjectBuildResult, checked: readonl
  * What a generation was made from, each with a stamp that changes when it does: the inputs'
  * mtime and size, the listing of each templates folder (a template created or deleted), and
  * whether each config file name exists (a config created next to none).
+ * `since`: the last good generation's stamps and what changed since then (this build's
+ * changedSince, and the files it wrote or removed); any other path keeps its stamp (a template
+ * edit stats one template and one module, not a thousand files).
  */
-function stampsOf(root: string, result: ProjectBuildResult, dirs: string[]): Map<string, string> {
+function stampsOf(root: string, result: ProjectBuildResult, dirs: string[], since?: { stamps: ReadonlyMap<string, string>; changed: ReadonlySet<string>; rewritten: ReadonlySet<string> } | null): Map<string, string> {
   const stamps = new Map<string, string>();
-  for (const f of result.inputs) stamps.set(f, stamp(f));
+  const set = (path: string) => {
+    const kept = since && !since.changed.has(path) && !since.rewritten.has(path) ? since.stamps.get(path) : undefined;
+    stamps.set(path, kept ?? stamp(path));
+  };
+  for (const f of result.inputs) set(f);
   // The generated modules too: one deleted or edited by hand is written again.
-  for (const f of result.files.keys()) stamps.set(join(root, f), stamp(join(root, f)));
-  for (const d of dirs) stamps.set(d + sep, stamp(d + sep));
-  for (const c of CONFIG_FILES) stamps.set(join(root, c), stamp(join(root, c)));
-  const router = join(root, result.options.router ?? "app/router.ts");
-  stamps.set(router, stamp(router));
-  const templates = join(root, result.options.templatesDir ?? "app/templates") + sep;
-  stamps.set(templates, stamp(templates));
+  for (const f of result.files.keys()) set(join(root, f));
+  for (const d of dirs) set(d + sep);
+  for (const c of CONFIG_FILES) set(join(root, c));
+  set(join(root, result.options.router ?? "app/router.ts"));
+  set(join(root, result.options.templatesDir ?? "app/templates") + sep);
   return stamps;
 }
 

@@ -26,8 +26,9 @@ import { checkIncludes } from "../templates/includes.js";
 import { checkTemplateOptions, resolveTemplateImports } from "../templates/options.js";
 import { parserFor, parseTemplate } from "../templates/parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "../templates/syntax.js";
-import { componentCalls, findComponents } from "../templates/components.js";
-import type { Locate, PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
+import { componentCalls, findComponents, type TagEdit } from "../templates/components.js";
+import type { EtaTag, Locate, PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
+import { fingerprint, identityOf, TemplateCache } from "../templates/cache.js";
 import { listSources, readHeader } from "../templates/sources.js";
 import { readViewModules, type TemplateScope } from "../templates/views.js";
 import { checkRoutesCalls, routesWithoutRouter, type RouteHelpers } from "../templates/scope-check.js";
@@ -56,6 +57,11 @@ export interface TemplateCompileOptions {
    * passes them from the route table), each `Routes.x("action")` of the templates is checked.
    */
   routes?: boolean | RouteHelpers;
+  /**
+   * Results of earlier compiles to take what has not changed from (templates/cache.ts): a
+   * watch loop passes the same one to every compile. Without it, everything is compiled.
+   */
+  cache?: TemplateCache;
 }
 
 export interface TemplateCompileResult {
@@ -69,6 +75,16 @@ export interface TemplateCompileResult {
 const toPosix = (p: string) => p.split(sep).join("/");
 
 export function compileTemplates(options: TemplateCompileOptions): TemplateCompileResult {
+  const cache = options.cache ?? new TemplateCache();
+  cache.begin();
+  try {
+    return compile(options, cache);
+  } finally {
+    cache.end();
+  }
+}
+
+function compile(options: TemplateCompileOptions, cache: TemplateCache): TemplateCompileResult {
   const root = resolve(options.root);
   const dirRel = options.templatesDir ?? "app/templates";
   const outDir = options.outDir ?? ".fawkes";
@@ -91,34 +107,101 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   const { escapeFunction: _e, filterFunction: _f, customTags, plugins = [], named: _n, namedDir: _d, viewsDir: _v, htmlHelpers: _h, ...etaOptions } = config;
   // Custom tags' functions are never called here: the parser only needs their prefixes.
   const eta = parserFor({ ...etaOptions, views: dir, customTags: Object.fromEntries(Object.keys(customTags ?? {}).map((k) => [k, () => ""])) }, plugins);
-  const templates: TemplateIR[] = [];
+  // What every template's parse reads besides its text (cache.ts): the options (plugins by
+  // identity), where each is written (locate, by identity), the folders its imports are re-pointed from.
+  const parseKey = fingerprint([root, dirRel, outDir, config, options.locate ? identityOf(options.locate) : "default"]);
+  const parsed: TemplateIR[] = [];
   for (const s of listed.sources) {
     const source = toPosix(relative(root, s.abs));
-    const parsed = parseTemplate(readFileSync(s.abs, "utf8"), source, { eta, plugins, locate });
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.template) continue;
-    const header = readHeader(parsed.template.ast, s.abs, join(root, outDir));
-    templates.push({ file: s.file, named: s.named, source, ...parsed.template, ...header });
+    const text = readFileSync(s.abs, "utf8");
+    const one = cache.bySlot(`parse\0${s.abs}`, [parseKey, s.file, s.named, text], () => {
+      cache.counts.parsed++;
+      const result = parseTemplate(text, source, { eta, plugins, locate });
+      if (!result.template) return { diagnostics: result.diagnostics };
+      const header = readHeader(result.template.ast, s.abs, join(root, outDir));
+      return { template: { file: s.file, named: s.named, source, ...result.template, ...header } as TemplateIR, diagnostics: result.diagnostics };
+    });
+    diagnostics.push(...one.diagnostics);
+    if (one.template) parsed.push(one.template);
   }
   // Literal include/layout names must resolve now (includes.ts); before the emitter, which calls
-  // the templates they name directly.
-  if (!hasErrors(diagnostics)) diagnostics.push(...checkIncludes(templates, { config, templatesDir: dirRel }));
+  // the templates they name directly. The check rewrites names in the IR: each template is
+  // checked on its own copy, kept while the table of names is the same.
+  const table = new Set(parsed.map((t) => t.file));
+  const tableKey = fingerprint([...table]);
+  const templates: TemplateIR[] = [];
+  if (hasErrors(diagnostics)) templates.push(...parsed);
+  else {
+    for (const p of parsed) {
+      const checked = cache.of(p, "includes", tableKey, () => {
+        cache.counts.included++;
+        const t = copyTemplate(p);
+        return { t, diagnostics: checkIncludes([t], { config, templatesDir: dirRel, table }) };
+      });
+      templates.push(checked.t);
+      diagnostics.push(...checked.diagnostics);
+    }
+  }
   const out = new Map<string, string>();
   if (!hasErrors(diagnostics)) {
     const headerLoc = locate(["functionHeader"]);
-    diagnostics.push(...templateSyntaxErrors(templates, { config, headerLoc, env: eta.config }));
+    const syntax = { config, headerLoc, env: eta.config };
+    // What the per-template stages read besides the template: the options and where they are
+    // written, the view modules and whether there are Routes.
+    const contextKey = fingerprint([parseKey, headerLoc, options.configFile ?? null, imports, scope, !!options.locate]);
+    const seen = new Set<string>();
+    for (const t of templates) {
+      const errors = cache.of(t, "syntax", contextKey, () => (cache.counts.checked++, templateSyntaxErrors([t], syntax)));
+      // The functionHeader is in every template: reported once (as templateSyntaxErrors does).
+      for (const d of errors) {
+        const key = `${d.loc.file}:${d.loc.line}:${d.message}`;
+        if (!seen.has(key)) (seen.add(key), diagnostics.push(d));
+      }
+    }
     const found = findComponents(templates);
     diagnostics.push(...found.diagnostics);
-    const calls = hasErrors(diagnostics) ? undefined : componentCalls(templates, found.components, { config, headerLoc, env: eta.config });
+    let calls: { edits: Map<string, TagEdit[]>; diagnostics: Diagnostic[] } | undefined;
+    if (!hasErrors(diagnostics)) {
+      // A template's component calls are checked against every component's signature.
+      const componentsKey = fingerprint([contextKey, found.components]);
+      calls = { edits: new Map(), diagnostics: [] };
+      for (const t of templates) {
+        const one = cache.of(t, "components", componentsKey, () => componentCalls([t], found.components, syntax));
+        for (const [file, edits] of one.edits) calls.edits.set(file, edits);
+        calls.diagnostics.push(...one.diagnostics);
+      }
+    }
     diagnostics.push(...(calls?.diagnostics ?? []));
-    if (!scope.routes) diagnostics.push(...routesWithoutRouter(templates, { config, headerLoc, env: eta.config }));
-    else if (typeof options.routes === "object") diagnostics.push(...checkRoutesCalls(templates, { config, headerLoc, env: eta.config }, options.routes));
+    if (!scope.routes) {
+      for (const t of templates) diagnostics.push(...cache.of(t, "routes", `none\0${contextKey}`, () => routesWithoutRouter([t], syntax)));
+    } else if (typeof options.routes === "object") {
+      // Its Routes calls against the route helpers (the route table's names and actions).
+      const routesKey = fingerprint([contextKey, options.routes]);
+      for (const t of templates) diagnostics.push(...cache.of(t, "routes", routesKey, () => checkRoutesCalls([t], syntax, options.routes as RouteHelpers)));
+    }
     const emitted: Diagnostic[] = [];
     const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
-    const modules = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope });
+    const modules = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope, cache, cacheKey: contextKey });
     diagnostics.push(...emitted);
-    for (const [rel, text] of modules) if (!hasErrors(diagnostics)) diagnostics.push(...moduleSyntaxErrors(`${outDir}/${rel}`, text));
+    // A module's syntax is a function of its text (and its name, in the messages).
+    for (const [rel, text] of modules) if (!hasErrors(diagnostics)) diagnostics.push(...cache.bySlot(`module\0${root}\0${outDir}/${rel}`, [text], () => moduleSyntaxErrors(`${outDir}/${rel}`, text)));
     if (!hasErrors(diagnostics)) for (const [rel, text] of modules) out.set(`${outDir}/${rel}`, text);
   }
   return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs };
+}
+
+/**
+ * A template's IR as a stage that edits it in place may have it (checkIncludes rewrites tag
+ * code): its tags are new objects, the positions keyed by them re-keyed; the rest is shared.
+ */
+function copyTemplate(t: TemplateIR): TemplateIR {
+  const copies = new Map<EtaTag, EtaTag>();
+  const ast = t.ast.map((n) => {
+    if (typeof n === "string") return n;
+    const c = { ...n };
+    copies.set(n, c);
+    return c;
+  });
+  const tagCode = new Map([...t.parsed.tagCode].map(([n, at]) => [copies.get(n) ?? n, at] as const));
+  return { ...t, ast, parsed: { ...t.parsed, tagCode } };
 }

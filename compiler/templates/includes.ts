@@ -62,6 +62,8 @@ export interface IncludeContext {
   config: TemplateConfig;
   /** The templates folder, relative to the project root (`app/templates`), for messages. */
   templatesDir: string;
+  /** Every template's registry key, when `templates` are some of them (default: theirs). */
+  table?: ReadonlySet<string>;
 }
 
 /**
@@ -70,7 +72,7 @@ export interface IncludeContext {
  */
 export function checkIncludes(templates: readonly TemplateIR[], ctx: IncludeContext): Diagnostic[] {
   const ext = ctx.config.defaultExtension ?? ".eta";
-  const table = new Set(templates.map((t) => t.file));
+  const table = ctx.table ?? new Set(templates.map((t) => t.file));
   const out: Diagnostic[] = [];
   for (const t of templates) {
     const sites = includeSites(t, ctx.config);

@@ -11,7 +11,9 @@ import { applyFnStringPlugins } from "../../templates/plugins.js";
 import type { AssignsCheckIR } from "../../templates/assigns.js";
 import { applyEdits, componentSignature, type ComponentIR, type TagEdit } from "../../templates/components.js";
 import { USES_VERIFIED_PATH } from "../../templates/scope-check.js";
-import type { PathSite, TemplateConfig, TemplateIR } from "../../templates/ir.js";
+import type { EtaTag, PathSite, TemplateConfig, TemplateIR } from "../../templates/ir.js";
+import type { Diagnostic } from "../../diagnostics.js";
+import { fingerprint } from "../../templates/cache.js";
 import { identifiers, pruneImports, relativeModule, repoint } from "./imports.js";
 import { assignsType, REGISTRY_KEY, TEMPLATE_MODULES } from "./names.js";
 import { planModules, type EmitContext, type ModulesPlan } from "./plan.js";
@@ -35,11 +37,35 @@ const ASYNC_CODE = /\bawait\b|\bincludeAsync\b|\bblockAsync\b|\bcaptureAsync\b|\
  */
 export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext): Map<string, string> {
   const plan = planModules(templates, ctx);
-  const modules = templates.map((t) => emitModule(t, plan, ctx));
+  const { cache } = plan;
+  const modules = templates.map((t) => {
+    // Its own inputs besides the template and the plan: its `p` literals' sites and its component calls (tags by index).
+    const at = (node: EtaTag) => t.ast.indexOf(node);
+    const sites = ctx.pathSites?.get(t.file) ?? [];
+    const edits = ctx.componentEdits?.get(t.file) ?? [];
+    const own = JSON.stringify([sites.map((x) => [at(x.node), x.start, x.end, x.strings]), edits.map((e) => [at(e.node), e.start, e.end, e.text])]);
+    const made = cache.of(t, "module", plan.othersKey + own, () => {
+      if (ctx.cache) ctx.cache.counts.emitted++;
+      // processFnString's failures are kept with the module, reported each time it is used.
+      const diagnostics: Diagnostic[] = [];
+      return { module: emitModule(t, plan, { ...ctx, diagnostics }), diagnostics };
+    });
+    ctx.diagnostics.push(...made.diagnostics);
+    return made.module;
+  });
   const files = new Map<string, string>();
   const owner = exportOwners(modules);
   const supportUsed = new Set<string>();
-  for (const m of modules) files.set(TEMPLATE_MODULES + m.path, moduleText(m, plan, owner, supportUsed, ctx));
+  // What a module's imports read besides its own: the imports the modules share, and which module exports each name.
+  const linkKey = fingerprint([plan.cacheKey, plan.shared, [...owner].map(([n, m]) => [n, m.path, m.types.includes(n)]), plan.paths.get(REGISTRY_KEY)]);
+  for (const m of modules) {
+    const linked = cache.of(m, "text", linkKey, () => {
+      const support = new Set<string>();
+      return { text: moduleText(m, plan, owner, support, ctx), support };
+    });
+    for (const n of linked.support) supportUsed.add(n);
+    files.set(TEMPLATE_MODULES + m.path, linked.text);
+  }
   const registry = { ext: plan.ext, names: plan.names, paths: plan.paths, templatesDir: ctx.templatesDir, configFile: ctx.configFile };
   files.set(...emitRegistryObject(registry, supportUsed));
   files.set(...emitRegistryIndex(templates, modules, registry));

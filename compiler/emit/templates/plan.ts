@@ -16,6 +16,7 @@ import { appImports } from "./imports.js";
 import { functionNames, modulePaths } from "./names.js";
 import { directIncludes, type RenderContext } from "./render.js";
 import { scopeImports } from "./scope.js";
+import { fingerprint, TemplateCache } from "../../templates/cache.js";
 
 export interface EmitContext {
   config: TemplateConfig;
@@ -36,6 +37,13 @@ export interface EmitContext {
   componentEdits?: ReadonlyMap<string, readonly TagEdit[]>;
   /** The view modules and `Routes` templates call without an assign (views.ts). */
   scope?: TemplateScope;
+  /**
+   * Earlier compiles' modules (templates/cache.ts), and what every module read besides its
+   * template and the other templates (`cacheKey`: the options, where they are written, the view
+   * modules): a module is emitted again only when something it was made from is not the same.
+   */
+  cache?: TemplateCache;
+  cacheKey?: string;
 }
 
 export interface ModulesPlan {
@@ -52,26 +60,39 @@ export interface ModulesPlan {
   /** Every import any module may need, relative to the out dir; each keeps the members its code names. */
   shared: string[];
   render: RenderContext;
+  /** The cache modules are kept in (a fresh one without the context's), and its keys. */
+  cache: TemplateCache;
+  cacheKey: string;
+  /** What a module reads of the other templates: their names and module paths, the partials called directly and the keys each reads, the components' signatures. */
+  othersKey: string;
 }
 
 export function planModules(templates: readonly TemplateIR[], ctx: EmitContext): ModulesPlan {
   const { config } = ctx;
   const ext = config.defaultExtension ?? ".eta";
+  // Without a cache's key nothing can be told the same: a cache of this call alone.
+  const cache = ctx.cache && ctx.cacheKey !== undefined ? ctx.cache : new TemplateCache();
+  const cacheKey = ctx.cacheKey ?? "";
   const components = new Map([...(ctx.components ?? new Map<string, ComponentIR>()).values()].map((k) => [k.file, k]));
-  const uses = new Map<string, ScopeUse>(ctx.scope ? templates.map((t) => [t.file, scopeUse(t, config, ctx.scope!)]) : []);
+  const uses = new Map<string, ScopeUse>(ctx.scope ? templates.map((t) => [t.file, cache.of(t, "scope", cacheKey, () => scopeUse(t, config, ctx.scope!))]) : []);
   const assigns = new Map(templates.flatMap((t) => {
-    const check = components.has(t.file) ? null : requiredAssigns(t, config.varName);
+    const check = components.has(t.file) ? null : cache.of(t, "assigns", cacheKey, () => requiredAssigns(t, config.varName));
     return check ? [[t.file, check] as const] : [];
   }));
   const names = functionNames(templates);
+  const paths = modulePaths(templates);
+  const listKey = fingerprint([cacheKey, [...names], [...paths]]);
   // The options a directly included template receives, one frozen object each (Eta passes the
   // includer's options with its own filepath and async: false).
-  const targets = new Set(templates.flatMap((t) => [...directIncludes(t, names, ext).keys()]));
-  const reads = mergeFreeReads(templates, { targets, components, uses, assigns, ctx });
+  const targets = new Set(templates.flatMap((t) => [...cache.of(t, "direct", listKey, () => directIncludes(t, names, ext)).keys()]));
+  const reads = mergeFreeReads(templates, { targets, components, uses, assigns, ctx, cache, cacheKey });
   return {
     ext,
     names,
-    paths: modulePaths(templates),
+    paths,
+    cache,
+    cacheKey,
+    othersKey: fingerprint([listKey, [...targets], [...reads], [...components]]),
     components,
     assigns,
     targets,
@@ -95,6 +116,8 @@ interface ReadsInput {
   uses: ReadonlyMap<string, ScopeUse>;
   assigns: ReadonlyMap<string, AssignsCheckIR>;
   ctx: EmitContext;
+  cache: TemplateCache;
+  cacheKey: string;
 }
 
 /** The partials that can be called without Eta's merged `it`, with the keys each reads (include-data.ts). */
@@ -105,7 +128,7 @@ function mergeFreeReads(templates: readonly TemplateIR[], o: ReadsInput): Map<st
     // its conn and flash (runtime/http/template-helpers.ts).
     const use = o.uses.get(t.file);
     const extra = [...(o.assigns.get(t.file)?.keys.map((k) => k.key) ?? []), ...(use?.csrfToken || use?.getFlash ? ["conn"] : []), ...(use?.getFlash ? ["flash"] : [])];
-    const r = itReads(t, o.ctx.config, o.ctx.imports, extra);
+    const r = o.cache.of(t, "reads", fingerprint([o.cacheKey, extra]), () => itReads(t, o.ctx.config, o.ctx.imports, extra));
     return r ? [[t.file, r] as const] : [];
   }));
 }
