@@ -21,6 +21,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { transform } from "esbuild";
 import { join, posix, resolve, sep } from "node:path";
 import { buildProject, CONFIG_FILES, formatDiagnostic, writeFiles, type Diagnostic } from "../compiler/index.js";
+import { TemplateCache } from "../compiler/templates/cache.js";
 
 export interface FawkesViteOptions {
   /** Project root (default: Vite's root). */
@@ -66,11 +67,13 @@ export function fawkes(options: FawkesViteOptions = {}): Plugin {
   let queue: Promise<unknown> = Promise.resolve();
   const state: Generation = { files: new Map(), errors: [], outDir: options.outDir ?? ".fawkes" };
   let serving = false;
+  // The templates compiler's results across regenerations: a template edit compiles that template.
+  const templateCache = new TemplateCache();
   let logger: { error(message: string, options?: { timestamp?: boolean }): void } | undefined;
 
   /** Regenerates; resolves with the files written (absolute) and the errors. */
   const regenerate = async (): Promise<{ written: string[]; errors: Diagnostic[] }> => {
-    const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict });
+    const result = await buildProject({ root, config: options.config, router: options.router, outDir: options.outDir, templatesDir: options.templatesDir, strict: options.strict, templateCache });
     if (result.inputs.length) inputs = new Set(result.inputs);
     templates = join(root, result.options.templatesDir ?? "app/templates") + sep;
     views = join(root, result.options.templates?.viewsDir ?? "app/views") + sep;
