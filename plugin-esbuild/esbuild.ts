@@ -14,7 +14,7 @@
 import type { Message, PartialMessage, Plugin } from "esbuild";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { routeHelpers } from "../compiler/templates/scope-check.js";
 import { buildProject, compileTemplates, formatDiagnostic, sortDiagnostics, writeFiles, type Diagnostic, type ProjectBuildResult } from "../compiler/index.js";
 import type { WriteReport } from "../compiler/write.js";
@@ -266,7 +266,9 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       // whose text changed (a plugin's load runs again on every rebuild).
       build.onLoad({ filter: OWN_MODULE_PATH }, async (args) => {
         if (!args.path.startsWith(outDir) || args.path.slice(outDir.length).includes(sep)) return undefined;
-        return { contents: await readFile(args.path, "utf8"), loader: "ts", watchFiles: inputs, watchDirs };
+        // The text this plugin's last write left there (the disk holds it; not read back), else the file's.
+        const written = disk.get(relative(root, args.path).split(sep).join("/"));
+        return { contents: written ?? (await readFile(args.path, "utf8")), loader: "ts", watchFiles: inputs, watchDirs };
       });
     },
   };

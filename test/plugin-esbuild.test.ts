@@ -208,7 +208,7 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     contexts.push(ctx);
     const rebuild = () => ctx.rebuild().then((r) => r.errors, (e: { errors: { text: string }[] }) => e.errors);
     expect(await rebuild()).toEqual([]);
-    return { dir, rebuild };
+    return { dir, rebuild, ctx };
   }
   /**
    * Writes a broken router that looks unchanged to a stat (same size, same mtime): the compiler
@@ -398,6 +398,33 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     expect((errors.find((e) => /TEMPLATE_ROUTES_/.test(e.text)) as { location?: { file: string } } | undefined)?.location?.file).toBe("app/templates/user/show.html.eta");
     writeFileSync(router, good);
     expect(await rebuild()).toEqual([]);
+  });
+
+  it("generated modules edited by hand between builds are written back, and the bundle has the generated text", SLOW, async () => {
+    const { dir, ctx } = await incremental();
+    // The bundle takes the templates too.
+    writeFileSync(join(dir, "main.ts"), readFileSync(join(dir, "main.ts"), "utf8") + `export { templates } from "./.fawkes/templates.gen.js";\n`);
+    const bundled = async () => {
+      const r = await ctx.rebuild();
+      expect(r.errors).toEqual([]);
+      return r.outputFiles!.map((f) => f.text).join("\n");
+    };
+    // A module the plugin loads itself (helpers.gen.ts), and a template's, which esbuild reads.
+    const helpers = join(dir, ".fawkes/helpers.gen.ts");
+    const show = join(dir, ".fawkes/templates/user/show.html.gen.ts");
+    const generated = { helpers: readFileSync(helpers, "utf8"), show: readFileSync(show, "utf8") };
+    writeFileSync(helpers, generated.helpers + "\nexport const handEditedHelpers = 1;\n");
+    writeFileSync(show, generated.show.replace("export {", "export const handEditedShow = 1;\nexport {"));
+    const text = await bundled();
+    expect(readFileSync(helpers, "utf8")).toBe(generated.helpers);
+    expect(readFileSync(show, "utf8")).toBe(generated.show);
+    expect(text).not.toContain("handEdited");
+    // Then a template edit: the other modules are not read back, and stay as generated.
+    const template = join(dir, "app/templates/user/show.html.eta");
+    writeFileSync(template, readFileSync(template, "utf8") + "\n<p>edited-by-test</p>\n");
+    expect(await bundled()).toContain("edited-by-test");
+    expect(readFileSync(show, "utf8")).toContain("edited-by-test");
+    expect(readFileSync(helpers, "utf8")).toBe(generated.helpers);
   });
 
   it("a generated module deleted between builds is written again", SLOW, async () => {
