@@ -14,7 +14,8 @@ import type { TemplateScope } from "../../templates/views.js";
 import { scopeUse, type ScopeUse } from "../../templates/scope-check.js";
 import { appImports } from "./imports.js";
 import { functionNames, modulePaths } from "./names.js";
-import { directIncludes, type RenderContext } from "./render.js";
+import { directIncludes } from "./includes.js";
+import type { RenderContext } from "./render.js";
 import { scopeImports } from "./scope.js";
 import { fingerprint, TemplateCache } from "../../templates/cache.js";
 

@@ -32,16 +32,13 @@
 // all but `'` (1,310); the same output with less escaping is not Eta's byte for byte.
 
 import { Code, str } from "../_code.js";
-import { TemplateRegistry } from "../../../runtime/templates/registry.js";
 import type { SourceLoc } from "../../router/ir.js";
 import type { TemplateImports } from "../../templates/options.js";
 import type { AssignsCheckIR } from "../../templates/assigns.js";
 import type { TemplateConfig, TemplateIR } from "../../templates/ir.js";
 import { scopeLines } from "./scope.js";
 import type { ScopeUse } from "../../templates/scope-check.js";
-import { applyEdits } from "../../templates/components.js";
-import { includeSites } from "../../templates/includes.js";
-import { declaresIt, directCallEdits } from "../../templates/include-data.js";
+import { directIncludes, rewriteIncludes, withDirectCalls } from "./includes.js";
 import { assignsType, tagLocal } from "./names.js";
 
 export interface RenderContext {
@@ -242,62 +239,6 @@ class Appender {
     if (this.parts.length) this.c.line(`${this.res} += ${this.parts.join(" + ")};${this.at}`);
     this.parts = [];
     this.at = "";
-  }
-}
-
-/**
- * The literal includes whose partial needs no merged `it` become direct calls with the keys it
- * reads (include-data.ts); the rest stay for directIncludes / the registry.
- */
-function withDirectCalls(t: TemplateIR, ctx: RenderContext, ext: string): TemplateIR {
-  if (t.named || !ctx.reads?.size) return t;
-  const registry = new TemplateRegistry(ext);
-  const target = (name: string) => {
-    const file = name.startsWith("@") ? null : resolveOrNull(registry, name, t.file);
-    return file !== null && ctx.names.has(file) ? file : undefined;
-  };
-  const fn = (file: string) => (ctx.targets?.has(file) ? ctx.names.get(file) : undefined);
-  const sites = includeSites(t, ctx.config);
-  if (!sites.length) return t;
-  return applyEdits(t, directCallEdits(sites, target, ctx.reads, fn, ctx.config.varName ?? "it", declaresIt(t, ctx.config)));
-}
-
-/** `include("./x.html.eta", ` with a literal name (not `includeAsync`, not a method `x.include(`). */
-const LITERAL_INCLUDE = /(?<![\w$.])include\(\s*(["'])([^"'\\\n]+)\1\s*(,|(?=\)))/g;
-
-/**
- * The templates this one includes by literal name, each with the local that calls it directly.
- * None for a named template (its relative names depend on who includes it) and none to `@name`s.
- */
-export function directIncludes(t: TemplateIR, names: Map<string, string>, ext: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (t.named) return out;
-  const registry = new TemplateRegistry(ext);
-  for (const node of t.ast) {
-    if (typeof node === "string") continue;
-    for (const m of node.val.matchAll(LITERAL_INCLUDE)) {
-      const file = m[2].startsWith("@") ? null : resolveOrNull(registry, m[2], t.file);
-      if (file && names.has(file) && !out.has(file)) out.set(file, `__include_${out.size + 1}`);
-    }
-  }
-  return out;
-}
-
-function rewriteIncludes(code: string, direct: Map<string, string>, from: string, ext: string): string {
-  if (direct.size === 0) return code;
-  const registry = new TemplateRegistry(ext);
-  return code.replace(LITERAL_INCLUDE, (whole, _q: string, name: string) => {
-    const file = name.startsWith("@") ? null : resolveOrNull(registry, name, from);
-    const local = file ? direct.get(file) : undefined;
-    return local ? `${local}(` : whole;
-  });
-}
-
-function resolveOrNull(registry: TemplateRegistry, name: string, from: string): string | null {
-  try {
-    return registry.resolve(name, from);
-  } catch {
-    return null;
   }
 }
 
