@@ -1,7 +1,8 @@
 // A client process of the sockets-held figure: opens `n` Phoenix V2 sockets from its own
 // loopback source address, each joining "bench:all", heartbeats every 30 s, and reports over IPC:
 //   { cmd: "connect", port, n, from } → { id, ms, retries } once all n have their join reply
-//   { delivered: seq, last }          when broadcast `seq` has reached all n of its sockets
+//   { delivered: seq, first, last }   when broadcast `seq` has reached all n of its sockets
+//                                     (first: when the first of them got it)
 //   { error }                         a socket got a broadcast out of order or twice
 //   { cmd: "status" } → { id, total, open, reached }  how many sockets got each broadcast (diagnosis)
 //
@@ -21,6 +22,7 @@ const FIRST_PORT = 2_000;
 const LAST_PORT = 65_535;
 const sockets = [];
 const reached = [];
+const firsts = [];
 let total = 0;
 let nextPort = FIRST_PORT;
 let failed = false;
@@ -93,8 +95,10 @@ function connectAll(port, n, from) {
         const seq = seqOf(s);
         if (seq !== count + 1) return fail(`a socket from ${from}:${localPort} got broadcast ${seq} after ${count}: lost, duplicated or reordered`);
         count = seq;
-        reached[seq] = (reached[seq] ?? 0) + 1;
-        if (reached[seq] === total) process.send({ delivered: seq, last: nowMs() });
+        const r = (reached[seq] ?? 0) + 1;
+        reached[seq] = r;
+        if (r === 1) firsts[seq] = nowMs();
+        if (r === total) process.send({ delivered: seq, first: firsts[seq], last: nowMs() });
       });
       ws.on("error", (e) => {
         // The port is someone else's: take the next one.

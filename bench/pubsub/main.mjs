@@ -254,6 +254,8 @@ async function heldRun(total, workers) {
     const times = [];
     for (let seq = 1; seq <= (QUICK ? 2 : 5); seq++) {
       const delivered = procs.map((h) => waitFor(h, (m) => m.delivered === seq || (m.error !== undefined && m.id === undefined), 120_000, `broadcast ${seq} to reach every socket of a holder`));
+      const pids = [child.pid, ...descendants(child.pid)];
+      const cpu0 = [pids.map(processTicks), procs.map((h) => processTicks(h.child.pid))];
       const t = Number(await (await fetch(`http://127.0.0.1:${port}/broadcast?seq=${seq}`)).text());
       let lasts;
       try {
@@ -267,7 +269,10 @@ async function heldRun(total, workers) {
       for (const d of lasts) if (d.error) throw new Error(d.error);
       if (holderError) throw new Error(holderError);
       times.push(Math.max(...lasts.map((d) => d.last)) - t);
-      console.log(`# broadcast ${seq}: ${times.at(-1).toFixed(0)} ms to reach all ${total}`);
+      const serverCpu = pids.map(processTicks).reduce((a, x, i) => a + x - cpu0[0][i], 0) / 100;
+      const holderCpu = procs.map((h) => processTicks(h.child.pid)).reduce((a, x, i) => a + x - cpu0[1][i], 0) / 100;
+      const span = (k) => `${Math.min(...lasts.map((d) => d[k] - t)).toFixed(0)}–${Math.max(...lasts.map((d) => d[k] - t)).toFixed(0)}`;
+      console.log(`# broadcast ${seq}: ${times.at(-1).toFixed(0)} ms to reach all ${total} (holders' first receipt ${span("first")} ms, last ${span("last")} ms; CPU meanwhile: server ${serverCpu.toFixed(2)} s, holders ${holderCpu.toFixed(2)} s)`);
     }
     return { total, workers, holders, connectS, retries, times, ms: median(times), rssPerSocketKb: (rssAfter - rssBefore) / total / 1024 };
   } finally {
