@@ -20,8 +20,12 @@
 //   sockets-held, broadcast-all-ms, rss-per-socket-kb  BENCH_HELD sockets (default 100,000)
 //                        joined to one topic on a cluster of workers (BENCH_HELD_WORKERS,
 //                        default one per 18,000 sockets: each process may open 20,000 files),
-//                        opened by holder processes from 127.0.0.2, .3, ...; the time for one
-//                        broadcast (from one worker, over IPC to the others) to reach them all,
+//                        opened by holder processes (holder.mjs: a lean client that checks
+//                        every socket gets every broadcast once, in order) from 127.0.0.2, .3,
+//                        ...; holders and workers are not pinned. The time for one broadcast
+//                        (from one worker, over IPC to the others) to reach them all (median
+//                        of 5; each is printed with the CPU the server and the holders used
+//                        meanwhile, which says how far the box's two cores are from the figure),
 //                        and the server's RSS (primary + workers) per socket. BENCH_HELD=0 skips it.
 // BENCH_ROUNDS=n (default 3) rounds; BENCH_QUICK=1 a smoke run; BENCH_ONLY=held runs the
 // sockets-held part alone (no Redis, no HTTP: its three figures only).
