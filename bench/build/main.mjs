@@ -11,7 +11,9 @@
 // the machine hits both alike; each child makes EDITS edits of each kind. Goals (issue 10):
 // cold <= 2000 ms, template edit <= 50 ms, router edit <= 300 ms.
 // `-- --profile` then runs one child per phase under the CPU profiler and prints where the time
-// goes (self time by module and by function).
+// goes (self time by module and by function). `-- --floor` then times esbuild's own rebuild of
+// the generated app by what it bundles (floor.mjs: with nothing changed, with a source map, the
+// templates alone), comment lines.
 //
 // The compiler is transpiled from the sources into .fawkes-tmp/ (one file per source, as
 // scripts/build.mjs does for dist/, without its declarations step), so the bench measures the
@@ -31,6 +33,7 @@ const quick = process.env.BENCH_QUICK === "1";
 const ROUNDS = quick ? 2 : 5;
 const EDITS = quick ? 3 : 7;
 const profile = process.argv.includes("--profile");
+const floor = process.argv.includes("--floor");
 
 const work = join(root, ".fawkes-tmp", `bench-build-${process.pid}`);
 const lib = join(work, "lib");
@@ -119,6 +122,15 @@ try {
       console.log(`\n# profile of the ${phaseName} phase (self time):`);
       for (const line of summarize(join(snapshots, `fawkes-${phaseName}.cpuprofile`), { root, lib })) console.log(`#   ${line}`);
     }
+  }
+
+  if (floor) {
+    console.log("");
+    await new Promise((resolve, reject) => {
+      const proc = spawn(process.execPath, [join(here, "floor.mjs"), freshApp(), join(snapshots, "initial"), String(EDITS * 2 + 1)], { cwd: root, stdio: "inherit" });
+      proc.on("error", reject);
+      proc.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`floor.mjs exited with ${code}`))));
+    });
   }
 
   console.log("");
