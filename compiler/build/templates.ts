@@ -27,9 +27,10 @@ import { checkTemplateOptions, resolveTemplateImports } from "../templates/optio
 import { parserFor, parseTemplate } from "../templates/parse.js";
 import { moduleSyntaxErrors, templateSyntaxErrors } from "../templates/syntax.js";
 import { componentCalls, findComponents, type TagEdit } from "../templates/components.js";
-import type { EtaTag, Locate, PathSite, TemplateConfig, TemplateIR } from "../templates/ir.js";
+import type { EtaTag, Locate, PathSite, TemplateConfig, TemplateIR, TemplatePlugin } from "../templates/ir.js";
+import type { SyntaxContext } from "../templates/probe.js";
 import { fingerprint, identityOf, TemplateCache } from "../templates/cache.js";
-import { listSources, readHeader } from "../templates/sources.js";
+import { listSources, readHeader, type Source } from "../templates/sources.js";
 import { readViewModules, type TemplateScope } from "../templates/views.js";
 import { checkRoutesCalls, routesWithoutRouter, type RouteHelpers } from "../templates/scope-check.js";
 
@@ -84,39 +85,82 @@ export function compileTemplates(options: TemplateCompileOptions): TemplateCompi
   }
 }
 
+/** One compile's options, resolved, and the diagnostics its steps add to. */
+interface Run {
+  options: TemplateCompileOptions;
+  cache: TemplateCache;
+  root: string;
+  dirRel: string;
+  outDir: string;
+  dir: string;
+  config: TemplateConfig;
+  locate: Locate;
+  diagnostics: Diagnostic[];
+}
+
+/** The options, the sources and the view modules read; each template parsed, checked, emitted. */
 function compile(options: TemplateCompileOptions, cache: TemplateCache): TemplateCompileResult {
   const root = resolve(options.root);
   const dirRel = options.templatesDir ?? "app/templates";
   const outDir = options.outDir ?? ".fawkes";
-  const dir = join(root, dirRel);
   const config = options.config ?? {};
   const locate: Locate = options.locate ?? (() => ({ file: dirRel, line: 1, column: 1 }));
+  const run: Run = { options, cache, root, dirRel, outDir, dir: join(root, dirRel), config, locate, diagnostics: checkTemplateOptions(config, locate) };
+  const { diagnostics } = run;
+  const input = readInputs(run);
+  if (hasErrors(diagnostics)) return { files: new Map(), diagnostics: sortDiagnostics(diagnostics), templates: [], inputs: input.inputs };
 
-  const diagnostics = checkTemplateOptions(config, locate);
+  const { escapeFunction: _e, filterFunction: _f, customTags, plugins = [], named: _n, namedDir: _d, viewsDir: _v, htmlHelpers: _h, ...etaOptions } = config;
+  // Custom tags' functions are never called here: the parser only needs their prefixes.
+  const eta = parserFor({ ...etaOptions, views: run.dir, customTags: Object.fromEntries(Object.keys(customTags ?? {}).map((k) => [k, () => ""])) }, plugins);
+  // What every template's parse reads besides its text (cache.ts): the options (plugins by
+  // identity), where each is written (locate, by identity), the folders its imports are re-pointed from.
+  const parseKey = fingerprint([root, dirRel, outDir, config, options.locate ? identityOf(options.locate) : "default"]);
+  const templates = resolveIncludes(run, parseSources(run, input.sources, { eta, plugins, parseKey }));
+  const out = new Map<string, string>();
+  if (!hasErrors(diagnostics)) {
+    const headerLoc = locate(["functionHeader"]);
+    const syntax: SyntaxContext = { config, headerLoc, env: eta.config };
+    // What the per-template stages read besides the template: the options and where they are
+    // written, the view modules and whether there are Routes.
+    const contextKey = fingerprint([parseKey, headerLoc, options.configFile ?? null, input.imports, input.scope, !!options.locate]);
+    const { found, calls } = checkTemplates(run, templates, { syntax, contextKey, scope: input.scope });
+    const emitted: Diagnostic[] = [];
+    const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
+    const modules = emitTemplates(templates, { config, templatesDir: dirRel, imports: input.imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope: input.scope, cache, cacheKey: contextKey });
+    diagnostics.push(...emitted);
+    // A module's syntax is a function of its text (and its name, in the messages).
+    for (const [rel, text] of modules) if (!hasErrors(diagnostics)) diagnostics.push(...cache.bySlot(`module\0${root}\0${outDir}/${rel}`, [text], () => moduleSyntaxErrors(`${outDir}/${rel}`, text)));
+    if (!hasErrors(diagnostics)) for (const [rel, text] of modules) out.set(`${outDir}/${rel}`, text);
+  }
+  return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs: input.inputs };
+}
+
+/** The config's modules, the template sources and the view modules, and every file read (for watch lists). */
+function readInputs(run: Run) {
+  const { root, outDir, config, locate, diagnostics, options } = run;
   const { imports, diagnostics: refErrors } = resolveTemplateImports(root, join(root, outDir), config, locate);
   diagnostics.push(...refErrors);
-  const listed = listSources(root, dir, config, locate);
+  const listed = listSources(root, run.dir, config, locate);
   diagnostics.push(...listed.diagnostics);
   const views = readViewModules(root, join(root, outDir), config, locate);
   diagnostics.push(...views.diagnostics);
   const scope: TemplateScope = { views: views.views, shared: views.shared, routes: options.routes === undefined ? existsSync(join(root, "app/router.ts")) : options.routes !== false };
   const moduleInputs = [imports.escape, imports.filter, ...imports.tags.values()].flatMap((r) => (r ? [r.file] : []));
   const inputs = [...listed.sources.map((s) => s.abs), ...moduleInputs, ...views.inputs];
-  if (hasErrors(diagnostics)) return { files: new Map(), diagnostics: sortDiagnostics(diagnostics), templates: [], inputs };
+  return { imports, sources: listed.sources, scope, inputs };
+}
 
-  const { escapeFunction: _e, filterFunction: _f, customTags, plugins = [], named: _n, namedDir: _d, viewsDir: _v, htmlHelpers: _h, ...etaOptions } = config;
-  // Custom tags' functions are never called here: the parser only needs their prefixes.
-  const eta = parserFor({ ...etaOptions, views: dir, customTags: Object.fromEntries(Object.keys(customTags ?? {}).map((k) => [k, () => ""])) }, plugins);
-  // What every template's parse reads besides its text (cache.ts): the options (plugins by
-  // identity), where each is written (locate, by identity), the folders its imports are re-pointed from.
-  const parseKey = fingerprint([root, dirRel, outDir, config, options.locate ? identityOf(options.locate) : "default"]);
+/** Each source parsed with Eta's parser, its header read (kept while its text and the parse key are the same). */
+function parseSources(run: Run, sources: readonly Source[], o: { eta: ReturnType<typeof parserFor>; plugins: TemplatePlugin[]; parseKey: string }): TemplateIR[] {
+  const { root, outDir, cache, locate, diagnostics } = run;
   const parsed: TemplateIR[] = [];
-  for (const s of listed.sources) {
+  for (const s of sources) {
     const source = toPosix(relative(root, s.abs));
     const text = readFileSync(s.abs, "utf8");
-    const one = cache.bySlot(`parse\0${s.abs}`, [parseKey, s.file, s.named, text], () => {
+    const one = cache.bySlot(`parse\0${s.abs}`, [o.parseKey, s.file, s.named, text], () => {
       cache.counts.parsed++;
-      const result = parseTemplate(text, source, { eta, plugins, locate });
+      const result = parseTemplate(text, source, { eta: o.eta, plugins: o.plugins, locate });
       if (!result.template) return { diagnostics: result.diagnostics };
       const header = readHeader(result.template.ast, s.abs, join(root, outDir));
       return { template: { file: s.file, named: s.named, source, ...result.template, ...header } as TemplateIR, diagnostics: result.diagnostics };
@@ -124,70 +168,67 @@ function compile(options: TemplateCompileOptions, cache: TemplateCache): Templat
     diagnostics.push(...one.diagnostics);
     if (one.template) parsed.push(one.template);
   }
-  // Literal include/layout names must resolve now (includes.ts); before the emitter, which calls
-  // the templates they name directly. The check rewrites names in the IR: each template is
-  // checked on its own copy, kept while the table of names is the same.
+  return parsed;
+}
+
+/**
+ * Literal include/layout names must resolve now (includes.ts); before the emitter, which calls
+ * the templates they name directly. The check rewrites names in the IR: each template is
+ * checked on its own copy, kept while the table of names is the same.
+ */
+function resolveIncludes(run: Run, parsed: TemplateIR[]): TemplateIR[] {
+  const { cache, config, dirRel, diagnostics } = run;
+  if (hasErrors(diagnostics)) return parsed;
   const table = new Set(parsed.map((t) => t.file));
   const tableKey = fingerprint([...table]);
   const templates: TemplateIR[] = [];
-  if (hasErrors(diagnostics)) templates.push(...parsed);
-  else {
-    for (const p of parsed) {
-      const checked = cache.of(p, "includes", tableKey, () => {
-        cache.counts.included++;
-        const t = copyTemplate(p);
-        return { t, diagnostics: checkIncludes([t], { config, templatesDir: dirRel, table }) };
-      });
-      templates.push(checked.t);
-      diagnostics.push(...checked.diagnostics);
+  for (const p of parsed) {
+    const checked = cache.of(p, "includes", tableKey, () => {
+      cache.counts.included++;
+      const t = copyTemplate(p);
+      return { t, diagnostics: checkIncludes([t], { config, templatesDir: dirRel, table }) };
+    });
+    templates.push(checked.t);
+    diagnostics.push(...checked.diagnostics);
+  }
+  return templates;
+}
+
+/** Each template's syntax, its component calls and its `Routes` calls checked (each kept while what it reads is the same). */
+function checkTemplates(run: Run, templates: readonly TemplateIR[], o: { syntax: SyntaxContext; contextKey: string; scope: TemplateScope }) {
+  const { cache, diagnostics, options } = run;
+  const { syntax, contextKey } = o;
+  const seen = new Set<string>();
+  for (const t of templates) {
+    const errors = cache.of(t, "syntax", contextKey, () => (cache.counts.checked++, templateSyntaxErrors([t], syntax)));
+    // The functionHeader is in every template: reported once (as templateSyntaxErrors does).
+    for (const d of errors) {
+      const key = `${d.loc.file}:${d.loc.line}:${d.message}`;
+      if (!seen.has(key)) (seen.add(key), diagnostics.push(d));
     }
   }
-  const out = new Map<string, string>();
+  const found = findComponents(templates);
+  diagnostics.push(...found.diagnostics);
+  let calls: { edits: Map<string, TagEdit[]>; diagnostics: Diagnostic[] } | undefined;
   if (!hasErrors(diagnostics)) {
-    const headerLoc = locate(["functionHeader"]);
-    const syntax = { config, headerLoc, env: eta.config };
-    // What the per-template stages read besides the template: the options and where they are
-    // written, the view modules and whether there are Routes.
-    const contextKey = fingerprint([parseKey, headerLoc, options.configFile ?? null, imports, scope, !!options.locate]);
-    const seen = new Set<string>();
+    // A template's component calls are checked against every component's signature.
+    const componentsKey = fingerprint([contextKey, found.components]);
+    calls = { edits: new Map(), diagnostics: [] };
     for (const t of templates) {
-      const errors = cache.of(t, "syntax", contextKey, () => (cache.counts.checked++, templateSyntaxErrors([t], syntax)));
-      // The functionHeader is in every template: reported once (as templateSyntaxErrors does).
-      for (const d of errors) {
-        const key = `${d.loc.file}:${d.loc.line}:${d.message}`;
-        if (!seen.has(key)) (seen.add(key), diagnostics.push(d));
-      }
+      const one = cache.of(t, "components", componentsKey, () => componentCalls([t], found.components, syntax));
+      for (const [file, edits] of one.edits) calls.edits.set(file, edits);
+      calls.diagnostics.push(...one.diagnostics);
     }
-    const found = findComponents(templates);
-    diagnostics.push(...found.diagnostics);
-    let calls: { edits: Map<string, TagEdit[]>; diagnostics: Diagnostic[] } | undefined;
-    if (!hasErrors(diagnostics)) {
-      // A template's component calls are checked against every component's signature.
-      const componentsKey = fingerprint([contextKey, found.components]);
-      calls = { edits: new Map(), diagnostics: [] };
-      for (const t of templates) {
-        const one = cache.of(t, "components", componentsKey, () => componentCalls([t], found.components, syntax));
-        for (const [file, edits] of one.edits) calls.edits.set(file, edits);
-        calls.diagnostics.push(...one.diagnostics);
-      }
-    }
-    diagnostics.push(...(calls?.diagnostics ?? []));
-    if (!scope.routes) {
-      for (const t of templates) diagnostics.push(...cache.of(t, "routes", `none\0${contextKey}`, () => routesWithoutRouter([t], syntax)));
-    } else if (typeof options.routes === "object") {
-      // Its Routes calls against the route helpers (the route table's names and actions).
-      const routesKey = fingerprint([contextKey, options.routes]);
-      for (const t of templates) diagnostics.push(...cache.of(t, "routes", routesKey, () => checkRoutesCalls([t], syntax, options.routes as RouteHelpers)));
-    }
-    const emitted: Diagnostic[] = [];
-    const pathSites = hasErrors(diagnostics) ? undefined : options.pathSites?.(templates);
-    const modules = emitTemplates(templates, { config, templatesDir: dirRel, imports, headerLoc: options.locate ? headerLoc : null, configFile: options.configFile ?? null, env: eta.config, diagnostics: emitted, pathSites, components: found.components, componentEdits: calls?.edits, scope, cache, cacheKey: contextKey });
-    diagnostics.push(...emitted);
-    // A module's syntax is a function of its text (and its name, in the messages).
-    for (const [rel, text] of modules) if (!hasErrors(diagnostics)) diagnostics.push(...cache.bySlot(`module\0${root}\0${outDir}/${rel}`, [text], () => moduleSyntaxErrors(`${outDir}/${rel}`, text)));
-    if (!hasErrors(diagnostics)) for (const [rel, text] of modules) out.set(`${outDir}/${rel}`, text);
   }
-  return { files: out, diagnostics: sortDiagnostics(diagnostics), templates, inputs };
+  diagnostics.push(...(calls?.diagnostics ?? []));
+  if (!o.scope.routes) {
+    for (const t of templates) diagnostics.push(...cache.of(t, "routes", `none\0${contextKey}`, () => routesWithoutRouter([t], syntax)));
+  } else if (typeof options.routes === "object") {
+    // Its Routes calls against the route helpers (the route table's names and actions).
+    const routesKey = fingerprint([contextKey, options.routes]);
+    for (const t of templates) diagnostics.push(...cache.of(t, "routes", routesKey, () => checkRoutesCalls([t], syntax, options.routes as RouteHelpers)));
+  }
+  return { found, calls };
 }
 
 /**
