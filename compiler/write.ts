@@ -13,14 +13,17 @@ export interface WriteReport {
 
 /**
  * Writes `files` under root. `onDisk`: what the caller knows the disk holds (files it wrote or
- * read, not changed since: a watch loop's stamps tell it); a file with that same text is not
- * read again to be compared (a rebuild after one template edit leaves 500 modules alone).
+ * read, not changed since: a watch loop's stamps tell it); a file known is not read again to be
+ * compared (a rebuild after one template edit leaves 500 modules alone, and a router edit writes
+ * its modules without reading the 2 MB they replace).
  */
 export function writeFiles(root: string, files: ReadonlyMap<string, string>, onDisk?: ReadonlyMap<string, string>): WriteReport {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   for (const [rel, contents] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const path = join(root, rel);
-    if (onDisk?.get(rel) === contents || readOrNull(path) === contents) {
+    // Known: the same text is unchanged, another is a write (no read of the old text either).
+    const known = onDisk?.get(rel);
+    if (known === contents || (known === undefined && readOrNull(path) === contents)) {
       report.unchanged.push(rel);
       continue;
     }
