@@ -1,7 +1,9 @@
-// What an app's production install carries: `npm install --omit=dev` of the packed fawkes gets
-// the runtime's dependencies only. The compiler's packages (esbuild, eta, selfsigned, ts-morph)
-// and vite are optional peers: an app lists them as devDependencies, and the CLI names them when
-// a command needs one that is missing.
+// What an app's production install carries: `npm install --omit=dev` of the packed fawkes, in an
+// app that lists the compiler's packages as devDependencies (as `fawkes new` makes it), gets the
+// runtime's dependencies only. The compiler's packages (esbuild, eta, selfsigned, ts-morph) and
+// vite are neither dependencies nor peers of fawkes: a peer, even an optional one, of a production
+// dependency is `devOptional` in the app's lockfile, and npm installs those with --omit=dev. The
+// CLI names them when a command needs one that is missing.
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -57,11 +59,10 @@ describe("the package's dependencies", () => {
     for (const name of BUILD_TIME) expect(PKG.dependencies, name).not.toHaveProperty(name);
   });
 
-  it("makes the compiler's packages optional peers, installed here as devDependencies", () => {
+  it("makes the compiler's packages no peers either, only devDependencies of the repository", () => {
     for (const name of ["esbuild", "eta", "selfsigned", "ts-morph", "vite"]) {
-      expect(PKG.peerDependencies[name], name).toBeDefined();
-      expect(PKG.peerDependenciesMeta[name]?.optional, name).toBe(true);
-      expect(PKG.devDependencies[name], `${name}: the repository itself needs it`).toBe(PKG.peerDependencies[name]);
+      expect(PKG.peerDependencies, name).not.toHaveProperty(name);
+      expect(PKG.devDependencies[name], `${name}: the repository itself needs it`).toBeDefined();
     }
   });
 });
@@ -89,7 +90,10 @@ describe("a production install (npm install --omit=dev)", () => {
     expect(existsSync(tarball)).toBe(true);
     app = join(work, "app");
     mkdirSync(app);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "prod-app", private: true, type: "module", dependencies: { fawkes: `file:${tarball}` } }, null, 2));
+    // The compiler's packages as devDependencies, as in a `fawkes new` app: with fawkes declaring
+    // them as peers, npm kept them in this install (devOptional).
+    const devDependencies = Object.fromEntries(["esbuild", "eta", "ts-morph", "vite"].map((n) => [n, PKG.devDependencies[n]]));
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "prod-app", private: true, type: "module", dependencies: { fawkes: `file:${tarball}` }, devDependencies }, null, 2));
     const installed = await run("npm", ["install", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], app);
     expect(installed.code, installed.stdout + installed.stderr).toBe(0);
   }, 300_000);

@@ -427,8 +427,8 @@ async function main(argv: string[]): Promise<number> {
     // the committed .fawkes/ (or the bundle) is what production runs, so that is not a failure.
     const omitted = process.env.npm_lifecycle_event === "prepare" && /\bdev\b/.test(process.env.npm_config_omit ?? "");
     process.stderr.write(
-      `fawkes ${command.name}: needs ${peer}, which is not installed. The compiler's packages are optional peer dependencies\n` +
-        `of fawkes, kept out of an app's production install; install them as devDependencies:\n` +
+      `fawkes ${command.name}: needs ${peer}, which is not installed. The compiler's packages are not dependencies of fawkes,\n` +
+        `so that an app's production install carries none of them; install them as devDependencies:\n` +
         `  npm install --save-dev ${COMPILER_PEERS.join(" ")}\n` +
         (omitted ? "skipping: the install omits devDependencies (--omit=dev)\n" : ""),
     );
@@ -436,10 +436,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The packages the compiler and the generators import: optional peers of fawkes (package.json). */
+/**
+ * The packages the compiler and the generators import. Not dependencies of fawkes, nor peers: an
+ * app lists them as devDependencies, and a peer (even an optional one) of a production
+ * dependency is `devOptional` in the app's lockfile, which `npm ci --omit=dev` installs anyway.
+ */
 const COMPILER_PEERS = ["esbuild", "eta", "selfsigned", "ts-morph"];
 
-/** The optional peer whose absence made `error` (Node's ERR_MODULE_NOT_FOUND for it), else null. */
+/** The compiler package whose absence made `error` (Node's ERR_MODULE_NOT_FOUND for it), else null. */
 function missingPeer(error: unknown): string | null {
   if ((error as { code?: string } | null)?.code !== "ERR_MODULE_NOT_FOUND") return null;
   const name = /Cannot find package '([^']+)'/.exec((error as Error).message)?.[1];

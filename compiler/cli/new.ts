@@ -204,8 +204,9 @@ function ownPackage(): OwnPackage {
 }
 
 // The app's tools, at the versions this Fawkes is tested with (its own package.json), or these.
-// The compiler's packages (esbuild, eta, ts-morph) are optional peers of fawkes: an app lists
-// them as devDependencies, so its production install (npm ci --omit=dev) carries none of them.
+// The compiler's packages (esbuild, eta, ts-morph) are no dependencies of fawkes (nor peers, which
+// npm would keep in a production install): an app lists them as devDependencies, so its
+// production install (npm ci --omit=dev) carries none of them.
 const FALLBACK: Record<string, string> = { esbuild: "^0.28.2", eta: "^4.6.0", phoenix: "^1.8.16", "ts-morph": "^28.0.0", typescript: "~5.9.0", vitest: "^4.1.12", "@types/node": "^20.19.0" };
 
 function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>): string {
