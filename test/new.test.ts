@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { Presence, Socket, type Push } from "phoenix";
 import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,7 +59,7 @@ describe("fawkes new", () => {
     const help = await fawkes(["help", "new"], ROOT);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: fawkes new DIR \[options\]/);
-    for (const option of ["--name NAME", "--api", "--no-channels", "--force"]) expect(help.stdout).toContain(option);
+    for (const option of ["--name NAME", "--api", "--no-channels", "--force", "--fawkes SPEC"]) expect(help.stdout).toContain(option);
   });
 
   it("refuses a non-empty directory unless --force, and a name npm would not take", async () => {
@@ -75,6 +75,17 @@ describe("fawkes new", () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(readFileSync(join(occupied, "notes.txt"), "utf8")).toBe("mine\n");
     expect(existsSync(join(occupied, "app/router.ts"))).toBe(true);
+    // Without --fawkes, the app installs this version from the registry.
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version;
+    expect(JSON.parse(readFileSync(join(occupied, "package.json"), "utf8")).dependencies.fawkes).toBe(`^${version}`);
+    // --fawkes with a path that is not there is a wrong command line, and writes nothing.
+    const lost = await fawkes(["new", "lost", "--fawkes", "./nowhere/fawkes-0.1.0.tgz"], apps);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toContain(`--fawkes ./nowhere/fawkes-0.1.0.tgz: no such file or folder (${join(apps, "nowhere/fawkes-0.1.0.tgz")})`);
+    expect(existsSync(join(apps, "lost"))).toBe(false);
+    const notPackage = await fawkes(["new", "lost", "--fawkes", join(occupied, "notes.txt")], apps);
+    expect(notPackage.code).toBe(2);
+    expect(notPackage.stderr).toContain("is neither a tarball (.tgz, from npm pack) nor a folder with a package.json");
 
     // A folder holding only .git is empty: `git init` first is common.
     mkdirSync(join(apps, "repo/.git"), { recursive: true });
@@ -92,11 +103,14 @@ describe("fawkes new", () => {
   });
 
   it("makes an app whose tests pass, that serves its pages, static files and channel", SLOW, async () => {
-    const created = await fawkes(["new", "web"], apps);
+    // As a newcomer trying a packed fawkes does (README: npx --package ./fawkes-x.tgz fawkes new
+    // web --fawkes ./fawkes-x.tgz): the path given from here, written from the app's folder.
+    const created = await fawkes(["new", "web", "--fawkes", relative(apps, tarball)], apps);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain("* creating web/app/router.ts\n");
     expect(created.stdout).toContain("    $ cd web\n    $ npm install\n    $ npm start\n");
     const app = join(apps, "web");
+    expect(JSON.parse(readFileSync(join(app, "package.json"), "utf8")).dependencies.fawkes).toBe(`file:${relative(app, tarball)}`);
     // Secrets of its own for dev and test; prod's from the environment.
     const devSecret = /secretKeyBase: "([^"]+)"/.exec(readFileSync(join(app, "config/dev.ts"), "utf8"))?.[1];
     const testSecret = /secretKeyBase: "([^"]+)"/.exec(readFileSync(join(app, "config/test.ts"), "utf8"))?.[1];
@@ -215,7 +229,7 @@ describe("fawkes new", () => {
   });
 
   it("--no-channels leaves out the socket, the channel and the browser client", SLOW, async () => {
-    expect((await fawkes(["new", "quiet", "--no-channels"], apps)).code).toBe(0);
+    expect((await fawkes(["new", "quiet", "--no-channels", "--fawkes", tarball], apps)).code).toBe(0);
     const app = join(apps, "quiet");
     expect(existsSync(join(app, "app/channels"))).toBe(false);
     expect(existsSync(join(app, "priv/static/js"))).toBe(false);
@@ -233,7 +247,7 @@ describe("fawkes new", () => {
   });
 
   it("--api makes a JSON app whose tests pass and whose errors are JSON", SLOW, async () => {
-    expect((await fawkes(["new", "service", "--api"], apps)).code).toBe(0);
+    expect((await fawkes(["new", "service", "--api", "--fawkes", `file:${tarball}`], apps)).code).toBe(0);
     const app = join(apps, "service");
     for (const absent of ["app/templates", "priv", "app/controllers/page-controller.ts"]) expect(existsSync(join(app, absent)), absent).toBe(false);
     expect(readFileSync(join(app, "app/router.ts"), "utf8")).not.toMatch(/fetchSession|protectFromForgery/);
@@ -319,13 +333,11 @@ async function expectOk(ran: Promise<Ran>): Promise<Ran> {
 
 const fawkes = (args: string[], cwd: string) => run(process.execPath, [bin, ...args], { cwd });
 
-/** `npm install`, with the fawkes dependency pointed at the packed tarball. */
+/** `npm install` of an app made with `--fawkes` and the packed tarball. */
 async function install(app: string): Promise<void> {
-  const file = join(app, "package.json");
-  const pkg = JSON.parse(readFileSync(file, "utf8"));
-  expect(pkg.dependencies.fawkes).toBe(`^${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}`);
-  pkg.dependencies.fawkes = `file:${tarball}`;
-  writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
+  expect(pkg.dependencies.fawkes).toMatch(/^file:/);
+  expect(resolve(app, pkg.dependencies.fawkes.slice("file:".length))).toBe(tarball);
   await expectOk(run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: app }));
 }
 

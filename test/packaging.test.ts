@@ -159,6 +159,11 @@ await endpoint.stop();
     expect(build.stderr).toMatch(/^fawkes build: needs \S+, which is not installed/);
     expect(build.stderr).toContain("  npm install --save-dev esbuild eta selfsigned ts-morph\n");
     expect(existsSync(join(app, ".fawkes"))).toBe(false);
+    // `NODE_ENV=production npm start` after `npm ci --omit=dev`: where the bundle comes from.
+    const server = await run(process.execPath, [bin, "server", "--prod"], app);
+    expect(server.code).toBe(1);
+    expect(server.stderr).toMatch(/^fawkes server: needs \S+, which is not installed/);
+    expect(server.stderr).toContain("and run the bundle where they are not: node _build/server.mjs\n");
     // An app's `prepare: fawkes build` during `npm ci --omit=dev` is not a failure.
     const prepare = await run(process.execPath, [bin, "build"], app, { npm_lifecycle_event: "prepare", npm_config_omit: "dev" });
     expect(prepare.code, prepare.stderr).toBe(0);

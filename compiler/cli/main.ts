@@ -246,11 +246,12 @@ const COMMANDS: Command[] = [
       api: { type: "boolean", description: "a JSON API: no templates, layouts, static files, session or CSRF" },
       "no-channels": { type: "boolean", description: "no socket, channel or browser client" },
       force: { type: "boolean", description: "write into DIR even when it is not empty (files of the same name are overwritten)" },
+      fawkes: { type: "string", value: "SPEC", description: "the app's fawkes dependency (default: this version from npm): a tarball from npm pack, a checkout, or a version" },
     },
     async run(values, positionals) {
       const { createApp } = await import("./new.js");
       if (positionals.length !== 1) throw new UsageError(`new takes one argument, the app's directory: fawkes new my_app${positionals.length ? ` (got ${positionals.length})` : ""}`);
-      const result = createApp({ dir: positionals[0], name: values.name as string | undefined, api: values.api === true, channels: values["no-channels"] !== true, force: values.force === true });
+      const result = createApp({ dir: positionals[0], name: values.name as string | undefined, api: values.api === true, channels: values["no-channels"] !== true, force: values.force === true, fawkes: values.fawkes as string | undefined });
       if ("usage" in result) throw new UsageError(result.usage);
       if ("error" in result) return void process.stderr.write(`${err.red("error")}: ${result.error}\n`), 1;
       for (const f of result.created) process.stdout.write(`${out.green("* creating")} ${f}\n`);
@@ -430,6 +431,11 @@ async function main(argv: string[]): Promise<number> {
       `fawkes ${command.name}: needs ${peer}, which is not installed. The compiler's packages are not dependencies of fawkes,\n` +
         `so that an app's production install carries none of them; install them as devDependencies:\n` +
         `  npm install --save-dev ${COMPILER_PEERS.join(" ")}\n` +
+        // A production install is meant to run the bundle, not to make it.
+        (command.name === "server"
+          ? "in production, bundle where the devDependencies are installed (fawkes server --prod --build-only, a fawkes new app's\n" +
+            "`npm run bundle`) and run the bundle where they are not: node _build/server.mjs\n"
+          : "") +
         (omitted ? "skipping: the install omits devDependencies (--omit=dev)\n" : ""),
     );
     return omitted ? 0 : 1;

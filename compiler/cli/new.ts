@@ -13,7 +13,8 @@
 
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface NewOptions {
@@ -27,6 +28,12 @@ export interface NewOptions {
   channels: boolean;
   /** Write into a directory that is not empty. */
   force: boolean;
+  /**
+   * The app's fawkes dependency, when not `^<this version>` from the registry: a packed tarball
+   * or a checkout (a path, or `file:` and a path: written relative to the app), or any other
+   * npm spec (a version, a range, a git URL), as `mix phx.new --dev` points at a local Phoenix.
+   */
+  fawkes?: string;
 }
 
 /** `usage`: the command line is wrong (exit 2); `error`: it could not be done (exit 1). */
@@ -61,9 +68,11 @@ export function createApp(options: NewOptions): NewResult {
   if (refusal) return { error: refusal };
 
   const own = ownPackage();
+  const fawkesSpec = options.fawkes === undefined ? `^${own.version}` : dependencySpec(options.fawkes, root);
+  if (typeof fawkesSpec !== "string") return fawkesSpec;
   const flags: Record<Flag, boolean> = { html: !options.api, api: options.api, channels: options.channels };
   const values = valuesFor(name, own.version);
-  const files = new Map<string, string>([["package.json", packageJson(name, own, flags)]]);
+  const files = new Map<string, string>([["package.json", packageJson(name, own, flags, fawkesSpec)]]);
   for (const part of PARTS) {
     if (!part.needs.every((f) => flags[f])) continue;
     for (const file of filesUnder(join(SCAFFOLD, part.dir))) {
@@ -79,6 +88,22 @@ export function createApp(options: NewOptions): NewResult {
 
   const created = [...files.keys()].sort().map((f) => join(options.dir, f));
   return { created, nextSteps: nextSteps(root, options.dir) };
+}
+
+/**
+ * `--fawkes SPEC` as the app's package.json gives it. A path (it has a `/`, starts with `.` or
+ * `~`, or ends in `.tgz`), or `file:` and one, must exist, and becomes `file:` and the path from
+ * the app's folder, so that the app installs from wherever it is built; another spec is npm's.
+ */
+function dependencySpec(spec: string, root: string): string | { usage: string } {
+  const path = spec.startsWith("file:") ? spec.slice("file:".length) : /^[.~/]|\/|\.tgz$/.test(spec) ? spec : null;
+  if (path === null) return spec;
+  const absolute = resolve(path.replace(/^~(?=\/|$)/, homedir()));
+  if (!existsSync(absolute)) return { usage: `--fawkes ${spec}: no such file or folder (${absolute}); give a packed fawkes (npm pack), a fawkes checkout, or a version` };
+  const isPackage = statSync(absolute).isDirectory() ? existsSync(join(absolute, "package.json")) : /\.(tgz|tar\.gz|tar)$/.test(absolute);
+  if (!isPackage) return { usage: `--fawkes ${spec}: ${absolute} is neither a tarball (.tgz, from npm pack) nor a folder with a package.json` };
+  const relativePath = relative(root, absolute).split(sep).join("/");
+  return `file:${relativePath.startsWith(".") || isAbsolute(relativePath) ? relativePath : `./${relativePath}`}`;
 }
 
 /** Why `name` cannot be the app's name, or null. `from` is the directory it was taken from, if so. */
@@ -209,7 +234,7 @@ function ownPackage(): OwnPackage {
 // production install (npm ci --omit=dev) carries none of them.
 const FALLBACK: Record<string, string> = { esbuild: "^0.28.2", eta: "^4.6.0", phoenix: "^1.8.16", "ts-morph": "^28.0.0", typescript: "~5.9.0", vitest: "^4.1.12", "@types/node": "^20.19.0" };
 
-function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>): string {
+function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>, fawkes: string): string {
   const range = (dep: string) => own.dependencies?.[dep] ?? own.devDependencies?.[dep] ?? FALLBACK[dep];
   const pick = (deps: string[]) => Object.fromEntries(deps.sort().map((d) => [d, range(d)]));
   const pkg = {
@@ -229,7 +254,7 @@ function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>
       check: "fawkes check && tsc --noEmit",
     },
     // phoenix is the browser's channel client, served from node_modules by app/endpoint.ts.
-    dependencies: { fawkes: `^${own.version}`, ...pick(flags.html && flags.channels ? ["phoenix"] : []) },
+    dependencies: { fawkes, ...pick(flags.html && flags.channels ? ["phoenix"] : []) },
     devDependencies: pick(["@types/node", "esbuild", "eta", "ts-morph", "typescript", "vitest"]),
   };
   return JSON.stringify(pkg, null, 2) + "\n";
