@@ -76,6 +76,16 @@ describe("parse errors: Eta's message and excerpt, at the file's position", () =
     expect(compile("a\rb\r<%= 'x %>").diagnostics[0].loc).toMatchObject({ line: 3, column: 5 });
   });
 
+  it("a quote after a tag left open on an earlier line: the tag is named, where the mistake is", () => {
+    const [d] = compile("<h1>Hello <%= it.title </h1>\n<p>Phoenix's page</p>\n").diagnostics;
+    expect(d.loc).toMatchObject({ line: 2, column: 11 });
+    expect(d.message.split("\n")[0]).toBe("unclosed string");
+    expect(d.related).toEqual([{ message: "Eta was reading the code of the tag <%= opened here: is its closing tag missing?", loc: { file: "app/templates/t.eta", line: 1, column: 11 } }]);
+    expect(formatDiagnostic(d)).toContain("  Eta was reading the code of the tag <%= opened here: is its closing tag missing? (app/templates/t.eta:1:11)\n");
+    // On the quote's own line the excerpt shows the tag: nothing added.
+    expect(compile("x\n\n  <%= 'abc %>").diagnostics[0].related).toBeUndefined();
+  });
+
   it("a tab before the column stays a tab in the caret line", () => {
     expect(compile("\t\t<%= 'x %>").diagnostics[0].message).toBe("unclosed string\n  \t\t<%= 'x %>\n  \t\t    ^");
   });

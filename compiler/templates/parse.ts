@@ -71,7 +71,7 @@ export function parseTemplate(source: string, file: string, ctx: ParseContext): 
     ast = ctx.eta.parse(text) as EtaAst;
   } catch (error) {
     if (error instanceof PluginFailure) return { diagnostics: [pluginDiagnostic("processAST", ctx.plugins[error.index], error.index, error.error, at, ctx.locate)] };
-    return { diagnostics: [parseDiagnostic(error, mapped, lines, at, rewritten)] };
+    return { diagnostics: [parseDiagnostic(error, mapped, lines, at, rewritten, ctx.eta.config.tags[0])] };
   }
   // Pair Eta's tags with the scan's, in order. A tag a processAST plugin made has no position;
   // one it removed is skipped over.
@@ -99,17 +99,29 @@ const PARSE_HINTS: Record<string, string> = {
 };
 
 /** Eta says "unclosed tag at line L col C:" and an excerpt; keep both, at the file's position. */
-function parseDiagnostic(error: unknown, mapped: MappedText, lines: LineIndex, at: Diagnostic["loc"], rewritten: boolean): Diagnostic {
+function parseDiagnostic(error: unknown, mapped: MappedText, lines: LineIndex, at: Diagnostic["loc"], rewritten: boolean, openTag: string): Diagnostic {
   const message = messageOf(error);
   const m = /^(.*?) at line (\d+) col (\d+)/.exec(message);
   if (!m) return { code: error instanceof EtaParseError ? "TEMPLATE_PARSE" : "TEMPLATE_ERROR", severity: "error", message: message.split("\n")[0], loc: at };
-  const offset = mapped.origin[offsetOfEtaPosition(mapped.text, Number(m[2]), Number(m[3]))];
+  const parsedOffset = offsetOfEtaPosition(mapped.text, Number(m[2]), Number(m[3]));
+  const offset = mapped.origin[parsedOffset];
   const hint = PARSE_HINTS[m[1]];
+  const loc = { ...at, ...lines.at(offset) };
+  // A quote in the text after a tag left open (`<%= it.title </h1>`, then "Phoenix's" lines
+  // later) is where Eta notices, not the mistake: name the tag it was reading, when it opened on
+  // an earlier line (on the quote's own line, the excerpt shows it).
+  const related: Diagnostic["related"] = [];
+  const opened = m[1] === "unclosed string" ? mapped.text.lastIndexOf(openTag, parsedOffset) : -1;
+  if (opened !== -1 && lines.at(mapped.origin[opened]).line < loc.line) {
+    const prefix = /^[=~_-]?/.exec(mapped.text.slice(opened + openTag.length))![0];
+    related.push({ message: `Eta was reading the code of the tag ${openTag}${prefix} opened here: is its closing tag missing?`, loc: { ...at, ...lines.at(mapped.origin[opened]) } });
+  }
   return {
     code: "TEMPLATE_PARSE",
     severity: "error",
     message: `${m[1]}${rewritten ? " (in the text processTemplate returned)" : ""}\n${lines.excerpt(offset)}`,
-    loc: { ...at, ...lines.at(offset) },
+    loc,
+    ...(related.length ? { related } : {}),
     ...(hint ? { hint } : {}),
   };
 }
