@@ -93,7 +93,10 @@ describe("a wrong command line is exit 2 with a suggestion", () => {
     const r = fawkes(args);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
-    expect(r.stderr).toContain("run `fawkes --help`");
+    // A command's own mistakes point at its help; the others at the list of commands.
+    const command = args[0].startsWith("-") || args[0] === "help" ? undefined : ["build", "routes", "check", "gen.secret"].find((c) => c === args[0]);
+    if (command) expect(r.stderr).toContain(`run \`fawkes help ${command}\` for its options, \`fawkes --help\` for every command\n`);
+    else expect(r.stderr).toContain("run `fawkes --help` for the commands and their options\n");
   });
 
   it("a command that runs and fails is exit 1, not 2 (no router here)", () => {

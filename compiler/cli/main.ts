@@ -45,6 +45,9 @@ interface Command {
 
 class UsageError extends Error {}
 
+/** The command whose command line is being read: a usage error points at its own help. */
+let usageOf: Command | undefined;
+
 const PROJECT: Record<string, OptionSpec> = {
   root: { type: "string", value: "DIR", description: "project root (default: the current directory)" },
   config: { type: "string", value: "FILE", description: "config file, relative to root (default: fawkes.config.ts, .mts, .js or .mjs when present)" },
@@ -399,6 +402,7 @@ async function main(argv: string[]): Promise<number> {
   if (first.startsWith("-")) throw new UsageError(`${first} is not an option of fawkes itself; options go after the command (fawkes build ${first})`);
   const command = COMMANDS.find((c) => c.name === first);
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(first)}${suggestion(first, [...COMMANDS.map((c) => c.name), "help"])}`);
+  usageOf = command;
   const options = { ...command.options, help: { type: "boolean" as const, short: "h", description: "" } };
   // Unknown options are ours to report, with a suggestion; parseArgs would only say "unknown".
   for (const arg of rest) {
@@ -460,7 +464,8 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`${err.red("error")}: ${error.message}\nrun \`fawkes --help\` for the commands and their options\n`);
+      const help = usageOf ? `run \`fawkes help ${usageOf.name}\` for its options, \`fawkes --help\` for every command` : "run `fawkes --help` for the commands and their options";
+      process.stderr.write(`${err.red("error")}: ${error.message}\n${help}\n`);
       process.exitCode = 2;
       return;
     }
