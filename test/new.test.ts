@@ -196,6 +196,14 @@ describe("fawkes new", () => {
     } finally {
       await prod.stop();
     }
+
+    // What `fawkes digest` writes into priv/static is ignored by git, its sources are not.
+    await expectOk(run(process.execPath, ["node_modules/fawkes/dist/compiler/cli/main.js", "digest"], { cwd: app }));
+    const digested = readdirSync(join(app, "priv/static/css")).filter((f) => /^app-[0-9a-f]{32}\.css/.test(f));
+    expect(digested.length).toBeGreaterThanOrEqual(2); // the copy and a compressed one
+    await expectOk(run("git", ["init", "-q"], { cwd: app }));
+    const untracked = await expectOk(run("git", ["status", "--porcelain", "--untracked-files=all", "priv/static"], { cwd: app }));
+    expect(untracked.stdout.split("\n").filter(Boolean).sort()).toEqual(["?? priv/static/css/app.css", "?? priv/static/css/components.css", "?? priv/static/favicon.svg", "?? priv/static/js/app.js", "?? priv/static/robots.txt"]);
   });
 
   it("npm create fawkes DIR runs fawkes new, from the create-fawkes package packed beside fawkes", SLOW, async () => {
@@ -267,6 +275,26 @@ describe("fawkes new", () => {
       expect(await missing.json()).toEqual({ errors: { detail: "Not Found" } });
     } finally {
       await dev.stop();
+    }
+
+    // Production: bundled here, then run from a production install (npm prune --omit=dev: what
+    // `npm ci --omit=dev` leaves, without a second install), which carries no compiler.
+    await expectOk(run("npm", ["run", "bundle"], { cwd: app }));
+    await expectOk(run("npm", ["prune", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app }));
+    for (const dev of ["esbuild", "eta", "ts-morph", "typescript", "vite", "vitest"]) expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
+    const secret = await expectOk(run(process.execPath, ["node_modules/fawkes/dist/compiler/cli/main.js", "gen.secret"], { cwd: app }));
+    expect(secret.stdout.trim()).toMatch(/^\S{64}$/);
+    // `NODE_ENV=production npm start` bundles, so it needs the devDependencies: it says where the bundle comes from.
+    const unbundled = await run("npm", ["start"], { cwd: app, env: { NODE_ENV: "production", SECRET_KEY_BASE: secret.stdout.trim() } });
+    expect(unbundled.code).not.toBe(0);
+    expect(unbundled.stderr).toContain("and run the bundle where they are not: node _build/server.mjs");
+    const prod = await start(process.execPath, ["_build/server.mjs"], app, { NODE_ENV: "production", SECRET_KEY_BASE: secret.stdout.trim(), PORT: "0", HOST: "127.0.0.1" });
+    try {
+      const status = await fetch(prod.url + "/api/status");
+      expect(status.status).toBe(200);
+      expect(await status.json()).toEqual({ status: "ok" });
+    } finally {
+      await prod.stop();
     }
   });
 });
