@@ -2,7 +2,9 @@
 // prints one line per request. Also the small controller functions and ConnTest's cookies.
 
 import { describe, expect, it } from "vitest";
-import { acceptsFormats, attachLogger, Conn, defineEndpoint, dispatchChannel, errorChannel, sendDownload, socket } from "fawkes";
+import { get as get_ } from "node:http";
+import { join } from "node:path";
+import { acceptsFormats, attachLogger, Conn, defineEndpoint, dispatchChannel, errorChannel, sendDownload, serveStatic, socket } from "fawkes";
 import { get, getRespHeader, recycleCookies } from "fawkes/testing";
 import * as router from "../fixtures/demo/.fawkes/router.gen.js";
 import { templates } from "../fixtures/demo/.fawkes/templates.gen.js";
@@ -47,6 +49,31 @@ describe("telemetry", () => {
     }
     expect(lines[0]).toMatch(/^GET \/users\/42 200 in \d+(\.\d)?(µs|ms) UserController\.show$/);
     expect(lines[1]).toMatch(/^GET \/nope 404 in /);
+  });
+
+  it("the logger gives a static file's status too (serveStatic answers it itself), over a real socket", async () => {
+    const statics = defineEndpoint({ router, plugs: [[serveStatic, { root: join(import.meta.dirname, "../fixtures/demo/priv/static") }]], config: { logger: () => {} } });
+    const { port } = await statics.start({ port: 0, host: "127.0.0.1" });
+    const lines: string[] = [];
+    const detach = attachLogger((l) => void lines.push(l));
+    try {
+      const first = await fetch(`http://127.0.0.1:${port}/css/app.css`);
+      expect(first.status).toBe(200);
+      await first.text();
+      // node:http, not fetch: fetch adds cache-control: no-cache to a conditional request.
+      const again = await new Promise<number | undefined>((done, fail) => {
+        get_(`http://127.0.0.1:${port}/css/app.css`, { headers: { "if-none-match": first.headers.get("etag")!, "accept-encoding": "gzip" } }, (res) => {
+          res.resume();
+          done(res.statusCode);
+        }).once("error", fail);
+      });
+      expect(again).toBe(304);
+    } finally {
+      detach();
+      await statics.stop();
+    }
+    expect(lines[0]).toMatch(/^GET \/css\/app\.css 200 in \d/);
+    expect(lines[1]).toMatch(/^GET \/css\/app\.css 304 in \d/);
   });
 });
 

@@ -41,6 +41,7 @@ export function serveStatic(conn: Conn, options: ServeStaticOptions): Conn | Pro
   return serveStaticFile(conn.req, conn.res, options).then((served) => {
     if (!served) return conn;
     conn.state = "sent"; // serveStatic wrote the response itself
+    conn.status = conn.res!.statusCode; // 200 or 304: what the request logger and telemetry report
     return halt(conn);
   });
 }
