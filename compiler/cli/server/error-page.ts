@@ -72,8 +72,15 @@ export function errorPage(options: { heading: string; summary: string; problems:
       const where = p.file ? `<p class="where">${escape(`${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ""}`)}</p>` : "";
       const frame = p.frame ? `<pre class="frame">${escape(p.frame)}</pre>` : "";
       const notes = p.notes.length ? `<ul class="notes">${p.notes.map((n) => `<li>${escape(n)}</li>`).join("")}</ul>` : "";
-      // A message's first line is its heading; the rest (an excerpt with a caret) stays as written.
-      const [heading, ...detail] = p.text.split("\n");
+      // A message's first line is its heading; the rest stays as written, but for an excerpt with a
+      // caret (a template parse error's) when the frame below shows the same line: its code
+      // (" [TEMPLATE_PARSE]", after the caret) goes to the heading.
+      let [heading, ...detail] = p.text.split("\n");
+      const caret = detail.length === 2 ? /^\s*\^( \[[A-Z_]+\])?$/.exec(detail[1]) : null;
+      if (p.frame && caret) {
+        heading += caret[1] ?? "";
+        detail = [];
+      }
       const more = detail.length ? `<pre class="detail">${escape(detail.join("\n"))}</pre>` : "";
       return `<section class="problem">${where}<h2>${escape(heading)}</h2>${more}${frame}${notes}</section>`;
     })
