@@ -179,8 +179,9 @@ describe("fawkes new", () => {
       await dev.stop();
     }
 
-    // Production, from the bundle `npm run bundle` writes: no secret, no start.
+    // Production, from the bundle `npm run bundle` writes (after `fawkes digest`): no secret, no start.
     await expectOk(run("npm", ["run", "bundle"], { cwd: app }));
+    expect(existsSync(join(app, "priv/static/cache_manifest.json"))).toBe(true);
     expect(existsSync(join(app, "_build/server.mjs"))).toBe(true);
     const refused = await run(process.execPath, ["_build/server.mjs"], { cwd: app, env: { NODE_ENV: "production", SECRET_KEY_BASE: "", PORT: "0" } });
     expect(refused.code).not.toBe(0);
@@ -192,13 +193,19 @@ describe("fawkes new", () => {
       expect(missing.status).toBe(404);
       const body = await missing.text();
       expect(body).toContain("<h1>This page does not exist</h1>");
-      expect(body).toContain('<link rel="stylesheet" href="/css/app.css">');
+      // The layouts' p`/css/app.css` goes through the digest's manifest: fingerprinted, compressed, cached for good.
+      const link = /<link rel="stylesheet" href="(\/css\/app-[0-9a-f]{32}\.css\?vsn=d)">/.exec(body)?.[1];
+      expect(link, body).toBeDefined();
+      const css = await fetch(prod.url + link, { headers: { "accept-encoding": "gzip" } });
+      expect(css.status).toBe(200);
+      expect(css.headers.get("content-encoding")).toBe("gzip");
+      expect(css.headers.get("cache-control")).toMatch(/immutable/);
+      expect(await css.text()).toContain(".error-status");
     } finally {
       await prod.stop();
     }
 
-    // What `fawkes digest` writes into priv/static is ignored by git, its sources are not.
-    await expectOk(run(process.execPath, ["node_modules/fawkes/dist/compiler/cli/main.js", "digest"], { cwd: app }));
+    // What `fawkes digest` wrote into priv/static is ignored by git, its sources are not.
     const digested = readdirSync(join(app, "priv/static/css")).filter((f) => /^app-[0-9a-f]{32}\.css/.test(f));
     expect(digested.length).toBeGreaterThanOrEqual(2); // the copy and a compressed one
     await expectOk(run("git", ["init", "-q"], { cwd: app }));

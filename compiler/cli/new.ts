@@ -249,7 +249,8 @@ function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>
       // The dev server (mix phx.server): rebuilds on every change, reloads the browser.
       start: "fawkes server",
       // The production bundle, _build/server.mjs: run it with node (README's Production).
-      bundle: "fawkes server --prod --build-only",
+      // (With static files, digested first: config/prod.ts reads the manifest.)
+      bundle: flags.html ? "fawkes digest && fawkes server --prod --build-only" : "fawkes server --prod --build-only",
       test: "fawkes build && tsc --noEmit && vitest run",
       check: "fawkes check && tsc --noEmit",
     },
