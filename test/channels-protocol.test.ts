@@ -214,6 +214,10 @@ describe("channel protocol over raw WebSocket frames", () => {
       expect(await refused(server, `${token()}&vsn=banana`)).toBe(403);
       expect(await refused(server, "token=forged&vsn=2.0.0")).toBe(403);
       expect(await refused(server, `${token()}&vsn=2.0.0`, { origin: "http://evil.example" })).toBe(403);
+      // The foreign origin is logged, with what to change (as Phoenix's check_origin does).
+      expect(server.logs.filter((l) => l.includes("http://evil.example"))).toEqual([
+        expect.stringMatching(/^websocket \/socket\/websocket: origin http:\/\/evil\.example is not allowed \(checkOrigin\): only the endpoint's url host, "localhost"; set the endpoint's url\.host to the host users reach the app at, or list the origins in checkOrigin$/),
+      ]);
       // The endpoint's url host (localhost by default) is allowed, on any port.
       expect(await refused(server, `${token()}&vsn=2.0.0`, { origin: "http://localhost:1234" })).toBe(101);
     });

@@ -11,7 +11,7 @@ import { parseHostHeader } from "../../plug/conn.js";
 
 export type Admission =
   | { ok: true; serializer: Serializer; params: ParsedParams; assigns: Record<string, unknown>; id: string | null }
-  | { ok: false; status: number; body: string; reason: string };
+  | { ok: false; status: number; body: string; reason: string; log?: boolean };
 
 export async function admit(handler: SocketHandler, req: IncomingMessage, transport: "websocket" | "longpoll", authToken: string | undefined): Promise<Admission> {
   const url = req.url ?? "/";
@@ -30,8 +30,12 @@ export async function admit(handler: SocketHandler, req: IncomingMessage, transp
   const check = handler.mount.options.checkOrigin ?? endpoint.config.checkOrigin ?? true;
   const origin = req.headers.origin;
   const scheme = endpoint.config.https ? "https" : "http";
-  if (!originAllowed(check, origin, endpoint.config.url?.host ?? "localhost", req.headers.host, scheme)) {
-    return { ok: false, status: 403, body: "", reason: `origin ${origin} is not allowed (checkOrigin)` };
+  const host = endpoint.config.url?.host ?? "localhost";
+  if (!originAllowed(check, origin, host, req.headers.host, scheme)) {
+    // Phoenix logs these, with what to change: a production app tried on localhost (or behind a
+    // host it does not know) otherwise sees its sockets fail with a bare 403.
+    const allowed = check === true ? `the endpoint's url host, ${JSON.stringify(host)}` : check === "conn" ? "the request's host" : `checkOrigin: ${JSON.stringify(check)}`;
+    return { ok: false, status: 403, body: "", reason: `origin ${origin} is not allowed (checkOrigin): only ${allowed}; set the endpoint's url.host to the host users reach the app at, or list the origins in checkOrigin`, log: true };
   }
   const info = connectInfo(handler, req, transport, params, query, scheme);
   if (authToken !== undefined && handler.mount.options.authToken) info.authToken = authToken;

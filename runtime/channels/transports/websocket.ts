@@ -119,7 +119,7 @@ export class WebSocketTransport {
     admit(this.handler, req, "websocket", bearerToken(req)).then(
       (admission) => {
         if (!admission.ok) {
-          if (admission.status >= 500 || admission.status === 400) this.handler.log(`websocket ${printable(req.url ?? "")}: ${admission.reason}`);
+          if (admission.status >= 500 || admission.status === 400 || admission.log) this.handler.log(`websocket ${printable((req.url ?? "").split("?")[0])}: ${admission.reason}`); // not the query: it carries the token
           return refuse(socket, admission.status, admission.body);
         }
         if (socket.destroyed) return;
