@@ -14,6 +14,8 @@ describe("the compile-error page", () => {
     expect(html).toContain("<h2>unclosed string [TEMPLATE_PARSE]</h2>");
     expect(html).not.toContain('class="detail"');
     expect(html).toContain('<pre class="frame">');
+    // An icon of its own: the browser asks the app for none (a /favicon.ico 404 in its log and console).
+    expect(html).toContain('<link rel="icon" href="data:,">');
   });
 
   it("keeps the excerpt when there is no frame, and a message's other lines always", () => {

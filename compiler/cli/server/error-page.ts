@@ -92,6 +92,7 @@ export function errorPage(options: { heading: string; summary: string; problems:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escape(options.heading)} · fawkes server</title>
+<link rel="icon" href="data:,">
 <style>
   body { margin: 0; font: 15px/1.5 system-ui, sans-serif; background: #fdf6f6; color: #2a1a1a; }
   header { background: #b3261e; color: #fff; padding: 1.25rem 2rem; }
