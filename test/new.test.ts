@@ -205,11 +205,15 @@ describe("fawkes new", () => {
       await prod.stop();
     }
 
+    // HTTPS in development: gen.cert works in a new app (selfsigned is a devDependency), and its key stays out of git.
+    await expectOk(run(process.execPath, ["node_modules/fawkes/dist/compiler/cli/main.js", "gen.cert"], { cwd: app }));
+    expect(readFileSync(join(app, "priv/cert/selfsigned_key.pem"), "utf8")).toContain("PRIVATE KEY");
+
     // What `fawkes digest` wrote into priv/static is ignored by git, its sources are not.
     const digested = readdirSync(join(app, "priv/static/css")).filter((f) => /^app-[0-9a-f]{32}\.css/.test(f));
     expect(digested.length).toBeGreaterThanOrEqual(2); // the copy and a compressed one
     await expectOk(run("git", ["init", "-q"], { cwd: app }));
-    const untracked = await expectOk(run("git", ["status", "--porcelain", "--untracked-files=all", "priv/static"], { cwd: app }));
+    const untracked = await expectOk(run("git", ["status", "--porcelain", "--untracked-files=all", "priv"], { cwd: app }));
     expect(untracked.stdout.split("\n").filter(Boolean).sort()).toEqual(["?? priv/static/css/app.css", "?? priv/static/css/components.css", "?? priv/static/favicon.svg", "?? priv/static/js/app.js", "?? priv/static/robots.txt"]);
   });
 
@@ -288,7 +292,7 @@ describe("fawkes new", () => {
     // `npm ci --omit=dev` leaves, without a second install), which carries no compiler.
     await expectOk(run("npm", ["run", "bundle"], { cwd: app }));
     await expectOk(run("npm", ["prune", "--omit=dev", "--no-audit", "--no-fund"], { cwd: app }));
-    for (const dev of ["esbuild", "eta", "ts-morph", "typescript", "vite", "vitest"]) expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
+    for (const dev of ["esbuild", "eta", "selfsigned", "ts-morph", "typescript", "vite", "vitest"]) expect(existsSync(join(app, "node_modules", dev)), dev).toBe(false);
     const secret = await expectOk(run(process.execPath, ["node_modules/fawkes/dist/compiler/cli/main.js", "gen.secret"], { cwd: app }));
     expect(secret.stdout.trim()).toMatch(/^\S{64}$/);
     // `NODE_ENV=production npm start` bundles, so it needs the devDependencies: it says where the bundle comes from.

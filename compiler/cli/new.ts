@@ -232,7 +232,7 @@ function ownPackage(): OwnPackage {
 // The compiler's packages (esbuild, eta, ts-morph) are no dependencies of fawkes (nor peers, which
 // npm would keep in a production install): an app lists them as devDependencies, so its
 // production install (npm ci --omit=dev) carries none of them.
-const FALLBACK: Record<string, string> = { esbuild: "^0.28.2", eta: "^4.6.0", phoenix: "^1.8.16", "ts-morph": "^28.0.0", typescript: "~5.9.0", vitest: "^4.1.12", "@types/node": "^20.19.0" };
+const FALLBACK: Record<string, string> = { esbuild: "^0.28.2", eta: "^4.6.0", selfsigned: "^5.5.0", phoenix: "^1.8.16", "ts-morph": "^28.0.0", typescript: "~5.9.0", vitest: "^4.1.12", "@types/node": "^20.19.0" };
 
 function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>, fawkes: string): string {
   const range = (dep: string) => own.dependencies?.[dep] ?? own.devDependencies?.[dep] ?? FALLBACK[dep];
@@ -256,7 +256,8 @@ function packageJson(name: string, own: OwnPackage, flags: Record<Flag, boolean>
     },
     // phoenix is the browser's channel client, served from node_modules by app/endpoint.ts.
     dependencies: { fawkes, ...pick(flags.html && flags.channels ? ["phoenix"] : []) },
-    devDependencies: pick(["@types/node", "esbuild", "eta", "ts-morph", "typescript", "vitest"]),
+    // selfsigned: `npx fawkes gen.cert`, HTTPS in development.
+    devDependencies: pick(["@types/node", "esbuild", "eta", "selfsigned", "ts-morph", "typescript", "vitest"]),
   };
   return JSON.stringify(pkg, null, 2) + "\n";
 }
