@@ -9,9 +9,9 @@ const page = (text: string, withFrame = true) =>
   errorPage({ heading: "Compile error", summary: "1 error", scriptTag: "", problems: [{ text, file: "app/templates/page/home.html.eta", line: 4, column: 14, notes: [], ...(withFrame ? { frame } : {}) }] });
 
 describe("the compile-error page", () => {
-  it("shows a template parse error's excerpt once: the frame, with the code in the heading", () => {
+  it("shows a template parse error's excerpt once: the frame, with the code under the heading", () => {
     const html = page("unclosed string\n  <p>Phoenix's page</p>\n             ^ [TEMPLATE_PARSE]");
-    expect(html).toContain("<h2>unclosed string [TEMPLATE_PARSE]</h2>");
+    expect(html).toContain('<h2>unclosed string</h2><p class="code">[TEMPLATE_PARSE]</p><pre class="frame">');
     expect(html).not.toContain('class="detail"');
     expect(html).toContain('<pre class="frame">');
     // An icon of its own: the browser asks the app for none (a /favicon.ico 404 in its log and console).

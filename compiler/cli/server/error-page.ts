@@ -73,15 +73,13 @@ export function errorPage(options: { heading: string; summary: string; problems:
       const frame = p.frame ? `<pre class="frame">${escape(p.frame)}</pre>` : "";
       const notes = p.notes.length ? `<ul class="notes">${p.notes.map((n) => `<li>${escape(n)}</li>`).join("")}</ul>` : "";
       // A message's first line is its heading; the rest stays as written, but for an excerpt with a
-      // caret (a template parse error's) when the frame below shows the same line: its code
-      // (" [TEMPLATE_PARSE]", after the caret) goes to the heading.
-      let [heading, ...detail] = p.text.split("\n");
-      const caret = detail.length === 2 ? /^\s*\^( \[[A-Z_]+\])?$/.exec(detail[1]) : null;
-      if (p.frame && caret) {
-        heading += caret[1] ?? "";
-        detail = [];
-      }
-      const more = detail.length ? `<pre class="detail">${escape(detail.join("\n"))}</pre>` : "";
+      // caret (a template error's) when the frame below shows the same line: its code
+      // ("[TEMPLATE_PARSE]", after the caret) stays, on a line of its own.
+      const [heading, ...lines] = p.text.split("\n");
+      const caret = p.frame && lines.length === 2 ? /^\s*\^(?: (\[[A-Z_]+\]))?$/.exec(lines[1]) : null;
+      const more = caret
+        ? caret[1] ? `<p class="code">${escape(caret[1])}</p>` : ""
+        : lines.length ? `<pre class="detail">${escape(lines.join("\n"))}</pre>` : "";
       return `<section class="problem">${where}<h2>${escape(heading)}</h2>${more}${frame}${notes}</section>`;
     })
     .join("\n");
@@ -103,6 +101,7 @@ export function errorPage(options: { heading: string; summary: string; problems:
   .where { margin: 0; font: 13px/1.4 ui-monospace, monospace; color: #8a3a3a; }
   .problem h2 { margin: .25rem 0 .75rem; font-size: 1.05rem; }
   .detail { margin-bottom: .5rem; background: #f6eeee; color: #4a2a2a; }
+  .code { margin: -.5rem 0 .5rem; font: 12px/1.4 ui-monospace, monospace; color: #8a3a3a; }
   pre { margin: 0; padding: .75rem 1rem; background: #2b2424; color: #f4eaea; border-radius: 4px; overflow-x: auto; font: 13px/1.45 ui-monospace, monospace; }
   .notes { margin: .75rem 0 0; padding-left: 1.25rem; color: #5a4040; }
   .output-title { font-size: 1rem; }
