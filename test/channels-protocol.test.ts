@@ -218,6 +218,13 @@ describe("channel protocol over raw WebSocket frames", () => {
       expect(server.logs.filter((l) => l.includes("http://evil.example"))).toEqual([
         expect.stringMatching(/^websocket \/socket\/websocket: origin http:\/\/evil\.example is not allowed \(checkOrigin\): only the endpoint's url host, "localhost"; set the endpoint's url\.host to the host users reach the app at, or list the origins in checkOrigin$/),
       ]);
+      // The long poll's too, on each request.
+      const poll = await fetch(`http://127.0.0.1:${server.port}/socket/longpoll?${token()}&vsn=2.0.0`, { headers: { origin: "http://evil.longpoll" } });
+      expect(poll.status).toBe(200); // the long poll answers in its body, as Phoenix's does
+      expect(await poll.json()).toEqual({ status: 403 });
+      expect(server.logs.filter((l) => l.includes("http://evil.longpoll"))).toEqual([
+        expect.stringMatching(/^longpoll \/socket\/longpoll: origin http:\/\/evil\.longpoll is not allowed \(checkOrigin\): only the endpoint's url host, "localhost"; /),
+      ]);
       // The endpoint's url host (localhost by default) is allowed, on any port.
       expect(await refused(server, `${token()}&vsn=2.0.0`, { origin: "http://localhost:1234" })).toBe(101);
     });

@@ -13,6 +13,21 @@ export type Admission =
   | { ok: true; serializer: Serializer; params: ParsedParams; assigns: Record<string, unknown>; id: string | null }
   | { ok: false; status: number; body: string; reason: string; log?: boolean };
 
+/**
+ * check_origin: null when the request's Origin may connect, else why not, with what to change.
+ * Phoenix logs these: a production app tried on localhost (or behind a host it does not know)
+ * otherwise sees its sockets fail with a bare 403.
+ */
+export function originRefusal(handler: SocketHandler, req: IncomingMessage): string | null {
+  const endpoint = handler.endpoint;
+  const check = handler.mount.options.checkOrigin ?? endpoint.config.checkOrigin ?? true;
+  const scheme = endpoint.config.https ? "https" : "http";
+  const host = endpoint.config.url?.host ?? "localhost";
+  if (originAllowed(check, req.headers.origin, host, req.headers.host, scheme)) return null;
+  const allowed = check === true ? `the endpoint's url host, ${JSON.stringify(host)}` : check === "conn" ? "the request's host" : `checkOrigin: ${JSON.stringify(check)}`;
+  return `origin ${req.headers.origin} is not allowed (checkOrigin): only ${allowed}; set the endpoint's url.host to the host users reach the app at, or list the origins in checkOrigin`;
+}
+
 export async function admit(handler: SocketHandler, req: IncomingMessage, transport: "websocket" | "longpoll", authToken: string | undefined): Promise<Admission> {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -26,17 +41,9 @@ export async function admit(handler: SocketHandler, req: IncomingMessage, transp
   const vsn = typeof params.vsn === "string" ? params.vsn : undefined;
   const serializer = negotiate(vsn);
   if (!serializer) return { ok: false, status: 403, body: "", reason: `no serializer for vsn ${JSON.stringify(vsn)} (this server speaks 1.0.0 and 2.0.0)` };
-  const endpoint = handler.endpoint;
-  const check = handler.mount.options.checkOrigin ?? endpoint.config.checkOrigin ?? true;
-  const origin = req.headers.origin;
-  const scheme = endpoint.config.https ? "https" : "http";
-  const host = endpoint.config.url?.host ?? "localhost";
-  if (!originAllowed(check, origin, host, req.headers.host, scheme)) {
-    // Phoenix logs these, with what to change: a production app tried on localhost (or behind a
-    // host it does not know) otherwise sees its sockets fail with a bare 403.
-    const allowed = check === true ? `the endpoint's url host, ${JSON.stringify(host)}` : check === "conn" ? "the request's host" : `checkOrigin: ${JSON.stringify(check)}`;
-    return { ok: false, status: 403, body: "", reason: `origin ${origin} is not allowed (checkOrigin): only ${allowed}; set the endpoint's url.host to the host users reach the app at, or list the origins in checkOrigin`, log: true };
-  }
+  const scheme = handler.endpoint.config.https ? "https" : "http";
+  const refusal = originRefusal(handler, req);
+  if (refusal !== null) return { ok: false, status: 403, body: "", reason: refusal, log: true };
   const info = connectInfo(handler, req, transport, params, query, scheme);
   if (authToken !== undefined && handler.mount.options.authToken) info.authToken = authToken;
   const outcome = await handler.connect(params, info);

@@ -8,9 +8,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { Connection, CLOSE_BAD_FRAME } from "../connection.js";
-import { originAllowed } from "../origin.js";
 import type { SocketHandler } from "../socket.js";
-import { admit } from "./_connect.js";
+import { admit, originRefusal } from "./_connect.js";
 import { printable } from "../../_internal/values.js";
 import { utf8OrNull } from "../../_internal/json.js";
 
@@ -87,7 +86,11 @@ export class LongPollTransport {
       res.shouldKeepAlive = false;
       return sendJson(res, { status: 500 });
     }
-    if (!this.originOk(req)) return sendJson(res, { status: 403 });
+    const refusal = originRefusal(this.handler, req);
+    if (refusal !== null) {
+      this.handler.log(`longpoll ${printable((req.url ?? "").split("?")[0])}: ${refusal}`); // not the query: it carries the token
+      return sendJson(res, { status: 403 });
+    }
     res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
     switch (req.method) {
       case "OPTIONS":
@@ -213,14 +216,6 @@ export class LongPollTransport {
       session.end();
       return false;
     }
-  }
-
-  /** check_origin on every request, as Phoenix's plug runs it before dispatching. */
-  private originOk(req: IncomingMessage): boolean {
-    const endpoint = this.handler.endpoint;
-    const check = this.handler.mount.options.checkOrigin ?? endpoint.config.checkOrigin ?? true;
-    const scheme = endpoint.config.https ? "https" : "http";
-    return originAllowed(check, req.headers.origin, endpoint.config.url?.host ?? "localhost", req.headers.host, scheme);
   }
 }
 
