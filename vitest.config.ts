@@ -12,6 +12,10 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Two test files at once. Vitest's default on this 2-core machine is one (cores - 1), but
+    // most files spend their time waiting on child processes (CLI runs, type checks, servers,
+    // Chromium), so a second file uses the core the first leaves idle.
+    maxWorkers: 2,
     // Generous: on a busy machine (another full run beside this one) the parity fuzz, the
     // cross-process Presence tests and the plug-init builds took over 30 s. Nothing here waits
     // for a timeout to pass: a test ends as soon as what it waits for happens.
