@@ -6,7 +6,7 @@
 
 import { parse as parseCookies } from "cookie";
 import { beforeSend, type Conn, putRespHeader } from "./conn.js";
-import { type CookieOptions, putSafeRespCookie } from "./cookies.js";
+import { putSafeRespCookie } from "./cookies.js";
 import {
   CSRF_SESSION_KEY,
   decodeSession,
@@ -76,22 +76,9 @@ function writeSessionCookie(conn: Conn): void {
   if (!s.dirty) return;
   const value = encodeSession(s.data, s.options);
   // The value is base64url and "." (MessageVerifier / MessageEncryptor tokens): cookie-safe as is.
-  putSafeRespCookie(conn, s.options.key, value, cookieOptions(s.options));
+  putSafeRespCookie(conn, s.options.key, value, { path: s.options.path ?? "/", sameSite: s.options.sameSite, maxAge: s.options.maxAge });
 }
 
-/**
- * The session cookie's attributes, one object per session configuration while its path,
- * sameSite and maxAge stay as they are (putSafeRespCookie serializes them once per object).
- */
-function cookieOptions(options: SessionOptions): CookieOptions {
-  const cached = cookieOptionsOf.get(options);
-  const path = options.path ?? "/";
-  if (cached !== undefined && cached.path === path && cached.sameSite === options.sameSite && cached.maxAge === options.maxAge) return cached;
-  const fresh: CookieOptions = { path, sameSite: options.sameSite, maxAge: options.maxAge };
-  cookieOptionsOf.set(options, fresh);
-  return fresh;
-}
-const cookieOptionsOf = new WeakMap<SessionOptions, CookieOptions>();
 
 export function getSession(conn: Conn, key: string): unknown {
   return state(conn).data[key];
