@@ -3,7 +3,7 @@
 // engine is meant to run in production (compile modes from perf-micro.md Part B). It throws
 // NotAvailable when the engine cannot run the workload. `note` adds a `#` line to the report.
 
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Eta } from "eta";
@@ -108,6 +108,17 @@ export const engines = [
     label: "hand-written",
     load: ({ template }) => hand[template],
     notes: { table: "the row is a direct function call" },
+  },
+  {
+    // The same functions over the runtime's escapeHtml (the one Fawkes' code calls): the
+    // hand-written floor with the escaper taken out of the comparison.
+    label: "hand+escapeHtml",
+    async load({ template }) {
+      const escape = join(here, "../../dist/runtime/templates/escape.js");
+      if (!existsSync(escape)) throw new NotAvailable("runtime not built yet");
+      const { escapeHtml } = await import(pathToFileURL(escape).href);
+      return hand.handWritten(escapeHtml)[template];
+    },
   },
 ];
 

@@ -6,7 +6,7 @@
 // shape leaves (long text vs short fields) does not leak into the next table. Children print
 // their tables live; their `ratio ...` lines are held back and printed together at the very
 // end, one per comparison in a fixed order (`n/a` for any a child did not produce). The
-// components page (`components-page`) is compared with the hand-written page only.
+// components page (`components-page`) is compared with the hand-written pages only.
 
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "../..");
 // Without it, GCs during the interleaving flush idle engines' code and every sample starts cold.
 const FLAGS = ["--no-flush-bytecode"];
-const PEERS = ["eta", "ejs", "handlebars", "pug", "dot", "svelte", "hand-written"];
+const PEERS = ["eta", "ejs", "handlebars", "pug", "dot", "svelte", "hand-written", "hand+escapeHtml"];
 
 // Renders are timed as an app runs in production: the typed templates' development check of
 // their assigns (runtime/templates/assigns.ts) is off. NODE_ENV=development measures it on.
@@ -48,4 +48,4 @@ function runWorkload(name) {
 const t0 = Date.now();
 for (const name of Object.keys(WORKLOADS)) await runWorkload(name); // one at a time: they would compete for the CPU
 console.log(`\n# ${((Date.now() - t0) / 1000).toFixed(0)} s; ratio = fawkes/peer renders/s (CPU-time medians), > 1: Fawkes faster`);
-for (const name of Object.keys(WORKLOADS)) for (const peer of name === "components-page" ? ["hand-written"] : PEERS) console.log(`ratio ${name} ${peer} ${ratios.get(`${name} ${peer}`) ?? "n/a"}`);
+for (const name of Object.keys(WORKLOADS)) for (const peer of name === "components-page" ? ["hand-written", "hand+escapeHtml"] : PEERS) console.log(`ratio ${name} ${peer} ${ratios.get(`${name} ${peer}`) ?? "n/a"}`);
