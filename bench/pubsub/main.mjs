@@ -9,8 +9,29 @@
 //   "topic" (one SUBSCRIBE per topic), which is how the default was chosen
 //   cluster-cpu-per-request  HTTP requests per server CPU-second (primary + workers, from
 //                        /proc) with 2 node:cluster workers vs 1 process, under the same
-//                        autocannon load; the box has 2 cores, so this is the cost per request
-//                        of the cluster (IPC, round robin in the primary), not a speed-up
+//                        autocannon load (20 keep-alive connections, saturated); the box has 2
+//                        cores, so this is the cost per request of the cluster, not a speed-up.
+//                        The runs beside it say where that cost lies:
+//                        - "2 plain processes": two one-process servers on two ports, no
+//                          cluster, 10 connections each (two autocannons at once). What 2
+//                          workers cost beyond this pair is the cluster's own machinery (the
+//                          primary's round robin of connections, IPC): `ratio
+//                          cluster-cpu-per-request two-processes`; the primary's CPU is printed
+//                          too. With keep-alive connections nothing of the cluster runs per
+//                          request (strace -c: one read and one writev per request either way;
+//                          perf record -e cpu-clock: the same profile; the primary ~0 CPU), and
+//                          this ratio read 0.94-0.97 (15:40, load ~10). What one process saves
+//                          over any two is scheduling: it has a core to itself beside
+//                          autocannon's, where two server processes and autocannon take turns
+//                          on two cores (perf stat: 0.31 context switches per request against
+//                          0.24), each finding at most its 10 connections' requests per wake-up.
+//                        - the same offered rate for both (autocannon overallRate, half what one
+//                          process served saturated in that round), printed as a comment.
+//                          autocannon's rate is a quota per connection per second sent as fast
+//                          as it can (lib/httpClient.js): bursts at full speed, then silence,
+//                          so the servers wake more often for fewer requests each. It does not
+//                          favour the cluster (paced evenly by hand with node:http at 2,000 and
+//                          5,000 req/s, the ratio was lower still, 0.63-0.72).
 // The sockets are bench:channels' client driver (raw `ws` on the client core) and its
 // server control loop; nodes and redis-server share the server core. Results are verified
 // before timing: a first broadcast must reach every socket, once (the driver checks the
@@ -28,7 +49,8 @@
 //                        meanwhile, which says how far the box's two cores are from the figure),
 //                        and the server's RSS (primary + workers) per socket. BENCH_HELD=0 skips it.
 // BENCH_ROUNDS=n (default 3) rounds; BENCH_QUICK=1 a smoke run; BENCH_ONLY=held runs the
-// sockets-held part alone (no Redis, no HTTP: its three figures only).
+// sockets-held part alone (no Redis, no HTTP: its three figures only), BENCH_ONLY=http the
+// HTTP part alone (its figures and two ratios).
 
 import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
@@ -49,6 +71,7 @@ const BROADCASTS = QUICK ? 20 : 60;
 const SUSTAINED = QUICK ? 50 : 150;
 const WINDOW = 8;
 const HTTP_SECONDS = QUICK ? 2 : 5;
+const HTTP_CONNECTIONS = 20;
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -175,33 +198,58 @@ function descendants(pid) {
   return out;
 }
 
-async function httpRun(workers) {
+/** An HTTP server of the cluster figure (http-node.mjs): one process, or `workers` cluster workers. */
+async function startHttpServer(workers) {
   const child = track(spawn(process.execPath, [here("http-node.mjs")], { env: { ...process.env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
-  try {
-    const { listening: port } = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const line = out.split("\n").find((l) => l.startsWith("{"));
-        if (line) resolve(JSON.parse(line));
-      });
-      child.once("exit", (code) => reject(new Error(`http node exited (${code})`)));
+  const { listening: port } = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const line = out.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve(JSON.parse(line));
     });
-    const url = `http://127.0.0.1:${port}/`;
-    // Verified before timing: the answer is the app's.
-    const body = await (await fetch(url)).text();
-    if (body !== "hello world\n") throw new Error(`unexpected body ${JSON.stringify(body)}`);
-    await autocannon({ url, connections: 20, duration: 1 });
-    const pids = [child.pid, ...descendants(child.pid)];
-    if (workers > 1 && pids.length < workers + 1) throw new Error(`expected ${workers} workers, found ${pids.length - 1}`);
+    child.once("exit", (code) => reject(new Error(`http node exited (${code})`)));
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  // Verified before timing: the answer is the app's.
+  const body = await (await fetch(url)).text();
+  if (body !== "hello world\n") throw new Error(`unexpected body ${JSON.stringify(body)}`);
+  const pids = [child.pid, ...descendants(child.pid)];
+  if (workers > 1 && pids.length < workers + 1) throw new Error(`expected ${workers} workers, found ${pids.length - 1}`);
+  return { child, url, pids };
+}
+
+/** What each HTTP setup is: its servers, the workers of each (1: not a cluster). */
+const HTTP_SETUPS = {
+  one: { label: "one process", servers: [1] },
+  cluster: { label: "2 workers", servers: [2] },
+  plain: { label: "2 plain processes", servers: [1, 1] },
+};
+
+/**
+ * One HTTP measurement of a setup: HTTP_CONNECTIONS keep-alive connections shared out over its
+ * servers (the plain pair: half each, one autocannon per server, run together), saturated
+ * (`rate` 0) or at `rate` requests/s overall (autocannon's overallRate, shared out likewise);
+ * the CPU of every server process (primary and workers) from /proc, the primary's apart.
+ */
+async function httpRun(setup, { rate = 0, connections: total = HTTP_CONNECTIONS } = {}) {
+  const servers = [];
+  try {
+    for (const workers of HTTP_SETUPS[setup].servers) servers.push(await startHttpServer(workers));
+    const connections = total / servers.length;
+    await Promise.all(servers.map((s) => autocannon({ url: s.url, connections, duration: 1 })));
+    const pids = servers.flatMap((s) => s.pids);
     const before = pids.map(processTicks);
-    const r = await autocannon({ url, connections: 20, duration: HTTP_SECONDS });
-    const ticks = pids.map(processTicks).reduce((s, t, i) => s + t - before[i], 0);
-    if (r.non2xx || r.errors) throw new Error(`http run had ${r.non2xx} non-2xx and ${r.errors} errors`);
-    const requests = r.requests.total;
-    return { workers, requests, cpuS: ticks / 100, perCpuS: requests / (ticks / 100), rps: requests / HTTP_SECONDS };
+    const rs = await Promise.all(servers.map((s) => autocannon({ url: s.url, connections, duration: HTTP_SECONDS, ...(rate ? { overallRate: rate / servers.length } : {}) })));
+    const spent = pids.map((p, i) => processTicks(p) - before[i]);
+    const ticks = spent.reduce((a, t) => a + t, 0);
+    for (const r of rs) if (r.non2xx || r.errors) throw new Error(`http run had ${r.non2xx} non-2xx and ${r.errors} errors`);
+    const requests = rs.reduce((a, r) => a + r.requests.total, 0);
+    // In a cluster, pids[0] is the primary: the round robin of connections and the IPC are its part.
+    const primaryCpuS = setup === "cluster" ? spent[0] / 100 : 0;
+    return { setup, rate, connections: total, requests, cpuS: ticks / 100, primaryCpuS, perCpuS: requests / (ticks / 100), rps: requests / HTTP_SECONDS };
   } finally {
-    await stop(child);
+    await Promise.all(servers.map((s) => stop(s.child)));
   }
 }
 
@@ -293,34 +341,48 @@ rmSync(DIST, { recursive: true, force: true });
 cpSync(fileURLToPath(new URL("../../dist/", import.meta.url)), DIST, { recursive: true });
 process.env.FAWKES_BENCH_DIST = pathToFileURL(join(DIST, "runtime/index.js")).href;
 
-const ONLY_HELD = process.env.BENCH_ONLY === "held";
-if (process.env.BENCH_ONLY !== undefined && !ONLY_HELD) {
-  console.error(`# BENCH_ONLY must be "held" (or unset); got ${JSON.stringify(process.env.BENCH_ONLY)}`);
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== "held" && ONLY !== "http") {
+  console.error(`# BENCH_ONLY must be "held", "http" (or unset); got ${JSON.stringify(ONLY)}`);
   process.exit(1);
 }
-const redis = ONLY_HELD ? null : await startRedis();
+const RUN_PUBSUB = ONLY === undefined;
+const RUN_HTTP = ONLY === undefined || ONLY === "http";
+const redis = RUN_PUBSUB ? await startRedis() : null;
 const scenarios = [
   ["single-node", { redis: null, strategy: undefined }],
   ["redis-pattern", { redis, strategy: "pattern" }],
   ["redis-topic", { redis, strategy: "topic" }],
 ];
 const results = Object.fromEntries(scenarios.map(([n]) => [n, []]));
-const http = { 1: [], 2: [] };
-for (let round = 0; round < (ONLY_HELD ? 0 : ROUNDS); round++) {
+const http = { one: [], cluster: [], plain: [], "one@rate": [], "cluster@rate": [] };
+const httpLine = (round, r) =>
+  `# round ${round + 1} http ${HTTP_SETUPS[r.setup].label}, ${r.connections} connections${r.rate ? `, ${r.rate.toFixed(0)} req/s offered` : ", saturated"}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s${r.setup === "cluster" ? ` (primary ${r.primaryCpuS.toFixed(2)})` : ""}, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`;
+for (let round = 0; round < (RUN_PUBSUB || RUN_HTTP ? ROUNDS : 0); round++) {
   const order = round % 2 ? [...scenarios].reverse() : scenarios;
-  for (const [name, opts] of order) {
+  for (const [name, opts] of RUN_PUBSUB ? order : []) {
     const r = await pubsubRun(name, opts);
     results[name].push(r);
     console.log(`# round ${round + 1} ${name}: p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.perS.toFixed(0)} broadcasts/s to ${N} sockets`);
   }
-  for (const w of round % 2 ? [2, 1] : [1, 2]) {
-    const r = await httpRun(w);
-    http[w].push(r);
-    console.log(`# round ${round + 1} http ${w === 1 ? "one process" : `${w} workers`}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`);
+  if (!RUN_HTTP) continue;
+  const setups = round % 2 ? ["plain", "cluster", "one"] : ["one", "cluster", "plain"];
+  for (const setup of setups) {
+    const r = await httpRun(setup);
+    http[setup].push(r);
+    console.log(httpLine(round, r));
+  }
+  const pair = round % 2 ? ["cluster", "one"] : ["one", "cluster"];
+  // The same offered rate for both: half what one process served saturated in this round.
+  const rate = Math.round(http.one.at(-1).rps / 2);
+  for (const setup of pair) {
+    const r = await httpRun(setup, { rate });
+    http[`${setup}@rate`].push(r);
+    console.log(httpLine(round, r));
   }
 }
 if (redis) await stop(redis.child);
-const HELD = Number(process.env.BENCH_HELD ?? (QUICK ? 20_000 : 100_000));
+const HELD = ONLY === "http" ? 0 : Number(process.env.BENCH_HELD ?? (QUICK ? 20_000 : 100_000));
 const HELD_WORKERS = Number(process.env.BENCH_HELD_WORKERS ?? Math.max(2, Math.ceil(HELD / 18_000)));
 let held = null;
 if (HELD > 0) {
@@ -328,32 +390,40 @@ if (HELD > 0) {
   console.log(`# sockets-held: ${held.total} sockets on ${held.workers} workers from ${held.holders} holder processes, connected in ${held.connectS.toFixed(1)} s (${held.retries} handshake(s) retried); broadcasts ${held.times.map((t) => t.toFixed(0)).join(", ")} ms`);
 }
 
-if (ONLY_HELD) {
-  if (held) console.log(`\nsockets-held ${held.total}\nbroadcast-all-ms ${held.ms.toFixed(0)}\nrss-per-socket-kb ${held.rssPerSocketKb.toFixed(2)}`);
-  rmSync(DIST, { recursive: true, force: true });
-  process.exit(0);
-}
 const m = (name, key) => median(results[name].map((r) => r[key]));
 const row = (label, name) => `${label.padEnd(22)} p50 ${m(name, "p50").toFixed(2).padStart(7)} ms   p99 ${m(name, "p99").toFixed(2).padStart(7)} ms   ${m(name, "perS").toFixed(0).padStart(6)} broadcasts/s`;
-console.log(`\nbroadcast to ${N} sockets on node A (medians of ${ROUNDS} round(s), ${BROADCASTS} broadcasts each):`);
-console.log(row("single-node (A→A)", "single-node"));
-console.log(row("redis pattern (B→A)", "redis-pattern"));
-console.log(row("redis topic (B→A)", "redis-topic"));
-const h = (w, k) => median(http[w].map((r) => r[k]));
-console.log(`\nHTTP, same autocannon load (20 connections, ${HTTP_SECONDS} s):`);
-console.log(`one process            ${h(1, "perCpuS").toFixed(0).padStart(7)} requests/CPU-s   ${h(1, "rps").toFixed(0)} req/s`);
-console.log(`2 workers              ${h(2, "perCpuS").toFixed(0).padStart(7)} requests/CPU-s   ${h(2, "rps").toFixed(0)} req/s`);
+if (RUN_PUBSUB) {
+  console.log(`\nbroadcast to ${N} sockets on node A (medians of ${ROUNDS} round(s), ${BROADCASTS} broadcasts each):`);
+  console.log(row("single-node (A→A)", "single-node"));
+  console.log(row("redis pattern (B→A)", "redis-pattern"));
+  console.log(row("redis topic (B→A)", "redis-topic"));
+}
+const h = (setup, k) => median(http[setup].map((r) => r[k]));
+if (RUN_HTTP) {
+  const hrow = (label, setup) => `${label.padEnd(24)} ${h(setup, "perCpuS").toFixed(0).padStart(7)} requests/CPU-s   ${h(setup, "rps").toFixed(0).padStart(6)} req/s`;
+  console.log(`\nHTTP, same autocannon load (${HTTP_CONNECTIONS} connections, ${HTTP_SECONDS} s, saturated; medians of ${ROUNDS} round(s)):`);
+  console.log(hrow("one process", "one"));
+  console.log(hrow("2 workers", "cluster"));
+  console.log(hrow("2 plain processes", "plain"));
+  console.log(`# the cluster's primary (round robin of connections, IPC): ${h("cluster", "primaryCpuS").toFixed(2)} of ${h("cluster", "cpuS").toFixed(2)} server CPU-s`);
+  console.log(`# at the same offered rate (autocannon overallRate, half of one process' saturated rate): one process ${h("one@rate", "perCpuS").toFixed(0)}, 2 workers ${h("cluster@rate", "perCpuS").toFixed(0)} requests/CPU-s (${(h("cluster@rate", "perCpuS") / h("one@rate", "perCpuS")).toFixed(2)}×)`);
+}
 if (held) {
   console.log(`\nsockets-held ${held.total}`);
   console.log(`broadcast-all-ms ${held.ms.toFixed(0)}`);
   console.log(`rss-per-socket-kb ${held.rssPerSocketKb.toFixed(2)}`);
 }
 console.log("");
-console.log(`ratio redis-broadcast single-node ${(m("single-node", "p50") / m("redis-pattern", "p50")).toFixed(2)}`);
-console.log(`ratio redis-broadcast-p99 single-node ${(m("single-node", "p99") / m("redis-pattern", "p99")).toFixed(2)}`);
-console.log(`ratio redis-broadcasts-per-s single-node ${(m("redis-pattern", "perS") / m("single-node", "perS")).toFixed(2)}`);
-console.log(`ratio redis-topic-broadcast single-node ${(m("single-node", "p50") / m("redis-topic", "p50")).toFixed(2)}`);
-console.log(`ratio redis-topic-broadcasts-per-s single-node ${(m("redis-topic", "perS") / m("single-node", "perS")).toFixed(2)}`);
-console.log(`ratio cluster-cpu-per-request one-process ${(h(2, "perCpuS") / h(1, "perCpuS")).toFixed(2)}`);
+if (RUN_PUBSUB) {
+  console.log(`ratio redis-broadcast single-node ${(m("single-node", "p50") / m("redis-pattern", "p50")).toFixed(2)}`);
+  console.log(`ratio redis-broadcast-p99 single-node ${(m("single-node", "p99") / m("redis-pattern", "p99")).toFixed(2)}`);
+  console.log(`ratio redis-broadcasts-per-s single-node ${(m("redis-pattern", "perS") / m("single-node", "perS")).toFixed(2)}`);
+  console.log(`ratio redis-topic-broadcast single-node ${(m("single-node", "p50") / m("redis-topic", "p50")).toFixed(2)}`);
+  console.log(`ratio redis-topic-broadcasts-per-s single-node ${(m("redis-topic", "perS") / m("single-node", "perS")).toFixed(2)}`);
+}
+if (RUN_HTTP) {
+  console.log(`ratio cluster-cpu-per-request one-process ${(h("cluster", "perCpuS") / h("one", "perCpuS")).toFixed(2)}`);
+  console.log(`ratio cluster-cpu-per-request two-processes ${(h("cluster", "perCpuS") / h("plain", "perCpuS")).toFixed(2)}`);
+}
 rmSync(DIST, { recursive: true, force: true });
 process.exit(0);
