@@ -1,6 +1,7 @@
 // The compiler's public entry ("fawkes/compiler"). Build time only: the CLI and the bundler
 // plugins call `build`; it returns contents and diagnostics and writes nothing itself.
 
+import "./_code-cache.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./build/router.js";

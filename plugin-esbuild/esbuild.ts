@@ -11,6 +11,8 @@
 // type-checker program, the slow part, is not rebuilt). Anything else: a full buildProject,
 // on a ts-morph project kept warm across rebuilds (only the files that changed are parsed again).
 
+// First: the code cache wraps the loading of ts-morph, which the imports below start.
+import "../compiler/_code-cache.js";
 import type { Message, PartialMessage, Plugin } from "esbuild";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";

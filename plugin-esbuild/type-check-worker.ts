@@ -3,6 +3,8 @@
 // files that changed are parsed and bound again), off the main thread, so the bundle, the app's
 // restart and the next build never wait for it. One request at a time; answers carry its id.
 
+// First: the code cache wraps the loading of ts-morph (the worker keeps its own, checker and all).
+import { saveCodeCache } from "../compiler/_code-cache.js";
 import { parentPort } from "node:worker_threads";
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -57,4 +59,7 @@ parentPort?.on("message", (request: TypeCheckRequest) => {
     answer = { id: request.id, ok: false, error: (e as Error)?.stack ?? String(e) };
   }
   parentPort!.postMessage(answer);
+  // The worker is terminated, not exited: its code cache is written after the first check, off
+  // the main thread (a no-op once written, or when the cache it found was taken).
+  saveCodeCache();
 });

@@ -294,6 +294,7 @@ async function routeTable(values: Record<string, string | boolean | undefined>) 
   const key = JSON.stringify({ fawkes: version(), reader: readerStamp(), router: router ?? null, entry: entry ?? null });
   let table = readCachedTable(root, key);
   if (!table) {
+    await import("../_code-cache.js"); // before the reader loads ts-morph
     const { readRouteTable } = await import("../router/routes.js");
     const read = readRouteTable({ root, router, entry });
     // The config's own files too: another router or entry named there is another table.
