@@ -5,7 +5,7 @@
 // esbuild: the floor: the same bundle with esbuild alone, the generated files already there; each
 //          edit writes the files the Fawkes step generated, then times the rebuild.
 // Each build's output is checked (errors, the edit's marker in the bundle) outside the timing.
-// Prints one JSON line: { cold, template: [ms...], router: [ms...], typecheck: { cold, router: [ms...] } }
+// Prints one JSON line: { cold, template: [ms...], router: [ms...], typecheck: { cold, router: [ms...] }, codeCache }
 // (typecheck: when the deferred type check of the router arrived, from the start of its build).
 // With a profile phase (cold, template, router), that phase runs under V8's CPU profiler (the
 // one `node --cpu-prof` starts, here started and stopped around the phase by node:inspector)
@@ -124,4 +124,7 @@ for (const kind of ["template", "router"]) {
   });
 }
 await ctx.dispose();
-process.stdout.write(JSON.stringify({ cold: cold.ms, ...times, typecheck }) + "\n");
+// What the compiler found in its code cache (FAWKES_CODE_CACHE, set by main.mjs), for main.mjs to
+// check; null for sources from before the cache.
+const codeCache = fawkesMode ? await import(pathToFileURL(join(lib, "compiler/_code-cache.js")).href).then((m) => m.codeCacheReport().map((e) => e.found), () => null) : null;
+process.stdout.write(JSON.stringify({ cold: cold.ms, ...times, typecheck, codeCache }) + "\n");
