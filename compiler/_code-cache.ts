@@ -56,8 +56,9 @@ const proto = Module.prototype as unknown as { _compile: Compile };
 if (setting !== "0" && setting !== "off" && !(proto._compile as { fawkesCodeCache?: boolean }).fawkesCodeCache) {
   const original = proto._compile;
   const compile: Compile = function (this: Module, content, filename, ...rest) {
-    // A third argument is Node's format of a module it loads as ESM through require: never ours.
-    if (typeof content !== "string" || rest[0] === "module" || !CACHED.some((tail) => filename.endsWith(tail))) return original.call(this, content, filename, ...rest);
+    // A third argument is how Node loads the module ("module", or true in older versions: an ES
+    // module through require): never one of ours, which are CommonJS.
+    if (typeof content !== "string" || rest[0] === "module" || rest[0] === true || !CACHED.some((tail) => filename.endsWith(tail))) return original.call(this, content, filename, ...rest);
     return compileCached(this, content, filename);
   };
   (compile as { fawkesCodeCache?: boolean }).fawkesCodeCache = true;
