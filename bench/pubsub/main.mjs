@@ -32,6 +32,14 @@
 //                          so the servers wake more often for fewer requests each. It does not
 //                          favour the cluster (paced evenly by hand with node:http at 2,000 and
 //                          5,000 req/s, the ratio was lower still, 0.63-0.72).
+//                        - a connection per request (`Connection: close`; autocannon reconnects),
+//                          printed as a comment: where the cluster does cost per request. Under
+//                          node:cluster's default round robin (what Fawkes uses) the primary
+//                          accepts every connection and passes it to a worker over IPC;
+//                          NODE_CLUSTER_SCHED_POLICY=none lets the workers accept from the shared
+//                          socket themselves (Node's docs: unevenly spread on Linux, which is
+//                          why round robin stays the default: a worker holding far more channel
+//                          sockets than the others would reach its descriptor limit first).
 // The sockets are bench:channels' client driver (raw `ws` on the client core) and its
 // server control loop; nodes and redis-server share the server core. Results are verified
 // before timing: a first broadcast must reach every socket, once (the driver checks the
@@ -199,8 +207,8 @@ function descendants(pid) {
 }
 
 /** An HTTP server of the cluster figure (http-node.mjs): one process, or `workers` cluster workers. */
-async function startHttpServer(workers) {
-  const child = track(spawn(process.execPath, [here("http-node.mjs")], { env: { ...process.env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
+async function startHttpServer(workers, env = {}) {
+  const child = track(spawn(process.execPath, [here("http-node.mjs")], { env: { ...process.env, ...env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
   const { listening: port } = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
@@ -224,6 +232,8 @@ const HTTP_SETUPS = {
   one: { label: "one process", servers: [1] },
   cluster: { label: "2 workers", servers: [2] },
   plain: { label: "2 plain processes", servers: [1, 1] },
+  // node:cluster's other policy: every worker accepts from the shared socket itself.
+  "cluster-os": { label: "2 workers (NODE_CLUSTER_SCHED_POLICY=none)", servers: [2], env: { NODE_CLUSTER_SCHED_POLICY: "none" } },
 };
 
 /**
@@ -232,22 +242,24 @@ const HTTP_SETUPS = {
  * (`rate` 0) or at `rate` requests/s overall (autocannon's overallRate, shared out likewise);
  * the CPU of every server process (primary and workers) from /proc, the primary's apart.
  */
-async function httpRun(setup, { rate = 0, connections: total = HTTP_CONNECTIONS } = {}) {
+async function httpRun(setup, { rate = 0, connections: total = HTTP_CONNECTIONS, close = false } = {}) {
   const servers = [];
   try {
-    for (const workers of HTTP_SETUPS[setup].servers) servers.push(await startHttpServer(workers));
+    for (const workers of HTTP_SETUPS[setup].servers) servers.push(await startHttpServer(workers, HTTP_SETUPS[setup].env));
     const connections = total / servers.length;
-    await Promise.all(servers.map((s) => autocannon({ url: s.url, connections, duration: 1 })));
+    // close: a connection per request (autocannon reconnects when the server closes).
+    const headers = close ? { connection: "close" } : undefined;
+    await Promise.all(servers.map((s) => autocannon({ url: s.url, connections, headers, duration: 1 })));
     const pids = servers.flatMap((s) => s.pids);
     const before = pids.map(processTicks);
-    const rs = await Promise.all(servers.map((s) => autocannon({ url: s.url, connections, duration: HTTP_SECONDS, ...(rate ? { overallRate: rate / servers.length } : {}) })));
+    const rs = await Promise.all(servers.map((s) => autocannon({ url: s.url, connections, headers, duration: HTTP_SECONDS, ...(rate ? { overallRate: rate / servers.length } : {}) })));
     const spent = pids.map((p, i) => processTicks(p) - before[i]);
     const ticks = spent.reduce((a, t) => a + t, 0);
     for (const r of rs) if (r.non2xx || r.errors) throw new Error(`http run had ${r.non2xx} non-2xx and ${r.errors} errors`);
     const requests = rs.reduce((a, r) => a + r.requests.total, 0);
     // In a cluster, pids[0] is the primary: the round robin of connections and the IPC are its part.
-    const primaryCpuS = setup === "cluster" ? spent[0] / 100 : 0;
-    return { setup, rate, connections: total, requests, cpuS: ticks / 100, primaryCpuS, perCpuS: requests / (ticks / 100), rps: requests / HTTP_SECONDS };
+    const primaryCpuS = setup.startsWith("cluster") ? spent[0] / 100 : 0;
+    return { setup, rate, close, connections: total, requests, cpuS: ticks / 100, primaryCpuS, perCpuS: requests / (ticks / 100), rps: requests / HTTP_SECONDS };
   } finally {
     await Promise.all(servers.map((s) => stop(s.child)));
   }
@@ -355,9 +367,9 @@ const scenarios = [
   ["redis-topic", { redis, strategy: "topic" }],
 ];
 const results = Object.fromEntries(scenarios.map(([n]) => [n, []]));
-const http = { one: [], cluster: [], plain: [], "one@rate": [], "cluster@rate": [] };
+const http = { one: [], cluster: [], plain: [], "one@rate": [], "cluster@rate": [], "one@close": [], "cluster@close": [], "cluster-os@close": [] };
 const httpLine = (round, r) =>
-  `# round ${round + 1} http ${HTTP_SETUPS[r.setup].label}, ${r.connections} connections${r.rate ? `, ${r.rate.toFixed(0)} req/s offered` : ", saturated"}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s${r.setup === "cluster" ? ` (primary ${r.primaryCpuS.toFixed(2)})` : ""}, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`;
+  `# round ${round + 1} http ${HTTP_SETUPS[r.setup].label}, ${r.connections} ${r.close ? "connections at a time, one per request" : "connections"}${r.rate ? `, ${r.rate.toFixed(0)} req/s offered` : ", saturated"}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s${r.setup.startsWith("cluster") ? ` (primary ${r.primaryCpuS.toFixed(2)})` : ""}, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`;
 for (let round = 0; round < (RUN_PUBSUB || RUN_HTTP ? ROUNDS : 0); round++) {
   const order = round % 2 ? [...scenarios].reverse() : scenarios;
   for (const [name, opts] of RUN_PUBSUB ? order : []) {
@@ -378,6 +390,11 @@ for (let round = 0; round < (RUN_PUBSUB || RUN_HTTP ? ROUNDS : 0); round++) {
   for (const setup of pair) {
     const r = await httpRun(setup, { rate });
     http[`${setup}@rate`].push(r);
+    console.log(httpLine(round, r));
+  }
+  for (const setup of round % 2 ? ["cluster-os", "cluster", "one"] : ["one", "cluster", "cluster-os"]) {
+    const r = await httpRun(setup, { close: true });
+    http[`${setup}@close`].push(r);
     console.log(httpLine(round, r));
   }
 }
@@ -407,6 +424,7 @@ if (RUN_HTTP) {
   console.log(hrow("2 plain processes", "plain"));
   console.log(`# the cluster's primary (round robin of connections, IPC): ${h("cluster", "primaryCpuS").toFixed(2)} of ${h("cluster", "cpuS").toFixed(2)} server CPU-s`);
   console.log(`# at the same offered rate (autocannon overallRate, half of one process' saturated rate): one process ${h("one@rate", "perCpuS").toFixed(0)}, 2 workers ${h("cluster@rate", "perCpuS").toFixed(0)} requests/CPU-s (${(h("cluster@rate", "perCpuS") / h("one@rate", "perCpuS")).toFixed(2)}×)`);
+  console.log(`# a connection per request (Connection: close), saturated: one process ${h("one@close", "perCpuS").toFixed(0)}, 2 workers ${h("cluster@close", "perCpuS").toFixed(0)} (primary ${h("cluster@close", "primaryCpuS").toFixed(2)} of ${h("cluster@close", "cpuS").toFixed(2)} CPU-s), 2 workers under NODE_CLUSTER_SCHED_POLICY=none ${h("cluster-os@close", "perCpuS").toFixed(0)} requests/CPU-s (${(h("cluster@close", "perCpuS") / h("one@close", "perCpuS")).toFixed(2)}× and ${(h("cluster-os@close", "perCpuS") / h("one@close", "perCpuS")).toFixed(2)}×)`);
 }
 if (held) {
   console.log(`\nsockets-held ${held.total}`);
