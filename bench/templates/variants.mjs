@@ -35,6 +35,17 @@ const VARIANTS = {
   ),
   // Components: no per-call `slot` closure (its calls made on __slot directly).
   noslotc: (rel, code) => code.replace(/^\s*const slot = \(s, arg\) => __slot\(__capture, __e, s, arg\);\n/m, "").replace(/(?<![\w$.])slot\(/g, "__slot(__capture, __e, "),
+  // Components: a slot run by the caller's own `__capSlot(slot, arg)` (it calls the slot and
+  // returns what it wrote, plus what it returned, escaped), in place of renderSlot wrapping the
+  // call in a closure for the caller's capture on every slot.
+  slotcap: (rel, code) => {
+    const capSlot = `$&  function __capSlot(s, arg) {\n    const o = __eta.res;\n    __eta.res = "";\n    try {\n      const r = s(arg);\n      return r === void 0 || r === null ? __eta.res : __eta.res + __e(r);\n    } finally {\n      __eta.res = o;\n    }\n  }\n`;
+    return code
+      .replace(/^  function capture\(fn\) \{\n[\s\S]*?\n  \}\n/m, capSlot)
+      .replace(/(?<![\w$.])(c_\w+)\(capture(?=[,)])/g, "$1(__capSlot")
+      .replace("const slot = (s, arg) => __slot(__capture, __e, s, arg);", 'const slot = (s, arg) => s === void 0 || s === null ? "" : typeof s === "string" ? __e(s) : __capture(s, arg);')
+      .replace(/(c_\w+)\(__noCapture, /g, "$1((s, arg) => { const r = s(arg); return r === void 0 || r === null ? \"\" : __e(r); }, ");
+  },
   // Components: no per-call `csrfToken` closure.
   nocsrf: (rel, code) => code.replace(/^\s*const csrfToken = \(\) => __csrfToken\(it\);\n/m, "").replace(/(?<![\w$.])csrfToken\(\)/g, "__csrfToken(it)"),
 };

@@ -15,18 +15,16 @@
 // `__e` is the escaper (the runtime's, or the config's escapeFunction), `__f` the config's
 // filterFunction (Eta's default filter is String), `__tag_*` a custom tag's function.
 //
-// Measured (issue 13; `npm run bench:templates:profile <workload> [engine]`, PROFILE_INLINE=0 to
-// see the escaper apart, and `npm run bench:templates:variants`, edits of this output timed
-// against it in one process, 21 rounds). What a render spends its time on is the escaper, not
-// this shape: baryshev 62% in the long-text escape and 15% in the short one (the function's own
-// code 3%); items100 44% escaping; partials50 43% escaping, 34% the row's concatenation. Measured
-// and left as they are, each within the ±5-10% between runs of this machine: no `__line`
-// stores (baryshev 1.02x, items100 0.94x, partials50 1.01x, components page 1.01x), no
-// try/catch (1.02x, 0.98x, 1.01x, 0.98x), the row partial inlined in partials50's loop as pug
-// inlines an include (0.98x), only the last of consecutive `__line` stores (page 1.04x), no
-// per-call `csrfToken` closure in components (page 1.00x, 1.04x). No per-call `slot` closure
-// measured 1.08-1.11x in three runs, but 0.97-1.00x with the csrfToken one removed as well:
-// not an effect this machine can tell apart from noise (the page has no goal; issue 14).
+// Measured (issue 13; bench/templates/FINDINGS.md has the figures, the profiles and every
+// attempt): what a render spends its time on is the escaper (runtime/templates/escape.ts), not
+// this shape; with the escaper of the second pass the generated code runs at the hand-written
+// floor over the same escaper on every workload but the components page (FINDINGS.md says
+// why). Measured and left as they are, each within the ±5-10% between runs of this machine:
+// no `__line` stores (baryshev 1.02x, items100 0.94x, partials50 1.01x, components page
+// 1.01x), no try/catch (1.02x, 0.98x, 1.01x, 0.98x), the row partial inlined in partials50's
+// loop as pug inlines an include (0.98x), only the last of consecutive `__line` stores (page
+// 1.04x), no per-call `csrfToken` or `slot` closure in components (page 0.97-1.11x), a slot run
+// by the caller's own capture without renderSlot's closure (page 1.055x).
 // The floor is Eta's semantics: `& < > " '` escaped everywhere. Svelte escapes `& <` in text and
 // `& " <` in attributes (items100: 605 entities, 13.7 kB, against Eta's 1,611 and 18.7 kB), pug
 // all but `'` (1,310); the same output with less escaping is not Eta's byte for byte.
