@@ -116,7 +116,7 @@ export function saveCodeCache(): void {
   }
 }
 
-/** Where the cache of `filename` lives; null when it cannot be named (the file vanished). */
+/** Where the cache of `filename` lives; null when there is none to be had (the file vanished, no folder fit for it). */
 function cacheFile(filename: string, content: string): string | null {
   let key: string;
   try {
@@ -127,8 +127,10 @@ function cacheFile(filename: string, content: string): string | null {
   } catch {
     return null;
   }
+  const folder = cacheDir(filename);
+  if (!folder) return null;
   const name = `${isMainThread ? "" : "worker-"}${filename.split(sep).slice(-1)[0]}-${createHash("sha256").update(key).digest("hex").slice(0, 20)}.v8`;
-  return join(cacheDir(filename), name);
+  return join(folder, name);
 }
 
 let dir: string | undefined;
@@ -142,7 +144,16 @@ function cacheDir(filename: string): string {
     mkdirSync(candidate, { recursive: true });
     return (dir = candidate);
   } catch {
-    const uid = typeof process.getuid === "function" ? process.getuid() : "user";
-    return (dir = join(tmpdir(), `fawkes-v8-${uid}`));
+    // A read-only node_modules: a folder of this user's own in the OS temp folder, used only
+    // while it is that user's and no one else may write to it (the cache is code V8 runs).
+    const uid = typeof process.getuid === "function" ? process.getuid() : null;
+    const temp = join(tmpdir(), `fawkes-v8-${uid ?? "user"}`);
+    try {
+      mkdirSync(temp, { recursive: true, mode: 0o700 });
+      const s = statSync(temp);
+      return (dir = uid === null || (s.uid === uid && (s.mode & 0o022) === 0) ? temp : "");
+    } catch {
+      return (dir = "");
+    }
   }
 }
