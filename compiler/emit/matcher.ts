@@ -47,6 +47,9 @@
 // builtin calls (`indexOf` x 3.62 with the two scans, `slice` x 1.52) and allocates ~130 B per
 // lookup, @medley/router 4.2 calls (2.62 + 1.55) and ~135 B, which is why it is ~1.15x medley on
 // the mix (3.6x on statics): a factor of 2 there needs a match that does not slice its params.
+// Measured after that (one tree for every method, the empty-segment case out of the switches,
+// dispatch tables, startsWith again; per request class; requests alone against mixed):
+// bench/router/FINDINGS.md.
 // Large subtrees become functions of their own: V8 does not optimize very large functions
 // (TurboFan skips functions over ~60 kB of bytecode); SPLIT_AT = 32 keeps the GitHub set (203 routes) within a few percent of a single function in `npm run bench:router` (FAWKES_SPLIT_AT=n to retry).
 
