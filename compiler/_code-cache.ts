@@ -12,8 +12,8 @@
 //
 // Hand-written, not v8-compile-cache: that package keeps the cache made when a script is
 // compiled, which holds its top level only, not the functions a build runs (the larger part);
-// Node 20 has no module.enableCompileCache (22.1+). Here the cache is made at the process's
-// exit with script.createCachedData(), which includes every function compiled so far.
+// Node 20 has no module.enableCompileCache (22.1+). Here the cache is made right after the first
+// build (or at exit) with script.createCachedData(), which includes every function compiled so far.
 //
 // The cache is the toolchain's, never the app's build: node_modules/.cache/fawkes/v8/ beside the
 // packages it caches (the OS temp folder when that is not writable), one file per package
@@ -90,15 +90,32 @@ function compileCached(module: Module, content: string, filename: string): unkno
   return fn.call(module.exports, module.exports, require, module, filename, dirname(filename));
 }
 
+let scheduled = false;
+
+/**
+ * Called when a build is done (buildProject): the cache is written on the next turn of the event
+ * loop, when a plugin's build has handed the bundling to esbuild (whose process does it while
+ * this one waits) and before the process runs long enough for V8 to flush what the cold start
+ * compiled. Only a process that found no cache (or a refused one) writes: the first run ever.
+ */
+export function afterBuild(): void {
+  if (scheduled || entries.every((e) => e.fresh)) return;
+  scheduled = true;
+  setTimeout(saveCodeCache, 0).unref();
+}
+
 /** What this process found for each file it compiled through the cache (tests, the bench). */
 export function codeCacheReport(): { file: string; cache: string; found: Entry["found"] }[] {
   return entries.map((e) => ({ file: e.file, cache: e.path, found: e.found }));
 }
 
 /**
- * Writes the cache of each file this process compiled whose cache was missing or rejected
- * (at exit; a long-lived process may call it earlier, after its first build). Never throws:
- * without a cache the next process compiles as Node would.
+ * Writes the cache of each file this process compiled whose cache was missing or rejected.
+ * When: as soon as a first build is done (afterBuild), at the latest at exit. Not only at exit:
+ * V8 drops the bytecode of functions a process has not run for a while (bytecode flushing), so
+ * a watch process's cache made at its exit had lost what a cold start runs once (measured on
+ * bench:build's app: 1.8 MB made after 14 rebuilds against 9 MB after the first build, and
+ * TypeScript's top level gone). Never throws: without a cache the next process compiles as Node would.
  */
 export function saveCodeCache(): void {
   for (const e of entries) {

@@ -1,7 +1,8 @@
 // The compiler's public entry ("fawkes/compiler"). Build time only: the CLI and the bundler
 // plugins call `build`; it returns contents and diagnostics and writes nothing itself.
 
-import "./_code-cache.js";
+// First: the code cache wraps the loading of ts-morph, which the imports below start.
+import { afterBuild } from "./_code-cache.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./build/router.js";
@@ -197,6 +198,7 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
   }
   if (plugins) options.templates = { ...templateOptions, plugins: plugins.plugins };
   const result = build(options);
+  afterBuild(); // the first run's code cache, made while what this build compiled is all there
   const diagnostics = strict ? result.diagnostics.map((d) => (d.severity === "error" ? d : { ...d, severity: "error" as const, message: `${d.message} (a warning; strict mode makes it an error)` })) : result.diagnostics;
   const failed = diagnostics.some((d) => d.severity === "error");
   return { ...result, files: failed ? new Map() : result.files, diagnostics, inputs: [...config.inputs, ...pluginInputs, ...result.inputs], config, options, strict };

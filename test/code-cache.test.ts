@@ -82,6 +82,22 @@ describe("code cache", () => {
     expect(run(dir).report.map((e) => e.found)).toEqual(["accepted", "accepted", "accepted"]);
   });
 
+  it("is written right after a first buildProject, not only at exit (V8 flushes what a long process has not run lately)", () => {
+    const dir = cacheDir();
+    const child = `
+const { buildProject } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/compiler/index.js")).href)});
+const { readdirSync } = await import("node:fs");
+await buildProject({ root: ${JSON.stringify(join(ROOT, "fixtures/demo"))} });
+await new Promise((resolve) => setTimeout(resolve, 0));
+await new Promise((resolve) => setTimeout(resolve, 0));
+// Still running: what is on disk now was written after the build, not by the exit handler.
+process.stdout.write(JSON.stringify(readdirSync(${JSON.stringify(dir)}).filter((f) => f.endsWith(".v8")).sort()));
+`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", child], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FAWKES_CODE_CACHE: dir } });
+    expect(r.stderr).toBe("");
+    expect((JSON.parse(r.stdout) as string[]).map((f) => f.replace(/-[0-9a-f]{20}\.v8$/, ""))).toEqual(CACHED);
+  });
+
   it("lives in node_modules/.cache/fawkes/v8 beside the packages by default, never in the app", () => {
     const r = run(undefined);
     const modules = realpathSync(join(ROOT, "node_modules"));
