@@ -58,6 +58,27 @@ export interface FawkesEsbuildOptions {
   typeCheck?: "blocking" | "deferred";
   /** With `typeCheck: "deferred"`: the type checker's read of the router a build served. */
   onTypeCheck?: (report: TypeCheckReport) => void;
+  /**
+   * @internal `fawkes server`'s hook (compiler/cli/server/dev.ts): hands it the generation step
+   * every build starts with, to run on its own (a template edit regenerates and swaps that
+   * template's module into the running app without bundling it again). Its builds and its own
+   * calls never overlap (one queue).
+   */
+  exposeGenerate?: (generate: () => Promise<Generation>) => void;
+}
+
+/** What one generation step did: regenerated .fawkes/ (or found nothing changed), or failed. */
+export interface Generation {
+  /** Diagnostics that fail it: nothing was written, the last good generation stands on disk. */
+  errors: PartialMessage[];
+  warnings: PartialMessage[];
+  /** The generated files it wrote and removed (relative to root, forward slashes); empty when nothing changed. */
+  written: string[];
+  removed: string[];
+  /** Whether `path` (absolute) is a template's source: an edit of it changes templates' modules only. */
+  isTemplate(path: string): boolean;
+  /** The out dir, relative to root (`.fawkes`). */
+  outDir: string;
 }
 
 /** What the deferred type check of a build adds to it. */
@@ -118,6 +139,9 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       let checker: TypeChecker | null = null;
       // The templates compiler's results, kept across builds: a template edit compiles that template.
       const templateCache = new TemplateCache();
+      // Where templates are and how they are named, as the last generation read the config.
+      let templateFiles = { root: join(root, options.templatesDir ?? "app/templates") + sep, extension: ".eta" };
+      const isTemplate = (f: string) => f.endsWith(templateFiles.extension) && f.startsWith(templateFiles.root);
 
       // The last generation without errors, and what it was made from.
       let last: { result: ProjectBuildResult; stamps: Map<string, string>; warnings: PartialMessage[] } | null = null;
@@ -128,19 +152,21 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         for (const f of report.removed) disk.delete(f);
       };
 
-      build.onStart(async () => {
-        pendingCheck = null;
+      /** Regenerates .fawkes/ when its inputs changed since the last good generation (see the header). */
+      async function generate(): Promise<Generation> {
+        const outcome = (warnings: PartialMessage[], errors: PartialMessage[] = [], report?: WriteReport): Generation => ({ errors, warnings, written: report?.written ?? [], removed: report?.removed ?? [], isTemplate, outDir: relative(root, outDir).split(sep).join("/") });
         let result: ProjectBuildResult;
         const changed = last ? changedSince(last.stamps) : null;
         if (last && changed && changed.length === 0) {
+          // The deferred check of the build that generated last (if not run yet) stands.
           failed = null;
           reported = false;
-          return { warnings: last.warnings };
+          return outcome(last.warnings);
         }
-        const extension = last?.result.options.templates?.defaultExtension ?? ".eta";
+        pendingCheck = null;
         const templatesRoot = join(root, last?.result.options.templatesDir ?? "app/templates") + sep;
         // A template edited, or one created or deleted (a folder's listing under the templates root).
-        const templateChange = (f: string) => f.endsWith(extension) || (f.endsWith(sep) && f.startsWith(templatesRoot));
+        const templateChange = (f: string) => isTemplate(f) || (f.endsWith(sep) && f.startsWith(templatesRoot));
         if (last && changed && changed.every(templateChange)) {
           result = templatesOnly(root, last.result, templateCache);
         } else {
@@ -154,6 +180,7 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           }
         }
         if (result.inputs.length) inputs = result.inputs;
+        templateFiles = { root: join(root, result.options.templatesDir ?? "app/templates") + sep, extension: result.options.templates?.defaultExtension ?? ".eta" };
         // Every folder under the templates root: esbuild's watchDirs are not recursive, and a
         // template created in app/templates/user/ must rebuild as one in app/templates/ does.
         // The view modules' folders too: a view module created there changes what templates can call.
@@ -171,14 +198,21 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           wrote(result.files, report);
           const rewritten = new Set([...report.written, ...report.removed].map((f) => join(root, f)));
           last = { result, stamps: stampsOf(root, result, watchDirs, unchanged && { ...unchanged, rewritten }), warnings };
-          return { warnings };
+          return outcome(warnings, [], report);
         }
         last = null;
         pendingCheck = null; // a build with errors is fixed first; its fix is checked
-        // Errors returned from onStart end the build before anything is read, so watch mode
-        // would watch nothing and a fix would never rebuild: the build goes on against stand-ins
-        // for the generated modules (onResolve/onLoad below), which carry the watch lists.
         failed = await Promise.all(errors.map((d) => toMessage(root, d)));
+        return outcome(warnings, failed);
+      }
+      options.exposeGenerate?.(generate);
+
+      build.onStart(async () => {
+        // Errors returned from onStart end the build before anything is read, so watch mode
+        // would watch nothing and a fix would never rebuild: on errors (`failed`) the build goes
+        // on against stand-ins for the generated modules (onResolve/onLoad below), which carry
+        // the watch lists.
+        const { warnings } = await generate();
         return { warnings };
       });
 

@@ -35,10 +35,11 @@ import { dirname, join, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { bundleOptions, DEV_BUNDLE } from "./bundle.js";
-import type { TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
+import type { Generation, TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
 import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js";
 import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
-import type { ListeningMessage } from "./worker-hook.js";
+import type { ListeningMessage, SwapMessage, SwappedMessage } from "./worker-hook.js";
+import { devTemplatesPlugin, templateTree, TreeBuildError } from "./templates-tree.js";
 import { matcher, type WatchPattern } from "./watch.js";
 
 export interface DevServerOptions {
@@ -77,10 +78,12 @@ interface Worker {
   /** The app's last output, for the page shown when it fails. */
   output: string[];
   exited: Promise<void>;
+  /** Swaps sent and not answered yet, by id. */
+  swaps: Map<number, (answer: SwappedMessage | null) => void>;
 }
 
 /** Why navigations get the error page instead of the app; null while the app serves them. */
-type Failure = { heading: string; summary: string; problems: Problem[]; output?: string };
+type Failure = { heading: string; summary: string; problems: Problem[]; output?: string; from?: "generate" };
 
 const OUTPUT_LINES = 60;
 // Editors write a file in several steps (truncate, write, rename): one rebuild for all of them.
@@ -132,7 +135,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // The router's type check is deferred (the plugin's typeCheck "deferred"): a build that reads
   // the router from its syntax is served at once, and what the type checker adds (ACTION_MISSING)
   // arrives after, from a worker thread (typeChecked below).
-  const ctx: BuildContext = await context({ ...bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r) }), write: false });
+  // The templates are not in the bundle (templates-tree.ts): a template edit regenerates, builds
+  // and swaps that template's module into the running app (swapTemplates), with no bundle and
+  // no restart; any other change bundles the app again and restarts it.
+  const tree = templateTree(root);
+  let generatedDir = outDir;
+  let generate: (() => Promise<Generation>) | null = null;
+  const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r), exposeGenerate: (g) => (generate = g) });
+  const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree.registryUrl), ...(appOptions.plugins ?? [])], write: false });
+  if (!generate) throw new Error("fawkes server: the Fawkes plugin did not hand over its generation step");
+  const regenerate: () => Promise<Generation> = generate;
+  let swaps = 0;
 
   const broadcast = (message: object) => {
     const text = JSON.stringify(message);
@@ -143,37 +156,59 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     broadcast({ type: "reload", build: String(generation), reason });
   };
 
-  /** One build and, when the bundle changed (or `restart`), a new app process. */
-  async function rebuild(reason: string, restart: boolean): Promise<void> {
+  /** A build that failed: its errors to the terminal and the error page, the last good build serving. */
+  async function failed(errors: Message[], reason: string, started: number, from?: "generate"): Promise<void> {
+    const ms = Math.round(performance.now() - started);
+    const shown = errors.map((m) => ({ ...m, notes: m.notes.filter((n) => !n.location?.file.startsWith("fawkes-failed")) }));
+    logError((await formatMessages(shown, { kind: "error", color: options.color ?? false })).join(""));
+    log(`[fawkes] build failed in ${ms} ms (${errors.length} error${errors.length === 1 ? "" : "s"})${active ? "; the last good build keeps serving" : ""}`);
+    failure = {
+      heading: "Compile error",
+      summary: `${errors.length} error${errors.length === 1 ? "" : "s"} in the last build (${reason}). ${active ? "Everything but page loads is served by the last good build." : "Nothing has built yet."}`,
+      problems: errors.map((m) => problemFromMessage(root, m)),
+      from,
+    };
+    lastBundle = null; // a fix that brings back the same bundle as before must still restart
+    reload("the build failed");
+    firstOutcome();
+  }
+
+  /**
+   * One build: .fawkes/ regenerated; then, when only templates changed, their modules swapped
+   * into the running app; else the app bundled and, when it or the templates' modules changed
+   * (or `restart`), a new app process.
+   */
+  async function rebuild(reason: string, restart: boolean, paths: readonly string[]): Promise<void> {
     const started = performance.now();
+    const gen = await regenerate();
+    generatedDir = gen.outDir;
+    if (gen.errors.length) return failed(gen.errors.map(fullMessage), reason, started, "generate");
+    // Only templates edited, into an app that runs what is on disk (not after a failed bundle or start).
+    const templatesOnly = paths.length > 0 && paths.every((p) => gen.isTemplate(join(root, p)));
+    if (templatesOnly && !restart && active && (!failure || failure.from === "generate")) {
+      const modules = gen.written.filter((f) => f.startsWith(`${gen.outDir}/templates/`) && !f.endsWith("/__registry.gen.ts"));
+      if (gen.removed.length === 0 && modules.length === gen.written.length) {
+        if (await swapTemplates(modules, reason, started)) return;
+      }
+    }
     let outputs: OutputFile[];
+    let treeChanged: boolean;
     try {
-      const result = await ctx.rebuild();
+      const [result, changed] = await Promise.all([ctx.rebuild(), tree.buildAll(gen.outDir)]);
       outputs = result.outputFiles ?? [];
+      treeChanged = changed;
     } catch (e) {
-      const errors = (e as { errors?: Message[] }).errors;
+      const errors = e instanceof TreeBuildError ? e.errors : (e as { errors?: Message[] }).errors;
       if (!errors) throw e;
-      const ms = Math.round(performance.now() - started);
-      const shown = errors.map((m) => ({ ...m, notes: m.notes.filter((n) => !n.location?.file.startsWith("fawkes-failed")) }));
-      logError((await formatMessages(shown, { kind: "error", color: options.color ?? false })).join(""));
-      log(`[fawkes] build failed in ${ms} ms (${errors.length} error${errors.length === 1 ? "" : "s"})${active ? "; the last good build keeps serving" : ""}`);
-      failure = {
-        heading: "Compile error",
-        summary: `${errors.length} error${errors.length === 1 ? "" : "s"} in the last build (${reason}). ${active ? "Everything but page loads is served by the last good build." : "Nothing has built yet."}`,
-        problems: errors.map((m) => problemFromMessage(root, m)),
-      };
-      lastBundle = null; // a fix that brings back the same bundle as before must still restart
-      reload("the build failed");
-      firstOutcome();
-      return;
+      return failed(errors, reason, started);
     }
     const built = Math.round(performance.now() - started);
     const js = outputs.find((f) => f.path.endsWith(".mjs"));
     const hash = js ? createHash("sha256").update(js.contents).digest("hex") : "";
-    if (hash === lastBundle && !restart && active) {
+    if (hash === lastBundle && !treeChanged && !restart && active) {
       if (failure) {
         failure = null;
-        reload("the build is fixed");
+        reload(reason);
       }
       log(`[fawkes] rebuilt in ${built} ms, no change to the app (${reason})`);
       return;
@@ -198,6 +233,46 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (old || wasFailing) reload(reason);
     if (old) void stopWorker(old);
     firstOutcome();
+  }
+
+  /**
+   * The templates' modules regenerated (`modules`, relative to root) built and swapped into the
+   * running app; false when that cannot be (a new export, the app did not take them): the
+   * caller bundles and restarts instead. None written (an edit that compiles the same, a fix
+   * that brings back what the app runs): nothing to swap.
+   */
+  async function swapTemplates(modules: readonly string[], reason: string, started: number): Promise<boolean> {
+    const worker = active!;
+    let urls: string[] | null;
+    try {
+      urls = modules.length ? await tree.buildSome(generatedDir, modules) : [];
+    } catch (e) {
+      if (!(e instanceof TreeBuildError)) throw e;
+      await failed(e.errors, reason, started);
+      return true;
+    }
+    if (urls === null) return false;
+    const built = Math.round(performance.now() - started);
+    if (urls.length) {
+      const answer = await new Promise<SwappedMessage | null>((resolve) => {
+        const id = ++swaps;
+        worker.swaps.set(id, resolve);
+        const message: SwapMessage = { fawkes: "swap", id, modules: urls!, registry: tree.registryUrl };
+        worker.child.send(message, (e) => e && resolve(null));
+      });
+      if (!answer || answer.error) {
+        log(`[fawkes] the app could not swap the templates in${answer?.error ? ` (${answer.error.split("\n")[0]})` : ""}; restarting it`);
+        return false;
+      }
+    }
+    const fixed = failure !== null;
+    failure = null;
+    const ms = Math.round(performance.now() - started);
+    if (urls.length) log(`[fawkes] rebuilt in ${built} ms, ${urls.length === 1 ? "1 template" : `${urls.length} templates`} swapped into the app in ${ms - built} ms (${reason})`);
+    else log(`[fawkes] rebuilt in ${built} ms, no change to the app (${reason})`);
+    if (urls.length || fixed) reload(reason);
+    firstOutcome();
+    return true;
   }
 
   /** The deferred type check of the router the last build read: errors to the terminal and the error page, a fix clears them. */
@@ -243,14 +318,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     child.stdout!.on("data", keep(process.stdout));
     child.stderr!.on("data", keep(process.stderr));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const worker: Worker = { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited };
+    const worker: Worker = { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map() };
     starting = worker;
     // Only a hint: the app may connect to a database first. It never ends the wait.
     const slow = setTimeout(() => log(`[fawkes] ${options.entry} has not listened yet: the dev server serves the app once it starts its HTTP server (endpoint.start())`), SLOW_START_MS);
     slow.unref();
     child.once("exit", () => clearTimeout(slow));
     return new Promise((resolve) => {
-      child.on("message", (m: ListeningMessage) => {
+      child.on("message", (m: ListeningMessage | SwappedMessage) => {
+        if (m?.fawkes === "swapped") {
+          worker.swaps.get(m.id)?.(m);
+          worker.swaps.delete(m.id);
+          return;
+        }
         if (m?.fawkes !== "listening") return;
         clearTimeout(slow);
         worker.port = m.port;
@@ -261,6 +341,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       });
       child.once("exit", (code, signal) => {
         worker.agent.destroy();
+        for (const answer of worker.swaps.values()) answer(null);
+        worker.swaps.clear();
         if (starting === worker) {
           // It never listened: the last good build (if any) keeps serving.
           starting = null;
@@ -320,7 +402,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const other = staticChanged;
     staticChanged = null;
     running = (async () => {
-      if (paths.length) await rebuild(describeChange(paths), restart);
+      if (paths.length) await rebuild(describeChange(paths), restart, paths);
       if (other) {
         log(`[fawkes] ${other} changed: reloading`);
         reload(`${other} changed`);
@@ -437,7 +519,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   // The first build: the port is already open, requests wait for it.
-  await rebuild("first build", true);
+  await rebuild("first build", true, []);
   await ready;
 
   return {
@@ -449,6 +531,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (timer) clearTimeout(timer);
       await running;
       await ctx.dispose();
+      await tree.dispose();
       for (const client of live.clients) client.terminate();
       live.close();
       await Promise.all([active, starting].filter((w): w is Worker => w !== null).map(stopWorker));

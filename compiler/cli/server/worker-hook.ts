@@ -46,3 +46,46 @@ NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]) {
   };
   return listen.call(server, { port: 0, host: "127.0.0.1" }, callback) as NetServer;
 } as typeof NetServer.prototype.listen;
+
+/** What the dev server sends after a template edit (templates-tree.ts): swap these modules in. */
+export interface SwapMessage {
+  fawkes: "swap";
+  id: number;
+  /** The file: URLs of the templates' modules written again. */
+  modules: string[];
+  /** templates.gen.mjs, the registry module: imported again, its `templates` copied over the loaded one's. */
+  registry: string;
+}
+
+/** The answer: swapped, or why not (the dev server then restarts the app). */
+export interface SwappedMessage {
+  fawkes: "swapped";
+  id: number;
+  error?: string;
+}
+
+async function swap(m: SwapMessage): Promise<void> {
+  let answer: SwappedMessage = { fawkes: "swapped", id: m.id };
+  try {
+    // Each module as the app loaded it, its exports pointed at a new instance of its file.
+    for (const url of m.modules) {
+      const loaded = await import(url);
+      const next = await import(`${url}?v=${m.id}`);
+      loaded.__fawkesSwap(next);
+    }
+    const loaded = await import(m.registry);
+    const next = await import(`${m.registry}?v=${m.id}`);
+    Object.assign(loaded.templates, next.templates);
+  } catch (e) {
+    answer = { ...answer, error: (e as Error)?.stack ?? String(e) };
+  }
+  process.send?.(answer);
+}
+
+if (process.send) {
+  process.on("message", (m: SwapMessage) => {
+    if (m?.fawkes === "swap") void swap(m);
+  });
+  // Listening keeps the IPC channel from holding the process: an app that ends, ends.
+  (process.channel as { unref?: () => void } | undefined)?.unref?.();
+}
