@@ -69,6 +69,21 @@ export function template(view, name, marker = "") {
   ].join("\n");
 }
 
+const ENDPOINT = `import { defineEndpoint } from "fawkes";
+import * as router from "../.fawkes/router.gen.js";
+import { templates } from "../.fawkes/templates.gen.js";
+
+export const endpoint = defineEndpoint({
+  router,
+  views: { templates },
+  config: { http: { port: Number(process.env.PORT ?? 4000) }, secretKeyBase: "bench-build-secret-key-base-for-development-only-0123456789abcdef" },
+});
+`;
+
+/** The page the template edit shows on (c0/show.html, in the app layout), and the route the router edit renames. */
+export const EDITED_PAGE = "/s0/things0/1";
+export const routerEditPath = (marker) => `/s0/pages/p0${marker}`;
+
 export const EDITED_TEMPLATE = "app/templates/c0/show.html.eta";
 export const ROUTER = "app/router.ts";
 
@@ -85,5 +100,8 @@ export function generateApp(root) {
     "main.ts",
     `import * as router from "./.fawkes/router.gen.js";\nimport { templates } from "./.fawkes/templates.gen.js";\nimport { Routes } from "./.fawkes/helpers.gen.js";\nexport { router, templates, Routes };\n`,
   );
+  // What `fawkes server` runs (dev-round.mjs): an endpoint over the same generated modules.
+  write(root, "app/endpoint.ts", ENDPOINT);
+  write(root, "server.ts", `import { endpoint } from "./app/endpoint.js";\n\nawait endpoint.start();\nfor (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void endpoint.stop().then(() => process.exit(0)));\n`);
   return { routes: SCOPES * (RESOURCES_PER_SCOPE * 8 + GETS_PER_SCOPE), templates: CONTROLLERS * VIEW_TEMPLATES.length + 1 };
 }

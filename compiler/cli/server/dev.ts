@@ -60,6 +60,8 @@ export interface DevServerOptions {
   logError?: (text: string) => void;
   /** Colour the terminal's error output (esbuild's formatting). */
   color?: boolean;
+  /** Each deferred type check of the router, once the dev server has acted on it (bench/build waits on it between edits). */
+  onTypeCheck?: (report: TypeCheckReport) => void;
 }
 
 export interface DevServer {
@@ -141,11 +143,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const tree = templateTree(root);
   let generatedDir = outDir;
   let generate: (() => Promise<Generation>) | null = null;
-  const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r), exposeGenerate: (g) => (generate = g) });
-  const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree.registryUrl), ...(appOptions.plugins ?? [])], write: false });
+  const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
+  const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree), ...(appOptions.plugins ?? [])], write: false });
   if (!generate) throw new Error("fawkes server: the Fawkes plugin did not hand over its generation step");
   const regenerate: () => Promise<Generation> = generate;
   let swaps = 0;
+  /** The generated files written since the templates' tree was last brought up to date. */
+  const writtenSince: string[] = [];
 
   const broadcast = (message: object) => {
     const text = JSON.stringify(message);
@@ -182,6 +186,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const started = performance.now();
     const gen = await regenerate();
     generatedDir = gen.outDir;
+    writtenSince.push(...gen.written);
     if (gen.errors.length) return failed(gen.errors.map(fullMessage), reason, started, "generate");
     // Only templates edited, into an app that runs what is on disk (not after a failed bundle or start).
     const templatesOnly = paths.length > 0 && paths.every((p) => gen.isTemplate(join(root, p)));
@@ -194,9 +199,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     let outputs: OutputFile[];
     let treeChanged: boolean;
     try {
-      const [result, changed] = await Promise.all([ctx.rebuild(), tree.buildAll(gen.outDir)]);
+      const [result, changed] = await Promise.all([ctx.rebuild(), tree.buildAll(gen.outDir, writtenSince)]);
       outputs = result.outputFiles ?? [];
       treeChanged = changed;
+      writtenSince.length = 0;
     } catch (e) {
       const errors = e instanceof TreeBuildError ? e.errors : (e as { errors?: Message[] }).errors;
       if (!errors) throw e;
@@ -257,7 +263,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const answer = await new Promise<SwappedMessage | null>((resolve) => {
         const id = ++swaps;
         worker.swaps.set(id, resolve);
-        const message: SwapMessage = { fawkes: "swap", id, modules: urls!, registry: tree.registryUrl };
+        const message: SwapMessage = { fawkes: "swap", id, modules: urls!, registry: tree.registryUrl(generatedDir) };
         worker.child.send(message, (e) => e && resolve(null));
       });
       if (!answer || answer.error) {
@@ -531,7 +537,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (timer) clearTimeout(timer);
       await running;
       await ctx.dispose();
-      await tree.dispose();
       for (const client of live.clients) client.terminate();
       live.close();
       await Promise.all([active, starting].filter((w): w is Worker => w !== null).map(stopWorker));

@@ -1,28 +1,35 @@
 // In development the templates are not bundled with the app (issue 10: a template edit must
 // cost what one template costs, and esbuild alone re-linking a 1,000-route app is ~150 ms).
 // Each generated template module (.fawkes/templates/**/*.gen.ts), the registry module
-// (templates.gen.ts) and the route helpers they call (helpers.gen.ts) is built to a file of
-// its own under _build/dev-templates/ (the out dir's layout, .mjs), and the app's bundle
-// imports templates.gen.mjs as an external module (devTemplatesPlugin). Between those files
-// the imports stay imports (absolute file: URLs, so the process's module cache knows each file
-// by one name); anything else a template imports (a view module, the config's escape
-// function) is bundled into the template's file (a copy per template, development only).
+// (templates.gen.ts) and the route helpers they call (helpers.gen.ts) is transformed on its
+// own (esbuild's transform: TypeScript out, nothing bundled) to a .mjs file under
+// _build/dev-templates/, at the same path from there as from the project root, so every
+// relative import the generator wrote resolves there once `.js` is `.mjs` (an ES module
+// whatever the app's package.json says; a package.json of the tree's own would hide the
+// app's, and with it a package's import of itself); the app's bundle imports
+// templates.gen.mjs as an external module (devTemplatesPlugin). An app module a template
+// imports (a view module, the config's escape function) is bundled to its mirrored path
+// (a second copy of it beside the bundle's: development only). A module is transformed again
+// only when its text changed: a router edit leaves the 500 templates' files alone.
 //
-// A template edit then rebuilds that one module (buildSome) and the app process swaps it in
+// A template edit then transforms that one module (buildSome) and the app process swaps it in
 // (worker-hook.ts): it imports the new file under a version query, a new instance, and the
 // loaded instance's `__fawkesSwap` points its exports at the new one's. Every module that
 // imports it holds live bindings to those exports, so includes and layouts call the new
-// function at once; templates.gen.mjs is imported again the same way, which defines every
+// function at once; templates.gen.js is imported again the same way, which defines every
 // template in the registry anew, and its `templates` table is copied over the one the
-// endpoint holds. `__fawkesSwap` is added here, to the built file's export statement
+// endpoint holds. `__fawkesSwap` is added here, to the transformed export statement
 // (swappable below): the generated code stays what `fawkes build` writes.
 //
 // ES modules cannot be unloaded: each swap keeps the old instance (a few KB of a template) in
 // the process until it restarts, which every edit of anything but a template does.
+// Measured (bench:build's app, load ~10): one esbuild build with the 502 modules as entry
+// points costs 1-2 s a rebuild even with nothing changed (a cost per output file); 502
+// transforms in parallel 0.5-0.9 s, once, and one transform ~1 ms.
 
-import { build, context, type BuildContext, type BuildOptions, type Message, type OutputFile, type Plugin } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { build, transform, type Message, type Plugin } from "esbuild";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
 /** Where the templates' modules are built, relative to the project root. */
@@ -38,90 +45,82 @@ export class TreeBuildError extends Error {
 }
 
 export interface TemplateTree {
-  /** The file: URL of templates.gen.mjs, what the app's bundle imports. */
-  readonly registryUrl: string;
+  /** The file: URL of templates.gen.js for this out dir, what the app's bundle imports. */
+  registryUrl(outDir: string): string;
   /**
-   * Every module built (the first build and after any change but a template's): true when a
-   * file on disk changed (the app must restart to load it). Throws TreeBuildError.
+   * Every module brought up to date (the first build and after any change but a template's):
+   * true when a file on disk changed (the app must restart to load it). `written`: the generated
+   * files (relative to root) written since the last call; a template module neither written nor
+   * new is not read again. Throws TreeBuildError.
    */
-  buildAll(outDir: string): Promise<boolean>;
+  buildAll(outDir: string, written?: readonly string[]): Promise<boolean>;
   /**
    * These modules alone (paths relative to root, `.fawkes/templates/user/show.html.gen.ts`),
    * written for a swap: the file: URLs to swap in, or null when a swap cannot take them (a
    * module that is new, or whose exports changed: the app restarts). Throws TreeBuildError.
    */
   buildSome(outDir: string, modules: readonly string[]): Promise<string[] | null>;
-  dispose(): Promise<void>;
+}
+
+interface Built {
+  path: string;
+  text: string;
+  /** A template's module: its export names, which a swap keeps. */
+  exports: string | null;
 }
 
 export function templateTree(root: string): TemplateTree {
   const tree = join(root, DEV_TEMPLATES);
-  /** What each built file holds on disk, by absolute path (with the export names of a swappable one). */
-  const onDisk = new Map<string, { text: string; exports: string | null }>();
-  let ctx: { key: string; context: BuildContext } | null = null;
+  // A last session's files (templates deleted since) are not this one's.
+  rmSync(tree, { recursive: true, force: true });
+  /** What each file of the tree holds on disk (absolute path), and the source text it was made from. */
+  const onDisk = new Map<string, Built & { source: string }>();
+  const outputOf = (module: string) => join(tree, relative(root, module)).replace(/\.[cm]?[jt]sx?$/, ".mjs");
 
-  const outputOf = (outDirAbs: string, module: string) => join(tree, relative(outDirAbs, module)).replace(/\.ts$/, ".mjs");
-  const options = (outDirAbs: string, entries: readonly string[]): BuildOptions => ({
-    absWorkingDir: root,
-    entryPoints: [...entries],
-    outdir: tree,
-    outbase: outDirAbs,
-    outExtension: { ".js": ".mjs" },
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    sourcemap: true,
-    write: false,
-    logLevel: "silent",
-    plugins: [modulesExternal(new Set(entries), (m) => outputOf(outDirAbs, m))],
-  });
-
-  /** The outputs as they go to disk (swappable where a template's), and which differ from it. */
-  function settle(outDirAbs: string, files: readonly OutputFile[]) {
-    const templates = join(tree, "templates") + "/";
-    const registry = join(tree, "templates/__registry.gen.mjs");
-    return files.map((f) => {
-      const swaps = f.path.startsWith(templates) && f.path.endsWith(".mjs") && f.path !== registry;
-      const made = swaps ? swappable(f.text) : { text: f.text, exports: null };
-      return { path: f.path, ...made, same: onDisk.get(f.path)?.text === made.text };
-    });
+  /** One generated module transformed (swappable when a template's), or null when its text is what made the file on disk. */
+  async function transformed(outDirAbs: string, module: string, source: string): Promise<(Built & { source: string }) | null> {
+    const path = outputOf(module);
+    const was = onDisk.get(path);
+    if (was?.source === source) return null;
+    const out = await transform(source, { loader: "ts", format: "esm", target: "node20", sourcemap: "inline", sourcefile: relative(dirname(path), module).split(sep).join("/") }).catch(rethrow);
+    const template = module.startsWith(join(outDirAbs, "templates") + sep) && !module.endsWith(`${sep}__registry.gen.ts`);
+    const code = out.code.replace(RELATIVE_IMPORT, (_, head: string, spec: string) => `${head}"${spec}.mjs";`);
+    const made = template ? swappable(code) : { text: code, exports: null };
+    return { path, source, ...made };
   }
 
-  function write(files: ReturnType<typeof settle>): void {
+  function write(files: ReadonlyArray<Built & { source: string }>): void {
     for (const f of files) {
-      if (f.same) continue;
       mkdirSync(dirname(f.path), { recursive: true });
       writeFileSync(f.path, f.text);
-      onDisk.set(f.path, { text: f.text, exports: f.exports });
+      onDisk.set(f.path, f);
     }
   }
 
   return {
-    registryUrl: pathToFileURL(join(tree, REGISTRY.replace(/\.ts$/, ".mjs"))).href,
+    registryUrl: (outDir) => pathToFileURL(outputOf(join(resolve(root, outDir), REGISTRY))).href,
 
-    async buildAll(outDir) {
+    async buildAll(outDir, written) {
       const outDirAbs = resolve(root, outDir);
-      const entries = modulesOf(outDirAbs);
-      const key = `${outDirAbs}\0${entries.join("\0")}`;
-      if (ctx?.key !== key) {
-        await ctx?.context.dispose();
-        ctx = entries.length ? { key, context: await context(options(outDirAbs, entries)) } : null;
+      const modules = modulesOf(outDirAbs);
+      const fresh = written && new Set(written.map((f) => resolve(root, f)));
+      const templates = join(outDirAbs, "templates") + sep;
+      // The source a file on disk was made from stands for a template module not written since.
+      const sources = modules.map((m) => {
+        const known = fresh && m.startsWith(templates) && !fresh.has(m) ? onDisk.get(outputOf(m))?.source : undefined;
+        return known ?? readFileSync(m, "utf8");
+      });
+      const files = (await Promise.all(modules.map((m, i) => transformed(outDirAbs, m, sources[i])))).filter((f) => f !== null);
+      // The app's modules the templates import, bundled each (their own imports inlined).
+      const app = appModules(outDirAbs, modules, sources);
+      const kept = new Set([...modules, ...app].map(outputOf));
+      if (app.length) {
+        const result = await build({ absWorkingDir: root, entryPoints: app, outdir: tree, outbase: root, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", sourcemap: "inline", write: false, logLevel: "silent" }).catch(rethrow);
+        for (const f of result.outputFiles ?? []) if (onDisk.get(f.path)?.text !== f.text) files.push({ path: f.path, text: f.text, exports: null, source: "" });
       }
-      let built: OutputFile[] = [];
-      if (ctx) {
-        const result = await ctx.context.rebuild().catch((e: { errors?: Message[] }) => {
-          if (e.errors) throw new TreeBuildError(e.errors);
-          throw e;
-        });
-        built = result.outputFiles ?? [];
-      }
-      const files = settle(outDirAbs, built);
       write(files);
-      // A deleted template's file.
-      const kept = new Set(files.map((f) => f.path));
-      let changed = files.some((f) => !f.same);
+      let changed = files.length > 0;
+      // A deleted template's file, a view module no template imports any more.
       for (const path of [...onDisk.keys()]) {
         if (kept.has(path)) continue;
         rmSync(path, { force: true });
@@ -133,27 +132,30 @@ export function templateTree(root: string): TemplateTree {
 
     async buildSome(outDir, modules) {
       const outDirAbs = resolve(root, outDir);
-      const entries = modulesOf(outDirAbs);
-      const wanted = modules.map((m) => resolve(root, m));
-      if (!wanted.every((m) => entries.includes(m))) return null;
-      const result = await build({ ...options(outDirAbs, entries), entryPoints: wanted }).catch((e: { errors?: Message[] }) => {
-        if (e.errors) throw new TreeBuildError(e.errors);
-        throw e;
-      });
-      const files = settle(outDirAbs, result.outputFiles ?? []);
-      const swapped = files.filter((f) => f.path.endsWith(".mjs"));
-      // A swap re-points the exports a module had: one with other exports (a template that
-      // became async has a `$async` function more) is loaded by a restart.
-      if (swapped.some((f) => f.exports === null || onDisk.get(f.path)?.exports !== f.exports)) return null;
+      const files: Array<Built & { source: string }> = [];
+      for (const m of modules) {
+        const module = resolve(root, m);
+        const source = readFileSync(module, "utf8");
+        const was = onDisk.get(outputOf(module));
+        // A swap re-points the exports a module had: a new module, or one with other exports (a
+        // template that became async has a `$async` function more), is loaded by a restart.
+        // So is one that imports what the tree lacks (a view module no template imported).
+        if (!was || was.exports === null) return null;
+        const missing = appModules(outDirAbs, [module], [source]).some((a) => !onDisk.has(outputOf(a)));
+        if (missing) return null;
+        const made = await transformed(outDirAbs, module, source);
+        if (made && made.exports !== was.exports) return null;
+        if (made) files.push(made);
+      }
       write(files);
-      return swapped.filter((f) => !f.same).map((f) => pathToFileURL(f.path).href);
-    },
-
-    async dispose() {
-      await ctx?.context.dispose();
-      ctx = null;
+      return files.map((f) => pathToFileURL(f.path).href);
     },
   };
+}
+
+function rethrow(e: { errors?: Message[] }): never {
+  if (e.errors) throw new TreeBuildError(e.errors);
+  throw e;
 }
 
 /** The modules the tree is made of: every template's, the registry, and the route helpers when there are routes. */
@@ -168,52 +170,56 @@ function modulesOf(outDirAbs: string): string[] {
   return [registry, ...(existsSync(helpers) ? [helpers] : []), ...modules].sort();
 }
 
-/**
- * The tree's modules import each other as they are (never bundled into one another): by the
- * file: URL of the built file, whoever imports them (a template, or a view module bundled into it).
- */
-function modulesExternal(entries: ReadonlySet<string>, outputOf: (module: string) => string): Plugin {
-  return {
-    name: "fawkes-dev-templates",
-    setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, (args) => {
-        if (args.kind === "entry-point") return undefined;
-        const module = resolve(args.resolveDir, args.path).replace(/\.[cm]?js$/, ".ts");
-        if (!entries.has(module)) return undefined;
-        return { path: pathToFileURL(outputOf(module)).href, external: true };
-      });
-    },
-  };
+// The value imports the generator writes (compiler/emit/templates/imports.ts: one line each,
+// `import { a as b } from "../../../app/views/user.js";`); `import type` lines are erased.
+const VALUE_IMPORT = /^(?:import (?!type )[^\n]*?|export \{[^}\n]*\}) from "(\.{1,2}\/[^"]+)";$/gm;
+// A relative import as esbuild prints it, one statement a line (a template's text is in string
+// literals, never at the start of a line): its `.js` is the tree's `.mjs`.
+const RELATIVE_IMPORT = /^((?:import|export)\b[^\n]*? from )"(\.{1,2}\/[^"\n]+)\.js";$/gm;
+const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".js", ".mjs", ".jsx"];
+
+/** The app's modules (outside the out dir) that these generated modules import. */
+function appModules(outDirAbs: string, modules: readonly string[], sources: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const [i, module] of modules.entries()) {
+    for (const [, spec] of sources[i].matchAll(VALUE_IMPORT)) {
+      const target = resolve(dirname(module), spec);
+      if (target.startsWith(outDirAbs + sep)) continue;
+      const base = target.replace(/\.[cm]?jsx?$/, "");
+      const file = [target, ...SOURCE_EXTENSIONS.map((e) => base + e)].find((f) => existsSync(f) && !f.endsWith(sep));
+      if (file) found.add(file);
+    }
+  }
+  return [...found].sort();
 }
 
 /**
  * The app's bundle without the templates: its import of templates.gen.ts (the app's
- * `views: { templates }`, or renderTemplate) is the tree's templates.gen.mjs.
+ * `views: { templates }`, or renderTemplate) is the tree's templates.gen.js.
  */
-export function devTemplatesPlugin(root: string, outDir: () => string, registryUrl: string): Plugin {
+export function devTemplatesPlugin(root: string, outDir: () => string, tree: TemplateTree): Plugin {
   return {
-    name: "fawkes-dev-templates-external",
+    name: "fawkes-dev-templates",
     setup(b) {
       b.onResolve({ filter: /(^|[\\/])templates\.gen(\.[cm]?[jt]s)?$/ }, (args) => {
         if (!args.resolveDir) return undefined;
         const module = resolve(args.resolveDir, args.path).replace(/\.[cm]?js$/, ".ts");
         if (module !== join(resolve(root, outDir()), REGISTRY)) return undefined;
-        return { path: registryUrl, external: true };
+        return { path: tree.registryUrl(outDir()), external: true };
       });
     },
   };
 }
 
 /**
- * A built template module with `__fawkesSwap(next)`, which points each of its exports at
- * `next`'s. esbuild ends an ES module bundle with one `export { a, b as c };`: a function
+ * A transformed template module with `__fawkesSwap(next)`, which points each of its exports
+ * at `next`'s. The generator ends a template's module with one `export { a, b };`: a function
  * declaration's binding is reassigned in place (it stays hoisted, as includes in a cycle of
  * templates need); any other export (a `const`) goes through a `var` of its own.
  * `exports`: the export names, sorted (a swap needs the same).
  */
 export function swappable(code: string): { text: string; exports: string } {
-  const all = [...code.matchAll(/^export \{([^}]*)\};$/gm)];
-  const block = all.at(-1);
+  const block = [...code.matchAll(/^export \{([^}]*)\};$/gm)].at(-1);
   const members = (block?.[1] ?? "").split(",").map((m) => m.trim()).filter(Boolean).map((m) => {
     const [local, exported = local] = m.split(/\s+as\s+/);
     return { local, exported };
