@@ -33,6 +33,14 @@ export class TemplateRegistry {
   }
 
   /**
+   * A render function replaced wherever it is defined (`fawkes server` swaps an edited
+   * template's new function in for the one the app loaded: compiler/cli/server/worker-hook.ts).
+   */
+  replace(previous: TemplateFn | AsyncTemplateFn, next: TemplateFn | AsyncTemplateFn): void {
+    for (const table of [this.sync, this.async] as Map<string, unknown>[]) for (const [file, fn] of table) if (fn === previous) table.set(file, next);
+  }
+
+  /**
    * Eta's resolvePath over the compiled table: the file a name means when used from `from`.
    * A name starting with `@` is a named template (Eta's loadTemplate store): itself.
    */

@@ -26,7 +26,8 @@
 import { context, formatMessages, type BuildContext, type Message, type OutputFile, type PartialMessage } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import { connect, type AddressInfo } from "node:net";
@@ -222,6 +223,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(dirname(outfile), { recursive: true });
     for (const f of outputs) writeFileSync(f.path, f.contents);
     lastBundle = hash;
+    if (treeChanged) dropSpare();
     const swapStarted = performance.now();
     const worker = await startWorker();
     if (!worker) {
@@ -239,6 +241,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (old || wasFailing) reload(reason);
     if (old) void stopWorker(old);
     firstOutcome();
+    prepareSpare();
   }
 
   /**
@@ -263,8 +266,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const answer = await new Promise<SwappedMessage | null>((resolve) => {
         const id = ++swaps;
         worker.swaps.set(id, resolve);
-        const message: SwapMessage = { fawkes: "swap", id, modules: urls!, registry: tree.registryUrl(generatedDir) };
+        const message: SwapMessage = { fawkes: "swap", id, modules: urls!, templates: tree.registryUrl(generatedDir), registry: tree.registryUrl(generatedDir).replace(/templates\.gen\.mjs$/, "templates/__registry.gen.mjs") };
         worker.child.send(message, (e) => e && resolve(null));
+        // The spare loaded the templates' modules already, or is loading them: the same swap.
+        if (spare) spare.child.send(message, (e) => e && dropSpare());
       });
       if (!answer || answer.error) {
         log(`[fawkes] the app could not swap the templates in${answer?.error ? ` (${answer.error.split("\n")[0]})` : ""}; restarting it`);
@@ -278,6 +283,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     else log(`[fawkes] rebuilt in ${built} ms, no change to the app (${reason})`);
     if (urls.length || fixed) reload(reason);
     firstOutcome();
+    prepareSpare();
     return true;
   }
 
@@ -306,13 +312,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (report.regenerated) changed(join(outDir, "router.gen.ts"));
   }
 
-  /** A new app process from the bundle on disk; null (and `failure` set) when it exits before listening. */
-  function startWorker(): Promise<Worker | null> {
-    if (starting) void stopWorker(starting);
-    const child = spawn(process.execPath, ["--enable-source-maps", "--import", hook, outfile], {
+  /**
+   * An app process: the bundle run as the main module, or (`spare`) one that loads the
+   * templates' modules and waits to be told to run it (SPARE_MAIN).
+   */
+  function launch(spare: boolean): Worker {
+    const main = spare ? ["--input-type=module", "--eval", SPARE_MAIN] : [outfile];
+    const child = spawn(process.execPath, ["--enable-source-maps", "--import", hook, ...main], {
       cwd: root,
       // One process (FAWKES_WORKERS=1 whatever the app's config says): its one listen is what the proxy serves.
-      env: { ...process.env, PORT: String(port), FAWKES_DEV_PORT: String(port), FAWKES_WORKERS: "1", NODE_ENV: process.env.NODE_ENV ?? "development" },
+      env: { ...process.env, PORT: String(port), FAWKES_DEV_PORT: String(port), FAWKES_WORKERS: "1", NODE_ENV: process.env.NODE_ENV ?? "development", ...(spare ? { FAWKES_DEV_PRELOAD: tree.registryUrl(generatedDir) } : {}) },
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
     const output: string[] = [];
@@ -324,7 +333,36 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     child.stdout!.on("data", keep(process.stdout));
     child.stderr!.on("data", keep(process.stderr));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    const worker: Worker = { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map() };
+    return { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map() };
+  }
+
+  // The next app process, started ahead (after each start and each swap): node's own start and
+  // the 500 templates' modules loaded before it is needed, so a restart (a router edit) costs
+  // the bundle's load alone. A swap goes to it too; a change of the templates' files that is
+  // not a swap (a template created) makes it stale: it is stopped and the app starts anew.
+  let spare: Worker | null = null;
+  function prepareSpare(): void {
+    if (spare || closed || !existsSync(fileURLToPath(tree.registryUrl(generatedDir)))) return;
+    const worker = launch(true);
+    spare = worker;
+    void worker.exited.then(() => {
+      if (spare === worker) spare = null;
+    });
+  }
+  function dropSpare(): void {
+    if (spare) void stopWorker(spare);
+    spare = null;
+  }
+
+  /** A new app process from the bundle on disk; null (and `failure` set) when it exits before listening. */
+  function startWorker(): Promise<Worker | null> {
+    if (starting) void stopWorker(starting);
+    const ready = spare;
+    spare = null;
+    const worker = ready ?? launch(false);
+    const child = worker.child;
+    const output = worker.output;
+    if (ready) child.send({ fawkes: "run", url: pathToFileURL(outfile).href, entry: outfile });
     starting = worker;
     // Only a hint: the app may connect to a database first. It never ends the wait.
     const slow = setTimeout(() => log(`[fawkes] ${options.entry} has not listened yet: the dev server serves the app once it starts its HTTP server (endpoint.start())`), SLOW_START_MS);
@@ -539,12 +577,32 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await ctx.dispose();
       for (const client of live.clients) client.terminate();
       live.close();
-      await Promise.all([active, starting].filter((w): w is Worker => w !== null).map(stopWorker));
+      await Promise.all([active, starting, spare].filter((w): w is Worker => w !== null).map(stopWorker));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
+
+// The spare app process's main module (--eval): loads the templates' modules (the bundle will
+// import them) and, on the dev server's "run" (which may come first: the listener is there from
+// the start, a message nobody listens to is lost), imports the bundle as node would run it
+// (argv[1] is the bundle; an error while loading it is printed and ends the process).
+const SPARE_MAIN = `
+const preload = process.env.FAWKES_DEV_PRELOAD;
+delete process.env.FAWKES_DEV_PRELOAD;
+process.channel?.ref();
+const loaded = preload ? import(preload).catch(() => {}) : Promise.resolve();
+process.on("message", (m) => {
+  if (m?.fawkes !== "run") return;
+  process.channel?.unref();
+  process.argv[1] = m.entry;
+  loaded.then(() => import(m.url)).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+});
+`;
 
 /** A page load: the browser says so (Sec-Fetch-Dest), or a GET that asks for HTML. */
 function isNavigation(req: IncomingMessage): boolean {

@@ -16,10 +16,11 @@
 // (worker-hook.ts): it imports the new file under a version query, a new instance, and the
 // loaded instance's `__fawkesSwap` points its exports at the new one's. Every module that
 // imports it holds live bindings to those exports, so includes and layouts call the new
-// function at once; templates.gen.js is imported again the same way, which defines every
-// template in the registry anew, and its `templates` table is copied over the one the
-// endpoint holds. `__fawkesSwap` is added here, to the transformed export statement
-// (swappable below): the generated code stays what `fawkes build` writes.
+// function at once; the old functions are replaced by the new in the `templates` table the
+// endpoint holds and in the registry (TemplateRegistry.replace). (Importing templates.gen.mjs
+// again instead, to define all 500 anew, would link its 500 imports on every swap.)
+// `__fawkesSwap` is added here, to the transformed export statement (swappable below): the
+// generated code stays what `fawkes build` writes.
 //
 // ES modules cannot be unloaded: each swap keeps the old instance (a few KB of a template) in
 // the process until it restarts, which every edit of anything but a template does.
@@ -28,7 +29,7 @@
 // transforms in parallel 0.5-0.9 s, once, and one transform ~1 ms.
 
 import { build, transform, type Message, type Plugin } from "esbuild";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -92,7 +93,9 @@ export function templateTree(root: string): TemplateTree {
   function write(files: ReadonlyArray<Built & { source: string }>): void {
     for (const f of files) {
       mkdirSync(dirname(f.path), { recursive: true });
-      writeFileSync(f.path, f.text);
+      // Atomic: the spare app process may be loading the tree while a swap writes it.
+      writeFileSync(`${f.path}.${process.pid}.tmp`, f.text);
+      renameSync(`${f.path}.${process.pid}.tmp`, f.path);
       onDisk.set(f.path, f);
     }
   }

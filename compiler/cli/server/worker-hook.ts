@@ -53,7 +53,8 @@ export interface SwapMessage {
   id: number;
   /** The file: URLs of the templates' modules written again. */
   modules: string[];
-  /** templates.gen.mjs, the registry module: imported again, its `templates` copied over the loaded one's. */
+  /** templates.gen.mjs and templates/__registry.gen.mjs: the `templates` table and the registry whose functions are replaced. */
+  templates: string;
   registry: string;
 }
 
@@ -67,15 +68,21 @@ export interface SwappedMessage {
 async function swap(m: SwapMessage): Promise<void> {
   let answer: SwappedMessage = { fawkes: "swapped", id: m.id };
   try {
-    // Each module as the app loaded it, its exports pointed at a new instance of its file.
+    const { templates } = await import(m.templates);
+    const { __registry } = await import(m.registry);
+    // Each module as the app loaded it, its exports pointed at a new instance of its file; the
+    // functions replaced in the table by name and in the registry (the layouts, renderTemplate).
     for (const url of m.modules) {
       const loaded = await import(url);
-      const next = await import(`${url}?v=${m.id}`);
-      loaded.__fawkesSwap(next);
+      const before = { ...loaded };
+      loaded.__fawkesSwap(await import(`${url}?v=${m.id}`));
+      for (const [name, previous] of Object.entries(before)) {
+        const next = loaded[name];
+        if (typeof previous !== "function" || next === previous) continue;
+        for (const key of Object.keys(templates)) if (templates[key] === previous) templates[key] = next;
+        __registry.replace(previous, next);
+      }
     }
-    const loaded = await import(m.registry);
-    const next = await import(`${m.registry}?v=${m.id}`);
-    Object.assign(loaded.templates, next.templates);
   } catch (e) {
     answer = { ...answer, error: (e as Error)?.stack ?? String(e) };
   }
