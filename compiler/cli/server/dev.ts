@@ -13,6 +13,13 @@
 // starts in a fraction of a second. The port is never closed, so the browser and its sockets
 // only see a reconnect, and a child that fails to start leaves the last good one serving.
 //
+// The exception is a template edit, the commonest: templates are not in the bundle but in
+// modules of their own (templates-tree.ts), and an edit of one is regenerated, transformed and
+// swapped into the running process (a template's module holds no timers or sockets, so the old
+// instance left behind is a few KB), as Phoenix's code reloader recompiles one module. A new
+// process also starts ahead of need (the spare: node's start and the templates' modules loaded),
+// so the restart after a router or app edit costs loading the bundle.
+//
 // Being in front of the app also gives the primary the two things the app must not carry in
 // production: the reload script, added to HTML responses, and the error page.
 //
