@@ -1,7 +1,8 @@
 // In development the templates are not bundled with the app (issue 10: a template edit must
 // cost what one template costs, and esbuild alone re-linking a 1,000-route app is ~150 ms).
 // Each generated template module (.fawkes/templates/**/*.gen.ts), the registry module
-// (templates.gen.ts) and the route helpers they call (helpers.gen.ts) is transformed on its
+// (templates.gen.ts) and the route helpers when they call them (helpers.gen.ts: a router edit
+// rewrites it, and a tree that changes makes the spare app process stale) is transformed on its
 // own (esbuild's transform: TypeScript out, nothing bundled) to a .mjs file under
 // _build/dev-templates/, at the same path from there as from the project root, so every
 // relative import the generator wrote resolves there once `.js` is `.mjs` (an ES module
@@ -113,6 +114,11 @@ export function templateTree(root: string): TemplateTree {
         const known = fresh && m.startsWith(templates) && !fresh.has(m) ? onDisk.get(outputOf(m))?.source : undefined;
         return known ?? readFileSync(m, "utf8");
       });
+      const helpers = join(outDirAbs, "helpers.gen.ts");
+      if (modules.length && sources.some(callsRoutes) && existsSync(helpers)) {
+        modules.push(helpers);
+        sources.push(readFileSync(helpers, "utf8"));
+      }
       const files = (await Promise.all(modules.map((m, i) => transformed(outDirAbs, m, sources[i])))).filter((f) => f !== null);
       // The app's modules the templates import, bundled each (their own imports inlined).
       const app = appModules(outDirAbs, modules, sources);
@@ -144,7 +150,8 @@ export function templateTree(root: string): TemplateTree {
         // template that became async has a `$async` function more), is loaded by a restart.
         // So is one that imports what the tree lacks (a view module no template imported).
         if (!was || was.exports === null) return null;
-        const missing = appModules(outDirAbs, [module], [source]).some((a) => !onDisk.has(outputOf(a)));
+        const imported = [...appModules(outDirAbs, [module], [source]), ...(callsRoutes(source) ? [join(outDirAbs, "helpers.gen.ts")] : [])];
+        const missing = imported.some((a) => !onDisk.has(outputOf(a)));
         if (missing) return null;
         const made = await transformed(outDirAbs, module, source);
         if (made && made.exports !== was.exports) return null;
@@ -161,7 +168,10 @@ function rethrow(e: { errors?: Message[] }): never {
   throw e;
 }
 
-/** The modules the tree is made of: every template's, the registry, and the route helpers when there are routes. */
+/** A template's module that calls Routes (imports helpers.gen.js: compiler/emit/templates/scope.ts). */
+const callsRoutes = (source: string) => /^import [^\n]* from "(?:\.\.?\/)+helpers\.gen\.js";$/m.test(source);
+
+/** The modules the tree is made of: every template's and the registry (buildAll adds the route helpers when a template calls them). */
 function modulesOf(outDirAbs: string): string[] {
   const registry = join(outDirAbs, REGISTRY);
   if (!existsSync(registry)) return [];
@@ -169,8 +179,7 @@ function modulesOf(outDirAbs: string): string[] {
   const modules = existsSync(templates)
     ? readdirSync(templates, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith(".gen.ts")).map((e) => join(e.parentPath, e.name))
     : [];
-  const helpers = join(outDirAbs, "helpers.gen.ts");
-  return [registry, ...(existsSync(helpers) ? [helpers] : []), ...modules].sort();
+  return [registry, ...modules].sort();
 }
 
 // The value imports the generator writes (compiler/emit/templates/imports.ts: one line each,
