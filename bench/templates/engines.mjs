@@ -26,11 +26,13 @@ const read = (engine, file) => readFileSync(join(here, engine, file), "utf8");
 const ETA_VIEWS = join(here, "app/templates/bench");
 
 // The components page is written with Fawkes' components (c.link(...), slots as template
-// text): Eta's own runtime has no such calls, and the other engines would each need the nine
-// components rewritten in their syntax; that page compares Fawkes with the hand-written one only.
-const onlyFawkes = (template) => {
-  if (template === "components") throw new NotAvailable("no port of the core components to this engine (the page is Fawkes components)");
-};
+// text). Each peer has its own port in <engine>/components* : the same core components (flash
+// group, flash, header, button, link, table, user row, form, input) as that engine builds a page
+// from small reusable pieces, each called with its own data, the output checked as every page is.
+// Eta's port lives in bench/templates/eta/ (its runtime has no c.* calls).
+const ETA_COMPONENT_VIEWS = join(here, "eta");
+const DOT_COMPONENTS = ["flashGroup", "flash", "header", "button", "link", "table", "userRow", "form", "input"];
+const HBS_COMPONENTS = ["flash_group", "flash", "header", "button", "link", "table", "user_row", "form", "input"];
 
 export const engines = [
   {
@@ -45,7 +47,11 @@ export const engines = [
   {
     label: "eta",
     load({ template }) {
-      onlyFawkes(template);
+      if (template === "components") {
+        // Includes resolve and render by name through the cache, as the partials workload does.
+        const eta = new Eta({ views: ETA_COMPONENT_VIEWS, cache: true });
+        return (data) => eta.render("./components.eta", data);
+      }
       const eta = new Eta({ views: ETA_VIEWS, cache: true });
       // Partials are where Eta pays per call (each include resolves its path and dispatches
       // through this.render), so that workload goes through render() with the cache on.
@@ -57,9 +63,8 @@ export const engines = [
   {
     label: "ejs",
     load({ template }) {
-      onlyFawkes(template);
       // cache: true is what include() looks its partial up in (by resolved filename).
-      const filename = join(here, "ejs", `${template}.ejs`);
+      const filename = join(here, "ejs", `${template}.ejs`); // components: includes ./components/*.ejs
       return ejs.compile(read("ejs", `${template}.ejs`), { filename, cache: true, compileDebug: false, _with: false, strict: true });
     },
     notes: { table: "include() resolves the partial with fs.existsSync on every call, cached or not" },
@@ -67,29 +72,48 @@ export const engines = [
   {
     label: "handlebars",
     load({ template }) {
-      onlyFawkes(template);
       const hb = Handlebars.create();
+      // The components page's helpers (handlebars has no string or array literals): registered,
+      // and declared known so the precompiled code calls them directly.
+      const helpers = { concat: (...a) => a.slice(0, -1).join(""), eq: (a, b) => a === b, array: (...a) => a.slice(0, -1) };
+      // Partial blocks ({{> @partial-block}}) travel in @data: the components page compiles with it.
+      const knownHelpers = template === "components" ? { concat: true, eq: true, array: true } : undefined;
+      if (template === "components") hb.registerHelper(helpers);
       // What loading the CLI's precompiled output does: evaluate the spec, wrap it in template().
       const precompiled = (name) => {
-        const spec = hb.precompile(read("handlebars", `${name}.hbs`), { data: false, knownHelpersOnly: true });
+        const spec = hb.precompile(read("handlebars", `${name}.hbs`), { data: template === "components", knownHelpersOnly: true, knownHelpers });
         return hb.template(new Function(`return ${spec};`)());
       };
       if (template === "table") hb.registerPartial("row", precompiled("row"));
+      if (template === "components") for (const n of HBS_COMPONENTS) hb.registerPartial(n, precompiled(`components/${n}`));
       return precompiled(template);
     },
   },
   {
     label: "pug",
     load({ template }) {
-      onlyFawkes(template);
       // The row partial is a mixin (a function called per row), pulled in by `include`.
-      return pug.compileFile(join(here, "pug", `${template}.pug`), { compileDebug: false, self: true });
+      // doctype "html" (the page's doctype, without writing it): boolean attributes as `required`.
+      const doctype = template === "components" ? { doctype: "html" } : {};
+      return pug.compileFile(join(here, "pug", `${template}.pug`), { compileDebug: false, self: true, ...doctype });
     },
   },
   {
     label: "dot",
     load({ template }) {
-      onlyFawkes(template);
+      if (template === "components") {
+        // The page (dot/components.dot) and its components (dot/components/*.dot): slots are
+        // rendered first and passed as HTML. doT's defines are compile-time pastes; run-time reusable pieces are compiled templates
+        // called as functions: each component is one, taking (it, c), c being all of them.
+        const settings = { ...doT.templateSettings, varname: "it, c" };
+        const c = {};
+        for (const n of DOT_COMPONENTS) {
+          const fn = doT.template(read("dot", `components/${n}.dot`), settings);
+          c[n] = (it) => fn(it, c);
+        }
+        const page = doT.template(read("dot", "components.dot"), settings);
+        return (data) => page(data, c);
+      }
       const def = template === "table" ? { row: read("dot", "row.dot") } : undefined;
       return doT.template(read("dot", `${template}.dot`), undefined, def); // default settings: strip, append
     },
@@ -98,7 +122,6 @@ export const engines = [
   {
     label: "svelte",
     async load({ template }) {
-      onlyFawkes(template);
       const component = await compileSvelteComponent(template[0].toUpperCase() + template.slice(1));
       return (data) => renderSvelte(component, { props: data }).body;
     },

@@ -5,8 +5,7 @@
 // Each workload runs in its own child (render.mjs <workload>), so the JIT feedback one data
 // shape leaves (long text vs short fields) does not leak into the next table. Children print
 // their tables live; their `ratio ...` lines are held back and printed together at the very
-// end, one per comparison in a fixed order (`n/a` for any a child did not produce). The
-// components page (`components-page`) is compared with the hand-written pages only.
+// end, one per comparison in a fixed order (`n/a` for any a child did not produce).
 
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -23,6 +22,7 @@ const PEERS = ["eta", "ejs", "handlebars", "pug", "dot", "svelte", "hand-written
 // their assigns (runtime/templates/assigns.ts) is off. NODE_ENV=development measures it on.
 const NODE_ENV = process.env.NODE_ENV ?? "production";
 console.log(`# NODE_ENV=${NODE_ENV}`);
+const failed = []; // workloads whose child failed (a peer's output differs, or a crash)
 const ratios = new Map(); // "items10 eta" -> "2.41"
 function runWorkload(name) {
   return new Promise((resolve) => {
@@ -39,7 +39,10 @@ function runWorkload(name) {
     });
     child.on("close", (code) => {
       if (rest) console.log(rest);
-      if (code !== 0) console.log(`# render.mjs ${name} exited with ${code}`);
+      if (code !== 0) {
+        console.log(`# render.mjs ${name} exited with ${code}`);
+        failed.push(name);
+      }
       resolve();
     });
   });
@@ -48,4 +51,8 @@ function runWorkload(name) {
 const t0 = Date.now();
 for (const name of Object.keys(WORKLOADS)) await runWorkload(name); // one at a time: they would compete for the CPU
 console.log(`\n# ${((Date.now() - t0) / 1000).toFixed(0)} s; ratio = fawkes/peer renders/s (CPU-time medians), > 1: Fawkes faster`);
-for (const name of Object.keys(WORKLOADS)) for (const peer of name === "components-page" ? ["hand-written", "hand+escapeHtml"] : PEERS) console.log(`ratio ${name} ${peer} ${ratios.get(`${name} ${peer}`) ?? "n/a"}`);
+for (const name of Object.keys(WORKLOADS)) for (const peer of PEERS) console.log(`ratio ${name} ${peer} ${ratios.get(`${name} ${peer}`) ?? "n/a"}`);
+if (failed.length) {
+  console.error(`bench:templates FAILED: ${failed.join(", ")} (an engine's output differs from the hand-written page, or a child crashed; see the # lines)`);
+  process.exitCode = 1;
+}

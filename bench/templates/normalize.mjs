@@ -2,6 +2,10 @@
 // differences that do not change what a browser shows are taken out:
 //  - whitespace: engines differ in indentation and newlines (pug emits none, svelte collapses
 //    runs), so whitespace runs become one space and whitespace next to a tag goes;
+//  - void elements' self-closing slash: svelte writes <input ... />, the same element as <input ...>;
+//  - attribute order and boolean attributes' empty value: pug writes class first, svelte writes
+//    required="": the same element (attributes are sorted by name, `name=""` of a boolean
+//    attribute becomes `name`);
 //  - comments: svelte's hydration markers (<!--[-->, <!--]-->);
 //  - entity spelling: &#39; / &#x27; / &apos;, &#34; / &quot;, &#38; / &amp;, doT's &#47;,
 //    handlebars' &#x3D; &#x60;... all become one spelling;
@@ -26,6 +30,7 @@ function decode(html) {
 // A tag: `<name ...>` or `</name>`; attribute values in double quotes may hold a raw `>`.
 const TAG_SRC = String.raw`<\/?[a-zA-Z][^>"]*(?:"[^"]*"[^>"]*)*>`;
 const TAG = new RegExp(TAG_SRC, "g");
+const VOID_SLASH = /^<(?:area|base|br|col|embed|hr|img|input|link|meta|source|track|wbr)\b[\s\S]*\/>$/i;
 const AROUND_TAG = new RegExp(String.raw`\s*(${TAG_SRC})\s*`, "g");
 
 export function normalize(html) {
@@ -37,10 +42,23 @@ export function normalize(html) {
   let out = "";
   let last = 0;
   for (const m of text.matchAll(TAG)) {
-    out += text.slice(last, m.index).replaceAll("\u0000", '"') + m[0].replaceAll("\u0000", "&quot;");
+    const tag = sortAttributes(VOID_SLASH.test(m[0]) ? m[0].replace(/\s*\/>$/, ">") : m[0]);
+    out += text.slice(last, m.index).replaceAll("\u0000", '"') + tag.replaceAll("\u0000", "&quot;");
     last = m.index + m[0].length;
   }
   return out + text.slice(last).replaceAll("\u0000", '"');
+}
+
+const ATTR = /\s+([^\s="'>\/]+)(?:="([^"]*)")?/g;
+const BOOLEAN = new Set(["required", "selected", "checked", "disabled", "multiple", "readonly", "hidden", "autofocus"]);
+
+/** `<name b="1" a>` -> `<name a b="1">`; a closing tag, or one without attributes, as it is. */
+function sortAttributes(tag) {
+  const open = /^<([a-zA-Z][^\s>\/]*)([\s\S]*?)(\/?)>$/.exec(tag);
+  if (!open || !open[2].trim()) return tag;
+  const attrs = [...open[2].matchAll(ATTR)].map(([, name, value]) =>
+    value === undefined || (value === "" && BOOLEAN.has(name.toLowerCase())) ? name : `${name}="${value}"`);
+  return `<${open[1]} ${attrs.sort().join(" ")}${open[3]}>`;
 }
 
 /** Where two normalised outputs first differ, as a short excerpt for the `#` line. */
