@@ -67,7 +67,10 @@ export const engines = [
       const filename = join(here, "ejs", `${template}.ejs`); // components: includes ./components/*.ejs
       return ejs.compile(read("ejs", `${template}.ejs`), { filename, cache: true, compileDebug: false, _with: false, strict: true });
     },
-    notes: { table: "include() resolves the partial with fs.existsSync on every call, cached or not" },
+    notes: {
+      table: "include() resolves the partial with fs.existsSync on every call, cached or not",
+      components: "include() resolves each of the ~160 partial calls with fs.existsSync, cached or not",
+    },
   },
   {
     label: "handlebars",
@@ -117,7 +120,10 @@ export const engines = [
       const def = template === "table" ? { row: read("dot", "row.dot") } : undefined;
       return doT.template(read("dot", `${template}.dot`), undefined, def); // default settings: strip, append
     },
-    notes: { table: "{{#def.row}} is pasted in at compile time (doT has no run-time partials)" },
+    notes: {
+      table: "{{#def.row}} is pasted in at compile time (doT has no run-time partials)",
+      components: "each component a compiled template called as a function (it, c)",
+    },
   },
   {
     label: "svelte",
@@ -125,7 +131,10 @@ export const engines = [
       const component = await compileSvelteComponent(template[0].toUpperCase() + template.slice(1));
       return (data) => renderSvelte(component, { props: data }).body;
     },
-    notes: { table: "the row is a child component (a plain call sharing the renderer)" },
+    notes: {
+      table: "the row is a child component (a plain call sharing the renderer)",
+      components: "child components with props, slots as snippets",
+    },
   },
   {
     label: "hand-written",
