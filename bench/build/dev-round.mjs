@@ -19,8 +19,21 @@ import { WebSocket } from "ws";
 import { EDITED_PAGE, EDITED_TEMPLATE, ROUTER, router, routerEditPath, template } from "./generate.mjs";
 
 const [app, lib, editsArg] = process.argv.slice(2);
+// A wait that never ends (a reload message with another reason, a type check that never comes)
+// fails the round with what the dev server logged, instead of hanging the bench (seen once: a
+// full run stalled in its first dev round on an idle box, 17:01 on 2026-12-07).
+const WAIT_MS = 120_000;
+function watchdog(what) {
+  const timer = setTimeout(() => {
+    process.stderr.write(`dev-round: no ${what} within ${WAIT_MS / 1000} s; reload messages not taken: ${JSON.stringify(messages)}\nthe dev server's last lines:\n${lines.slice(-30).join("\n")}\n`);
+    // The dev server's app processes are stopped with it (bounded: it may be what is stuck).
+    Promise.race([dev.close(), new Promise((resolve) => setTimeout(resolve, 10_000))]).finally(() => process.exit(1));
+  }, WAIT_MS);
+  return () => clearTimeout(timer);
+}
 const edits = Number(editsArg);
 const lines = [];
+const messages = []; // the live-reload socket's messages, each queued until taken
 const checks = [];
 let checked = null;
 const onTypeCheck = (report) => {
@@ -28,7 +41,9 @@ const onTypeCheck = (report) => {
   checked?.();
 };
 async function typeChecked() {
+  const done = watchdog("type check report");
   while (!checks.length) await new Promise((resolve) => (checked = resolve));
+  done();
   const report = checks.shift();
   if (report.errors.length) throw new Error(`the type check failed: ${report.errors.map((e) => e.text).join("; ")}`);
 }
@@ -41,7 +56,6 @@ await typeChecked();
 
 // The live-reload socket, as the page's script: each message queued until taken.
 const ws = new WebSocket(dev.url.replace(/^http/, "ws") + "/__fawkes/live");
-const messages = [];
 let woken = null;
 ws.on("message", (data) => {
   messages.push(JSON.parse(String(data)));
@@ -49,6 +63,14 @@ ws.on("message", (data) => {
 });
 await new Promise((resolve, reject) => (ws.once("open", resolve), ws.once("error", reject)));
 async function reloaded(reason) {
+  const done = watchdog(`reload message "${reason}"`);
+  try {
+    return await takeReload(reason);
+  } finally {
+    done();
+  }
+}
+async function takeReload(reason) {
   for (;;) {
     const i = messages.findIndex((m) => m.type === "reload");
     if (i !== -1) {
