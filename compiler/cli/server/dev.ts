@@ -198,10 +198,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (gen.errors.length) return failed(gen.errors.map(fullMessage), reason, started, "generate");
     // Only templates edited, into an app that runs what is on disk (not after a failed bundle or start).
     const templatesOnly = paths.length > 0 && paths.every((p) => gen.isTemplate(join(root, p)));
+    // A swap tried and refused: its modules are built already (so the tree reads unchanged below)
+    // and the app, and the spare, still run the old ones: restart from a fresh process.
+    let swapRefused = false;
     if (templatesOnly && !restart && active && (!failure || failure.from === "generate")) {
       const modules = gen.written.filter((f) => f.startsWith(`${gen.outDir}/templates/`) && !f.endsWith("/__registry.gen.ts"));
       if (gen.removed.length === 0 && modules.length === gen.written.length) {
         if (await swapTemplates(modules, reason, started)) return;
+        swapRefused = true;
       }
     }
     let outputs: OutputFile[];
@@ -219,7 +223,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const built = Math.round(performance.now() - started);
     const js = outputs.find((f) => f.path.endsWith(".mjs"));
     const hash = js ? createHash("sha256").update(js.contents).digest("hex") : "";
-    if (hash === lastBundle && !treeChanged && !restart && active) {
+    if (hash === lastBundle && !treeChanged && !swapRefused && !restart && active) {
       if (failure) {
         failure = null;
         reload(reason);
@@ -230,7 +234,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     mkdirSync(dirname(outfile), { recursive: true });
     for (const f of outputs) writeFileSync(f.path, f.contents);
     lastBundle = hash;
-    if (treeChanged) dropSpare();
+    if (treeChanged || swapRefused) dropSpare();
     const swapStarted = performance.now();
     const worker = await startWorker();
     if (!worker) {
