@@ -206,18 +206,23 @@ function descendants(pid) {
   return out;
 }
 
-/** An HTTP server of the cluster figure (http-node.mjs): one process, or `workers` cluster workers. */
-async function startHttpServer(workers, env = {}) {
-  const child = track(spawn(process.execPath, [here("http-node.mjs")], { env: { ...process.env, ...env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
-  const { listening: port } = await new Promise((resolve, reject) => {
+/** The first JSON line a node prints on stdout (its `{"listening": port}`); rejects if it exits first. */
+function firstJson(child, what) {
+  return new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;
       const line = out.split("\n").find((l) => l.startsWith("{"));
       if (line) resolve(JSON.parse(line));
     });
-    child.once("exit", (code) => reject(new Error(`http node exited (${code})`)));
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code})`)));
   });
+}
+
+/** An HTTP server of the cluster figure (http-node.mjs): one process, or `workers` cluster workers. */
+async function startHttpServer(workers, env = {}) {
+  const child = track(spawn(process.execPath, [here("http-node.mjs")], { env: { ...process.env, ...env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
+  const { listening: port } = await firstJson(child, "http node");
   const url = `http://127.0.0.1:${port}/`;
   // Verified before timing: the answer is the app's.
   const body = await (await fetch(url)).text();
@@ -288,15 +293,7 @@ async function heldRun(total, workers) {
   const child = track(spawn("bash", ["-c", raise, "bash", process.execPath, here("held-node.mjs")], { env: { ...process.env, WORKERS: String(workers) }, stdio: ["ignore", "pipe", "inherit"] }));
   const procs = [];
   try {
-    const { listening: port } = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const line = out.split("\n").find((l) => l.startsWith("{"));
-        if (line) resolve(JSON.parse(line));
-      });
-      child.once("exit", (code) => reject(new Error(`held node exited (${code})`)));
-    });
+    const { listening: port } = await firstJson(child, "held node");
     const serverPids = [child.pid, ...descendants(child.pid)];
     const rssBefore = serverPids.reduce((s, p) => s + rssOf(p), 0);
     const t0 = Date.now();
