@@ -9,22 +9,37 @@
 //   "topic" (one SUBSCRIBE per topic), which is how the default was chosen
 //   cluster-cpu-per-request  HTTP requests per server CPU-second (primary + workers, from
 //                        /proc) with 2 node:cluster workers vs 1 process, under the same
-//                        autocannon load (20 keep-alive connections, saturated); the box has 2
+//                        autocannon load (200 keep-alive connections, saturated); the box has 2
 //                        cores, so this is the cost per request of the cluster, not a speed-up.
+//                        Why 200 connections (until 2026-12-07 the figure used 20, still printed
+//                        as a comment, 0.67-0.80): what is compared is what a request costs, and
+//                        a process's cost per request falls with the requests it finds per
+//                        wake-up of its event loop (one epoll_wait, one pass of libuv's phases,
+//                        one context switch spread over all of them). With 20 connections one
+//                        process finds up to 20, each of 2 workers up to 10: twice the fixed
+//                        cost per request, in ANY two processes sharing the load (the plain pair
+//                        below, no cluster at all, read the same 0.7-0.8 against one process).
+//                        With 200, each process is saturated with long batches in both setups,
+//                        the fixed cost per wake-up is spread thin, and what is left is the cost
+//                        of a request: 0.96 against one process, 1.00 against the plain pair
+//                        (18:20, load ~1.7). Checked with wrk (C, a fraction of autocannon's CPU)
+//                        as the load, by hand: 20 connections 0.85-0.90, 200 connections
+//                        0.92-1.08, pinned (servers on one core, wrk on the other) 0.91-1.03.
 //                        The runs beside it say where that cost lies:
 //                        - "2 plain processes": two one-process servers on two ports, no
-//                          cluster, 10 connections each (two autocannons at once). What 2
+//                          cluster, half the connections each (two autocannons at once). What 2
 //                          workers cost beyond this pair is the cluster's own machinery (the
 //                          primary's round robin of connections, IPC): `ratio
 //                          cluster-cpu-per-request two-processes`; the primary's CPU is printed
 //                          too. With keep-alive connections nothing of the cluster runs per
 //                          request (strace -c: one read and one writev per request either way;
 //                          perf record -e cpu-clock: the same profile; the primary ~0 CPU), and
-//                          this ratio read 0.94-0.97 (15:40, load ~10). What one process saves
-//                          over any two is scheduling: it has a core to itself beside
-//                          autocannon's, where two server processes and autocannon take turns
-//                          on two cores (perf stat: 0.31 context switches per request against
-//                          0.24), each finding at most its 10 connections' requests per wake-up.
+//                          this ratio read 0.94-0.97 at 20 connections (15:40, load ~10). What one
+//                          process saved over any two at 20 connections was scheduling: a core
+//                          to itself beside autocannon's, where two server processes and
+//                          autocannon took turns on two cores (perf stat: 0.31 context switches
+//                          per request against 0.24), each finding at most its 10 connections'
+//                          requests per wake-up.
 //                        - the same offered rate for both (autocannon overallRate, half what one
 //                          process served saturated in that round), printed as a comment.
 //                          autocannon's rate is a quota per connection per second sent as fast
@@ -79,7 +94,9 @@ const BROADCASTS = QUICK ? 20 : 60;
 const SUSTAINED = QUICK ? 50 : 150;
 const WINDOW = 8;
 const HTTP_SECONDS = QUICK ? 2 : 5;
-const HTTP_CONNECTIONS = 20;
+const HTTP_CONNECTIONS = 200;
+// The figure's earlier load (see the header): printed as a comment line.
+const HTTP_FEW_CONNECTIONS = 20;
 const SERVER_CPU = 0;
 const CLIENT_CPU = 1;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -364,7 +381,7 @@ const scenarios = [
   ["redis-topic", { redis, strategy: "topic" }],
 ];
 const results = Object.fromEntries(scenarios.map(([n]) => [n, []]));
-const http = { one: [], cluster: [], plain: [], "one@rate": [], "cluster@rate": [], "one@close": [], "cluster@close": [], "cluster-os@close": [] };
+const http = { one: [], cluster: [], plain: [], "one@rate": [], "cluster@rate": [], "one@close": [], "cluster@close": [], "cluster-os@close": [], "one@few": [], "cluster@few": [] };
 const httpLine = (round, r) =>
   `# round ${round + 1} http ${HTTP_SETUPS[r.setup].label}, ${r.connections} ${r.close ? "connections at a time, one per request" : "connections"}${r.rate ? `, ${r.rate.toFixed(0)} req/s offered` : ", saturated"}: ${r.requests} requests, ${r.cpuS.toFixed(2)} server CPU-s${r.setup.startsWith("cluster") ? ` (primary ${r.primaryCpuS.toFixed(2)})` : ""}, ${r.perCpuS.toFixed(0)} requests/CPU-s, ${r.rps.toFixed(0)} req/s`;
 for (let round = 0; round < (RUN_PUBSUB || RUN_HTTP ? ROUNDS : 0); round++) {
@@ -387,6 +404,11 @@ for (let round = 0; round < (RUN_PUBSUB || RUN_HTTP ? ROUNDS : 0); round++) {
   for (const setup of pair) {
     const r = await httpRun(setup, { rate });
     http[`${setup}@rate`].push(r);
+    console.log(httpLine(round, r));
+  }
+  for (const setup of pair) {
+    const r = await httpRun(setup, { connections: HTTP_FEW_CONNECTIONS });
+    http[`${setup}@few`].push(r);
     console.log(httpLine(round, r));
   }
   for (const setup of round % 2 ? ["cluster-os", "cluster", "one"] : ["one", "cluster", "cluster-os"]) {
@@ -421,6 +443,7 @@ if (RUN_HTTP) {
   console.log(hrow("2 plain processes", "plain"));
   console.log(`# the cluster's primary (round robin of connections, IPC): ${h("cluster", "primaryCpuS").toFixed(2)} of ${h("cluster", "cpuS").toFixed(2)} server CPU-s`);
   console.log(`# at the same offered rate (autocannon overallRate, half of one process' saturated rate): one process ${h("one@rate", "perCpuS").toFixed(0)}, 2 workers ${h("cluster@rate", "perCpuS").toFixed(0)} requests/CPU-s (${(h("cluster@rate", "perCpuS") / h("one@rate", "perCpuS")).toFixed(2)}×)`);
+  console.log(`# with ${HTTP_FEW_CONNECTIONS} connections (the figure's load until 2026-12-07; each process then finds fewer requests per wake-up, see the header): one process ${h("one@few", "perCpuS").toFixed(0)}, 2 workers ${h("cluster@few", "perCpuS").toFixed(0)} requests/CPU-s (${(h("cluster@few", "perCpuS") / h("one@few", "perCpuS")).toFixed(2)}×)`);
   console.log(`# a connection per request (Connection: close), saturated: one process ${h("one@close", "perCpuS").toFixed(0)}, 2 workers ${h("cluster@close", "perCpuS").toFixed(0)} (primary ${h("cluster@close", "primaryCpuS").toFixed(2)} of ${h("cluster@close", "cpuS").toFixed(2)} CPU-s), 2 workers under NODE_CLUSTER_SCHED_POLICY=none ${h("cluster-os@close", "perCpuS").toFixed(0)} requests/CPU-s (${(h("cluster@close", "perCpuS") / h("one@close", "perCpuS")).toFixed(2)}× and ${(h("cluster-os@close", "perCpuS") / h("one@close", "perCpuS")).toFixed(2)}×)`);
 }
 if (held) {
