@@ -64,6 +64,22 @@ export class TemplateCache {
     return value;
   }
 
+  /**
+   * What `slot` holds (the inputs it was computed from and its value), kept for this compile
+   * (marked used): how a compile takes what its caller says has not changed (a template's text
+   * the last compile read) without reading it again.
+   */
+  held(slot: string): { inputs: readonly unknown[]; value: unknown } | undefined {
+    const hit = this.slots.get(slot);
+    if (hit) hit.used = this.generation;
+    return hit;
+  }
+
+  /** `value` kept in `slot` as computed from `inputs` (what bySlot keeps), for held() to give back. */
+  keep(slot: string, inputs: readonly unknown[], value: unknown): void {
+    this.slots.set(slot, { inputs, value, used: this.generation });
+  }
+
   /** The kept result of `stage` for `owner` when its key is `key`. */
   peek<T>(owner: object, stage: string, key: string): T | undefined {
     const hit = this.perObject.get(owner)?.get(stage);
