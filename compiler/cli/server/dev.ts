@@ -39,11 +39,11 @@ import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, 
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
 import { connect, type AddressInfo } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { dirname, join, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { bundleOptions, DEV_BUNDLE } from "./bundle.js";
-import type { Generation, TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
+import type { ChangeHint, Generation, TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
 import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js";
 import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
 import type { ListeningMessage, SwapMessage, SwappedMessage } from "./worker-hook.js";
@@ -112,6 +112,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const hookSource = readFileSync(new URL("./worker-hook.js", import.meta.url), "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
   const hook = `data:text/javascript;base64,${Buffer.from(hookSource).toString("base64")}`;
   const outDir = options.plugin.outDir ?? ".fawkes";
+  // What the watcher below reports, for the plugin's ChangeHint: every file under the root but
+  // the ignored ones; and the out dir, which it ignores because the plugin writes it (a generated
+  // module edited by hand is written again by the next generation without a hint: ctx.rebuild's).
+  const absRoot = resolve(root);
+  const covers = (abs: string) => {
+    if (!abs.startsWith(absRoot + sep)) return false;
+    const rel = abs.slice(absRoot.length + 1).split(sep).join("/");
+    return !ignored(rel) || rel === outDir || rel.startsWith(outDir + "/");
+  };
   const isStatic = (rel: string) => rel === options.staticDir || rel.startsWith(options.staticDir + "/");
   const restartPattern = matcher(options.watch);
 
@@ -150,11 +159,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // no restart; any other change bundles the app again and restarts it.
   const tree = templateTree(root);
   let generatedDir = outDir;
-  let generate: (() => Promise<Generation>) | null = null;
+  let generate: ((hint?: ChangeHint) => Promise<Generation>) | null = null;
   const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
   const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree), ...(appOptions.plugins ?? [])], write: false });
   if (!generate) throw new Error("fawkes server: the Fawkes plugin did not hand over its generation step");
-  const regenerate: () => Promise<Generation> = generate;
+  const regenerate: (hint?: ChangeHint) => Promise<Generation> = generate;
   let swaps = 0;
   /** The generated files written since the templates' tree was last brought up to date. */
   const writtenSince: string[] = [];
@@ -192,7 +201,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
    */
   async function rebuild(reason: string, restart: boolean, paths: readonly string[]): Promise<void> {
     const started = performance.now();
-    const gen = await regenerate();
+    const gen = await regenerate({ paths: paths.map((p) => join(absRoot, p)), covers });
     generatedDir = gen.outDir;
     writtenSince.push(...gen.written);
     if (gen.errors.length) return failed(gen.errors.map(fullMessage), reason, started, "generate");
