@@ -122,3 +122,52 @@ describe("fawkes server: template edits swapped into the running app", () => {
     live.close();
   });
 });
+
+// 492dc8e: a swap the app refuses restarts the app. Its modules were built already, so the tree
+// read as unchanged and the rebuild ended "no change to the app", with no reload and the old
+// template served (bench:build's dev round hung on it). This app freezes its templates table,
+// so the swap's replacing of the edited function in it throws in the app process.
+describe("fawkes server: a template swap the app refuses", () => {
+  let dir = "";
+  let dev: DevRun;
+  const page = async () => {
+    const p = await getPage(dev.url + "/");
+    expect(p.status).toBe(200);
+    return { body: p.body, pid: Number(/data-pid="(\d+)"/.exec(p.body)?.[1]) };
+  };
+
+  beforeAll(async () => {
+    dir = copyFixture({
+      "app/controllers/page-controller.ts": CONTROLLER,
+      [HOME]: `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">first text</h1>\n`,
+      "server.ts": `import { endpoint } from "./app/endpoint.js";\nimport { templates } from "./.fawkes/templates.gen.js";\n\n// No function of the table can be replaced: the dev server's swap of an edited template throws here.\nObject.freeze(templates);\nawait endpoint.start();\nfor (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void endpoint.stop().then(() => process.exit(0)));\n`,
+    });
+    dev = await startServer(dir);
+  }, 2 * WAIT_MS);
+
+  afterAll(async () => {
+    await stopAll();
+    if (dir) removeFixture(dir);
+  }, WAIT_MS);
+
+  it("restarts the app, which then serves the new text; the next edit too", SLOW, async () => {
+    const first = await page();
+    expect(first.body).toContain("first text");
+    const live = await dev.live();
+    await live.next("hello");
+    let pid = first.pid;
+    for (const text of ["second text", "third text"]) {
+      const since = dev.output().length;
+      dev.write(HOME, dev.read(HOME).replace(/>[a-z]+ text</, `>${text}<`));
+      expect((await live.next("reload")).reason).toBe(`${HOME} changed`);
+      const after = await page();
+      expect(after.body).toContain(text);
+      expect(after.pid).not.toBe(pid);
+      const printed = dev.output().slice(since);
+      expect(printed).toMatch(/\[fawkes\] the app could not swap the templates in \(TypeError: Cannot assign to read only property [^)]*\); restarting it/);
+      expect(printed).toMatch(/app restarted in \d+ ms \(app\/templates\/page\/home\.html\.eta changed\)/);
+      pid = after.pid;
+    }
+    live.close();
+  });
+});
