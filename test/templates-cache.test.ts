@@ -70,6 +70,28 @@ describe("what a compile takes from the cache", () => {
     expect(both(cache, { root: a.root, routes: false }).result.files.get(".fawkes/templates/user/p3.html.gen.ts")).not.toContain("page three");
   });
 
+  test("told which templates were edited (`edited`, a watch loop's stamps), a compile reads those alone", () => {
+    const a = app(pages(4));
+    const cache = new TemplateCache();
+    both(cache, { root: a.root, routes: false });
+    const module = (n: number) => `.fawkes/templates/user/p${n}.html.gen.ts`;
+    a.write("app/templates/user/p1.html.eta", page(1).replace("page 1", "page one"));
+    const edited = new Set([join(a.root, "app/templates/user/p1.html.eta")]);
+    const told = both(cache, { root: a.root, routes: false, edited });
+    expect(told.counts).toEqual({ parsed: 1, included: 1, checked: 1, emitted: 1 });
+    expect(told.result.files.get(module(1))).toContain("page one");
+    // What the caller does not name is not read: a text written since and a template created stay unseen.
+    a.write("app/templates/user/p2.html.eta", page(2).replace("page 2", "page two"));
+    a.write("app/templates/user/p9.html.eta", page(9));
+    const blind = compileTemplates({ root: a.root, routes: false, cache, edited });
+    expect(blind.files.get(module(2))).not.toContain("page two");
+    expect(blind.files.has(module(9))).toBe(false);
+    // Without it, everything is read again.
+    const all = both(cache, { root: a.root, routes: false });
+    expect(all.result.files.get(module(2))).toContain("page two");
+    expect(all.result.files.has(module(9))).toBe(true);
+  });
+
   test("a syntax error in one template is reported from the cache as afresh, and its fix compiles", () => {
     const a = app(pages(3));
     const cache = new TemplateCache();

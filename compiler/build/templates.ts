@@ -157,7 +157,7 @@ function readInputs(run: Run): Inputs {
   const { root, outDir, config, locate, diagnostics, options, cache } = run;
   const routes = options.routes === undefined ? existsSync(join(root, "app/router.ts")) : options.routes !== false;
   const slot = `inputs\0${run.dir}`;
-  const key = [root, outDir, config, options.locate, routes];
+  const key = [root, outDir, options.config, options.locate, routes];
   // A namedDir's listing is not among what a watch loop stamps (its folders are not watched): listed again.
   const held = options.edited && config.namedDir === undefined ? cache.held(slot) : undefined;
   if (held && held.inputs.length === key.length && held.inputs.every((v, i) => v === key[i])) {
