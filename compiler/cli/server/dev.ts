@@ -33,7 +33,7 @@
 import { context, formatMessages, type BuildContext, type Message, type OutputFile, type PartialMessage } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, watch, writeFileSync, type FSWatcher } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
@@ -49,6 +49,7 @@ import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
 import type { ListeningMessage, SwapMessage, SwappedMessage } from "./worker-hook.js";
 import { devTemplatesPlugin, templateTree, TreeBuildError } from "./templates-tree.js";
 import { matcher, type WatchPattern } from "./watch.js";
+import { watchTree } from "./tree-watch.js";
 
 export interface DevServerOptions {
   root: string;
@@ -488,14 +489,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const parts = rel.split("/");
     return parts.some((p) => p === "node_modules" || p === "_build" || (p.startsWith(".") && p !== ".") || p.endsWith("~") || p.endsWith(".swp")) || rel === outDir || rel.startsWith(outDir + "/");
   };
-  // Recursive fs.watch (inotify on Linux, FSEvents on macOS): every file of the project, created
-  // and deleted ones included, not only those the last build read.
-  const watcher: FSWatcher = watch(root, { recursive: true }, (_event, filename) => {
-    if (!filename || closed) return;
-    const rel = filename.split(sep).join("/");
-    if (!ignored(rel)) changed(rel);
-  });
-  watcher.on("error", (e) => logError(`[fawkes] watching ${root} failed: ${e.message}\n`));
+  // Every file of the project, created and deleted ones included, not only those the last
+  // build read (tree-watch.ts: the system's recursive watch, or on Linux each folder's).
+  const watcher = watchTree(root, ignored, (rel) => closed || changed(rel), (e) => logError(`[fawkes] watching ${root} failed: ${e.message}\n`));
 
   live.on("connection", (ws: WebSocket) => ws.send(JSON.stringify({ type: "hello", build: String(generation) })));
 
