@@ -1,0 +1,70 @@
+// `fawkes server` builds once per save, however the editor saves (compiler/cli/server/dev.ts,
+// SETTLE_MS): each way of saving a template below is several watcher events, and a build between
+// two of them would read a half-saved file (an empty page served, or the error page, then a
+// second build). Each save must give one rebuild, a swap, and the saved text served. The builds
+// of a save are all printed before the next edit's (one queue), so each save is followed by an
+// edit of another template and its reload: the lines between are the save's.
+
+import { renameSync, rmSync, truncateSync, appendFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyFixture, getPage, removeFixture, startServer, stopAll, WAIT_MS, type DevRun } from "./dev-server-support.js";
+
+const SLOW = { timeout: 4 * WAIT_MS };
+const HOME = "app/templates/page/home.html.eta";
+const OTHER = "app/templates/page/other.html.eta";
+
+const SAVES: Record<string, (file: string, text: string) => void> = {
+  "writeFileSync (open with O_TRUNC, write)": (file, text) => writeFileSync(file, text),
+  "truncate, then write (two calls)": (file, text) => {
+    truncateSync(file, 0);
+    appendFileSync(file, text);
+  },
+  "a temp file written, then renamed over (write-file-atomic's name)": (file, text) => {
+    writeFileSync(`${file}.3551351215`, text);
+    renameSync(`${file}.3551351215`, file);
+  },
+  "vim's: the file renamed to a backup, a new file written, the backup removed": (file, text) => {
+    renameSync(file, `${file}~`);
+    writeFileSync(file, text);
+    rmSync(`${file}~`);
+  },
+};
+
+describe("fawkes server: one build per save", () => {
+  let dir = "";
+  let dev: DevRun;
+
+  beforeAll(async () => {
+    dir = copyFixture({ [OTHER]: "<p>other 0</p>\n" });
+    dev = await startServer(dir);
+  }, 2 * WAIT_MS);
+
+  afterAll(async () => {
+    await stopAll();
+    if (dir) removeFixture(dir);
+  }, WAIT_MS);
+
+  let n = 0;
+  for (const [how, save] of Object.entries(SAVES)) {
+    it(how, SLOW, async () => {
+      const live = await dev.live();
+      await live.next("hello");
+      const since = dev.output().length;
+      const text = dev.read(HOME).replace(/Hello from dev-app[^<]*/, `Hello from dev-app, save ${++n}`);
+      save(join(dir, HOME), text);
+      expect((await live.next("reload")).reason).toBe(`${HOME} changed`);
+      const page = await getPage(dev.url + "/");
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`Hello from dev-app, save ${n}`);
+      dev.write(OTHER, `<p>other ${n}</p>\n`);
+      expect((await live.next("reload")).reason).toBe(`${OTHER} changed`);
+      const lines = dev.output().slice(since).split("\n");
+      const builds = lines.filter((l) => l.startsWith("[fawkes] rebuilt in ") || l.startsWith("[fawkes] build failed"));
+      expect(builds).toHaveLength(2);
+      expect(builds[0]).toMatch(/^\[fawkes\] rebuilt in \d+ ms, 1 template swapped into the app in \d+ ms \(app\/templates\/page\/home\.html\.eta changed\)$/);
+      expect(builds[1]).toMatch(/\(app\/templates\/page\/other\.html\.eta changed\)$/);
+      live.close();
+    });
+  }
+});
