@@ -37,6 +37,7 @@ import { renderError, type ErrorEndpoint } from "../http/errors.js";
 import { PlugSites } from "../http/_plug-init.js";
 import { checkStartup } from "../http/_startup.js";
 import { checkRequest } from "../http/_request.js";
+import { offerToDevServer } from "./_dev.js";
 import { printable } from "../_internal/values.js";
 import { parseQuery } from "../http/body/query.js";
 import { Token, type TokenResult } from "../http/crypto/index.js";
@@ -135,12 +136,13 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   private manifest: StaticManifest | undefined;
   private readonly listeners = new WeakMap<Listener, Map<string, Subscriber>>();
   private readonly toRouter = (conn: Conn) => this.route(conn);
+  // The router's three below change only when `fawkes server` swaps a router edit in (_dev.ts).
   /** Per route index: its pipeline, controller plugs and action, plug inits done at construction. */
-  private readonly steps: readonly RouteSteps[];
+  private steps: readonly RouteSteps[];
   /** Whether any route is scoped to a host: only then does matching read the Host header. */
-  private readonly hostRouting: boolean;
+  private hostRouting: boolean;
   /** Whether a forward mounts another router: only then are router script names recorded. */
-  private readonly mounted: boolean;
+  private mounted: boolean;
   /** The segments of `url.path`, the script name of every conn; null for none. */
   private readonly urlScript: string[] | null;
   private readonly plugs: readonly PlugSpec[];
@@ -151,17 +153,17 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   /** Long-poll paths, checked before the plugs as Phoenix mounts sockets ahead of them; null when none. */
   private readonly longpolls: Map<string, LongPollTransport> | null = null;
 
-  constructor(private readonly options: EndpointOptions) {
+  constructor(private options: EndpointOptions) {
     this.config = options.config ?? {};
     // Every module plug's init runs here, once per plug site: a throw stops the endpoint at
     // construction, naming the site, instead of on some request.
     const sites = new PlugSites();
     this.plugs = sites.endpointPlugs((options.plugs ?? []).map((p) => (Array.isArray(p) ? { plug: p[0], options: p[1] } : { plug: p as AnyPlug, options: undefined })));
     this.steps = options.router.dispatch.map((entry) => this.stepsOf(entry, sites));
+    this.hostRouting = hostRouted(options.router);
+    this.mounted = mounts(options.router);
     this.ownsPubSub = !(options.pubsub instanceof PubSub);
     this.pubsub = options.pubsub instanceof PubSub ? options.pubsub : new PubSub({ logger: this.config.logger, adapter: options.pubsub ?? adapterFromEnv() ?? undefined });
-    this.hostRouting = options.router.dispatch.some((d) => d.route.hosts.length > 0);
-    this.mounted = options.router.dispatch.some((d) => d.mount !== undefined);
     const script = (this.config.url?.path ?? "").split("/").filter(Boolean);
     // Not named scriptName: helpers tell a conn from an endpoint by that property.
     this.urlScript = script.length ? (Object.freeze(script) as string[]) : null;
@@ -171,6 +173,38 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
       if (websocket) this.websockets.set(`${handler.path}/websocket`, new WebSocketTransport(handler));
       if (longpoll) (this.longpolls ??= new Map()).set(`${handler.path}/longpoll`, new LongPollTransport(handler));
     }
+    const endpoint = this;
+    offerToDevServer({ get router() { return endpoint.options.router; }, prepare: (router) => this.prepareRouter(router) });
+  }
+
+  /**
+   * `fawkes server` swapping a router edit in (_dev.ts): what the constructor derives from the
+   * router (each route's steps with their plug inits, host routing, mounts) and start()'s checks,
+   * done for `router`; the returned commit makes the endpoint route with it. A throw changes nothing.
+   */
+  private prepareRouter(router: RouterModules): () => void {
+    if (this.server) checkStartup(this.startupFacts(router.dispatch));
+    const sites = new PlugSites();
+    const steps = router.dispatch.map((entry) => this.stepsOf(entry, sites));
+    const hostRouting = hostRouted(router);
+    const mounted = mounts(router);
+    return () => {
+      this.options = { ...this.options, router };
+      this.steps = steps;
+      this.hostRouting = hostRouting;
+      this.mounted = mounted;
+    };
+  }
+
+  /** What start() checks before it listens (checkStartup). */
+  private startupFacts(dispatch: readonly DispatchEntry[]): Parameters<typeof checkStartup>[0] {
+    return {
+      production: process.env.NODE_ENV === "production",
+      secretKeyBase: this.config.secretKeyBase,
+      plugs: this.plugs,
+      dispatch,
+      socketSessions: this.sockets.flatMap((h) => (h.mount.options.session ? [{ path: h.path, session: h.mount.options.session }] : [])),
+    };
   }
 
   /**
@@ -411,13 +445,7 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
   /** Listens (port 0 for tests) and resolves with the address. */
   async start(listen: ListenOptions = {}): Promise<{ port: number; url: string }> {
     const production = process.env.NODE_ENV === "production";
-    checkStartup({
-      production,
-      secretKeyBase: this.config.secretKeyBase,
-      plugs: this.plugs,
-      dispatch: this.options.router.dispatch,
-      socketSessions: this.sockets.flatMap((h) => (h.mount.options.session ? [{ path: h.path, session: h.mount.options.session }] : [])),
-    });
+    checkStartup(this.startupFacts(this.options.router.dispatch));
     // What the server needs before the first request: the static manifest, the PubSub adapter.
     // The manifest first: a missing one refuses to start before an adapter opens a connection
     // (a Redis client left open would keep the refused process alive).
@@ -605,6 +633,11 @@ export class Endpoint implements SocketEndpoint, ErrorEndpoint {
     return this.options.router.dispatch;
   }
 }
+
+/** Whether any route of `router` is scoped to a host: only then does matching read the Host header. */
+const hostRouted = (router: RouterModules) => router.dispatch.some((d) => d.route.hosts.length > 0);
+/** Whether a forward of `router` mounts another router. */
+const mounts = (router: RouterModules) => router.dispatch.some((d) => d.mount !== undefined);
 
 /** The request head of `req` again, minus `Upgrade`, `HTTP2-Settings` and their Connection tokens. */
 function withoutUpgrade(req: IncomingMessage): Buffer {
