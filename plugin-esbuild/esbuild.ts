@@ -96,6 +96,12 @@ export interface Generation {
   isTemplate(path: string): boolean;
   /** The out dir, relative to root (`.fawkes`). */
   outDir: string;
+  /**
+   * Starts the deferred type check of the router this generation read (typeCheck "deferred"),
+   * which otherwise starts when the build that ran it ends: for a caller that serves the
+   * generation without a build of the bundle (`fawkes server` swapping a router edit in).
+   */
+  typeCheck(): void;
 }
 
 /** What the deferred type check of a build adds to it. */
@@ -171,7 +177,7 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
 
       /** Regenerates .fawkes/ when its inputs changed since the last good generation (see the header). */
       async function generate(hint?: ChangeHint): Promise<Generation> {
-        const outcome = (warnings: PartialMessage[], errors: PartialMessage[] = [], report?: WriteReport): Generation => ({ errors, warnings, written: report?.written ?? [], removed: report?.removed ?? [], isTemplate, outDir: relative(root, outDir).split(sep).join("/") });
+        const outcome = (warnings: PartialMessage[], errors: PartialMessage[] = [], report?: WriteReport): Generation => ({ errors, warnings, written: report?.written ?? [], removed: report?.removed ?? [], isTemplate, outDir: relative(root, outDir).split(sep).join("/"), typeCheck: checkPending });
         let result: ProjectBuildResult;
         const changed = last ? changedSince(last.stamps, hint) : null;
         if (last && changed && changed.length === 0) {
@@ -259,10 +265,13 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
       // No generated module imported: the errors still end up in the result.
       build.onEnd((result) => {
         if (failed && !reported) result.errors.push(...(failed as Message[]));
-        // The deferred check: in a worker thread, so nothing here waits for it.
+        checkPending();
+      });
+      /** The deferred check: in a worker thread, so nothing here waits for it. */
+      function checkPending(): void {
         if (pendingCheck) void typeCheck(pendingCheck);
         pendingCheck = null;
-      });
+      }
 
       /** The type checker's read of the router `built` read from its syntax (in the worker): what it adds, reported. */
       async function typeCheck(built: ProjectBuildResult): Promise<void> {
