@@ -18,7 +18,13 @@
 // swapped into the running process (a template's module holds no timers or sockets, so the old
 // instance left behind is a few KB), as Phoenix's code reloader recompiles one module. A new
 // process also starts ahead of need (the spare: node's start and the templates' modules loaded),
-// so the restart after a router or app edit costs loading the bundle.
+// so the restart after an app edit costs loading the bundle.
+//
+// A router edit is swapped in too (router-side.ts): the router and its generated modules are not
+// in the bundle but built apart, against the app's own modules, and the running app takes the
+// new build (its endpoint recomputes what each route runs). When that cannot be exact (the
+// router imports another app module, its modules export other names, the app refuses), the app
+// is bundled and restarted as after any other edit.
 //
 // Being in front of the app also gives the primary the two things the app must not carry in
 // production: the reload script, added to HTML responses, and the error page.
@@ -48,6 +54,7 @@ import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js
 import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
 import type { ListeningMessage, SwapMessage, SwappedMessage } from "./worker-hook.js";
 import { devTemplatesPlugin, templateTree, TreeBuildError } from "./templates-tree.js";
+import { routerSide, SideBuildError, type SideBuild } from "./router-side.js";
 import { matcher, type WatchPattern } from "./watch.js";
 import { watchTree } from "./tree-watch.js";
 
@@ -171,11 +178,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // The templates are not in the bundle (templates-tree.ts): a template edit regenerates, builds
   // and swaps that template's module into the running app (swapTemplates), with no bundle and
   // no restart; any other change bundles the app again and restarts it.
-  const tree = templateTree(root);
+  // The router is not in the bundle either (router-side.ts): a router edit builds the router's
+  // modules alone and swaps them into the running app (swapRouter), when the bundle would not change.
   let generatedDir = outDir;
+  const side = routerSide(absRoot);
+  const tree = templateTree(root, { routeHelpers: "external", plugins: [side.treePlugin(() => generatedDir)] });
   let generate: ((hint?: ChangeHint) => Promise<Generation>) | null = null;
   const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
-  const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree), ...(appOptions.plugins ?? [])], write: false });
+  const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree), side.appPlugin(() => generatedDir), ...(appOptions.plugins ?? [])], write: false, metafile: true });
+  /** The project files the running bundle was built from (absolute). */
+  let bundleInputs = new Set<string>();
   if (!generate) throw new Error("fawkes server: the Fawkes plugin did not hand over its generation step");
   const regenerate: (hint?: ChangeHint) => Promise<Generation> = generate;
   let swaps = 0;
@@ -240,15 +252,25 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         swapRefused = true;
       }
     }
+    // Only the router's files edited (the router, a router it mounts, the router's generated modules).
+    const routerOnly = paths.length > 0 && paths.every((p) => side.covers(join(absRoot, p)));
+    if (routerOnly && !restart && active && (!failure || failure.from === "generate") && gen.removed.length === 0) {
+      const outcome = await swapRouter(gen, reason, started);
+      if (outcome === "done") return;
+      swapRefused = outcome === "refused";
+    }
     let outputs: OutputFile[];
     let treeChanged: boolean;
     try {
       const [result, changed] = await Promise.all([ctx.rebuild(), tree.buildAll(gen.outDir, writtenSince)]);
       outputs = result.outputFiles ?? [];
-      treeChanged = changed;
+      bundleInputs = new Set(Object.keys(result.metafile?.inputs ?? {}).filter((i) => !i.includes(":")).map((i) => join(absRoot, i)));
+      // The router's build, outside the bundle as the templates' modules are: a change restarts the app.
+      const sideChanged = await side.afterBundle(result.metafile, gen.outDir);
+      treeChanged = changed || sideChanged;
       writtenSince.length = 0;
     } catch (e) {
-      const errors = e instanceof TreeBuildError ? e.errors : (e as { errors?: Message[] }).errors;
+      const errors = e instanceof TreeBuildError || e instanceof SideBuildError ? e.errors : (e as { errors?: Message[] }).errors;
       if (!errors) throw e;
       return failed(errors, reason, started);
     }
@@ -328,6 +350,52 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     firstOutcome();
     prepareSpare();
     return true;
+  }
+
+  /**
+   * A router edit: the router's modules built apart and swapped into the running app
+   * (router-side.ts). "cannot" when the bundle would change (the router imports other modules of
+   * the app, its modules export other names, a generated file the bundle or the templates read
+   * was written) and "refused" when the app did not take it: the caller bundles and restarts.
+   */
+  async function swapRouter(gen: Generation, reason: string, started: number): Promise<"done" | "cannot" | "refused"> {
+    const worker = active!;
+    let built: SideBuild;
+    try {
+      built = await side.build(gen.outDir);
+    } catch (e) {
+      if (!(e instanceof SideBuildError)) throw e;
+      await failed(e.errors, reason, started);
+      return "done";
+    }
+    // What the generation wrote is the router's, or read by nobody at run time (actions.gen.ts: types).
+    const inTree = (f: string) => f === `${gen.outDir}/templates.gen.ts` || f.startsWith(`${gen.outDir}/templates/`);
+    const stray = gen.written.find((f) => !built.inputs.has(join(absRoot, f)) && (bundleInputs.has(join(absRoot, f)) || inTree(f)));
+    if (side.misfit(built) || stray) return "cannot";
+    const builtMs = Math.round(performance.now() - started);
+    const message = side.write(built, ++swaps);
+    if (message) {
+      const answer = await new Promise<SwappedMessage | null>((resolve) => {
+        worker.swaps.set(message.id, resolve);
+        worker.child.send(message, (e) => e && resolve(null));
+        // The spare swaps what it loaded already (the helpers, through the templates); it loads the router when it runs.
+        if (spare) spare.child.send(message, (e) => e && dropSpare());
+      });
+      if (!answer || answer.error) {
+        log(`[fawkes] the app could not swap the router in${answer?.error ? ` (${answer.error.split("\n")[0]})` : ""}; restarting it`);
+        return "refused";
+      }
+    }
+    // The deferred type check of the router this served, as a build's end starts it.
+    gen.typeCheck();
+    const fixed = failure !== null;
+    failure = null;
+    const ms = Math.round(performance.now() - started);
+    log(message ? `[fawkes] rebuilt in ${builtMs} ms, the router swapped into the app in ${ms - builtMs} ms (${reason})` : `[fawkes] rebuilt in ${builtMs} ms, no change to the app (${reason})`);
+    if (message || fixed) reload(reason);
+    firstOutcome();
+    prepareSpare();
+    return "done";
   }
 
   /** The deferred type check of the router the last build read: errors to the terminal and the error page, a fix clears them. */
@@ -628,6 +696,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (timer) clearTimeout(timer);
       await running;
       await ctx.dispose();
+      await side.dispose();
       for (const client of live.clients) client.terminate();
       live.close();
       await Promise.all([active, starting, spare].filter((w): w is Worker => w !== null).map(stopWorker));

@@ -23,6 +23,11 @@
 // `__fawkesSwap` is added here, to the transformed export statement (swappable below): the
 // generated code stays what `fawkes build` writes.
 //
+// With the router built apart (router-side.ts), the route helpers' module at the tree's
+// helpers.gen.mjs is that build's facade, shared with the app's bundle: the tree leaves it alone
+// (`routeHelpers: "external"`), and its build of the app's modules takes that build's plugin, so
+// a view module's import of the helpers (or the router) is the facade too, not a copy.
+//
 // ES modules cannot be unloaded: each swap keeps the old instance (a few KB of a template) in
 // the process until it restarts, which every edit of anything but a template does.
 // Measured (bench:build's app, load ~10): one esbuild build with the 502 modules as entry
@@ -44,6 +49,18 @@ export class TreeBuildError extends Error {
   constructor(readonly errors: Message[]) {
     super(`${errors.length} error(s) building the templates' modules`);
   }
+}
+
+export interface TemplateTreeOptions {
+  /** "external": the route helpers' module (helpers.gen.mjs) is written by someone else (router-side.ts), not built here. */
+  routeHelpers?: "built" | "external";
+  /** Plugins for the build of the app's modules the templates import (router-side.ts maps the router's modules to its facades). */
+  plugins?: Plugin[];
+}
+
+/** Where the tree puts a module of the project (absolute), at its path from the root, as .mjs. */
+export function treePath(root: string, module: string): string {
+  return join(root, DEV_TEMPLATES, relative(root, module)).replace(/\.[cm]?[jt]sx?$/, ".mjs");
 }
 
 export interface TemplateTree {
@@ -71,13 +88,14 @@ interface Built {
   exports: string | null;
 }
 
-export function templateTree(root: string): TemplateTree {
+export function templateTree(root: string, treeOptions: TemplateTreeOptions = {}): TemplateTree {
   const tree = join(root, DEV_TEMPLATES);
+  const externalHelpers = treeOptions.routeHelpers === "external";
   // A last session's files (templates deleted since) are not this one's.
   rmSync(tree, { recursive: true, force: true });
   /** What each file of the tree holds on disk (absolute path), and the source text it was made from. */
   const onDisk = new Map<string, Built & { source: string }>();
-  const outputOf = (module: string) => join(tree, relative(root, module)).replace(/\.[cm]?[jt]sx?$/, ".mjs");
+  const outputOf = (module: string) => treePath(root, module);
 
   /** One generated module transformed (swappable when a template's), or null when its text is what made the file on disk. */
   async function transformed(outDirAbs: string, module: string, source: string): Promise<(Built & { source: string }) | null> {
@@ -115,7 +133,7 @@ export function templateTree(root: string): TemplateTree {
         return known ?? readFileSync(m, "utf8");
       });
       const helpers = join(outDirAbs, "helpers.gen.ts");
-      if (modules.length && sources.some(callsRoutes) && existsSync(helpers)) {
+      if (!externalHelpers && modules.length && sources.some(callsRoutes) && existsSync(helpers)) {
         modules.push(helpers);
         sources.push(readFileSync(helpers, "utf8"));
       }
@@ -124,7 +142,7 @@ export function templateTree(root: string): TemplateTree {
       const app = appModules(outDirAbs, modules, sources);
       const kept = new Set([...modules, ...app].map(outputOf));
       if (app.length) {
-        const result = await build({ absWorkingDir: root, entryPoints: app, outdir: tree, outbase: root, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", sourcemap: "inline", write: false, logLevel: "silent" }).catch(rethrow);
+        const result = await build({ absWorkingDir: root, entryPoints: app, outdir: tree, outbase: root, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", sourcemap: "inline", write: false, logLevel: "silent", plugins: treeOptions.plugins }).catch(rethrow);
         for (const f of result.outputFiles ?? []) if (onDisk.get(f.path)?.text !== f.text) files.push({ path: f.path, text: f.text, exports: null, source: "" });
       }
       write(files);
@@ -150,7 +168,7 @@ export function templateTree(root: string): TemplateTree {
         // template that became async has a `$async` function more), is loaded by a restart.
         // So is one that imports what the tree lacks (a view module no template imported).
         if (!was || was.exports === null) return null;
-        const imported = [...appModules(outDirAbs, [module], [source]), ...(callsRoutes(source) ? [join(outDirAbs, "helpers.gen.ts")] : [])];
+        const imported = [...appModules(outDirAbs, [module], [source]), ...(callsRoutes(source) && !externalHelpers ? [join(outDirAbs, "helpers.gen.ts")] : [])];
         const missing = imported.some((a) => !onDisk.has(outputOf(a)));
         if (missing) return null;
         const made = await transformed(outDirAbs, module, source);

@@ -7,6 +7,9 @@
 // Only the first HTTP server the app starts is moved: that is the endpoint. Any other server
 // (a metrics port, a second endpoint) listens where it asks to. `server.address()` of the moved
 // server reports the public port, so what the app prints and computes from it stays true.
+//
+// It also takes the dev server's swaps: a template edit's modules (templates-tree.ts) and a router
+// edit's (router-side.ts), each answered with "swapped" (or why not: the dev server restarts).
 
 import { Server as HttpServer } from "node:http";
 import { Server as HttpsServer } from "node:https";
@@ -89,9 +92,56 @@ async function swap(m: SwapMessage): Promise<void> {
   process.send?.(answer);
 }
 
+/** What the dev server sends after a router edit (router-side.ts): the router's modules built anew. */
+export interface RouterSwapMessage {
+  fawkes: "swap-router";
+  id: number;
+  /** Each facade module the app imports (router.gen, helpers.gen) and the new build of what it stands for. */
+  parts: Array<{ facade: string; side: string; /** Built against the app's modules (the registry): only once the app has run. */ registry: boolean }>;
+}
+
+/** What an endpoint offers (runtime/endpoint/_dev.ts). */
+interface DevEndpoint {
+  readonly router: { dispatch: unknown };
+  prepare(router: unknown): () => void;
+}
+const endpoints = new Set<DevEndpoint>();
+// Shared by name with the runtime and router-side.ts's modules.
+const ENDPOINTS = Symbol.for("fawkes.dev.endpoints");
+const MODULES = Symbol.for("fawkes.dev.modules");
+
+async function swapRouter(m: RouterSwapMessage): Promise<void> {
+  let answer: SwappedMessage = { fawkes: "swapped", id: m.id };
+  try {
+    // Everything new evaluated (the router's DSL runs again) and every endpoint's new steps
+    // computed before anything changes: a throw on the way leaves the app as it was.
+    const ready: Array<{ facade: { __fawkesSwap(next: unknown): void }; next: unknown }> = [];
+    const commits: Array<() => void> = [];
+    for (const part of m.parts) {
+      // A spare process has not run the app yet: its router is loaded from disk when it does.
+      if (part.registry && !(globalThis as Record<symbol, unknown>)[MODULES]) continue;
+      const facade = await import(part.facade);
+      const next = await import(`${part.side}?v=${m.id}`);
+      if (part.registry) {
+        const serving = [...endpoints].filter((e) => e.router.dispatch === facade.dispatch);
+        if (serving.length === 0) throw new Error(`no endpoint routes with ${next.source ?? part.facade}: the app made its endpoint from something else than the router module`);
+        for (const e of serving) commits.push(e.prepare(next));
+      }
+      ready.push({ facade, next });
+    }
+    for (const { facade, next } of ready) facade.__fawkesSwap(next);
+    for (const commit of commits) commit();
+  } catch (e) {
+    answer = { ...answer, error: (e as Error)?.stack ?? String(e) };
+  }
+  process.send?.(answer);
+}
+
 if (process.send) {
-  process.on("message", (m: SwapMessage) => {
+  (globalThis as Record<symbol, unknown>)[ENDPOINTS] = endpoints;
+  process.on("message", (m: SwapMessage | RouterSwapMessage) => {
     if (m?.fawkes === "swap") void swap(m);
+    else if (m?.fawkes === "swap-router") void swapRouter(m);
   });
   // Listening keeps the IPC channel from holding the process: an app that ends, ends.
   (process.channel as { unref?: () => void } | undefined)?.unref?.();

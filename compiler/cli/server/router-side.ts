@@ -1,0 +1,405 @@
+// In development the router is not bundled with the app (issue 10: a router edit must be served
+// within 300 ms, and esbuild alone re-bundling a 1,000-route app is ~170 ms, its restart ~100).
+// The router side (the router module, app/router.ts, with any router it mounts, and the out dir's
+// router modules: router.gen, matcher.gen, dispatch.gen, routes.gen, helpers.gen) is built as
+// its own esbuild context into _build/dev-router/, and a router edit builds that alone and
+// swaps it into the running app (worker-hook.ts), as a template edit swaps one template's module.
+//
+// One instance of each app module. The router side imports the app's controllers and plugs
+// (dispatch.gen refers to every action; a controller imports the endpoint to broadcast, and must
+// reach the serving one), so it must not bundle copies of them. Every import it makes of a
+// project file outside the side is a CommonJS module of its own here, `module.exports` read
+// from a registry on globalThis (REGISTRY below): CommonJS because esbuild's interop then
+// serves namespace, named and default imports without knowing the export names. The registry
+// entry marks itself `__esModule` (a default import reads `.default`) and reads through getters
+// (live bindings; an `export const` is read when used, not when the side loads). Esbuild's
+// interop follows node's rules instead (a default import is the whole `module.exports`) for an
+// importer in a `"type": "module"` package, unless a plugin resolved that importer: this
+// plugin resolves every file of the side itself. Packages stay imports (external): node
+// resolves them from _build/ as it does for the bundle, the same instances. (A tsconfig path
+// to a file outside the project, as this repository's own test apps have for `fawkes`, is a
+// package too: the bundle takes that file, the side the package; the templates' tree does so too.)
+//
+// The app's bundle (appPlugin) sees two things instead of the side:
+//   - router.gen: a module made here (bundleModule) that imports the app's modules the side
+//     needs (esbuild orders them first, as it orders dispatch.gen's imports in a plain bundle),
+//     fills the registry with their namespaces, loads the side (a top-level await, before the
+//     endpoint's module runs), and re-exports the router facade's bindings;
+//   - helpers.gen: the helpers facade, external, the same file the templates' tree imports.
+// A facade (_build/dev-router/router.gen.mjs, the tree's helpers.gen.mjs) is a small ES module
+// with one `let` per export of its side module and `__fawkesSwap(next)` that points them at a
+// new build's; every importer holds live bindings, so `import { Routes }` in a controller and
+// the endpoint's `router` see the new router at once. The swap then hands each endpoint that
+// routes with the old router the new one (runtime/endpoint/_dev.ts recomputes its steps).
+//
+// A swap is exact only when the bundle would not change: the side imports the same app modules
+// (the bundle's router.gen module lists them) and its entries export the same names (the
+// facades have one binding each), and the app does not import a module of the side itself
+// (a second copy, in the bundle). Otherwise, as after any edit of another file, the app is
+// bundled again and restarted (dev.ts). Production (`fawkes build`, `fawkes server --prod`)
+// bundles the router as any module: none of this is used there.
+
+import { context, type BuildContext, type Message, type Metafile, type OutputFile, type Plugin } from "esbuild";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { treePath } from "./templates-tree.js";
+import type { RouterSwapMessage } from "./worker-hook.js";
+
+/** Where the router side's build and the router facade are written, relative to the project root. */
+export const DEV_ROUTER = "_build/dev-router";
+
+const BUNDLE_MODULE = "fawkes-dev-router";
+const REGISTRY_MODULE = "fawkes-dev-registry";
+const REGISTRY_RUNTIME = "fawkes-dev-registry-runtime";
+/** The key of the registry on globalThis, shared with worker-hook.ts. */
+const REGISTRY = `Symbol.for("fawkes.dev.modules")`;
+const ENTRIES = ["router.gen.ts", "helpers.gen.ts"] as const;
+
+export class SideBuildError extends Error {
+  constructor(readonly errors: Message[]) {
+    super(`${errors.length} error(s) building the router's modules`);
+  }
+}
+
+/** One build of the router side, in memory. */
+export interface SideBuild {
+  outDir: string;
+  /** Output files (absolute path → text): each entry's .side.mjs and its map. */
+  outputs: Map<string, string>;
+  /** The export names of router.gen and helpers.gen (sorted); null when the out dir has no such module. */
+  exports: { router: string[] | null; helpers: string[] | null };
+  /** The app's modules the side imports (paths relative to the root, sorted). */
+  registry: string[];
+  /** Every file of the project the side was built from (absolute). */
+  inputs: Set<string>;
+}
+
+export interface RouterSide {
+  /** For the app's bundle: router.gen and helpers.gen as described above. */
+  appPlugin(outDir: () => string): Plugin;
+  /** For the templates' tree's build of app modules: the router's modules are the facades (external). */
+  treePlugin(outDir: () => string): Plugin;
+  /**
+   * After a build of the app's bundle: the router side it loads written (true when a file
+   * changed: the app restarts), and what the bundle was made with kept. Written whether the
+   * bundle loads it or not: the templates' tree imports the helpers' facade.
+   */
+  afterBundle(metafile: Metafile | undefined, outDir: string): Promise<boolean>;
+  /** The router side built again (a router edit). Throws SideBuildError. */
+  build(outDir: string): Promise<SideBuild>;
+  /** Why the running bundle cannot take `b` by a swap; null when it can. */
+  misfit(b: SideBuild): string | null;
+  /** Writes `b`; the swap message for what changed (null: nothing did). */
+  write(b: SideBuild, id: number): RouterSwapMessage | null;
+  /** Whether the side is built from `file` (absolute): an edit of it is a router edit. */
+  covers(file: string): boolean;
+  dispose(): Promise<void>;
+}
+
+export function routerSide(root: string): RouterSide {
+  const dir = join(root, DEV_ROUTER);
+  let ctx: { outDir: string; entries: string[]; context: BuildContext } | null = null;
+  /** The routers whose modules are in the side (the `source` of each router.gen), for the build in progress. */
+  let routers = new Set<string>();
+  /** The side build the app's bundle loaded in its last build. */
+  let loaded: SideBuild | null = null;
+  /** What the running bundle was made with (JSON of the shape), and why it cannot take a swap at all. */
+  let bundled: { shape: string; blocked: string | null } | null = null;
+  let last: SideBuild | null = null;
+  /** What this process wrote to each file. */
+  const written = new Map<string, string>();
+
+  const paths = (outDir: string) => ({
+    routerFacade: join(dir, "router.gen.mjs"),
+    routerSide: join(dir, "router.gen.side.mjs"),
+    helpersFacade: treePath(root, join(outDir, "helpers.gen.ts")),
+    helpersSide: join(dir, "helpers.gen.side.mjs"),
+  });
+  const url = (file: string) => pathToFileURL(file).href;
+  const key = (file: string) => relative(root, file).split(sep).join("/");
+
+  /** A file of the side: the out dir's modules but the templates', and the routers. */
+  function inSide(outDir: string, file: string): boolean {
+    if (routers.has(file)) return true;
+    if (!file.startsWith(outDir + sep)) return false;
+    return file !== join(outDir, "templates.gen.ts") && !file.startsWith(join(outDir, "templates") + sep);
+  }
+
+  const sidePlugin = (outDir: string): Plugin => ({
+    name: "fawkes-dev-router-side",
+    setup(b) {
+      b.onStart(() => {
+        routers = routerSources(root, outDir);
+      });
+      b.onResolve({ filter: new RegExp(`^${REGISTRY_RUNTIME}$`) }, () => ({ path: REGISTRY_RUNTIME, namespace: REGISTRY_RUNTIME }));
+      const place = (file: string) => (inSide(outDir, file) ? { path: file } : { path: key(file), namespace: REGISTRY_MODULE });
+      // A relative import found here (esbuild's own resolution is a round trip more per import:
+      // 100 of them cost tens of ms in the dev server's busy process); others, esbuild's.
+      b.onResolve({ filter: /^\.\.?(\/|$)/ }, (args) => {
+        const file = args.resolveDir ? sourceFile(resolve(args.resolveDir, args.path)) : null;
+        return file ? place(file) : undefined;
+      });
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === sidePlugin) return undefined;
+        if (args.kind === "entry-point") return { path: args.path };
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: args.kind, pluginData: sidePlugin });
+        if (r.errors.length) return { errors: r.errors };
+        if (r.external || r.namespace !== "file") return { path: r.path, external: r.external, namespace: r.namespace };
+        // A package (or what a tsconfig path names outside the project): an import, as written.
+        if (!r.path.startsWith(root + sep) || r.path.includes(`${sep}node_modules${sep}`)) return { path: args.path, external: true };
+        return place(r.path);
+      });
+      b.onLoad({ filter: /.*/, namespace: REGISTRY_MODULE }, (args) => ({ contents: `module.exports = require(${JSON.stringify(REGISTRY_RUNTIME)})(${JSON.stringify(args.path)});\n`, loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: REGISTRY_RUNTIME }, () => ({ contents: REGISTRY_READER, loader: "js" }));
+    },
+  });
+
+  async function build(outDirRel: string): Promise<SideBuild> {
+    const outDir = resolve(root, outDirRel);
+    const entries = ENTRIES.map((e) => join(outDir, e)).filter((f) => existsSync(f));
+    if (!ctx || ctx.outDir !== outDir || ctx.entries.join() !== entries.join()) {
+      await ctx?.context.dispose();
+      ctx = null;
+      const context_ = await context({
+        absWorkingDir: root,
+        entryPoints: entries,
+        outdir: dir,
+        outbase: outDir,
+        entryNames: "[dir]/[name].side",
+        outExtension: { ".js": ".mjs" },
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        packages: "external",
+        // Stack traces name app/router.ts's lines (its plugs run on requests); the sources are on
+        // disk, so not in the map too (half its size: the app loads and parses it at each swap).
+        sourcemap: true,
+        sourcesContent: false,
+        metafile: true,
+        write: false,
+        logLevel: "silent",
+        plugins: [sidePlugin(outDir)],
+      });
+      ctx = { outDir, entries, context: context_ };
+    }
+    let outputs: OutputFile[];
+    let metafile: Metafile;
+    try {
+      const result = await ctx.context.rebuild();
+      outputs = result.outputFiles ?? [];
+      metafile = result.metafile!;
+    } catch (e) {
+      const errors = (e as { errors?: Message[] }).errors;
+      if (errors) throw new SideBuildError(errors);
+      throw e;
+    }
+    const exportsOf = (entry: string) => {
+      const out = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined && resolve(root, o.entryPoint) === join(outDir, entry));
+      return out ? [...out.exports].sort() : null;
+    };
+    const inputs = Object.keys(metafile.inputs);
+    const built: SideBuild = {
+      outDir,
+      outputs: new Map(outputs.map((f) => [f.path, f.text])),
+      exports: { router: exportsOf("router.gen.ts"), helpers: exportsOf("helpers.gen.ts") },
+      registry: inputs.filter((i) => i.startsWith(`${REGISTRY_MODULE}:`)).map((i) => i.slice(REGISTRY_MODULE.length + 1)).sort(),
+      inputs: new Set(inputs.filter((i) => !i.includes(":")).map((i) => resolve(root, i))),
+    };
+    last = built;
+    return built;
+  }
+
+  /** The side build's files and the two facades, written where they changed; which of the sides changed. */
+  function writeAll(b: SideBuild): { router: boolean; helpers: boolean } {
+    const p = paths(b.outDir);
+    const files = new Map(b.outputs);
+    if (b.exports.router) files.set(p.routerFacade, facade(b.exports.router, null));
+    if (b.exports.helpers) files.set(p.helpersFacade, facade(b.exports.helpers, url(p.helpersSide)));
+    const changed = new Set<string>();
+    for (const [file, text] of files) {
+      if (written.get(file) === text) continue;
+      mkdirSync(dirname(file), { recursive: true });
+      // Atomic: an app process (the spare) may be loading it.
+      writeFileSync(`${file}.${process.pid}.tmp`, text);
+      renameSync(`${file}.${process.pid}.tmp`, file);
+      written.set(file, text);
+      changed.add(file);
+    }
+    return { router: changed.has(p.routerSide) || changed.has(p.routerFacade), helpers: changed.has(p.helpersSide) || changed.has(p.helpersFacade) };
+  }
+
+  const shape = (b: SideBuild, router: boolean) => JSON.stringify({ router: router ? b.exports.router : null, helpers: b.exports.helpers, registry: b.registry });
+
+  /** The module the app's bundle has for router.gen (see the header). */
+  function bundleModule(b: SideBuild): string {
+    const p = paths(b.outDir);
+    const names = b.exports.router ?? [];
+    return [
+      `// fawkes server (development): ${key(join(b.outDir, "router.gen.ts"))} as the app's bundle has it (compiler/cli/server/router-side.ts).`,
+      `// The app's modules the router imports, registered for the router's own build, which this loads.`,
+      ...b.registry.map((k, i) => `import * as $${i} from ${JSON.stringify(resolve(root, k))};`),
+      `import { __fawkesSwap } from ${JSON.stringify(url(p.routerFacade))};`,
+      `const modules = (globalThis[${REGISTRY}] ??= Object.create(null));`,
+      ...b.registry.map((k, i) => `modules[${JSON.stringify(k)}] = $${i};`),
+      `__fawkesSwap(await import(${JSON.stringify(url(p.routerSide))}));`,
+      `export { ${names.map(exportName).join(", ")} } from ${JSON.stringify(url(p.routerFacade))};`,
+      "",
+    ].join("\n");
+  }
+
+  /** router.gen and helpers.gen of the out dir, from `specifier` imported in `resolveDir`; null for another module. */
+  function ownModule(outDir: string, resolveDir: string | undefined, specifier: string): "router" | "helpers" | null {
+    if (!resolveDir) return null;
+    const module = resolve(resolveDir, specifier).replace(/(\.[cm]?[jt]s)?$/, ".ts");
+    if (module === join(outDir, "router.gen.ts") && existsSync(module)) return "router";
+    if (module === join(outDir, "helpers.gen.ts") && existsSync(module)) return "helpers";
+    return null;
+  }
+  const OWN = /(^|[\\/])(router|helpers)\.gen(\.[cm]?[jt]s)?$/;
+
+  return {
+    appPlugin: (outDir) => ({
+      name: "fawkes-dev-router",
+      setup(b) {
+        b.onStart(() => {
+          loaded = null;
+        });
+        b.onResolve({ filter: OWN }, (args) => {
+          const out = resolve(root, outDir());
+          const own = ownModule(out, args.resolveDir, args.path);
+          if (own === "router") return { path: join(out, "router.gen.ts"), namespace: BUNDLE_MODULE };
+          if (own !== "helpers") return undefined;
+          return { path: url(paths(out).helpersFacade), external: true };
+        });
+        b.onResolve({ filter: /^file:/ }, (args) => (args.namespace === BUNDLE_MODULE ? { path: args.path, external: true } : undefined));
+        b.onLoad({ filter: /.*/, namespace: BUNDLE_MODULE }, async () => {
+          try {
+            loaded = await build(outDir());
+          } catch (e) {
+            if (e instanceof SideBuildError) return { errors: e.errors };
+            throw e;
+          }
+          return { contents: bundleModule(loaded), loader: "js", resolveDir: root };
+        });
+      },
+    }),
+
+    treePlugin: (outDir) => ({
+      name: "fawkes-dev-router-facades",
+      setup(b) {
+        b.onResolve({ filter: OWN }, (args) => {
+          const out = resolve(root, outDir());
+          const own = ownModule(out, args.resolveDir, args.path);
+          if (!own) return undefined;
+          return { path: url(own === "router" ? paths(out).routerFacade : paths(out).helpersFacade), external: true };
+        });
+      },
+    }),
+
+    async afterBundle(metafile, outDir) {
+      if (!loaded && !ENTRIES.some((e) => existsSync(join(root, outDir, e)))) {
+        bundled = null;
+        return false;
+      }
+      const b = loaded ?? (await build(outDir));
+      const inBundle = Object.keys(metafile?.inputs ?? {}).filter((i) => !i.includes(":") && b.inputs.has(resolve(root, i)));
+      bundled = {
+        shape: shape(b, loaded !== null),
+        blocked: !loaded ? "the app's bundle does not import the router's modules (router.gen)" : inBundle.length ? `the app imports ${inBundle[0]} itself (it is in the bundle)` : null,
+      };
+      const changed = writeAll(b);
+      return changed.router || changed.helpers;
+    },
+
+    build,
+
+    misfit(b) {
+      if (!bundled) return "the app's bundle was not made with the router built apart";
+      if (bundled.blocked) return bundled.blocked;
+      const was = JSON.parse(bundled.shape) as { router: string[]; helpers: string[] | null; registry: string[] };
+      if (was.registry.join() !== b.registry.join()) return "the router imports other modules of the app";
+      if (was.router?.join() !== b.exports.router?.join() || was.helpers?.join() !== b.exports.helpers?.join()) return "the router's modules export other names";
+      return null;
+    },
+
+    write(b, id) {
+      const p = paths(b.outDir);
+      const changed = writeAll(b);
+      const parts: RouterSwapMessage["parts"] = [];
+      if (changed.helpers && b.exports.helpers) parts.push({ facade: url(p.helpersFacade), side: url(p.helpersSide), registry: false });
+      if (changed.router && b.exports.router) parts.push({ facade: url(p.routerFacade), side: url(p.routerSide), registry: true });
+      return parts.length ? { fawkes: "swap-router", id, parts } : null;
+    },
+
+    covers: (file) => last?.inputs.has(file) ?? false,
+
+    async dispose() {
+      await ctx?.context.dispose();
+      ctx = null;
+    },
+  };
+}
+
+/**
+ * The registry's reader, one module the side's registry modules require: the namespace the app's
+ * bundle registered, as CommonJS exports marked `__esModule`, every export a getter (live, and
+ * an `export const` read when used). `Reflect.ownKeys`, not `Object.keys`: the latter reads
+ * each value, which throws for a binding not initialized yet.
+ */
+const REGISTRY_READER = `const modules = () => globalThis[${REGISTRY}];
+module.exports = (key) => {
+  const ns = modules()?.[key];
+  if (ns === undefined) throw new Error("fawkes server: " + key + " is not among the app's modules this router build takes (compiler/cli/server/router-side.ts); save a file to restart the app");
+  const out = Object.defineProperty({}, "__esModule", { value: true });
+  for (const name of Reflect.ownKeys(ns)) if (typeof name === "string" && name !== "__esModule") Object.defineProperty(out, name, { get: () => ns[name], enumerable: true });
+  return out;
+};
+`;
+
+/**
+ * A facade: one `let` per export, re-pointed by `__fawkesSwap(next)`; `initial`: the build it
+ * starts from (the helpers'; the router's starts empty and is filled by the bundle's module).
+ */
+export function facade(names: readonly string[], initial: string | null): string {
+  const locals = names.map((_, i) => `$${i}`);
+  const lines = [
+    `// fawkes server (development): a module built apart, as its importers see it; __fawkesSwap points its exports at a new build (compiler/cli/server/router-side.ts).`,
+  ];
+  if (initial) lines.push(`import * as first from ${JSON.stringify(initial)};`);
+  if (locals.length) lines.push(`let ${locals.map((l, i) => (initial ? `${l} = first[${JSON.stringify(names[i])}]` : l)).join(", ")};`);
+  lines.push(`export { ${locals.map((l, i) => `${l} as ${exportName(names[i])}`).join(", ")} };`);
+  lines.push(`export function __fawkesSwap(next) { ${locals.map((l, i) => `${l} = next[${JSON.stringify(names[i])}];`).join(" ")} }`, "");
+  return lines.join("\n");
+}
+
+const exportName = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
+
+const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".js", ".mjs", ".jsx"];
+
+/** The file an import of `target` (absolute) names, as TypeScript finds it (`./a.js` is ./a.ts); null when none. */
+function sourceFile(target: string): string | null {
+  const base = target.replace(/\.[cm]?jsx?$/, "");
+  const candidates = [target, ...SOURCE_EXTENSIONS.map((e) => base + e), ...SOURCE_EXTENSIONS.map((e) => join(target, "index" + e))];
+  return candidates.find((f) => existsSync(f) && statSync(f).isFile()) ?? null;
+}
+
+/** The router modules the out dir's router.gen files were generated from (`export const source`), absolute. */
+function routerSources(root: string, outDir: string): Set<string> {
+  const found = new Set<string>();
+  // Mounted routers' modules are in folders of their own; the templates' folder is not walked (500 files).
+  const walk = (folder: string) => {
+    if (!existsSync(folder)) return;
+    for (const e of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, e.name);
+      if (e.isDirectory() && path !== join(outDir, "templates")) walk(path);
+      else if (e.isFile() && e.name === "router.gen.ts") {
+        const source = /^export const source = "([^"\n]+)";$/m.exec(readFileSync(path, "utf8"))?.[1];
+        if (source) found.add(resolve(root, source));
+      }
+    }
+  };
+  walk(outDir);
+  return found;
+}
