@@ -15,9 +15,11 @@ export interface WriteReport {
  * Writes `files` under root. `onDisk`: what the caller knows the disk holds (files it wrote or
  * read, not changed since: a watch loop's stamps tell it); a file known is not read again to be
  * compared (a rebuild after one template edit leaves 500 modules alone, and a router edit writes
- * its modules without reading the 2 MB they replace).
+ * its modules without reading the 2 MB they replace). `sameModules`: the caller knows `files` names
+ * the template modules its last write did (templates edited, none created or deleted), so no
+ * module can be left over and the out dir is not walked for them (~1 ms for 500 templates).
  */
-export function writeFiles(root: string, files: ReadonlyMap<string, string>, onDisk?: ReadonlyMap<string, string>): WriteReport {
+export function writeFiles(root: string, files: ReadonlyMap<string, string>, onDisk?: ReadonlyMap<string, string>, sameModules = false): WriteReport {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   for (const [rel, contents] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const path = join(root, rel);
@@ -33,7 +35,7 @@ export function writeFiles(root: string, files: ReadonlyMap<string, string>, onD
     renameSync(tmp, path);
     report.written.push(rel);
   }
-  for (const rel of leftoverModules(root, files)) {
+  for (const rel of sameModules ? [] : leftoverModules(root, files)) {
     unlinkSync(join(root, rel));
     report.removed.push(rel);
     removeEmptyFolders(root, dirname(rel));

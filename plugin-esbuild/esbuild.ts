@@ -220,7 +220,7 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           // What the last writes left on disk is there still where its stamp did not change: not read again.
           const unchanged = last && changed ? { stamps: last.stamps, changed: new Set(changed) } : null;
           if (unchanged) for (const f of changed!) disk.delete(relative(root, f).split(sep).join("/"));
-          const report = writeFiles(root, result.files, unchanged ? disk : undefined);
+          const report = writeFiles(root, result.files, unchanged ? disk : undefined, sameFolders);
           wrote(result.files, report);
           const rewritten = new Set([...report.written, ...report.removed].map((f) => join(root, f)));
           last = { result, stamps: stampsOf(root, result, watchDirs, unchanged && { ...unchanged, rewritten }), warnings };

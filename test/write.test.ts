@@ -36,6 +36,18 @@ describe("writeFiles", () => {
     expect(readdirSync(join(root, ".fawkes/templates/a")).sort()).toEqual(["index.html.gen.ts", "show.html.gen.ts"]);
   });
 
+  it("removes a gone template's module, unless the caller says the modules are the same (sameModules: no walk of the out dir)", () => {
+    const root = fresh();
+    const all = new Map([...files(), [".fawkes/templates/__registry.gen.ts", "export const __registry = 1;\n"]]);
+    writeFiles(root, all);
+    const fewer = new Map(all);
+    fewer.delete(".fawkes/templates/a/index.html.gen.ts");
+    expect(writeFiles(root, fewer, undefined, true).removed).toEqual([]);
+    expect(statSync(join(root, ".fawkes/templates/a/index.html.gen.ts")).isFile()).toBe(true);
+    expect(writeFiles(root, fewer).removed).toEqual([".fawkes/templates/a/index.html.gen.ts"]);
+    expect(readdirSync(join(root, ".fawkes/templates/a"))).toEqual(["show.html.gen.ts"]);
+  });
+
   it("leaves the same text alone, writes a changed file and a new one beside existing ones", () => {
     const root = fresh();
     writeFiles(root, files());
