@@ -68,7 +68,10 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   }
   const registry = { ext: plan.ext, names: plan.names, paths: plan.paths, templatesDir: ctx.templatesDir, configFile: ctx.configFile };
   files.set(...emitRegistryObject(registry, supportUsed));
-  files.set(...emitRegistryIndex(templates, modules, registry));
+  // The index is made of what each module registers and exports, and the names (othersKey):
+  // written again only when one of those changed, not on every edit (~1.5 ms for 500 templates).
+  const registered = modules.map((m) => [m.path, m.t.file, m.t.source, m.t.named ? "named" : "", m.registered.join(), m.reexported.join(), m.types.join(), m.defines].join("\0")).join("\n");
+  files.set(...cache.bySlot(`registry-index\0${ctx.templatesDir}`, [registered, plan.othersKey, plan.ext, ctx.configFile], () => emitRegistryIndex(templates, modules, registry)));
   return files;
 }
 

@@ -80,9 +80,14 @@ export function planModules(templates: readonly TemplateIR[], ctx: EmitContext):
     const check = components.has(t.file) ? null : cache.of(t, "assigns", cacheKey, () => requiredAssigns(t, config.varName));
     return check ? [[t.file, check] as const] : [];
   }));
-  const names = functionNames(templates);
-  const paths = modulePaths(templates);
-  const listKey = fingerprint([cacheKey, [...names], [...paths]]);
+  // The names and paths are a function of the list of files: made again when it changes (a
+  // template created or deleted), not on every edit.
+  const files = templates.map((t) => (t.named ? "@\0" : "") + t.file).join("\n");
+  const { names, paths, listKey } = cache.bySlot(`plan-names\0${ctx.templatesDir}`, [files, cacheKey], () => {
+    const names = functionNames(templates);
+    const paths = modulePaths(templates);
+    return { names, paths, listKey: fingerprint([cacheKey, [...names], [...paths]]) };
+  });
   // The options a directly included template receives, one frozen object each (Eta passes the
   // includer's options with its own filepath and async: false).
   const targets = new Set(templates.flatMap((t) => [...cache.of(t, "direct", listKey, () => directIncludes(t, names, ext)).keys()]));
