@@ -57,7 +57,9 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   const owner = exportOwners(modules);
   const supportUsed = new Set<string>();
   // What a module's imports read besides its own: the imports the modules share, and which module exports each name.
-  const linkKey = fingerprint([plan.cacheKey, plan.shared, [...owner].map(([n, m]) => [n, m.path, m.types.includes(n)]), plan.paths.get(REGISTRY_KEY)]);
+  // Written out natively (JSON.stringify, no replacer) and compared as text: hashed only when it changed.
+  const owners = JSON.stringify([plan.cacheKey, plan.shared, [...owner].map(([n, m]) => [n, m.path, m.types.includes(n)]), plan.paths.get(REGISTRY_KEY)]);
+  const linkKey = cache.bySlot(`link-key\0${ctx.templatesDir}`, [owners], () => fingerprint(owners));
   for (const m of modules) {
     const linked = cache.of(m, "text", linkKey, () => {
       const support = new Set<string>();
@@ -70,7 +72,7 @@ export function emitTemplates(templates: readonly TemplateIR[], ctx: EmitContext
   files.set(...emitRegistryObject(registry, supportUsed));
   // The index is made of what each module registers and exports, and the names (othersKey):
   // written again only when one of those changed, not on every edit (~1.5 ms for 500 templates).
-  const registered = modules.map((m) => [m.path, m.t.file, m.t.source, m.t.named ? "named" : "", m.registered.join(), m.reexported.join(), m.types.join(), m.defines].join("\0")).join("\n");
+  const registered = JSON.stringify(modules.map((m) => [m.path, m.t.file, m.t.source, m.t.named, m.registered, m.reexported, m.types, m.defines]));
   files.set(...cache.bySlot(`registry-index\0${ctx.templatesDir}`, [registered, plan.othersKey, plan.ext, ctx.configFile], () => emitRegistryIndex(templates, modules, registry)));
   return files;
 }

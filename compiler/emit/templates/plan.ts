@@ -82,7 +82,7 @@ export function planModules(templates: readonly TemplateIR[], ctx: EmitContext):
   }));
   // The names and paths are a function of the list of files: made again when it changes (a
   // template created or deleted), not on every edit.
-  const files = templates.map((t) => (t.named ? "@\0" : "") + t.file).join("\n");
+  const files = JSON.stringify(templates.map((t) => [t.file, t.named]));
   const { names, paths, listKey } = cache.bySlot(`plan-names\0${ctx.templatesDir}`, [files, cacheKey], () => {
     const names = functionNames(templates);
     const paths = modulePaths(templates);
