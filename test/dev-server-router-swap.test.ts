@@ -4,10 +4,10 @@
 // copy of fixtures/dev-app whose API controller imports the endpoint (to broadcast) and the route
 // helpers, and whose endpoint mounts a socket; every answer says which process served it.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Socket as PhoenixSocket, type Channel } from "phoenix";
 import { WebSocket } from "ws";
-import { copyFixture, getPage, removeFixture, startServer, stopAll, WAIT_MS, type DevRun } from "./dev-server-support.js";
+import { devServerSuite, getPage, WAIT_MS } from "./dev-server-support.js";
 
 const SLOW = { timeout: 4 * WAIT_MS };
 const ROUTER = "app/router.ts";
@@ -87,37 +87,26 @@ function router(api: string[], more: { imports?: string[]; lines?: string[] } = 
 }
 
 describe("fawkes server: router edits swapped into the running app", () => {
-  let dir = "";
-  let dev: DevRun;
+  const app = devServerSuite({
+    "app/controllers/api-controller.ts": API_CONTROLLER,
+    "app/channels/lobby.ts": LOBBY,
+    "app/endpoint.ts": ENDPOINT,
+    [ROUTER]: router([`r.get("/ping", ApiController, "ping");`]),
+  });
   const api = async (path: string) => {
-    const res = await fetch(dev.url + path);
+    const res = await fetch(app.dev.url + path);
     return { status: res.status, body: res.status === 200 ? ((await res.json()) as { pid: number; path?: string; same?: boolean }) : null };
   };
   /** Writes the router and waits for its reload; what the dev server printed meanwhile. */
   const edit = async (text: string) => {
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    const since = dev.output().length;
-    dev.write(ROUTER, text);
+    const since = app.dev.output().length;
+    app.dev.write(ROUTER, text);
     const reload = await live.next("reload");
     live.close();
-    return { reason: reload.reason, printed: dev.output().slice(since) };
+    return { reason: reload.reason, printed: app.dev.output().slice(since) };
   };
-
-  beforeAll(async () => {
-    dir = copyFixture({
-      "app/controllers/api-controller.ts": API_CONTROLLER,
-      "app/channels/lobby.ts": LOBBY,
-      "app/endpoint.ts": ENDPOINT,
-      [ROUTER]: router([`r.get("/ping", ApiController, "ping");`]),
-    });
-    dev = await startServer(dir);
-  }, 2 * WAIT_MS);
-
-  afterAll(async () => {
-    await stopAll();
-    if (dir) removeFixture(dir);
-  }, WAIT_MS);
 
   it("a route's path changed is served at once by the same process, and the helpers a controller imports follow", SLOW, async () => {
     const before = await api("/api/ping");
@@ -138,7 +127,7 @@ describe("fawkes server: router edits swapped into the running app", () => {
   });
 
   it("after a swap, a controller that imports the endpoint broadcasts through the serving one (the official client hears it)", SLOW, async () => {
-    const socket = new PhoenixSocket(dev.url.replace(/^http/, "ws") + "/socket", { transport: WebSocket, reconnectAfterMs: () => 60_000 });
+    const socket = new PhoenixSocket(app.dev.url.replace(/^http/, "ws") + "/socket", { transport: WebSocket, reconnectAfterMs: () => 60_000 });
     socket.connect();
     try {
       const channel: Channel = socket.channel("lobby", {});
@@ -154,11 +143,11 @@ describe("fawkes server: router edits swapped into the running app", () => {
 
   it("a router that imports a controller it did not is bundled again and restarted", SLOW, async () => {
     const before = await api("/api/pong");
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    let since = dev.output().length;
-    dev.write("app/controllers/extra-controller.ts", EXTRA_CONTROLLER);
-    await dev.waitForOutput(/extra-controller\.ts changed\)/, since);
+    let since = app.dev.output().length;
+    app.dev.write("app/controllers/extra-controller.ts", EXTRA_CONTROLLER);
+    await app.dev.waitForOutput(/extra-controller\.ts changed\)/, since);
     live.close();
     const { printed } = await edit(
       router([`r.get("/pong", ApiController, "ping");`, `r.get("/announce", ApiController, "announce");`, `r.get("/extra", ExtraController, "show");`], { imports: [`import * as ExtraController from "./controllers/extra-controller.js";`] }),
@@ -168,7 +157,7 @@ describe("fawkes server: router edits swapped into the running app", () => {
     const extra = await api("/api/extra");
     expect(extra).toEqual({ status: 200, body: { extra: true, pid: expect.any(Number) } });
     expect(extra.body!.pid).not.toBe(before.body!.pid);
-    since = dev.output().length;
+    since = app.dev.output().length;
     // The restarted app's router swaps again.
     const { printed: again } = await edit(
       router([`r.get("/pong2", ApiController, "ping");`, `r.get("/announce", ApiController, "announce");`, `r.get("/extra", ExtraController, "show");`], { imports: [`import * as ExtraController from "./controllers/extra-controller.js";`] }),
@@ -184,14 +173,14 @@ describe("fawkes server: router edits swapped into the running app", () => {
     const { reason } = await edit(broken);
     expect(reason).toBe("the build failed");
     const line = broken.split("\n").findIndex((l) => l.includes('"nope"')) + 1;
-    const page = await getPage(dev.url + "/");
+    const page = await getPage(app.dev.url + "/");
     expect(page.status).toBe(500);
     expect(page.body).toContain(`app/router.ts:${line}:`);
     expect((await api("/api/pong2")).body?.pid).toBe(before.body!.pid);
     const { reason: fixed, printed } = await edit(router([`r.get("/pong3", ApiController, "ping");`, `r.get("/extra", ExtraController, "show");`], extra));
     expect(fixed).toBe(`${ROUTER} changed`);
     expect(printed).toMatch(/the router swapped into the app/);
-    expect((await getPage(dev.url + "/")).status).toBe(200);
+    expect((await getPage(app.dev.url + "/")).status).toBe(200);
     expect(await api("/api/pong3")).toEqual({ status: 200, body: { pid: before.body!.pid, path: "/api/pong3" } });
   });
 });

@@ -1,4 +1,4 @@
-// `fawkes server` builds once per save, however the editor saves (compiler/cli/server/dev.ts,
+// `fawkes server` builds once per save, however the editor saves (compiler/cli/server/app.dev.ts,
 // SETTLE_MS): each way of saving a template below is several watcher events, and a build between
 // two of them would read a half-saved file (an empty page served, or the error page, then a
 // second build). Each save must give one rebuild, a swap, and the saved text served. The builds
@@ -7,8 +7,8 @@
 
 import { renameSync, rmSync, truncateSync, appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFixture, getPage, removeFixture, startServer, stopAll, WAIT_MS, type DevRun } from "./dev-server-support.js";
+import { describe, expect, it } from "vitest";
+import { devServerSuite, getPage, WAIT_MS } from "./dev-server-support.js";
 
 const SLOW = { timeout: 4 * WAIT_MS };
 const HOME = "app/templates/page/home.html.eta";
@@ -32,34 +32,23 @@ const SAVES: Record<string, (file: string, text: string) => void> = {
 };
 
 describe("fawkes server: one build per save", () => {
-  let dir = "";
-  let dev: DevRun;
-
-  beforeAll(async () => {
-    dir = copyFixture({ [OTHER]: "<p>other 0</p>\n" });
-    dev = await startServer(dir);
-  }, 2 * WAIT_MS);
-
-  afterAll(async () => {
-    await stopAll();
-    if (dir) removeFixture(dir);
-  }, WAIT_MS);
+  const app = devServerSuite({ [OTHER]: "<p>other 0</p>\n" });
 
   let n = 0;
   for (const [how, save] of Object.entries(SAVES)) {
     it(how, SLOW, async () => {
-      const live = await dev.live();
+      const live = await app.dev.live();
       await live.next("hello");
-      const since = dev.output().length;
-      const text = dev.read(HOME).replace(/Hello from dev-app[^<]*/, `Hello from dev-app, save ${++n}`);
-      save(join(dir, HOME), text);
+      const since = app.dev.output().length;
+      const text = app.dev.read(HOME).replace(/Hello from dev-app[^<]*/, `Hello from dev-app, save ${++n}`);
+      save(join(app.dir, HOME), text);
       expect((await live.next("reload")).reason).toBe(`${HOME} changed`);
-      const page = await getPage(dev.url + "/");
+      const page = await getPage(app.dev.url + "/");
       expect(page.status).toBe(200);
       expect(page.body).toContain(`Hello from dev-app, save ${n}`);
-      dev.write(OTHER, `<p>other ${n}</p>\n`);
+      app.dev.write(OTHER, `<p>other ${n}</p>\n`);
       expect((await live.next("reload")).reason).toBe(`${OTHER} changed`);
-      const lines = dev.output().slice(since).split("\n");
+      const lines = app.dev.output().slice(since).split("\n");
       const builds = lines.filter((l) => l.startsWith("[fawkes] rebuilt in ") || l.startsWith("[fawkes] build failed"));
       expect(builds).toHaveLength(2);
       expect(builds[0]).toMatch(/^\[fawkes\] rebuilt in \d+ ms, 1 template swapped into the app in \d+ ms \(app\/templates\/page\/home\.html\.eta changed\)$/);

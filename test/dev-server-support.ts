@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { WebSocket } from "ws";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -72,6 +73,30 @@ export function copyFixture(files: Record<string, string | null> = {}): string {
 
 export function removeFixture(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * One dev server for a describe block: a copy of the fixture with `files` over it, `fawkes
+ * server` started in it before the block's tests, stopped and the copy removed after them.
+ */
+export function devServerSuite(files: Record<string, string | null>): { readonly dir: string; readonly dev: DevRun } {
+  const suite = { dir: "", dev: undefined as unknown as DevRun };
+  beforeAll(async () => {
+    suite.dir = copyFixture(files);
+    suite.dev = await startServer(suite.dir);
+  }, 2 * WAIT_MS);
+  afterAll(async () => {
+    await stopAll();
+    if (suite.dir) removeFixture(suite.dir);
+  }, WAIT_MS);
+  return suite;
+}
+
+/** GET / of a page that prints its process id (data-pid): a swap keeps the process, a restart is a new one. */
+export async function pageWithPid(url: string): Promise<{ body: string; pid: number }> {
+  const page = await getPage(url + "/");
+  if (page.status !== 200) throw new Error(`GET ${url}/ answered ${page.status}: ${page.body.slice(0, 500)}`);
+  return { body: page.body, pid: Number(/data-pid="(\d+)"/.exec(page.body)?.[1]) };
 }
 
 /** The environment of the CLI: no colours, and not the test run's NODE_ENV. */

@@ -3,8 +3,8 @@
 // of fixtures/dev-app with a partial and a frame layout added; each waits for the live-reload
 // message, then reads what the same port serves and which process serves it.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFixture, getPage, removeFixture, startServer, stopAll, WAIT_MS, type DevRun } from "./dev-server-support.js";
+import { describe, expect, it } from "vitest";
+import { devServerSuite, getPage, pageWithPid, WAIT_MS } from "./dev-server-support.js";
 
 const SLOW = { timeout: 4 * WAIT_MS };
 const HOME = "app/templates/page/home.html.eta";
@@ -16,49 +16,34 @@ const CONTROLLER = `import { render, type Conn } from "fawkes";\n\nexport functi
 const GREETING = `<p id="greeting">Hi <%= it.name %></p>\n`;
 
 describe("fawkes server: template edits swapped into the running app", () => {
-  let dir = "";
-  let dev: DevRun;
-  const pidOf = async () => {
-    const page = await getPage(dev.url + "/");
-    expect(page.status).toBe(200);
-    return { body: page.body, pid: Number(/data-pid="(\d+)"/.exec(page.body)?.[1]) };
-  };
-
-  beforeAll(async () => {
-    dir = copyFixture({
-      "app/controllers/page-controller.ts": CONTROLLER,
-      [HOME]: `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">Hello from dev-app</h1>\n<%~ include("./_greeting.html.eta", { name: "dev" }) %>\n`,
-      [PARTIAL]: GREETING,
-      [FRAME]: `<div class="frame"><%~ it.body %></div>\n`,
-    });
-    dev = await startServer(dir);
-  }, 2 * WAIT_MS);
-
-  afterAll(async () => {
-    await stopAll();
-    if (dir) removeFixture(dir);
-  }, WAIT_MS);
+  const app = devServerSuite({
+    "app/controllers/page-controller.ts": CONTROLLER,
+    [HOME]: `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">Hello from dev-app</h1>\n<%~ include("./_greeting.html.eta", { name: "dev" }) %>\n`,
+    [PARTIAL]: GREETING,
+    [FRAME]: `<div class="frame"><%~ it.body %></div>\n`,
+  });
+  const pidOf = () => pageWithPid(app.dev.url);
 
   it("a partial's edit reaches the page that includes it (a direct call), in the same process", SLOW, async () => {
     const before = await pidOf();
     expect(before.body).toContain('<p id="greeting">Hi dev</p>');
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    const since = dev.output().length;
-    dev.write(PARTIAL, GREETING.replace("Hi", "Hello again,"));
+    const since = app.dev.output().length;
+    app.dev.write(PARTIAL, GREETING.replace("Hi", "Hello again,"));
     expect((await live.next("reload")).reason).toBe(`${PARTIAL} changed`);
     const after = await pidOf();
     expect(after.body).toContain('<p id="greeting">Hello again, dev</p>');
     expect(after.pid).toBe(before.pid);
-    expect(dev.output().slice(since)).toMatch(/\[fawkes\] rebuilt in \d+ ms, 1 template swapped into the app in \d+ ms \(app\/templates\/page\/_greeting\.html\.eta changed\)/);
+    expect(app.dev.output().slice(since)).toMatch(/\[fawkes\] rebuilt in \d+ ms, 1 template swapped into the app in \d+ ms \(app\/templates\/page\/_greeting\.html\.eta changed\)/);
     live.close();
   });
 
   it("the root layout's edit (rendered by name, through the templates table) is swapped in", SLOW, async () => {
     const before = await pidOf();
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    dev.write(ROOT_LAYOUT, dev.read(ROOT_LAYOUT).replace("<body>", '<body class="swapped">'));
+    app.dev.write(ROOT_LAYOUT, app.dev.read(ROOT_LAYOUT).replace("<body>", '<body class="swapped">'));
     expect((await live.next("reload")).reason).toBe(`${ROOT_LAYOUT} changed`);
     const after = await pidOf();
     expect(after.body).toContain('<body class="swapped">');
@@ -69,56 +54,56 @@ describe("fawkes server: template edits swapped into the running app", () => {
 
   it("a broken template gets the error page while the app serves the rest; a fix with new text is swapped in", SLOW, async () => {
     const before = await pidOf();
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    dev.write(PARTIAL, `<p id="greeting"><% if (it.name { %>broken</p>\n`);
+    app.dev.write(PARTIAL, `<p id="greeting"><% if (it.name { %>broken</p>\n`);
     expect((await live.next("reload")).reason).toBe("the build failed");
-    const page = await getPage(dev.url + "/");
+    const page = await getPage(app.dev.url + "/");
     expect(page.status).toBe(500);
     expect(page.body).toContain("<h1>Compile error</h1>");
     expect(page.body).toContain(`<p class="where">${PARTIAL}:1:`);
     // Not a page load: the app, as it was.
-    expect(await (await fetch(dev.url + "/api/ping")).json()).toEqual({ pong: 1 });
+    expect(await (await fetch(app.dev.url + "/api/ping")).json()).toEqual({ pong: 1 });
 
-    const since = dev.output().length;
-    dev.write(PARTIAL, GREETING.replace("Hi", "Fixed for"));
+    const since = app.dev.output().length;
+    app.dev.write(PARTIAL, GREETING.replace("Hi", "Fixed for"));
     expect((await live.next("reload")).reason).toBe(`${PARTIAL} changed`);
     const after = await pidOf();
     expect(after.body).toContain('<p id="greeting">Fixed for dev</p>');
     expect(after.pid).toBe(before.pid);
-    expect(dev.output().slice(since)).toMatch(/1 template swapped into the app/);
+    expect(app.dev.output().slice(since)).toMatch(/1 template swapped into the app/);
     live.close();
   });
 
   it("a fix that brings back the text the app runs swaps nothing and clears the error page", SLOW, async () => {
     const before = await pidOf();
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    const good = dev.read(PARTIAL);
-    dev.write(PARTIAL, good + "<% } %>\n");
+    const good = app.dev.read(PARTIAL);
+    app.dev.write(PARTIAL, good + "<% } %>\n");
     expect((await live.next("reload")).reason).toBe("the build failed");
-    expect((await getPage(dev.url + "/")).status).toBe(500);
-    const since = dev.output().length;
-    dev.write(PARTIAL, good);
+    expect((await getPage(app.dev.url + "/")).status).toBe(500);
+    const since = app.dev.output().length;
+    app.dev.write(PARTIAL, good);
     expect((await live.next("reload")).reason).toBe(`${PARTIAL} changed`);
     const after = await pidOf();
     expect(after.body).toContain('<p id="greeting">Fixed for dev</p>');
     expect(after.pid).toBe(before.pid);
-    expect(dev.output().slice(since)).toMatch(/no change to the app \(app\/templates\/page\/_greeting\.html\.eta changed\)/);
+    expect(app.dev.output().slice(since)).toMatch(/no change to the app \(app\/templates\/page\/_greeting\.html\.eta changed\)/);
     live.close();
   });
 
   it("an edit that changes what a template's module exports (a layout makes it async too) restarts the app instead", SLOW, async () => {
     const before = await pidOf();
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
-    const since = dev.output().length;
-    dev.write(PARTIAL, `<% layout("/layouts/frame.html.eta") %>` + GREETING);
+    const since = app.dev.output().length;
+    app.dev.write(PARTIAL, `<% layout("/layouts/frame.html.eta") %>` + GREETING);
     await live.next("reload");
     const after = await pidOf();
     expect(after.body).toContain('<div class="frame">');
     expect(after.pid).not.toBe(before.pid);
-    expect(dev.output().slice(since)).toMatch(/app restarted in \d+ ms \(app\/templates\/page\/_greeting\.html\.eta changed\)/);
+    expect(app.dev.output().slice(since)).toMatch(/app restarted in \d+ ms \(app\/templates\/page\/_greeting\.html\.eta changed\)/);
     live.close();
   });
 });
@@ -128,42 +113,27 @@ describe("fawkes server: template edits swapped into the running app", () => {
 // template served (bench:build's dev round hung on it). This app freezes its templates table,
 // so the swap's replacing of the edited function in it throws in the app process.
 describe("fawkes server: a template swap the app refuses", () => {
-  let dir = "";
-  let dev: DevRun;
-  const page = async () => {
-    const p = await getPage(dev.url + "/");
-    expect(p.status).toBe(200);
-    return { body: p.body, pid: Number(/data-pid="(\d+)"/.exec(p.body)?.[1]) };
-  };
-
-  beforeAll(async () => {
-    dir = copyFixture({
-      "app/controllers/page-controller.ts": CONTROLLER,
-      [HOME]: `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">first text</h1>\n`,
-      "server.ts": `import { endpoint } from "./app/endpoint.js";\nimport { templates } from "./.fawkes/templates.gen.js";\n\n// No function of the table can be replaced: the dev server's swap of an edited template throws here.\nObject.freeze(templates);\nawait endpoint.start();\nfor (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void endpoint.stop().then(() => process.exit(0)));\n`,
-    });
-    dev = await startServer(dir);
-  }, 2 * WAIT_MS);
-
-  afterAll(async () => {
-    await stopAll();
-    if (dir) removeFixture(dir);
-  }, WAIT_MS);
+  const app = devServerSuite({
+    "app/controllers/page-controller.ts": CONTROLLER,
+    [HOME]: `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">first text</h1>\n`,
+    "server.ts": `import { endpoint } from "./app/endpoint.js";\nimport { templates } from "./.fawkes/templates.gen.js";\n\n// No function of the table can be replaced: the dev server's swap of an edited template throws here.\nObject.freeze(templates);\nawait endpoint.start();\nfor (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void endpoint.stop().then(() => process.exit(0)));\n`,
+  });
+  const page = () => pageWithPid(app.dev.url);
 
   it("restarts the app, which then serves the new text; the next edit too", SLOW, async () => {
     const first = await page();
     expect(first.body).toContain("first text");
-    const live = await dev.live();
+    const live = await app.dev.live();
     await live.next("hello");
     let pid = first.pid;
     for (const text of ["second text", "third text"]) {
-      const since = dev.output().length;
-      dev.write(HOME, dev.read(HOME).replace(/>[a-z]+ text</, `>${text}<`));
+      const since = app.dev.output().length;
+      app.dev.write(HOME, app.dev.read(HOME).replace(/>[a-z]+ text</, `>${text}<`));
       expect((await live.next("reload")).reason).toBe(`${HOME} changed`);
       const after = await page();
       expect(after.body).toContain(text);
       expect(after.pid).not.toBe(pid);
-      const printed = dev.output().slice(since);
+      const printed = app.dev.output().slice(since);
       expect(printed).toMatch(/\[fawkes\] the app could not swap the templates in \(TypeError: Cannot assign to read only property [^)]*\); restarting it/);
       expect(printed).toMatch(/app restarted in \d+ ms \(app\/templates\/page\/home\.html\.eta changed\)/);
       pid = after.pid;

@@ -12,16 +12,15 @@ import { fawkes, type FawkesEsbuildOptions } from "../../../plugin-esbuild/esbui
 export const DEV_BUNDLE = "_build/dev-server.mjs";
 export const PROD_BUNDLE = "_build/server.mjs";
 
+/** A server bundle as Node runs it: one ES module, its packages left to node_modules. */
+export const NODE_BUNDLE = { bundle: true, platform: "node", format: "esm", target: "node20", packages: "external" } as const satisfies BuildOptions;
+
 export function bundleOptions(root: string, entry: string, outfile: string, plugin: FawkesEsbuildOptions): BuildOptions {
   return {
     absWorkingDir: root,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
+    ...NODE_BUNDLE,
     // With --enable-source-maps (the dev server runs the app with it), stack traces name the TypeScript sources.
     sourcemap: true,
     logLevel: "silent",

@@ -43,6 +43,7 @@ import { context, type BuildContext, type Message, type Metafile, type OutputFil
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { NODE_BUNDLE } from "./bundle.js";
 import { treePath } from "./templates-tree.js";
 import type { RouterSwapMessage } from "./worker-hook.js";
 
@@ -168,11 +169,7 @@ export function routerSide(root: string): RouterSide {
         outbase: outDir,
         entryNames: "[dir]/[name].side",
         outExtension: { ".js": ".mjs" },
-        bundle: true,
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        packages: "external",
+        ...NODE_BUNDLE,
         // Stack traces name app/router.ts's lines (its plugs run on requests); the sources are on
         // disk, so not in the map too (half its size: the app loads and parses it at each swap).
         sourcemap: true,
