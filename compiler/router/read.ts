@@ -13,6 +13,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
 import type { InlinePlugIR, PipelineStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
 import { relativePosix } from "../paths.js";
+import { lineAndColumnAt } from "./_positions.js";
 import { describeKind, Options, unwrap } from "./_literals.js";
 import type { RouterSemantics } from "./semantics.js";
 
@@ -61,7 +62,7 @@ class Reader {
   }
 
   loc(node: Node): SourceLoc {
-    const { line, column } = this.sf.getLineAndColumnAtPos(node.getStart());
+    const { line, column } = lineAndColumnAt(this.sf, node.getStart());
     return { file: this.file, line, column };
   }
 

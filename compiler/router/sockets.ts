@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { Node, ts, type CallExpression, type Expression, type SourceFile } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
 import { relativePosix } from "../paths.js";
+import { lineAndColumnAt } from "./_positions.js";
 import { unwrap } from "./_literals.js";
 import { fileOf, type ModuleIndex } from "./_modules.js";
 import type { SourceLoc } from "./ir.js";
@@ -53,7 +54,7 @@ export function readSockets(root: string, modules: ModuleIndex, entry = "server.
   const call = endpointCalls(file)[0];
   const rel = relativePosix(root, file.getFilePath());
   const out: EndpointSockets = { endpoint: rel, sockets: [], diagnostics: [] };
-  const loc = (n: Node): SourceLoc => ({ file: rel, ...file.getLineAndColumnAtPos(n.getStart()) });
+  const loc = (n: Node): SourceLoc => ({ file: rel, ...lineAndColumnAt(file, n.getStart()) });
   const warn = (n: Node, message: string, hint: string) => out.diagnostics.push({ code: "SOCKET_NOT_STATIC", severity: "warning", message, loc: loc(n), hint });
   const options = call.getArguments()[0];
   const sockets = options && Node.isObjectLiteralExpression(options) ? options.getProperty("sockets") : undefined;
