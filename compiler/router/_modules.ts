@@ -19,6 +19,7 @@ const EXTERNAL: Binding = { kind: "external" };
 
 export class ModuleIndex {
   private readonly cache: ts.ModuleResolutionCache;
+  private readonly resolved = new Map<string, { file: string; external: boolean } | undefined>();
 
   constructor(private readonly project: Project) {
     const options = project.getCompilerOptions();
@@ -37,6 +38,16 @@ export class ModuleIndex {
 
   /** Where `specifier` leads from the file at `path`, as a program would resolve it; undefined when it leads nowhere. */
   resolve(specifier: string, path: string): { file: string; external: boolean } | undefined {
+    // Once per specifier and importing file: a 1,000-route router asks for each route's
+    // controller import (resolvedFile), 50 distinct answers (5% of a router edit's regeneration).
+    const key = `${path}\0${specifier}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const answer = this.resolveUncached(specifier, path);
+    this.resolved.set(key, answer);
+    return answer;
+  }
+
+  private resolveUncached(specifier: string, path: string): { file: string; external: boolean } | undefined {
     const options = this.project.getCompilerOptions();
     // The importing file's module format (package.json "type", .mts/.cts) picks the conditions, as in a program.
     const mode = ts.getImpliedNodeFormatForFile(path, this.cache.getPackageJsonInfoCache(), ts.sys, options);
