@@ -42,6 +42,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateApp } from "./generate.mjs";
 import { summarize } from "./profile.mjs";
+import { ownLines } from "./summary.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "../..");
@@ -148,10 +149,8 @@ try {
   console.log(`# the plugin's rebuild (ctx.rebuild() with the Fawkes plugin, esbuild/Vite users): template ${figures.fawkes.template.toFixed(1)} ms, router ${figures.fawkes.router.toFixed(1)} ms`);
   console.log(`# fawkes server's first build until it serves: ${figures.dev.cold.toFixed(0)} ms`);
   // What the dev server itself reports per edit (regenerate + build, then the swap or restart).
-  const split = (re) => runs.dev.flatMap((r) => r.lines.flatMap((l) => (re.exec(l) ? [re.exec(l).slice(1).map(Number)] : [])));
-  const swaps = split(/rebuilt in (\d+) ms, 1 template swapped into the app in (\d+) ms/);
-  const restarts = split(/rebuilt in (\d+) ms, app restarted in (\d+) ms \(app\/router\.ts changed\)/);
-  if (swaps.length) console.log(`# fawkes server's own lines (medians): template edit: regenerate + build ${median(swaps.map((x) => x[0]))} ms, swap ${median(swaps.map((x) => x[1]))} ms; router edit: regenerate + bundle ${restarts.length ? median(restarts.map((x) => x[0])) : "?"} ms, restart ${restarts.length ? median(restarts.map((x) => x[1])) : "?"} ms`);
+  const own = ownLines(runs.dev.flatMap((r) => r.lines));
+  if (own) console.log(`# ${own}`);
 
   if (profile) {
     for (const phaseName of ["cold", "template", "router"]) {
