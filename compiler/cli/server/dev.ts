@@ -24,7 +24,8 @@
 // in the bundle but built apart, against the app's own modules, and the running app takes the
 // new build (its endpoint recomputes what each route runs). When that cannot be exact (the
 // router imports another app module, its modules export other names, the app refuses), the app
-// is bundled and restarted as after any other edit.
+// is bundled and restarted as after any other edit. So is an app that does not answer a swap
+// within SWAP_ANSWER_MS (its event loop blocked): it is restarted, and killed if it will not stop.
 //
 // Being in front of the app also gives the primary the two things the app must not carry in
 // production: the reload script, added to HTML responses, and the error page.
@@ -52,7 +53,7 @@ import { bundleOptions, DEV_BUNDLE } from "./bundle.js";
 import type { ChangeHint, Generation, TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
 import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js";
 import { errorPage, problemFromMessage, type Problem } from "./error-page.js";
-import type { ListeningMessage, SwapMessage, SwappedMessage } from "./worker-hook.js";
+import type { ListeningMessage, RouterSwapMessage, SwapMessage, SwappedMessage } from "./worker-hook.js";
 import { devTemplatesPlugin, templateTree, TreeBuildError } from "./templates-tree.js";
 import { routerSide, SideBuildError, type SideBuild } from "./router-side.js";
 import { matcher, type WatchPattern } from "./watch.js";
@@ -123,6 +124,15 @@ const LOADED = /\.(?:[cm]?[jt]sx?|json|css|txt|node|wasm)$/;
 const SLOW_START_MS = 15_000;
 // A stopped app that ignores SIGTERM this long is killed.
 const STOP_GRACE_MS = 5000;
+// How long the app may take to answer a swap. It answers between two of its own tasks, once it
+// has imported the new modules: a template's in a few ms, bench:build's router (2.3 MB of
+// generated code) in 36-50 ms on an idle machine (2026-12-07). An app whose event loop is
+// blocked (a `while (true)` a request ran into, a long synchronous loop) never answers, and
+// until 2026-12-07 the rebuild queue waited for it for good: no later edit was served. Past this
+// bound (100 times the router's swap, room for a loaded machine) the app is taken for stuck:
+// restarted from the new build and stopped (SIGKILL when SIGTERM does not end it: its handler
+// cannot run). test/dev-server-blocked.test.ts.
+const SWAP_ANSWER_MS = 5000;
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const root = options.root;
@@ -310,6 +320,38 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   /**
+   * A swap sent to the app (and to the spare, which takes the same), and the app's answer: null
+   * when it could not be sent or the app exited first, "timeout" when none came within
+   * SWAP_ANSWER_MS (its event loop is blocked). An answer that comes later is dropped.
+   */
+  function askSwap(worker: Worker, message: SwapMessage | RouterSwapMessage): Promise<SwappedMessage | null | "timeout"> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done("timeout"), SWAP_ANSWER_MS);
+      const done = (answer: SwappedMessage | null | "timeout") => {
+        clearTimeout(timer);
+        worker.swaps.delete(message.id);
+        resolve(answer);
+      };
+      worker.swaps.set(message.id, done);
+      worker.child.send(message, (e) => e && done(null));
+      if (spare) spare.child.send(message, (e) => e && dropSpare());
+    });
+  }
+
+  /** Whether the app took the swap; else why not, logged (the caller then restarts it). */
+  function swapped(answer: SwappedMessage | null | "timeout", what: "templates" | "router"): boolean {
+    if (answer === "timeout") {
+      log(`[fawkes] the app did not answer the ${what === "router" ? "router's" : "templates'"} swap within ${SWAP_ANSWER_MS / 1000} s (is its event loop blocked? a long synchronous loop in a request); restarting it`);
+      return false;
+    }
+    if (!answer || answer.error) {
+      log(`[fawkes] the app could not swap the ${what} in${answer?.error ? ` (${answer.error.split("\n")[0]})` : ""}; restarting it`);
+      return false;
+    }
+    return true;
+  }
+
+  /**
    * The templates' modules regenerated (`modules`, relative to root) built and swapped into the
    * running app; false when that cannot be (a new export, the app did not take them): the
    * caller bundles and restarts instead. None written (an edit that compiles the same, a fix
@@ -328,18 +370,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (urls === null) return false;
     const built = Math.round(performance.now() - started);
     if (urls.length) {
-      const answer = await new Promise<SwappedMessage | null>((resolve) => {
-        const id = ++swaps;
-        worker.swaps.set(id, resolve);
-        const message: SwapMessage = { fawkes: "swap", id, modules: urls!, templates: tree.registryUrl(generatedDir), registry: tree.registryUrl(generatedDir).replace(/templates\.gen\.mjs$/, "templates/__registry.gen.mjs") };
-        worker.child.send(message, (e) => e && resolve(null));
-        // The spare loaded the templates' modules already, or is loading them: the same swap.
-        if (spare) spare.child.send(message, (e) => e && dropSpare());
-      });
-      if (!answer || answer.error) {
-        log(`[fawkes] the app could not swap the templates in${answer?.error ? ` (${answer.error.split("\n")[0]})` : ""}; restarting it`);
-        return false;
-      }
+      const registry = tree.registryUrl(generatedDir);
+      const message: SwapMessage = { fawkes: "swap", id: ++swaps, modules: urls, templates: registry, registry: registry.replace(/templates\.gen\.mjs$/, "templates/__registry.gen.mjs") };
+      // The spare loaded the templates' modules already, or is loading them: the same swap.
+      if (!swapped(await askSwap(worker, message), "templates")) return false;
     }
     const fixed = failure !== null;
     failure = null;
@@ -374,18 +408,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (side.misfit(built) || stray) return "cannot";
     const builtMs = Math.round(performance.now() - started);
     const message = side.write(built, ++swaps);
-    if (message) {
-      const answer = await new Promise<SwappedMessage | null>((resolve) => {
-        worker.swaps.set(message.id, resolve);
-        worker.child.send(message, (e) => e && resolve(null));
-        // The spare swaps what it loaded already (the helpers, through the templates); it loads the router when it runs.
-        if (spare) spare.child.send(message, (e) => e && dropSpare());
-      });
-      if (!answer || answer.error) {
-        log(`[fawkes] the app could not swap the router in${answer?.error ? ` (${answer.error.split("\n")[0]})` : ""}; restarting it`);
-        return "refused";
-      }
-    }
+    // The spare swaps what it loaded already (the helpers, through the templates); it loads the router when it runs.
+    if (message && !swapped(await askSwap(worker, message), "router")) return "refused";
     // The deferred type check of the router this served, as a build's end starts it.
     gen.typeCheck();
     const fixed = failure !== null;
@@ -522,7 +546,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   async function stopWorker(worker: Worker): Promise<void> {
     if (worker.child.exitCode === null && worker.child.signalCode === null) {
       worker.child.kill("SIGTERM");
-      const timer = setTimeout(() => worker.child.kill("SIGKILL"), STOP_GRACE_MS);
+      const timer = setTimeout(() => {
+        // Its SIGTERM handler never ran (a blocked event loop) or never ends it.
+        log(`[fawkes] the app's process ${worker.child.pid} did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM: killed (SIGKILL)`);
+        worker.child.kill("SIGKILL");
+      }, STOP_GRACE_MS);
       await worker.exited;
       clearTimeout(timer);
     }
