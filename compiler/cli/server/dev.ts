@@ -40,7 +40,7 @@
 import { context, formatMessages, type BuildContext, type Message, type OutputFile, type PartialMessage } from "esbuild";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { request as httpsRequest, Agent as HttpsAgent } from "node:https";
@@ -118,6 +118,13 @@ const OUTPUT_LINES = 60;
 // after, which bench:build's template edit paid in full; test/dev-server-saves.test.ts.)
 const SETTLE_MS = 10;
 const SETTLE_MAX_MS = 100;
+// A save caught between two of its steps all the same, when the saving process (or this one) was
+// preempted for longer than SETTLE_MS on a busy machine: a file the events name is empty (truncated,
+// not written yet), or every file they name is gone (vim's: renamed to its backup, the new one not
+// written yet). The build waits for the save's next event, HALF_SAVED_MAX_MS after the first event at
+// the latest (a file emptied or deleted on purpose is built then). A temp file renamed over the
+// file is gone too, but the file it was renamed to is not: that save builds at once.
+const HALF_SAVED_MAX_MS = 250;
 // What esbuild's bundle can load (its default loaders): a file of these gone is a change to build.
 const LOADED = /\.(?:[cm]?[jt]sx?|json|css|txt|node|wasm)$/;
 // An app that has not listened after this long gets a line saying what the dev server waits for.
@@ -587,9 +594,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     settle();
   }
 
+  /** Whether the changed files look like a save caught between its steps (HALF_SAVED_MAX_MS). */
+  function halfSaved(): boolean {
+    const sizes = [...pending.keys()].map((rel) => statSync(join(root, rel), { throwIfNoEntry: false })?.size);
+    return sizes.some((size) => size === 0) || (sizes.length > 0 && sizes.every((size) => size === undefined));
+  }
+
   function flush(): void {
     timer = null;
     if (running) return; // the build in progress flushes again when it ends
+    if (firstEvent !== null && performance.now() < firstEvent + HALF_SAVED_MAX_MS && halfSaved()) {
+      timer = setTimeout(flush, SETTLE_MS);
+      return;
+    }
     firstEvent = null;
     const paths = [...pending.keys()];
     const restart = [...pending.values()].some(Boolean);
