@@ -59,6 +59,12 @@ describe("loading fawkes.config.ts", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".mjs"))).toEqual([]);
   });
 
+  // fawkes server compares the generated files' names with the folder (test/dev-server-out-dir.test.ts).
+  it.each([["./gen/", "gen"], ["gen//sub/", "gen/sub"], ["./out/../gen", "gen"]])("gives outDir %j as the folder %j", async (given, folder) => {
+    const dir = project({ "fawkes.config.ts": `export default { outDir: ${JSON.stringify(given)} };\n` });
+    expect((await loadConfig(dir)).config).toEqual({ outDir: folder });
+  });
+
   it.each(["fawkes.config.mts", "fawkes.config.js", "fawkes.config.mjs"])("finds %s", async (name) => {
     const dir = project({ [name]: `export default { outDir: "out" };\n` });
     expect((await loadConfig(dir)).config).toEqual({ outDir: "out" });

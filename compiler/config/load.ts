@@ -71,5 +71,9 @@ export async function loadConfig(root: string, file?: string): Promise<LoadedCon
       inputs,
     );
   }
-  return { file: rel, config: exported as FawkesConfig, diagnostics: [], inputs };
+  const config = exported as FawkesConfig;
+  // outDir as a folder (`./gen/` is `gen`): the generated files' names start with it, and what
+  // compares them with a folder (fawkes server's watcher, its swaps) needs one spelling.
+  if (config.outDir !== undefined) return { file: rel, config: { ...config, outDir: relativePosix(absRoot, resolve(absRoot, config.outDir)) }, diagnostics: [], inputs };
+  return { file: rel, config, diagnostics: [], inputs };
 }

@@ -49,6 +49,7 @@ import { connect as tlsConnect } from "node:tls";
 import { dirname, join, resolve, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { relativePosix } from "../../paths.js";
 import { bundleOptions, DEV_BUNDLE } from "./bundle.js";
 import type { ChangeHint, Generation, TypeCheckReport } from "../../../plugin-esbuild/esbuild.js";
 import { CLIENT_PATH, CLIENT_SCRIPT, injectClient, LIVE_PATH } from "./client.js";
@@ -72,6 +73,8 @@ export interface DevServerOptions {
   watch: WatchPattern[];
   /** The Fawkes plugin's options (the CLI's --config, --router, --out, --strict). */
   plugin: { config?: string; router?: string; outDir?: string; strict?: boolean };
+  /** The config's outDir, relative to root (plugin.outDir, --out, wins; default .fawkes): the folder the watcher leaves to the plugin until the first generation says where it wrote. */
+  outDir?: string;
   /** Where info lines go (default: stdout) and where errors go (default: stderr). */
   log?: (line: string) => void;
   logError?: (text: string) => void;
@@ -149,15 +152,25 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // The hook as a data: URL, read once: a rebuilt or cleaned dist/ cannot take it from a restart.
   const hookSource = readFileSync(new URL("./worker-hook.js", import.meta.url), "utf8").replace(/^\/\/# sourceMappingURL=.*$/m, "");
   const hook = `data:text/javascript;base64,${Buffer.from(hookSource).toString("base64")}`;
-  const outDir = options.plugin.outDir ?? ".fawkes";
+  const absRoot = resolve(root);
+  // Where the plugin writes the generated modules, relative to the root with forward slashes as
+  // each generation reports it (gen.outDir): `.fawkes`, the config's outDir or --out, however
+  // typed (`./gen/` is `gen`), and followed when an edit of the config moves it. The watcher
+  // ignores it as it ignores `.fawkes` (the plugin's writes are no edits, it is not walked as
+  // the app's input). Until 2026-12-07 only --out as typed was: a config's outDir was watched,
+  // and each build's writes came back as a change (test/dev-server-out-dir.test.ts).
+  const folder = (dir: string) => relativePosix(absRoot, resolve(absRoot, dir));
+  let generatedDir = folder(options.plugin.outDir ?? options.outDir ?? ".fawkes");
+  // --out as a folder too: the generated files' names start with it as given (`./gen//router.gen.ts`).
+  const pluginOptions = options.plugin.outDir === undefined ? options.plugin : { ...options.plugin, outDir: generatedDir };
+  const inGenerated = (rel: string) => rel === generatedDir || rel.startsWith(generatedDir + "/");
   // What the watcher below reports, for the plugin's ChangeHint: every file under the root but
   // the ignored ones; and the out dir, which it ignores because the plugin writes it (a generated
   // module edited by hand is written again by the next generation without a hint: ctx.rebuild's).
-  const absRoot = resolve(root);
   const covers = (abs: string) => {
     if (!abs.startsWith(absRoot + sep)) return false;
     const rel = abs.slice(absRoot.length + 1).split(sep).join("/");
-    return !ignored(rel) || rel === outDir || rel.startsWith(outDir + "/");
+    return !ignored(rel) || inGenerated(rel);
   };
   const isStatic = (rel: string) => rel === options.staticDir || rel.startsWith(options.staticDir + "/");
   const restartPattern = matcher(options.watch);
@@ -197,11 +210,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // no restart; any other change bundles the app again and restarts it.
   // The router is not in the bundle either (router-side.ts): a router edit builds the router's
   // modules alone and swaps them into the running app (swapRouter), when the bundle would not change.
-  let generatedDir = outDir;
   const side = routerSide(absRoot);
   const tree = templateTree(root, { routeHelpers: "external", plugins: [side.treePlugin(() => generatedDir)] });
   let generate: ((hint?: ChangeHint) => Promise<Generation>) | null = null;
-  const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
+  const appOptions = bundleOptions(root, options.entry, outfile, { ...pluginOptions, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
   const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree), side.appPlugin(() => generatedDir), ...(appOptions.plugins ?? [])], write: false, metafile: true });
   /** The project files the running bundle was built from (absolute). */
   let bundleInputs = new Set<string>();
@@ -451,7 +463,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       reload("the type errors are fixed");
     }
     // The type checker read the router differently and wrote its modules: build them.
-    if (report.regenerated) changed(join(outDir, "router.gen.ts"));
+    if (report.regenerated) changed(`${generatedDir}/router.gen.ts`);
   }
 
   /**
@@ -615,7 +627,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     css.clear();
     const other = staticChanged;
     staticChanged = null;
-    running = (async () => {
+    occupy((async () => {
       if (paths.length) await rebuild(describeChange(paths), restart, paths);
       if (other) {
         log(`[fawkes] ${other} changed: reloading`);
@@ -626,18 +638,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           broadcast({ type: "css", path });
         }
       }
-    })()
-      .catch((e: unknown) => logError(`[fawkes] rebuild failed: ${(e as Error)?.stack ?? String(e)}\n`))
-      .finally(() => {
-        running = null;
-        // Changes that came during the build: built once they settle (at once when they have).
-        if (pending.size || css.size || staticChanged) settle();
-      });
+    })().catch((e: unknown) => logError(`[fawkes] rebuild failed: ${(e as Error)?.stack ?? String(e)}\n`)));
+  }
+
+  /** `work` the build in progress: a flush meanwhile waits, and the changes that came during it are built once they settle (at once when they have). */
+  function occupy(work: Promise<void>): void {
+    running = work.finally(() => {
+      running = null;
+      if (pending.size || css.size || staticChanged) settle();
+    });
   }
 
   const ignored = (rel: string) => {
     const parts = rel.split("/");
-    return parts.some((p) => p === "node_modules" || p === "_build" || (p.startsWith(".") && p !== ".") || p.endsWith("~") || p.endsWith(".swp")) || rel === outDir || rel.startsWith(outDir + "/");
+    return parts.some((p) => p === "node_modules" || p === "_build" || (p.startsWith(".") && p !== ".") || p.endsWith("~") || p.endsWith(".swp")) || inGenerated(rel);
   };
   // Every file of the project, created and deleted ones included, not only those the last
   // build read (tree-watch.ts: the system's recursive watch, or on Linux each folder's).
@@ -728,8 +742,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     socket.on("close", () => upstream.destroy());
   }
 
-  // The first build: the port is already open, requests wait for it.
-  await rebuild("first build", true, []);
+  // The first build: the port is already open, requests wait for it. It is the queue's, as any
+  // build: a change during it (an editor's save; until 2026-12-07 the plugin's own writes to a
+  // config's outDir) is built after it, never beside it (a second app started then stopped the
+  // first one while it started, and nothing served).
+  const first = rebuild("first build", true, []);
+  occupy(first.catch(() => {}));
+  await first;
   await ready;
 
   return {

@@ -76,6 +76,7 @@ export async function runServer(command: ServerCommand): Promise<number> {
     staticDir: config.static?.dir ?? "priv/static",
     watch: server.watch ?? [],
     plugin,
+    outDir: config.outDir,
     color: command.color,
   });
   process.stdout.write(`[fawkes] dev server listening on ${dev.url} (live reload on; Ctrl-C to stop)\n`);
