@@ -192,9 +192,10 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
         const templateChange = (f: string) => isTemplate(f) || (f.endsWith(sep) && f.startsWith(templatesRoot));
         // Templates edited, none created or deleted: the folders (and so watchDirs) are the same.
         let sameFolders = false;
-        if (last && changed && changed.every(templateChange)) {
+        const templatesEdit = last !== null && changed !== null && changed.every(templateChange);
+        if (templatesEdit) {
           sameFolders = !changed.some((f) => f.endsWith(sep));
-          result = templatesOnly(root, last.result, templateCache, changed);
+          result = templatesOnly(root, last!.result, templateCache, changed!);
         } else {
           if (deferred) syntaxProject ??= createProject(root, { syntaxOnly: true });
           // Nothing the templates are made from changed (a router edit): the last ones stand.
@@ -226,7 +227,11 @@ export function fawkes(options: FawkesEsbuildOptions = {}): Plugin {
           last = { result, stamps: stampsOf(root, result, watchDirs, unchanged && { ...unchanged, rewritten }), warnings };
           return outcome(warnings, [], report);
         }
-        last = null;
+        // A template's errors (a generation of templates alone) leave the last good generation the
+        // base: its fix is then a template edit as any (templatesOnly: that template compiled),
+        // where until 2026-12-07 it was a buildProject of the router and every template (0.9-2.1 s
+        // in bench:build's app on a loaded machine, against ~30 ms for the edit).
+        if (!templatesEdit) last = null;
         pendingCheck = null; // a build with errors is fixed first; its fix is checked
         failed = await Promise.all(errors.map((d) => toMessage(root, d)));
         return outcome(warnings, failed);

@@ -257,6 +257,25 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
   });
 
+  // Until 2026-12-07 a template's error dropped the last good generation, and its fix was a full
+  // build of the router and every template (0.4-1 s in bench:build's app, where the edit is ~30 ms;
+  // fawkes server's page came back that much later).
+  it("a template's fix after its parse error is compiled alone too (the router is not read)", SLOW, async () => {
+    const { dir, rebuild } = await incremental();
+    const touch = breakRouterQuietly(dir);
+    const home = join(dir, "app/templates/page/home.html.eta");
+    const good = readFileSync(home, "utf8");
+    writeFileSync(home, good + "<% if (x { %>\n");
+    expect((await rebuild()).map((e) => e.text)).toEqual([expect.stringMatching(/^`\{` is never closed/)]);
+    writeFileSync(home, good + "<p>fixed</p>\n");
+    // No ACTION_MISSING: the router, broken quietly, was not read again.
+    expect(await rebuild()).toEqual([]);
+    expect(readTemplatesText(join(dir, ".fawkes"))).toContain("<p>fixed</p>");
+    // Once the router reads as changed, its break is found: it was there all along.
+    touch();
+    expect((await rebuild()).map((e) => e.text)).toEqual(['PageController has no action "abuot" [ACTION_MISSING]']);
+  });
+
   it("a view module created (and one edited) rebuilds the templates that call it", SLOW, async () => {
     const { dir, rebuild } = await incremental();
     const home = join(dir, "app/templates/page/home.html.eta");
@@ -370,8 +389,9 @@ describe("fawkes/esbuild rebuilds incrementally", () => {
     expect((await rebuild()).length).toBeGreaterThan(0);
     writeFileSync(home, template);
     expect(await rebuild()).toEqual([]);
-    // Each good build that read the router leaves a check (the failed one read no template after it: the fix reads all again).
-    expect((await report()).errors).toEqual([]);
+    // The good build that read the router (its fix) leaves a check; the template's fix is a
+    // template edit as any (the router not read: no check), since 2026-12-07 (until then a full
+    // build read the router again and left a second).
     expect((await report()).errors).toEqual([]);
     expect(reports).toEqual([]);
   });
