@@ -7,7 +7,9 @@
 //                            a GET through the dev server shows it (watch, regenerate, build that
 //                            template's module, swap it into the running app, live-reload message)
 //   incremental-router-ms    the same after one router edit (one route's path): regenerate,
-//                            bundle the app, restart it, until a GET of the new path is a 200
+//                            build the router's modules apart and swap them into the running app
+//                            (router-side.ts; bundle and restart it when that cannot be exact),
+//                            until a GET of the new path is a 200
 // The esbuild floor is esbuild alone rebundling the whole app after the same edit (what a
 // pipeline that bundles the app on every edit cannot go under). The plugin's own rebuild
 // (ctx.rebuild() with the Fawkes plugin: what esbuild and Vite users meet) is printed too, as
