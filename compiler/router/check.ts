@@ -25,35 +25,80 @@ export function checkRoutes(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[
  */
 export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const earlier = new CoverIndex();
   for (const b of routes) {
-    for (const a of routes) {
-      if (a.index >= b.index) break;
-      if (!verbCovers(a.verb, b.verb) || !hostsCover(a.hosts, b.hosts) || !covers(a.segments, b.segments)) continue;
-      const same = a.verb === b.verb && samePattern(a.segments, b.segments) && sameHosts(a.hosts, b.hosts);
-      // Routes from one resources call share a line; PATCH/PUT pairs are never duplicates.
-      if (same) {
-        out.push({
-          code: "DUPLICATE_ROUTE",
-          severity: "warning",
-          message: `${label(b)} is declared twice`,
-          loc: b.loc,
-          related: [{ message: `first declared as ${label(a)} -> ${target(a)}`, loc: a.loc }],
-          hint: "remove one of them",
-        });
-      } else {
-        out.push({
-          code: "ROUTE_SHADOWED",
-          severity: "warning",
-          message: `${label(b)} is unreachable`,
-          loc: b.loc,
-          related: [{ message: `it is matched first by ${label(a)}`, loc: a.loc }],
-          hint: `declare ${call(b)} before ${call(a)}`,
-        });
-      }
-      break;
+    const a = earlier.firstCovering(b);
+    earlier.add(b);
+    if (!a) continue;
+    const same = a.verb === b.verb && samePattern(a.segments, b.segments) && sameHosts(a.hosts, b.hosts);
+    // Routes from one resources call share a line; PATCH/PUT pairs are never duplicates.
+    if (same) {
+      out.push({
+        code: "DUPLICATE_ROUTE",
+        severity: "warning",
+        message: `${label(b)} is declared twice`,
+        loc: b.loc,
+        related: [{ message: `first declared as ${label(a)} -> ${target(a)}`, loc: a.loc }],
+        hint: "remove one of them",
+      });
+    } else {
+      out.push({
+        code: "ROUTE_SHADOWED",
+        severity: "warning",
+        message: `${label(b)} is unreachable`,
+        loc: b.loc,
+        related: [{ message: `it is matched first by ${label(a)}`, loc: a.loc }],
+        hint: `declare ${call(b)} before ${call(a)}`,
+      });
     }
   }
   return out;
+}
+
+/**
+ * The routes declared so far, by their leading static segments (a trie), so that a route is
+ * compared only with those that can cover it: a route whose static prefix leaves the new route's
+ * path cannot match it. Comparing every pair was ~500,000 `covers` calls for bench:build's
+ * 1,000 routes (4% of a router edit's regeneration, issue 10); here a route meets the routes of
+ * the trie nodes along its own static prefix, each list in declaration order.
+ */
+class CoverIndex {
+  private readonly root: CoverNode = { routes: [], next: new Map() };
+
+  add(r: RouteIR): void {
+    let node = this.root;
+    for (const seg of r.segments) {
+      if (seg.kind !== "static") break;
+      let child = node.next.get(seg.value);
+      if (!child) node.next.set(seg.value, (child = { routes: [], next: new Map() }));
+      node = child;
+    }
+    node.routes.push(r);
+  }
+
+  /** The earliest route added that takes every request `b` would (verb, hosts and path), if any. */
+  firstCovering(b: RouteIR): RouteIR | undefined {
+    let best: RouteIR | undefined;
+    let node: CoverNode | undefined = this.root;
+    for (let depth = 0; node; depth++) {
+      for (const a of node.routes) {
+        if (best && a.index > best.index) break;
+        if (verbCovers(a.verb, b.verb) && hostsCover(a.hosts, b.hosts) && covers(a.segments, b.segments)) {
+          best = a;
+          break;
+        }
+      }
+      const seg = b.segments[depth];
+      node = seg?.kind === "static" ? node.next.get(seg.value) : undefined;
+    }
+    return best;
+  }
+}
+
+interface CoverNode {
+  /** Routes whose static segments end here (the next is a parameter, a glob, or none), in declaration order. */
+  routes: RouteIR[];
+  next: Map<string, CoverNode>;
 }
 
 /**
