@@ -46,6 +46,13 @@ type Shape =
 
 export function syntacticSemantics(root: string, modules: ModuleIndex): RouterSemantics {
   const bindings = new WeakMap<ModuleRefIR, Binding | undefined>();
+  // Each route's controller file, relative to root, asked twice per route of 50 files (path.relative normalises both paths each time).
+  const relatives = new Map<string, string>();
+  const rel = (file: string) => {
+    let r = relatives.get(file);
+    if (r === undefined) relatives.set(file, (r = relativePosix(root, file)));
+    return r;
+  };
   const bindingOf = (node: Expression, ref: ModuleRefIR): Binding | undefined => {
     if (!bindings.has(ref)) {
       const from = modules.moduleOf(ref.import.specifier, node.getSourceFile());
@@ -72,11 +79,11 @@ export function syntacticSemantics(root: string, modules: ModuleIndex): RouterSe
     declarationOf,
     resolvedFile(decl) {
       const r = modules.resolve(decl.getModuleSpecifierValue(), decl.getSourceFile().getFilePath());
-      return r && !r.external ? relativePosix(root, r.file) : null;
+      return r && !r.external ? rel(r.file) : null;
     },
     definingFile(node, ref) {
       const file = fileOf(bindingOf(node, ref));
-      return file && !file.isDeclarationFile() ? relativePosix(root, file.getFilePath()) : null;
+      return file && !file.isDeclarationFile() ? rel(file.getFilePath()) : null;
     },
     isPlugRoute(target, ref, third) {
       const shape = shapeOf(bindingOf(target, ref));
