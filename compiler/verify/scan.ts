@@ -11,7 +11,7 @@
 // `path`, `import * as F from "fawkes"` as `F.p`, and a `p` declared in a nearer scope (a
 // parameter, `const p = ...`, `for (const p of ...)`) is not the import and is not checked.
 
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { ts } from "ts-morph";
 import type { SourceLoc } from "../router/ir.js";
@@ -34,20 +34,25 @@ export function listAppSources(root: string, appDir: string, outDir: string, ext
   const out = resolve(root, outDir);
   const found = new Set<string>();
   const walk = (dir: string) => {
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir).sort();
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch {
       return;
     }
-    for (const name of names) {
+    for (const entry of entries) {
+      const name = entry.name;
       const p = join(dir, name);
       if (name.startsWith(".") || name === "node_modules" || p === out) continue;
-      let isDir: boolean;
-      try {
-        isDir = statSync(p).isDirectory();
-      } catch {
-        continue; // a dangling link, or a file gone since the listing: nothing to check
+      // The entry's type from the listing; only a link is stat'ed (followed). A stat per entry
+      // was most of this walk: app/ holds the 500 templates of bench:build's app (issue 10).
+      let isDir = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          isDir = statSync(p).isDirectory();
+        } catch {
+          continue; // a dangling link: nothing to check
+        }
       }
       if (isDir) walk(p);
       else if (SOURCE.test(name) && !name.endsWith(".d.ts")) found.add(p);
