@@ -10,9 +10,29 @@ export function relativePosix(from: string, to: string): string {
 
 /** A relative module specifier from a generated file in `fromDir` to a source file (`.ts` → `.js`). */
 export function importSpecifier(fromDir: string, file: string): string {
-  let rel = relativePosix(fromDir, file).replace(/\.(m|c)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ""}js`);
-  if (!rel.startsWith(".")) rel = "./" + rel;
+  // Kept per pair: the dispatch and actions emitters ask it for every route's controller (1,000
+  // routes, 50 files), and path.relative normalises both paths on each call. Not for a path that
+  // climbs out (`..`): its answer would depend on the working directory's name.
+  if (fromDir.startsWith("..") || file.startsWith("..")) return specifierOf(fromDir, file);
+  let known = specifiers.get(fromDir);
+  if (!known) {
+    if (specifiers.size >= 100) specifiers.clear();
+    specifiers.set(fromDir, (known = new Map()));
+  }
+  let rel = known.get(file);
+  if (rel === undefined) {
+    rel = specifierOf(fromDir, file);
+    if (known.size >= 20_000) known.clear();
+    known.set(file, rel);
+  }
   return rel;
+}
+
+const specifiers = new Map<string, Map<string, string>>();
+
+function specifierOf(fromDir: string, file: string): string {
+  const rel = relativePosix(fromDir, file).replace(/\.(m|c)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ""}js`);
+  return rel.startsWith(".") ? rel : "./" + rel;
 }
 
 /**

@@ -1,12 +1,15 @@
 // A minimal line writer: the emitters format their own output (two-space indent, one statement
 // per line) so generated files are byte-identical everywhere, independent of any formatter.
 
+/** Each depth's indentation, made once (a router edit writes ~40,000 indented lines). */
+const INDENTS: string[] = [];
+
 export class Code {
   private readonly lines: string[] = [];
   private depth = 0;
 
   line(text = ""): this {
-    this.lines.push(text === "" ? "" : "  ".repeat(this.depth) + text);
+    this.lines.push(text === "" ? "" : (INDENTS[this.depth] ??= "  ".repeat(this.depth)) + text);
     return this;
   }
 
@@ -33,8 +36,12 @@ export class Code {
 
 /** A JavaScript string literal for `s` (double quotes, JSON escaping, stable). */
 export function str(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const json = JSON.stringify(s);
+  // Most literals hold neither separator: one scan instead of two replacements.
+  return LINE_SEPARATORS.test(json) ? json.replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029") : json;
 }
+
+const LINE_SEPARATORS = /[\u2028\u2029]/;
 
 /** `s` as a property key: bare when it is an identifier, quoted otherwise. */
 export function key(s: string): string {

@@ -59,7 +59,22 @@ function uniqueNames<T>(items: readonly T[], base: (item: T) => string): Map<T, 
 
 /** snake_case → camelCase (`user_comment` → `userComment`). */
 export function camel(s: string): string {
-  return s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return memo(camels, s, () => s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+}
+
+// camel and underscore are pure and asked of the same few hundred names thousands of times per
+// router edit (every helper, its overloads, the checks, the routes table): each answer is kept.
+// The tables are emptied when they grow past MEMO_MAX, so a long watch session cannot grow them.
+const camels = new Map<string, string>();
+const underscores = new Map<string, string>();
+const MEMO_MAX = 20_000;
+function memo(table: Map<string, string>, s: string, make: () => string): string {
+  let out = table.get(s);
+  if (out === undefined) {
+    if (table.size >= MEMO_MAX) table.clear();
+    table.set(s, (out = make()));
+  }
+  return out;
 }
 
 /** The path helper of a snake-case helper base: `user_comment` → `userCommentPath`. */
@@ -77,11 +92,13 @@ export function urlHelperName(base: string): string {
  * `api-key` → `api_key`.
  */
 export function underscore(s: string): string {
-  return s
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/[-\s]+/g, "_")
-    .toLowerCase();
+  return memo(underscores, s, () =>
+    s
+      .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+      .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+      .replace(/[-\s]+/g, "_")
+      .toLowerCase(),
+  );
 }
 
 /**
