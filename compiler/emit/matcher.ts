@@ -56,7 +56,7 @@
 import type { RouteIR, SegmentIR } from "../router/ir.js";
 import { routeNames } from "../router/_names.js";
 import { Code, key, str } from "./_code.js";
-import { covers } from "../router/coverage.js";
+import { covers, StaticPrefixIndex } from "../router/coverage.js";
 
 type Mode = "scan" | "segments";
 
@@ -179,14 +179,18 @@ function treesOf(routes: readonly RouteIR[]): Tree[] {
  */
 function emitStaticSwitch(c: Code, t: Tree, names: ReadonlyMap<RouteIR, string>): void {
   const byLength = new Map<number, RouteIR[]>();
-  t.routes.forEach((r, i) => {
-    if (!isConstant(r) || !r.segments.every((s) => s.kind === "static" && RAW_SAFE.test(s.value))) return;
+  const earlier = new StaticPrefixIndex<RouteIR>();
+  for (const r of t.routes) {
     // The tree's routes are those its method reaches, in declaration order: an earlier one whose
     // pattern matches this path, for any host, keeps this route in the walk (first match wins).
-    if (t.routes.slice(0, i).some((e) => covers(e.segments, r.segments))) return;
-    const path = r.path;
-    byLength.set(path.length, [...(byLength.get(path.length) ?? []), r]);
-  });
+    const constant = isConstant(r) && r.segments.every((s) => s.kind === "static" && RAW_SAFE.test(s.value));
+    const taken = constant && earlier.along(r.segments).some((list) => list.some((e) => covers(e.segments, r.segments)));
+    earlier.add(r);
+    if (!constant || taken) continue;
+    const same = byLength.get(r.path.length);
+    if (same) same.push(r);
+    else byLength.set(r.path.length, [r]);
+  }
   if (byLength.size === 0) return;
   c.block("switch (n) {", () => {
     for (const [len, rs] of [...byLength].sort(([a], [b]) => a - b)) {

@@ -11,7 +11,7 @@ import type { Diagnostic } from "../diagnostics.js";
 
 import type { RouteIR, RouterIR, SegmentIR } from "./ir.js";
 import { helperName } from "./_names.js";
-import { covers, hostsCover, verbCovers } from "./coverage.js";
+import { covers, hostsCover, StaticPrefixIndex, verbCovers } from "./coverage.js";
 
 export function checkRoutes(ir: Pick<RouterIR, "routes" | "calls">): Diagnostic[] {
   return [...checkShadowing(ir.routes), ...checkHelperConflicts(ir), ...checkHelperNameClashes(ir.routes)];
@@ -55,50 +55,28 @@ export function checkShadowing(routes: readonly RouteIR[]): Diagnostic[] {
   return out;
 }
 
-/**
- * The routes declared so far, by their leading static segments (a trie), so that a route is
- * compared only with those that can cover it: a route whose static prefix leaves the new route's
- * path cannot match it. Comparing every pair was ~500,000 `covers` calls for bench:build's
- * 1,000 routes (4% of a router edit's regeneration, issue 10); here a route meets the routes of
- * the trie nodes along its own static prefix, each list in declaration order.
- */
+/** The routes declared so far, each new one compared only with those that can cover it (StaticPrefixIndex). */
 class CoverIndex {
-  private readonly root: CoverNode = { routes: [], next: new Map() };
+  private readonly routes = new StaticPrefixIndex<RouteIR>();
 
   add(r: RouteIR): void {
-    let node = this.root;
-    for (const seg of r.segments) {
-      if (seg.kind !== "static") break;
-      let child = node.next.get(seg.value);
-      if (!child) node.next.set(seg.value, (child = { routes: [], next: new Map() }));
-      node = child;
-    }
-    node.routes.push(r);
+    this.routes.add(r);
   }
 
   /** The earliest route added that takes every request `b` would (verb, hosts and path), if any. */
   firstCovering(b: RouteIR): RouteIR | undefined {
     let best: RouteIR | undefined;
-    let node: CoverNode | undefined = this.root;
-    for (let depth = 0; node; depth++) {
-      for (const a of node.routes) {
+    for (const list of this.routes.along(b.segments)) {
+      for (const a of list) {
         if (best && a.index > best.index) break;
         if (verbCovers(a.verb, b.verb) && hostsCover(a.hosts, b.hosts) && covers(a.segments, b.segments)) {
           best = a;
           break;
         }
       }
-      const seg = b.segments[depth];
-      node = seg?.kind === "static" ? node.next.get(seg.value) : undefined;
     }
     return best;
   }
-}
-
-interface CoverNode {
-  /** Routes whose static segments end here (the next is a parameter, a glob, or none), in declaration order. */
-  routes: RouteIR[];
-  next: Map<string, CoverNode>;
 }
 
 /**

@@ -32,3 +32,42 @@ export function covers(a: readonly SegmentIR[], b: readonly SegmentIR[]): boolea
   }
   return a.length === b.length;
 }
+
+/**
+ * Items (routes) by their leading static segments, a trie: the only items whose patterns can
+ * cover a pattern are those of the nodes along its own static prefix (an item whose static
+ * prefix leaves it cannot match its paths). Comparing every earlier pair was ~500,000 `covers`
+ * calls for bench:build's 1,000 routes on every router edit (issue 10).
+ */
+export class StaticPrefixIndex<T extends { segments: readonly SegmentIR[] }> {
+  private readonly root: PrefixNode<T> = { items: [], next: new Map() };
+
+  add(item: T): void {
+    let node = this.root;
+    for (const seg of item.segments) {
+      if (seg.kind !== "static") break;
+      let child = node.next.get(seg.value);
+      if (!child) node.next.set(seg.value, (child = { items: [], next: new Map() }));
+      node = child;
+    }
+    node.items.push(item);
+  }
+
+  /** The items that may cover `segments`: one list per node along its static prefix, each in the order added. */
+  along(segments: readonly SegmentIR[]): T[][] {
+    const lists: T[][] = [];
+    let node: PrefixNode<T> | undefined = this.root;
+    for (let depth = 0; node; depth++) {
+      if (node.items.length) lists.push(node.items);
+      const seg = segments[depth];
+      node = seg?.kind === "static" ? node.next.get(seg.value) : undefined;
+    }
+    return lists;
+  }
+}
+
+interface PrefixNode<T> {
+  /** Items whose static segments end here (the next is a parameter, a glob, or none). */
+  items: T[];
+  next: Map<string, PrefixNode<T>>;
+}
