@@ -29,6 +29,13 @@ export class Code {
     return this;
   }
 
+  /** Writes `text`, lines already formatted (another Code's toString without its last newline), at the top level. */
+  chunk(text: string): this {
+    if (this.depth !== 0) throw new Error("Code.chunk: only at the top level");
+    this.lines.push(text);
+    return this;
+  }
+
   toString(): string {
     return this.lines.join("\n") + "\n";
   }
