@@ -4,7 +4,7 @@
 // them. No program, no type checker: each file is parsed once, when a name leads to it.
 // syntactic.ts answers the router reader's questions with it; sockets.ts finds the endpoint.
 
-import { Node, ts, type ImportDeclaration, type Project, type SourceFile } from "ts-morph";
+import { Node, Project, ts, type ImportDeclaration, type SourceFile } from "ts-morph";
 
 /** What a name refers to. */
 export type Binding =
@@ -29,7 +29,19 @@ export class ModuleIndex {
   private readonly exports = new Map<SourceFile, Map<string, Binding | undefined>>();
   private readonly names = new Map<SourceFile, { names: Set<string>; complete: boolean }>();
 
-  constructor(private readonly project: Project) {
+  /** The routers this read parsed into `scratch`, when routers are parsed apart (see `parse`). */
+  private readonly routers = new Map<string, SourceFile>();
+  private scratch: Project | null = null;
+
+  /**
+   * `apart`: the routers `parse` opens are parsed into a project of this read alone, dropped with
+   * it, not into `project` (the watch loop's, kept warm). A router is what an edit changes, and a
+   * read wraps ~15,000 of its nodes: a file of the warm project that changed is refreshed or
+   * dropped by walking every wrapped node of its old tree (7 to 10% of a router edit's
+   * regeneration in bench:build's app, issue 10), where a project nobody holds is simply garbage.
+   * The modules the routers import stay in `project`, parsed once while they do not change.
+   */
+  constructor(private readonly project: Project, private readonly apart = false) {
     const options = project.getCompilerOptions();
     this.cache = ts.createModuleResolutionCache(ts.sys.getCurrentDirectory(), (f) => (ts.sys.useCaseSensitiveFileNames ? f : f.toLowerCase()), options);
   }
@@ -44,7 +56,13 @@ export class ModuleIndex {
 
   /** A file that must exist (a router module): parsed once. */
   parse(abs: string): SourceFile {
-    return this.project.getSourceFile(abs) ?? this.project.addSourceFileAtPath(abs);
+    if (!this.apart) return this.project.getSourceFile(abs) ?? this.project.addSourceFileAtPath(abs);
+    let sf = this.routers.get(abs);
+    if (!sf) {
+      this.scratch ??= new Project({ compilerOptions: this.project.getCompilerOptions(), skipLoadingLibFiles: true, skipFileDependencyResolution: true });
+      this.routers.set(abs, (sf = this.scratch.addSourceFileAtPath(abs)));
+    }
+    return sf;
   }
 
   /** Where `specifier` leads from the file at `path`, as a program would resolve it; undefined when it leads nowhere. */

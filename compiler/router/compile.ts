@@ -79,8 +79,9 @@ export function compileRouterWith(options: RouterCompileOptions, emit: EmitRoute
 export function compileRouterFromSyntaxWith(options: RouterCompileOptions, project: Project, emit: EmitRouter): RouterCompileResult {
   const root = resolve(options.root);
   refreshProject(project, { drop: true });
-  // A new index per read: its module-resolution cache would not see a file created since.
-  const modules = new ModuleIndex(project);
+  // A new index per read: its module-resolution cache would not see a file created since. The
+  // routers are parsed apart from the warm project, for this read alone (ModuleIndex).
+  const modules = new ModuleIndex(project, true);
   const out = run(options, { open: (path) => modules.parse(path), semantics: syntacticSemantics(root, modules), emit, inputsOf: (sf) => [sf] });
   if (hasErrors(out.diagnostics)) out.files = new Map();
   const opened = project.getSourceFiles().filter((f) => !f.isInNodeModules() && !f.isDeclarationFile()).map((f) => f.getFilePath());
