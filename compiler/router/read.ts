@@ -8,7 +8,7 @@
 // `assigns`, forward options) is a run-time value the generated dispatch collects at startup.
 // Whatever the reader cannot know for sure is a diagnostic, never a guess.
 
-import { Node, SyntaxKind, type CallExpression, type Expression, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, ts, type CallExpression, type Expression, type SourceFile } from "ts-morph";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DslCall, ForwardCall, PipeThroughCall, ResourcesCall, RouteCall, ScopeCall } from "./calls.js";
 import type { InlinePlugIR, PipelineStepIR, ModuleRefIR, SourceLoc } from "./ir.js";
@@ -133,12 +133,15 @@ class Reader {
   }
 
   private call(expr: CallExpression, builders: Set<string>): DslCall | undefined {
-    const callee = expr.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || !builders.has(callee.getExpression().getText())) {
-      this.error(expr, "NOT_STATIC", `unexpected call ${callee.getText()}(...) in the router`, "only the builder's methods (r.get, r.scope, ...) may be called here");
+    // The callee read from the syntax tree itself: its wrappers (the access, the builder, the
+    // method name: three per DSL call) are made only for an error.
+    const callee = expr.compilerNode.expression;
+    const text = this.sf.compilerNode;
+    if (!ts.isPropertyAccessExpression(callee) || !builders.has(callee.expression.getText(text))) {
+      this.error(expr, "NOT_STATIC", `unexpected call ${expr.getExpression().getText()}(...) in the router`, "only the builder's methods (r.get, r.scope, ...) may be called here");
       return undefined;
     }
-    const method = callee.getName();
+    const method = callee.name.getText(text);
     const args = (expr.getArguments() as Expression[]).map(unwrap);
     for (const a of args) {
       if (Node.isSpreadElement(a)) {
@@ -164,7 +167,7 @@ class Reader {
       case "forward":
         return this.forward(expr, args);
       default:
-        this.error(callee.getNameNode(), "NOT_STATIC", `unknown router method ${method}`, "see RouterBuilder in fawkes for the DSL");
+        this.error(expr.getExpressionIfKindOrThrow(SyntaxKind.PropertyAccessExpression).getNameNode(), "NOT_STATIC", `unknown router method ${method}`, "see RouterBuilder in fawkes for the DSL");
         return undefined;
     }
   }
@@ -458,7 +461,7 @@ class Reader {
         this.error(p, "NOT_STATIC", "options cannot be read statically: use plain `key: value` properties", "spreads and methods are not allowed here");
         return undefined;
       }
-      const name = p.getName().replace(/^["']|["']$/g, "");
+      const name = p.compilerNode.name.getText(this.sf.compilerNode).replace(/^["']|["']$/g, "");
       if (!allowed.includes(name)) {
         this.error(p, "INVALID_OPTION", `unknown option ${name}`, `supported options: ${allowed.filter((a) => a !== "alias").join(", ")}`);
         continue;

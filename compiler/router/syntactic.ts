@@ -135,7 +135,30 @@ function valueShape(value: Expression): Shape {
  */
 function declarationOf(id: Identifier): Node | undefined {
   const name = id.getText();
-  for (let n: Node | undefined = id.getParent(); n; n = n.getParent()) {
+  // From the first function or block around the name up, the answer is the same for every use
+  // of the name there: kept by that node (a 1,000-route router's controllers are looked up from
+  // a handful of scope bodies, each lookup a walk up ten levels of wrappers).
+  let start: Node | undefined = id.getParent();
+  while (start && !isScopeLike(start)) start = start.getParent();
+  if (!start) return undefined;
+  let names = found.get(start.compilerNode);
+  if (!names) found.set(start.compilerNode, (names = new Map()));
+  if (names.has(name)) return names.get(name);
+  const decl = declarationFrom(start, name);
+  names.set(name, decl);
+  return decl;
+}
+
+/** The nodes declarationFrom looks at: a function (its parameters), a block or the module (its declarations). */
+function isScopeLike(n: Node): boolean {
+  return Node.isArrowFunction(n) || Node.isFunctionExpression(n) || Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n) || Node.isBlock(n) || Node.isSourceFile(n);
+}
+
+/** declarationOf's answers, by the node its walk starts at and the name (per parse: a new tree, new keys). */
+const found = new WeakMap<ts.Node, Map<string, Node | undefined>>();
+
+function declarationFrom(start: Node, name: string): Node | undefined {
+  for (let n: Node | undefined = start; n; n = n.getParent()) {
     if (Node.isArrowFunction(n) || Node.isFunctionExpression(n) || Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n)) {
       const p = n.getParameters().find((param) => bindsName(param.getNameNode(), name));
       if (p) return p;
