@@ -13,8 +13,13 @@ import { parsePath } from "./path.js";
  * become `_`, and a name taken already (the same verb and path for other hosts, say) gets `_2`, `_3`.
  */
 export function routeNames(routes: readonly RouteIR[]): Map<RouteIR, string> {
-  return uniqueNames(routes, (r) => [r.verb === "*" ? "ANY" : ident(r.verb), ...pathParts(r.segments)].join("_"));
+  // The matcher and the dispatch emitters both name the routes of one table: made once per table.
+  let names = routeNamesOf.get(routes);
+  if (!names) routeNamesOf.set(routes, (names = uniqueNames(routes, (r) => [r.verb === "*" ? "ANY" : ident(r.verb), ...pathParts(r.segments)].join("_"))));
+  return names;
 }
+
+const routeNamesOf = new WeakMap<readonly RouteIR[], Map<RouteIR, string>>();
 
 /**
  * A stable identifier per route-making call, by call index: its kind, its verb (none for
