@@ -1,14 +1,27 @@
 // In development the router is not bundled with the app (issue 10: a router edit must be served
 // within 300 ms, and esbuild alone re-bundling a 1,000-route app is ~170 ms, its restart ~100).
 // The router side (the router module, app/router.ts, with any router it mounts, and the out dir's
-// router modules: router.gen, matcher.gen, dispatch.gen, routes.gen, helpers.gen) is built as
-// its own esbuild context into _build/dev-router/, and a router edit builds that alone and
-// swaps it into the running app (worker-hook.ts), as a template edit swaps one template's module.
+// router modules: router.gen, matcher.gen, dispatch.gen, routes.gen, helpers.gen) is built apart
+// into _build/dev-router/side/, and a router edit builds that alone and swaps it into the
+// running app (worker-hook.ts), as a template edit swaps one template's module.
+//
+// Not one bundle: one ES module per module of the side, each made again only when its text
+// changed, and imported by the others at a URL versioned by the hash of what it is (its own
+// imports' URLs included, so an importer of a changed module changes too). Measured on
+// bench:build's app (1,000 routes, 2.2 MB of generated TypeScript), idle: a bundle of the side
+// rebuilt cost 100-120 ms even with nothing changed (linking and printing all of it) and its
+// 900 KB source map was read and parsed by the app at each swap (--enable-source-maps). Now a
+// generated module that imports only packages and the side's modules (matcher.gen, routes.gen,
+// helpers.gen, router.gen) is transformed, in runs of statements kept by their text
+// (_chunked-transform.ts), and one that imports the app's modules (dispatch.gen: the
+// controllers) or a router (the user's code) is bundled alone by an esbuild context of its
+// own, the side's other modules left as imports. Only the routers' modules carry a source map
+// (inline: their lines are what a stack trace should name); the generated JavaScript reads well.
 //
 // One instance of each app module. The router side imports the app's controllers and plugs
 // (dispatch.gen refers to every action; a controller imports the endpoint to broadcast, and must
 // reach the serving one), so it must not bundle copies of them. Every import it makes of a
-// project file outside the side is a CommonJS module of its own here, `module.exports` read
+// project file outside the side is a CommonJS module of its own in the module's bundle, `module.exports` read
 // from a registry on globalThis (REGISTRY below): CommonJS because esbuild's interop then
 // serves namespace, named and default imports without knowing the export names. The registry
 // entry marks itself `__esModule` (a default import reads `.default`) and reads through getters
@@ -28,7 +41,8 @@
 //   - helpers.gen: the helpers facade, external, the same file the templates' tree imports.
 // A facade (_build/dev-router/router.gen.mjs, the tree's helpers.gen.mjs) is a small ES module
 // with one `let` per export of its side module and `__fawkesSwap(next)` that points them at a
-// new build's; every importer holds live bindings, so `import { Routes }` in a controller and
+// new build's (imported at its new URL: a new instance of it and of every module it reaches
+// that changed, the unchanged ones shared); every importer holds live bindings, so `import { Routes }` in a controller and
 // the endpoint's `router` see the new router at once. The swap then hands each endpoint that
 // routes with the old router the new one (runtime/endpoint/_dev.ts recomputes its steps).
 //
@@ -39,10 +53,12 @@
 // bundled again and restarted (dev.ts). Production (`fawkes build`, `fawkes server --prod`)
 // bundles the router as any module: none of this is used there.
 
-import { context, type BuildContext, type Message, type Metafile, type OutputFile, type Plugin } from "esbuild";
+import { createHash } from "node:crypto";
+import { context, type BuildContext, type Message, type Metafile, type Plugin } from "esbuild";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import { chunkedTransform } from "./_chunked-transform.js";
 import { NODE_BUNDLE } from "./bundle.js";
 import { treePath } from "./templates-tree.js";
 import type { RouterSwapMessage } from "./worker-hook.js";
@@ -57,6 +73,27 @@ const REGISTRY_RUNTIME = "fawkes-dev-registry-runtime";
 const REGISTRY = `Symbol.for("fawkes.dev.modules")`;
 const ENTRIES = ["router.gen.ts", "helpers.gen.ts"] as const;
 
+/** An import of another module of the side, as a module is made; its versioned URL once all are made. */
+const SIDE = "fawkes-side:";
+const SIDE_MARKER = /"fawkes-side:([^"\n]+)"/g;
+// What a generated module imports (compiler/emit writes one `from "…"` a line, `import {` lists
+// ending in `} from "…";`), types too: the module is transformed only when all of it is the side's.
+const SOURCE_IMPORT = /^(?:(?:import|export)\b[^\n]*?|\}) from "([^"\n]+)";$|^import "([^"\n]+)";$/gm;
+// An import of the transformed module as esbuild prints it (a statement starts a line; a list
+// may span lines and end in `} from "…";`).
+const OUTPUT_IMPORT = /^((?:(?:import|export)\b[^\n]*?|\}) from |import )"([^"\n]+)";$/gm;
+
+/** A module of the side as made, before its imports of the side are URLs. */
+interface Raw {
+  text: string;
+  /** The side's modules it imports (absolute). */
+  imports: string[];
+  /** The app's modules it reads from the registry (keys). */
+  registry: string[];
+  /** Its export names, sorted. */
+  exports: string[];
+}
+
 export class SideBuildError extends Error {
   constructor(readonly errors: Message[]) {
     super(`${errors.length} error(s) building the router's modules`);
@@ -66,8 +103,10 @@ export class SideBuildError extends Error {
 /** One build of the router side, in memory. */
 export interface SideBuild {
   outDir: string;
-  /** Output files (absolute path → text): each entry's .side.mjs and its map. */
+  /** Output files (absolute path → text): each module of the side as JavaScript. */
   outputs: Map<string, string>;
+  /** Each module of the side (absolute) → the URL a new instance of it is imported at (versioned by content). */
+  urls: Map<string, string>;
   /** The export names of router.gen and helpers.gen (sorted); null when the out dir has no such module. */
   exports: { router: string[] | null; helpers: string[] | null };
   /** The app's modules the side imports (paths relative to the root, sorted). */
@@ -98,9 +137,35 @@ export interface RouterSide {
   dispose(): Promise<void>;
 }
 
+function rethrow(e: { errors?: Message[] }): never {
+  if (e?.errors) throw new SideBuildError(e.errors);
+  throw e;
+}
+
+/**
+ * The export names of a module esbuild printed (a statement a line at column 0); null when one
+ * cannot be read from the text (`export *` of a module: the module is then bundled, below).
+ */
+export function exportNames(code: string): string[] | null {
+  const names = new Set<string>();
+  for (const m of code.matchAll(/^export (?:(default)\b|(?:async )?function\*? ?([\w$]+)|class ([\w$]+)|(?:const|let|var) ([\w$]+) =|\{([^}]*)\}|(\*)(?: as ([\w$]+|"[^"]*"))?|(.))/gm)) {
+    const [, def, fn, cls, binding, list, star, starAs, other] = m;
+    if (other !== undefined || (star && !starAs)) return null;
+    const name = def ?? fn ?? cls ?? binding ?? starAs;
+    if (name !== undefined) names.add(name.replace(/^"|"$/g, ""));
+    for (const part of list?.split(",") ?? []) {
+      const item = part.trim();
+      if (item) names.add(item.split(/\s+as\s+/).at(-1)!.replace(/^"|"$/g, ""));
+    }
+  }
+  return [...names].sort();
+}
+
 export function routerSide(root: string): RouterSide {
   const dir = join(root, DEV_ROUTER);
-  let ctx: { outDir: string; entries: string[]; context: BuildContext } | null = null;
+  /** One esbuild context per module built as a bundle (below), by file. */
+  const contexts = new Map<string, { context: BuildContext; source: string | null; raw: Raw | null }>();
+  const transformer = chunkedTransform();
   /** The routers whose modules are in the side (the `source` of each router.gen), for the build in progress. */
   let routers = new Set<string>();
   /** The side build the app's bundle loaded in its last build. */
@@ -113,12 +178,16 @@ export function routerSide(root: string): RouterSide {
 
   const paths = (outDir: string) => ({
     routerFacade: join(dir, "router.gen.mjs"),
-    routerSide: join(dir, "router.gen.side.mjs"),
+    routerSide: moduleOutput(join(outDir, "router.gen.ts")),
     helpersFacade: treePath(root, join(outDir, "helpers.gen.ts")),
-    helpersSide: join(dir, "helpers.gen.side.mjs"),
+    helpersSide: moduleOutput(join(outDir, "helpers.gen.ts")),
   });
   const url = (file: string) => pathToFileURL(file).href;
   const key = (file: string) => relative(root, file).split(sep).join("/");
+  /** Where a module of the side is written: its path from the root, under _build/dev-router/side/, as .mjs. */
+  function moduleOutput(module: string): string {
+    return join(dir, "side", relative(root, module)).replace(/\.[cm]?[jt]sx?$/, ".mjs");
+  }
 
   /** A file of the side: the out dir's modules but the templates', and the routers. */
   function inSide(outDir: string, file: string): boolean {
@@ -127,14 +196,12 @@ export function routerSide(root: string): RouterSide {
     return file !== join(outDir, "templates.gen.ts") && !file.startsWith(join(outDir, "templates") + sep);
   }
 
-  const sidePlugin = (outDir: string): Plugin => ({
+  /** For a module built as a bundle: another module of the side is an import of it (a marker, made a URL below), an app module the registry's. */
+  const modulePlugin = (outDir: string, module: string): Plugin => ({
     name: "fawkes-dev-router-side",
     setup(b) {
-      b.onStart(() => {
-        routers = routerSources(root, outDir);
-      });
       b.onResolve({ filter: new RegExp(`^${REGISTRY_RUNTIME}$`) }, () => ({ path: REGISTRY_RUNTIME, namespace: REGISTRY_RUNTIME }));
-      const place = (file: string) => (inSide(outDir, file) ? { path: file } : { path: key(file), namespace: REGISTRY_MODULE });
+      const place = (file: string) => (file === module ? { path: file } : inSide(outDir, file) ? { path: SIDE + key(file), external: true } : { path: key(file), namespace: REGISTRY_MODULE });
       // A relative import found here (esbuild's own resolution is a round trip more per import:
       // 100 of them cost tens of ms in the dev server's busy process); others, esbuild's.
       b.onResolve({ filter: /^\.\.?(\/|$)/ }, (args) => {
@@ -142,9 +209,9 @@ export function routerSide(root: string): RouterSide {
         return file ? place(file) : undefined;
       });
       b.onResolve({ filter: /.*/ }, async (args) => {
-        if (args.pluginData === sidePlugin) return undefined;
+        if (args.pluginData === modulePlugin) return undefined;
         if (args.kind === "entry-point") return { path: args.path };
-        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: args.kind, pluginData: sidePlugin });
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: args.kind, pluginData: modulePlugin });
         if (r.errors.length) return { errors: r.errors };
         if (r.external || r.namespace !== "file") return { path: r.path, external: r.external, namespace: r.namespace };
         // A package (or what a tsconfig path names outside the project): an import, as written.
@@ -156,53 +223,121 @@ export function routerSide(root: string): RouterSide {
     },
   });
 
-  async function build(outDirRel: string): Promise<SideBuild> {
-    const outDir = resolve(root, outDirRel);
-    const entries = ENTRIES.map((e) => join(outDir, e)).filter((f) => existsSync(f));
-    if (!ctx || ctx.outDir !== outDir || ctx.entries.join() !== entries.join()) {
-      await ctx?.context.dispose();
-      ctx = null;
+  /**
+   * A module of the side as JavaScript, its imports of the side's modules as markers. A generated
+   * module that imports only packages and the side's modules is transformed (in parts, kept by
+   * text: _chunked-transform.ts); a router (the user's code) or one that imports the app's
+   * modules (dispatch.gen: the controllers) is bundled by a context of its own, the app's modules
+   * read from the registry, as the header says.
+   */
+  async function rawModule(outDir: string, module: string, source: string): Promise<Raw> {
+    const generated = !routers.has(module);
+    const relatives = generated ? [...source.matchAll(SOURCE_IMPORT)].map((m) => m[1]).filter((spec) => /^\.\.?\//.test(spec)) : [];
+    const targets = relatives.map((spec) => sourceFile(resolve(dirname(module), spec)));
+    if (generated && targets.every((t) => t !== null && inSide(outDir, t))) {
+      const code = await transformer.transform(key(module), source).catch(rethrow);
+      const imports = new Set<string>();
+      const text = code.replace(OUTPUT_IMPORT, (whole, head: string, spec: string) => {
+        if (!spec.startsWith(".")) return whole;
+        const target = sourceFile(resolve(dirname(module), spec));
+        if (!target) return whole;
+        imports.add(target);
+        return `${head}"${SIDE}${key(target)}";`;
+      });
+      const exports = exportNames(text);
+      if (exports) return { text, imports: [...imports], registry: [], exports };
+    }
+    let ctx = contexts.get(module);
+    if (ctx?.source === source && ctx.raw) return ctx.raw;
+    if (!ctx) {
       const context_ = await context({
         absWorkingDir: root,
-        entryPoints: entries,
-        outdir: dir,
-        outbase: outDir,
-        entryNames: "[dir]/[name].side",
-        outExtension: { ".js": ".mjs" },
+        entryPoints: [module],
+        outfile: moduleOutput(module),
         ...NODE_BUNDLE,
         // Stack traces name app/router.ts's lines (its plugs run on requests); the sources are on
-        // disk, so not in the map too (half its size: the app loads and parses it at each swap).
-        sourcemap: true,
+        // disk, so not in the map too. A generated module needs none (its JavaScript reads as well).
+        sourcemap: generated ? false : "inline",
         sourcesContent: false,
         metafile: true,
         write: false,
         logLevel: "silent",
-        plugins: [sidePlugin(outDir)],
+        plugins: [modulePlugin(outDir, module)],
       });
-      ctx = { outDir, entries, context: context_ };
+      contexts.set(module, (ctx = { context: context_, source: null, raw: null }));
     }
-    let outputs: OutputFile[];
-    let metafile: Metafile;
-    try {
-      const result = await ctx.context.rebuild();
-      outputs = result.outputFiles ?? [];
-      metafile = result.metafile!;
-    } catch (e) {
-      const errors = (e as { errors?: Message[] }).errors;
-      if (errors) throw new SideBuildError(errors);
-      throw e;
-    }
-    const exportsOf = (entry: string) => {
-      const out = Object.values(metafile.outputs).find((o) => o.entryPoint !== undefined && resolve(root, o.entryPoint) === join(outDir, entry));
-      return out ? [...out.exports].sort() : null;
+    const result = await ctx.context.rebuild().catch(rethrow);
+    const output = Object.values(result.metafile!.outputs)[0];
+    const inputs = Object.keys(result.metafile!.inputs);
+    const raw: Raw = {
+      text: result.outputFiles![0].text,
+      imports: output.imports.filter((i) => i.path.startsWith(SIDE)).map((i) => resolve(root, i.path.slice(SIDE.length))),
+      registry: inputs.filter((i) => i.startsWith(`${REGISTRY_MODULE}:`)).map((i) => i.slice(REGISTRY_MODULE.length + 1)),
+      exports: [...output.exports].sort(),
     };
-    const inputs = Object.keys(metafile.inputs);
+    ctx.source = source;
+    ctx.raw = raw;
+    return raw;
+  }
+
+  async function build(outDirRel: string): Promise<SideBuild> {
+    const outDir = resolve(root, outDirRel);
+    routers = routerSources(root, outDir);
+    const entries = ENTRIES.map((e) => join(outDir, e)).filter((f) => existsSync(f));
+    // Every module reachable from the entries, made in parallel as each is found; all of them
+    // settled before a failure is thrown (none runs on into the next build).
+    const made = new Map<string, Raw>();
+    const pending = new Map<string, Promise<void>>();
+    const visit = (module: string): void => {
+      if (pending.has(module)) return;
+      const making = (async () => rawModule(outDir, module, readFileSync(module, "utf8")))().then((raw) => {
+        made.set(module, raw);
+        raw.imports.forEach(visit);
+      });
+      pending.set(module, making);
+    };
+    // The routers start at once: dispatch.gen, which imports them, is among the slowest to make.
+    [...entries, ...[...routers].filter((r) => existsSync(r))].forEach(visit);
+    for (let settled = 0; settled < pending.size; ) {
+      const batch = [...pending.values()].slice(settled);
+      settled = pending.size;
+      const failed = (await Promise.allSettled(batch)).find((r) => r.status === "rejected");
+      if (failed) {
+        await Promise.allSettled(pending.values());
+        throw (failed as PromiseRejectedResult).reason;
+      }
+    }
+    for (const module of contexts.keys()) {
+      if (made.has(module)) continue;
+      void contexts.get(module)!.context.dispose();
+      contexts.delete(module);
+    }
+    // Each module's imports of the side made URLs whose version is the hash of what they import
+    // (their own imports' URLs included): a module changes URL when it or anything below it changed.
+    const finals = new Map<string, { path: string; text: string; url: string }>();
+    const finish = (module: string, stack: Set<string>): string => {
+      const done = finals.get(module);
+      if (done) return done.url;
+      const raw = made.get(module)!;
+      const path = moduleOutput(module);
+      // An import cycle among the side's modules: that import is always new (a cycle of routers is not worth more).
+      if (stack.has(module)) return `${url(path)}?v=cycle${Date.now()}`;
+      stack.add(module);
+      const text = raw.text.replace(SIDE_MARKER, (_, k: string) => JSON.stringify(finish(resolve(root, k), stack)));
+      stack.delete(module);
+      const moduleUrl = `${url(path)}?v=${createHash("sha1").update(text).digest("base64url").slice(0, 16)}`;
+      finals.set(module, { path, text, url: moduleUrl });
+      return moduleUrl;
+    };
+    for (const module of made.keys()) finish(module, new Set());
+    const exportsOf = (entry: string) => made.get(join(outDir, entry))?.exports ?? null;
     const built: SideBuild = {
       outDir,
-      outputs: new Map(outputs.map((f) => [f.path, f.text])),
+      outputs: new Map([...finals.values()].map((f) => [f.path, f.text])),
+      urls: new Map([...finals].map(([module, f]) => [module, f.url])),
       exports: { router: exportsOf("router.gen.ts"), helpers: exportsOf("helpers.gen.ts") },
-      registry: inputs.filter((i) => i.startsWith(`${REGISTRY_MODULE}:`)).map((i) => i.slice(REGISTRY_MODULE.length + 1)).sort(),
-      inputs: new Set(inputs.filter((i) => !i.includes(":")).map((i) => resolve(root, i))),
+      registry: [...new Set([...made.values()].flatMap((r) => r.registry))].sort(),
+      inputs: new Set(made.keys()),
     };
     last = built;
     return built;
@@ -325,16 +460,17 @@ export function routerSide(root: string): RouterSide {
       const p = paths(b.outDir);
       const changed = writeAll(b);
       const parts: RouterSwapMessage["parts"] = [];
-      if (changed.helpers && b.exports.helpers) parts.push({ facade: url(p.helpersFacade), side: url(p.helpersSide), registry: false });
-      if (changed.router && b.exports.router) parts.push({ facade: url(p.routerFacade), side: url(p.routerSide), registry: true });
+      const side = (entry: string) => b.urls.get(join(b.outDir, entry))!;
+      if (changed.helpers && b.exports.helpers) parts.push({ facade: url(p.helpersFacade), side: side("helpers.gen.ts"), registry: false });
+      if (changed.router && b.exports.router) parts.push({ facade: url(p.routerFacade), side: side("router.gen.ts"), registry: true });
       return parts.length ? { fawkes: "swap-router", id, parts } : null;
     },
 
     covers: (file) => last?.inputs.has(file) ?? false,
 
     async dispose() {
-      await ctx?.context.dispose();
-      ctx = null;
+      await Promise.all([...contexts.values()].map((c) => c.context.dispose()));
+      contexts.clear();
     },
   };
 }

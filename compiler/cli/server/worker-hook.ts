@@ -96,7 +96,7 @@ async function swap(m: SwapMessage): Promise<void> {
 export interface RouterSwapMessage {
   fawkes: "swap-router";
   id: number;
-  /** Each facade module the app imports (router.gen, helpers.gen) and the new build of what it stands for. */
+  /** Each facade module the app imports (router.gen, helpers.gen) and the new build of what it stands for (its URL versioned by content). */
   parts: Array<{ facade: string; side: string; /** Built against the app's modules (the registry): only once the app has run. */ registry: boolean }>;
 }
 
@@ -121,7 +121,8 @@ async function swapRouter(m: RouterSwapMessage): Promise<void> {
       // A spare process has not run the app yet: its router is loaded from disk when it does.
       if (part.registry && !(globalThis as Record<symbol, unknown>)[MODULES]) continue;
       const facade = await import(part.facade);
-      const next = await import(`${part.side}?v=${m.id}`);
+      // Versioned by content (router-side.ts): a build that changed it has a URL of its own, a new instance.
+      const next = await import(part.side);
       if (part.registry) {
         const serving = [...endpoints].filter((e) => e.router.dispatch === facade.dispatch);
         if (serving.length === 0) throw new Error(`no endpoint routes with ${next.source ?? part.facade}: the app made its endpoint from something else than the router module`);

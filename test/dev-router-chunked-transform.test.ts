@@ -1,0 +1,111 @@
+// The router side's TypeScript transform in runs of statements (compiler/cli/server/_chunked-transform.ts):
+// the same JavaScript as one transform of the whole module, for every generated router module
+// of the fixtures; an edit transforms only the runs it touched; what does not parse reports the
+// whole module's lines. And the export names read from esbuild's output (router-side.ts).
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { transform } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { chunkedTransform, runsOf } from "../compiler/cli/server/_chunked-transform.js";
+import { exportNames } from "../compiler/cli/server/router-side.js";
+
+const VERBATIM = { loader: "ts", format: "esm", target: "node20", tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } } as const;
+
+/** Every generated router module (not the templates') under fixtures/router/<case>/expected. */
+function generatedModules(): string[] {
+  const base = join(import.meta.dirname, "../fixtures/router");
+  return readdirSync(base, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".gen.ts") && e.parentPath.includes(`${join("expected")}`) && !e.parentPath.includes("templates"))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/** esbuild prints a module's exports as one list at its end; in runs, a list per run. The code apart from them, and the names. */
+function shape(code: string): { code: string; exports: string[] | null } {
+  return { code: code.replace(/^export \{[^}]*\};\n/gm, ""), exports: exportNames(code) };
+}
+
+/** A module of `n` routes' worth of statements, as the generator writes them (one statement a line or an indented block). */
+function bigModule(n: number, edited = -1): string {
+  const lines = [`import { decodePath, type RouteMatch } from "fawkes";`, `import { routes } from "./routes.gen.js";`, ""];
+  for (let i = 0; i < n; i++) lines.push(`const M_${i}: RouteMatch = Object.freeze({ route: routes[${i}], params: {}, pathInfo: ${i === edited ? '"edited"' : "null"} });`);
+  for (let i = 0; i < n; i += 50) {
+    lines.push(`function scan${i}(u: string): RouteMatch | null {`, `  switch (decodePath(u)) {`);
+    for (let j = i; j < i + 50 && j < n; j++) lines.push(`    case "/r${j}": return M_${j};`);
+    lines.push(`  }`, `  return null;`, `}`);
+  }
+  lines.push(`export function match(u: string): RouteMatch | null {`, `  return ${Array.from({ length: Math.ceil(n / 50) }, (_, k) => `scan${k * 50}(u)`).join(" ?? ")};`, `}`, "");
+  return lines.join("\n");
+}
+
+describe("the router side's transform in runs of statements", () => {
+  it("gives the JavaScript of one whole transform for every generated router module of the fixtures", async () => {
+    const modules = generatedModules();
+    expect(modules.length).toBeGreaterThan(10);
+    for (const file of modules) {
+      const source = readFileSync(file, "utf8");
+      expect(runsOf(source).join("")).toBe(source);
+      const chunked = await chunkedTransform().transform(file, source);
+      const whole = (await transform(source, VERBATIM)).code;
+      expect({ file, ...shape(chunked) }).toEqual({ file, ...shape(whole) });
+    }
+  });
+
+  it("after an edit of one statement, transforms only the run that holds it", async () => {
+    let calls = 0;
+    const counting = ((input: string, options: object) => {
+      calls++;
+      return transform(input, options);
+    }) as typeof transform;
+    const ct = chunkedTransform(counting);
+    const before = bigModule(3000);
+    const first = await ct.transform("m", before);
+    const runs = runsOf(before).length;
+    expect(runs).toBeGreaterThan(20);
+    expect(calls).toBe(runs);
+    calls = 0;
+    expect(await ct.transform("m", before)).toBe(first);
+    expect(calls).toBe(0);
+    const after = bigModule(3000, 1234);
+    const edited = await ct.transform("m", after);
+    expect(calls).toBe(1);
+    expect(shape(edited)).toEqual(shape((await transform(after, VERBATIM)).code));
+    expect(edited).toContain(`pathInfo: "edited"`);
+  });
+
+  it("a module that does not parse is reported at its own lines, as one transform reports it", async () => {
+    const source = bigModule(200).replace("const M_150: RouteMatch =", "const M_150: RouteMatch = =");
+    const line = source.split("\n").findIndex((l) => l.includes("= =")) + 1;
+    const failure = await chunkedTransform().transform("broken.gen.ts", source).then(() => null, (e: { errors?: Array<{ location: { line: number; file: string } }> }) => e);
+    expect(failure?.errors?.[0].location).toMatchObject({ file: "broken.gen.ts", line });
+  });
+});
+
+describe("export names read from esbuild's output", () => {
+  it("reads declarations, lists (over lines, renamed, re-exported) and `export * as`", () => {
+    const code = [
+      `export const routes = [];`,
+      `export function match(u) {`,
+      `}`,
+      `export async function load() {`,
+      `}`,
+      `export class Router {`,
+      `}`,
+      `export {`,
+      `  a,`,
+      `  b as c`,
+      `};`,
+      `export { d, e as "f-g" } from "./x.js";`,
+      `export * as ns from "./y.js";`,
+      `export default 1;`,
+    ].join("\n");
+    expect(exportNames(code)).toEqual(["Router", "a", "c", "d", "default", "f-g", "load", "match", "ns", "routes"].sort());
+  });
+
+  it("cannot tell the names of `export *` or a declaration it does not read (null: the module is bundled instead)", () => {
+    expect(exportNames(`export * from "./x.js";\n`)).toBeNull();
+    expect(exportNames(`export let a, b;\n`)).toBeNull();
+    expect(exportNames(`export const { a } = x;\n`)).toBeNull();
+  });
+});
