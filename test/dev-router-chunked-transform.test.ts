@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { transform } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { chunkedTransform, runsOf } from "../compiler/cli/server/_chunked-transform.js";
-import { exportNames } from "../compiler/cli/server/router-side.js";
+import { chunkedTransform, runsOf, runText } from "../compiler/cli/server/_chunked-transform.js";
+import { exportNames, registryRead } from "../compiler/cli/server/router-side.js";
 
 const VERBATIM = { loader: "ts", format: "esm", target: "node20", tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } } as const;
 
@@ -30,6 +30,10 @@ function shape(code: string): { code: string; exports: string[] | null } {
 function bigModule(n: number, edited = -1): string {
   const lines = [`import { decodePath, type RouteMatch } from "fawkes";`, `import { routes } from "./routes.gen.js";`, ""];
   for (let i = 0; i < n; i++) lines.push(`const M_${i}: RouteMatch = Object.freeze({ route: routes[${i}], params: {}, pathInfo: ${i === edited ? '"edited"' : "null"} });`);
+  // A long array as routes.gen and dispatch.gen declare theirs: an element a line, a comment line before each.
+  lines.push(`export const TABLE: readonly { path: string; n: number }[] = [`);
+  for (let i = 0; i < n; i++) lines.push(`  // app/router.ts:${i}  GET /r${i} [browser]`, `  { path: ${JSON.stringify(i === edited ? "/edited" : `/r${i}`)}, n: ${i} as number },`);
+  lines.push(`];`, ``);
   for (let i = 0; i < n; i += 50) {
     lines.push(`function scan${i}(u: string): RouteMatch | null {`, `  switch (decodePath(u)) {`);
     for (let j = i; j < i + 50 && j < n; j++) lines.push(`    case "/r${j}": return M_${j};`);
@@ -45,7 +49,7 @@ describe("the router side's transform in runs of statements", () => {
     expect(modules.length).toBeGreaterThan(10);
     for (const file of modules) {
       const source = readFileSync(file, "utf8");
-      expect(runsOf(source).join("")).toBe(source);
+      expect(runsOf(source).map(runText).join("")).toBe(source);
       const chunked = await chunkedTransform().transform(file, source);
       const whole = (await transform(source, VERBATIM)).code;
       expect({ file, ...shape(chunked) }).toEqual({ file, ...shape(whole) });
@@ -61,17 +65,27 @@ describe("the router side's transform in runs of statements", () => {
     const ct = chunkedTransform(counting);
     const before = bigModule(3000);
     const first = await ct.transform("m", before);
-    const runs = runsOf(before).length;
-    expect(runs).toBeGreaterThan(20);
-    expect(calls).toBe(runs);
+    const runs = runsOf(before);
+    expect(runs.length).toBeGreaterThan(20);
+    // A transform for each run of statements; for the array, one for its declaration and one for each run of its elements.
+    const arrays = runs.filter((r) => typeof r !== "string");
+    expect(arrays).toHaveLength(1);
+    expect(calls).toBe(runs.length + arrays.reduce((n, r) => n + r.elements.length, 0));
     calls = 0;
     expect(await ct.transform("m", before)).toBe(first);
     expect(calls).toBe(0);
     const after = bigModule(3000, 1234);
     const edited = await ct.transform("m", after);
-    expect(calls).toBe(1);
+    // The run of statements that holds M_1234 and the run of the array's elements that holds its
+    // entry (each perhaps with a neighbour, when the edited line's hash moves a boundary).
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(4);
     expect(shape(edited)).toEqual(shape((await transform(after, VERBATIM)).code));
     expect(edited).toContain(`pathInfo: "edited"`);
+    expect(edited).toContain(`{ path: "/edited", n: 1234 }`);
+    // And it runs: the array has every element, in order.
+    const table = await import(`data:text/javascript,${encodeURIComponent(edited.replace(/^import .*$/gm, "").replace(/\broutes\[/g, "[][").replace(/decodePath\(/g, "String("))}`);
+    expect(table.TABLE.map((e: { n: number }) => e.n)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
   });
 
   it("a module that does not parse is reported at its own lines, as one transform reports it", async () => {
@@ -107,5 +121,18 @@ describe("export names read from esbuild's output", () => {
     expect(exportNames(`export * from "./x.js";\n`)).toBeNull();
     expect(exportNames(`export let a, b;\n`)).toBeNull();
     expect(exportNames(`export const { a } = x;\n`)).toBeNull();
+  });
+});
+
+describe("a generated module's import of an app module, as reads of the registry", () => {
+  it("reads a namespace, a default, named and renamed imports; null for what it does not read", () => {
+    expect(registryRead(`import * as UserController from "../app/controllers/user.js";`, "app/controllers/user.ts", 0)).toBe(
+      `const $fawkes$ns0 = __fawkesModule("app/controllers/user.ts"); const UserController = $fawkes$ns0;`,
+    );
+    expect(registryRead(`import Page, { show, index as list } from "../app/page.js";`, "app/page.ts", 3)).toBe(
+      `const $fawkes$ns3 = __fawkesModule("app/page.ts"); const Page = $fawkes$ns3.default; const { show, index: list } = $fawkes$ns3;`,
+    );
+    expect(registryRead(`import "../app/side-effect.js";`, "app/side-effect.ts", 1)).toBe(`const $fawkes$ns1 = __fawkesModule("app/side-effect.ts");`);
+    expect(registryRead(`export { a } from "../app/a.js";`, "app/a.ts", 0)).toBeNull();
   });
 });

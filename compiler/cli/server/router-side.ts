@@ -137,6 +137,44 @@ export interface RouterSide {
   dispose(): Promise<void>;
 }
 
+/**
+ * A transformed generated module's import of an app module, as reads of the registry's namespace
+ * (null for a statement of another shape: the module is bundled instead). The generator's
+ * modules that import the app's (dispatch.gen) use what they import as they load (the dispatch
+ * table holds each action), so a `const` read then is what the import would give.
+ */
+export function registryRead(statement: string, key: string, n: number): string | null {
+  const m = /^import (?:(.+) from )?"[^"]+";$/.exec(statement);
+  if (!m) return null;
+  const ns = `$fawkes$ns${n}`;
+  const lines = [`const ${ns} = __fawkesModule(${JSON.stringify(key)});`];
+  let clause = m[1]?.trim() ?? "";
+  const def = /^([\w$]+)(?:\s*,\s*|$)/.exec(clause);
+  if (def && !clause.startsWith("{") && !clause.startsWith("*")) {
+    lines.push(`const ${def[1]} = ${ns}.default;`);
+    clause = clause.slice(def[0].length);
+  }
+  const star = /^\* as ([\w$]+)$/.exec(clause);
+  const named = /^\{([^}]*)\}$/.exec(clause);
+  if (star) lines.push(`const ${star[1]} = ${ns};`);
+  else if (named) {
+    const parts = named[1].split(",").map((p) => p.trim()).filter(Boolean).map((p) => {
+      const [imported, local = imported] = p.split(/\s+as\s+/);
+      return imported === local ? imported : `${imported}: ${local}`;
+    });
+    if (parts.length) lines.push(`const { ${parts.join(", ")} } = ${ns};`);
+  } else if (clause !== "") return null;
+  return lines.join(" ");
+}
+
+/** What a transformed module's registry reads call (the registry's reader, REGISTRY_READER below, as an ES module's). */
+const REGISTRY_FUNCTION = `const __fawkesModule = (key) => {
+  const ns = globalThis[${REGISTRY}]?.[key];
+  if (ns === undefined) throw new Error("fawkes server: " + key + " is not among the app's modules this router build takes (compiler/cli/server/router-side.ts); save a file to restart the app");
+  return ns;
+};
+`;
+
 function rethrow(e: { errors?: Message[] }): never {
   if (e?.errors) throw new SideBuildError(e.errors);
   throw e;
@@ -232,20 +270,28 @@ export function routerSide(root: string): RouterSide {
    */
   async function rawModule(outDir: string, module: string, source: string): Promise<Raw> {
     const generated = !routers.has(module);
-    const relatives = generated ? [...source.matchAll(SOURCE_IMPORT)].map((m) => m[1]).filter((spec) => /^\.\.?\//.test(spec)) : [];
-    const targets = relatives.map((spec) => sourceFile(resolve(dirname(module), spec)));
-    if (generated && targets.every((t) => t !== null && inSide(outDir, t))) {
+    const relatives = generated ? [...source.matchAll(SOURCE_IMPORT)].map((m) => m[1] ?? m[2]).filter((spec) => /^\.\.?\//.test(spec)) : [];
+    const project = (file: string | null) => file !== null && file.startsWith(root + sep) && !file.includes(`${sep}node_modules${sep}`);
+    if (generated && relatives.every((spec) => project(sourceFile(resolve(dirname(module), spec))))) {
       const code = await transformer.transform(key(module), source).catch(rethrow);
       const imports = new Set<string>();
+      const registry = new Set<string>();
+      let readable = true;
       const text = code.replace(OUTPUT_IMPORT, (whole, head: string, spec: string) => {
         if (!spec.startsWith(".")) return whole;
-        const target = sourceFile(resolve(dirname(module), spec));
-        if (!target) return whole;
-        imports.add(target);
-        return `${head}"${SIDE}${key(target)}";`;
+        const target = sourceFile(resolve(dirname(module), spec))!;
+        if (inSide(outDir, target)) {
+          imports.add(target);
+          return `${head}"${SIDE}${key(target)}";`;
+        }
+        // An app module (dispatch.gen's controllers): read from the registry, as in a bundle below.
+        const read = registryRead(whole, key(target), registry.size);
+        if (read === null) readable = false;
+        registry.add(key(target));
+        return read ?? whole;
       });
       const exports = exportNames(text);
-      if (exports) return { text, imports: [...imports], registry: [], exports };
+      if (exports && readable) return { text: registry.size ? REGISTRY_FUNCTION + text : text, imports: [...imports], registry: [...registry], exports };
     }
     let ctx = contexts.get(module);
     if (ctx?.source === source && ctx.raw) return ctx.raw;
