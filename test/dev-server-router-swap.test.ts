@@ -54,6 +54,15 @@ export const endpoint = defineEndpoint({
 });
 `;
 
+// A plug the router imports by name: that router module is bundled alone (router-side.ts: a
+// binding is live, a read of it is not), and still swaps.
+const TAG_PLUG = `import { putRespHeader, type Conn } from "fawkes";
+
+export function tag(conn: Conn, label: string): Conn {
+  return putRespHeader(conn, "x-tag", label);
+}
+`;
+
 const EXTRA_CONTROLLER = `import { json, type Conn } from "fawkes";
 
 export function show(conn: Conn): Conn {
@@ -109,6 +118,8 @@ describe("fawkes server: router edits swapped into the running app", () => {
   };
 
   it("a route's path changed is served at once by the same process, and the helpers a controller imports follow", SLOW, async () => {
+    // The router, with namespace imports of the controllers only, transformed (no bundle: no CommonJS registry module).
+    expect(app.dev.read("_build/dev-router/side/app/router.mjs")).toMatch(/__fawkesModule\("app\/controllers\/api-controller\.ts"\)/);
     const before = await api("/api/ping");
     expect(before).toEqual({ status: 200, body: { pid: expect.any(Number), path: "/api/ping" } });
     const { reason, printed } = await edit(router([`r.get("/pong", ApiController, "ping");`]));
@@ -182,5 +193,34 @@ describe("fawkes server: router edits swapped into the running app", () => {
     expect(printed).toMatch(/the router swapped into the app/);
     expect((await getPage(app.dev.url + "/")).status).toBe(200);
     expect(await api("/api/pong3")).toEqual({ status: 200, body: { pid: before.body!.pid, path: "/api/pong3" } });
+  });
+
+  it("a router that imports a plug by name (bundled alone, not transformed) swaps its edits in too", SLOW, async () => {
+    const extra = (label: string, path: string) =>
+      router([`r.get("/pong3", ApiController, "ping");`], {
+        imports: [`import * as ExtraController from "./controllers/extra-controller.js";`, `import { tag } from "./plugs/tag.js";`],
+        lines: [`r.pipeline("tagged", (p) => {`, `  p.plug(tag, ${JSON.stringify(label)});`, `});`, `r.scope("/tagged", () => {`, `  r.pipeThrough("tagged");`, `  r.get(${JSON.stringify(path)}, ExtraController, "show");`, `});`],
+      });
+    const live = await app.dev.live();
+    await live.next("hello");
+    const since = app.dev.output().length;
+    app.dev.write("app/plugs/tag.ts", TAG_PLUG);
+    await app.dev.waitForOutput(/tag\.ts changed\)/, since);
+    live.close();
+    // A new import of the app's (the plug's module): bundled again and restarted.
+    const { printed: first } = await edit(extra("one", "/a"));
+    expect(first).toMatch(/app restarted/);
+    const a = await fetch(app.dev.url + "/tagged/a");
+    expect([a.status, a.headers.get("x-tag")]).toEqual([200, "one"]);
+    const { pid } = (await a.json()) as { pid: number };
+    // Then the plug's options and a path changed: swapped into the same process.
+    const { printed } = await edit(extra("two", "/b"));
+    expect(printed).toMatch(/the router swapped into the app/);
+    const b = await fetch(app.dev.url + "/tagged/b");
+    expect([b.status, b.headers.get("x-tag")]).toEqual([200, "two"]);
+    expect(((await b.json()) as { pid: number }).pid).toBe(pid);
+    expect((await fetch(app.dev.url + "/tagged/a")).status).toBe(404);
+    // Bundled: the plug's module read through the registry's CommonJS module, not transformed.
+    expect(app.dev.read("_build/dev-router/side/app/router.mjs")).toMatch(/__commonJS/);
   });
 });

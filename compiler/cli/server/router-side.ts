@@ -10,13 +10,19 @@
 // imports' URLs included, so an importer of a changed module changes too). Measured on
 // bench:build's app (1,000 routes, 2.2 MB of generated TypeScript), idle: a bundle of the side
 // rebuilt cost 100-120 ms even with nothing changed (linking and printing all of it) and its
-// 900 KB source map was read and parsed by the app at each swap (--enable-source-maps). Now a
-// generated module that imports only packages and the side's modules (matcher.gen, routes.gen,
-// helpers.gen, router.gen) is transformed, in runs of statements kept by their text
-// (_chunked-transform.ts), and one that imports the app's modules (dispatch.gen: the
-// controllers) or a router (the user's code) is bundled alone by an esbuild context of its
-// own, the side's other modules left as imports. Only the routers' modules carry a source map
-// (inline: their lines are what a stack trace should name); the generated JavaScript reads well.
+// 900 KB source map was read and parsed by the app at each swap (--enable-source-maps). Now
+// every module is transformed, not bundled: a generated one in runs of statements kept by their
+// text (_chunked-transform.ts: a one-route edit re-transforms ~200 KB of the 2.2 MB), a router
+// (the user's code) whole, with an inline source map (its lines are what a stack trace should
+// name; the generated JavaScript reads well without one). Its imports of the side's modules
+// become their versioned URLs; of the app's modules, reads of the registry (below) where that
+// is exact: a namespace import (the namespace object is as live as the import), and any import
+// of a generated module (dispatch.gen's of the controllers: it reads every action as it loads,
+// to make its table). A module that imports the app's in another way (a router's named import
+// of a plug: a binding is live, a read of it is not), a module node would not resolve as a
+// package (a tsconfig path), or a dynamic import, is bundled alone by an esbuild context of
+// its own, the side's other modules left as imports, the app's read through the CommonJS
+// registry modules below: what every module of the side was before.
 //
 // One instance of each app module. The router side imports the app's controllers and plugs
 // (dispatch.gen refers to every action; a controller imports the endpoint to broadcast, and must
@@ -54,7 +60,8 @@
 // bundles the router as any module: none of this is used there.
 
 import { createHash } from "node:crypto";
-import { context, type BuildContext, type Message, type Metafile, type Plugin } from "esbuild";
+import { context, transform, type BuildContext, type Message, type Metafile, type Plugin } from "esbuild";
+import { createRequire, isBuiltin } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -167,13 +174,18 @@ export function registryRead(statement: string, key: string, n: number): string 
   return lines.join(" ");
 }
 
-/** What a transformed module's registry reads call (the registry's reader, REGISTRY_READER below, as an ES module's). */
-const REGISTRY_FUNCTION = `const __fawkesModule = (key) => {
+/**
+ * What a transformed module's registry reads call (the registry's reader, REGISTRY_READER below,
+ * as an ES module's): a function declaration, so it is put at the module's end (before a source
+ * map's comment: the lines above keep their numbers) and called from its top.
+ */
+const REGISTRY_FUNCTION = `function __fawkesModule(key) {
   const ns = globalThis[${REGISTRY}]?.[key];
   if (ns === undefined) throw new Error("fawkes server: " + key + " is not among the app's modules this router build takes (compiler/cli/server/router-side.ts); save a file to restart the app");
   return ns;
-};
+}
 `;
+const withRegistry = (code: string) => code.replace(/(\/\/# sourceMappingURL=[^\n]*\n?)?$/, (map) => `${code.endsWith("\n") || map ? "" : "\n"}${REGISTRY_FUNCTION}${map}`);
 
 function rethrow(e: { errors?: Message[] }): never {
   if (e?.errors) throw new SideBuildError(e.errors);
@@ -291,7 +303,11 @@ export function routerSide(root: string): RouterSide {
         return read ?? whole;
       });
       const exports = exportNames(text);
-      if (exports && readable) return { text: registry.size ? REGISTRY_FUNCTION + text : text, imports: [...imports], registry: [...registry], exports };
+      if (exports && readable) return { text: registry.size ? withRegistry(text) : text, imports: [...imports], registry: [...registry], exports };
+    }
+    if (!generated) {
+      const raw = await routerModule(outDir, module, source);
+      if (raw) return raw;
     }
     let ctx = contexts.get(module);
     if (ctx?.source === source && ctx.raw) return ctx.raw;
@@ -324,6 +340,60 @@ export function routerSide(root: string): RouterSide {
     ctx.source = source;
     ctx.raw = raw;
     return raw;
+  }
+
+  /** Whether node resolves `specifier` from the project as a package (what the bundle leaves an import too); kept per specifier. */
+  const packages = new Map<string, boolean>();
+  const isPackage = (specifier: string) => {
+    let known = packages.get(specifier);
+    if (known === undefined) {
+      try {
+        const file = createRequire(join(root, "package.json")).resolve(specifier);
+        known = !file.startsWith(root + sep) || file.includes(`${sep}node_modules${sep}`) || isBuiltin(specifier);
+      } catch {
+        known = isBuiltin(specifier);
+      }
+      packages.set(specifier, known);
+    }
+    return known;
+  };
+
+  /**
+   * A router (the user's code: app/router.ts) transformed, one esbuild call and no plugin: its
+   * imports of the side's modules made markers, of the app's modules registry reads when they
+   * are namespace imports (`import * as UserController`: the namespace object, live as an
+   * import's members are). Null for a router that imports anything else of the app (a named
+   * import's binding is live, a read of it is not), a module that is no package (a tsconfig
+   * path), or a dynamic import: it is bundled (rawModule), as exactly as before. Measured in
+   * the dev server (bench:build's app, loaded machine): its bundle waited 70-180 ms for the
+   * plugin's 50 resolutions behind the other modules' work; this transform is one call.
+   */
+  async function routerModule(outDir: string, module: string, source: string): Promise<Raw | null> {
+    const loader = /\.[cm]?tsx$/.test(module) ? "tsx" : /\.[cm]?ts$/.test(module) ? "ts" : /\.jsx$/.test(module) ? "jsx" : "js";
+    const sourcefile = relative(dirname(moduleOutput(module)), module).split(sep).join("/");
+    const { code } = await transform(source, { loader, format: "esm", target: "node20", sourcemap: "inline", sourcesContent: false, sourcefile }).catch(rethrow);
+    if (/\bimport\s*\(|\brequire\s*\(/.test(code)) return null;
+    const imports = new Set<string>();
+    const registry = new Set<string>();
+    let readable = true;
+    const text = code.replace(OUTPUT_IMPORT, (whole, head: string, spec: string) => {
+      if (!/^\.\.?\//.test(spec)) {
+        if (!isPackage(spec)) readable = false;
+        return whole;
+      }
+      const target = sourceFile(resolve(dirname(module), spec));
+      if (target && inSide(outDir, target)) {
+        imports.add(target);
+        return `${head}"${SIDE}${key(target)}";`;
+      }
+      const read = target && /^import \* as [\w$]+ from "[^"]+";$/.test(whole) ? registryRead(whole, key(target), registry.size) : null;
+      if (read === null) readable = false;
+      else registry.add(key(target!));
+      return read ?? whole;
+    });
+    const exports = exportNames(text);
+    if (!exports || !readable) return null;
+    return { text: registry.size ? withRegistry(text) : text, imports: [...imports], registry: [...registry], exports };
   }
 
   async function build(outDirRel: string): Promise<SideBuild> {
