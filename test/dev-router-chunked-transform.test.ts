@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { transform } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { chunkedTransform, runsOf, runText } from "../compiler/cli/server/_chunked-transform.js";
-import { exportNames, registryRead } from "../compiler/cli/server/router-side.js";
+import { exportNames, registryRead, versioned } from "../compiler/cli/server/router-side.js";
 
 const VERBATIM = { loader: "ts", format: "esm", target: "node20", tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } } as const;
 
@@ -134,5 +134,31 @@ describe("a generated module's import of an app module, as reads of the registry
     );
     expect(registryRead(`import "../app/side-effect.js";`, "app/side-effect.ts", 1)).toBe(`const $fawkes$ns1 = __fawkesModule("app/side-effect.ts");`);
     expect(registryRead(`export { a } from "../app/a.js";`, "app/a.ts", 0)).toBeNull();
+  });
+});
+
+describe("the side's modules at URLs versioned by what they are", () => {
+  const build = (texts: Record<string, string>) => {
+    const modules = new Map(Object.entries(texts).map(([m, text]) => [m, { text, imports: [...text.matchAll(/"fawkes-side:([^"]+)"/g)].map((x) => x[1]) }]));
+    return versioned(modules, (m) => `file:///side/${m}.mjs`, (k) => k);
+  };
+  const version = (url: string) => new URL(url).searchParams.get("v");
+
+  it("a module changes URL when it or what it imports changed, and keeps it otherwise", () => {
+    const one = build({ router: `import { match } from "fawkes-side:matcher";`, matcher: `import { routes } from "fawkes-side:routes";\nexport const match = 1;`, routes: `export const routes = [1];`, helpers: `export const Routes = {};` });
+    const two = build({ router: `import { match } from "fawkes-side:matcher";`, matcher: `import { routes } from "fawkes-side:routes";\nexport const match = 1;`, routes: `export const routes = [2];`, helpers: `export const Routes = {};` });
+    for (const m of ["router", "matcher", "routes"]) expect(two.get(m)!.url).not.toBe(one.get(m)!.url);
+    expect(two.get("helpers")!.url).toBe(one.get("helpers")!.url);
+    expect(two.get("matcher")!.text).toBe(`import { routes } from ${JSON.stringify(two.get("routes")!.url)};\nexport const match = 1;`);
+  });
+
+  it("the modules of an import cycle share one version, each importing the other's one instance", () => {
+    const texts = { router: `import { dispatch } from "fawkes-side:dispatch";`, dispatch: `import r from "fawkes-side:app";`, app: `import * as gen from "fawkes-side:router";` };
+    const one = build(texts);
+    const v = version(one.get("router")!.url);
+    expect([version(one.get("dispatch")!.url), version(one.get("app")!.url)]).toEqual([v, v]);
+    expect(one.get("app")!.text).toBe(`import * as gen from ${JSON.stringify(one.get("router")!.url)};`);
+    const two = build({ ...texts, dispatch: `import r from "fawkes-side:app"; // edited` });
+    expect(version(two.get("app")!.url)).not.toBe(v);
   });
 });

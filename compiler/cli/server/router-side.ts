@@ -187,6 +187,56 @@ const REGISTRY_FUNCTION = `function __fawkesModule(key) {
 `;
 const withRegistry = (code: string) => code.replace(/(\/\/# sourceMappingURL=[^\n]*\n?)?$/, (map) => `${code.endsWith("\n") || map ? "" : "\n"}${REGISTRY_FUNCTION}${map}`);
 
+/**
+ * Each module's imports of the side made URLs versioned by the hash of what they import (their
+ * own imports' URLs included): a module changes URL when it or anything it reaches changed, and
+ * keeps it otherwise (the app's loaded instance is reused). The modules of an import cycle (a
+ * router that imports its router.gen) share one version, the hash of all of them, so the cycle
+ * is one instance of each. Strongly connected components by Tarjan's algorithm, which yields
+ * each after every one it reaches: in the order their URLs are needed.
+ */
+export function versioned(modules: ReadonlyMap<string, { text: string; imports: readonly string[] }>, urlOf: (module: string) => string, moduleOf: (markerKey: string) => string): Map<string, { text: string; url: string }> {
+  const finals = new Map<string, { text: string; url: string }>();
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const link = (text: string, urlOfTarget: (target: string) => string) => text.replace(SIDE_MARKER, (_, k: string) => JSON.stringify(urlOfTarget(moduleOf(k))));
+  const component = (members: string[]) => {
+    const inside = new Set(members);
+    const outside = (target: string) => finals.get(target)?.url ?? urlOf(target);
+    const hash = createHash("sha1");
+    for (const m of [...members].sort()) hash.update(`${m}\0${link(modules.get(m)!.text, (t) => (inside.has(t) ? t : outside(t)))}\0`);
+    const version = hash.digest("base64url").slice(0, 16);
+    const urlIn = (m: string) => `${urlOf(m)}?v=${version}`;
+    for (const m of members) finals.set(m, { text: link(modules.get(m)!.text, (t) => (inside.has(t) ? urlIn(t) : outside(t))), url: urlIn(m) });
+  };
+  const visit = (m: string) => {
+    index.set(m, index.size);
+    low.set(m, index.get(m)!);
+    stack.push(m);
+    onStack.add(m);
+    for (const t of modules.get(m)!.imports) {
+      if (!modules.has(t)) continue;
+      if (!index.has(t)) {
+        visit(t);
+        low.set(m, Math.min(low.get(m)!, low.get(t)!));
+      } else if (onStack.has(t)) low.set(m, Math.min(low.get(m)!, index.get(t)!));
+    }
+    if (low.get(m) !== index.get(m)) return;
+    const members: string[] = [];
+    let t: string;
+    do {
+      t = stack.pop()!;
+      onStack.delete(t);
+      members.push(t);
+    } while (t !== m);
+    component(members);
+  };
+  for (const m of modules.keys()) if (!index.has(m)) visit(m);
+  return finals;
+}
+
 function rethrow(e: { errors?: Message[] }): never {
   if (e?.errors) throw new SideBuildError(e.errors);
   throw e;
@@ -428,28 +478,11 @@ export function routerSide(root: string): RouterSide {
       void contexts.get(module)!.context.dispose();
       contexts.delete(module);
     }
-    // Each module's imports of the side made URLs whose version is the hash of what they import
-    // (their own imports' URLs included): a module changes URL when it or anything below it changed.
-    const finals = new Map<string, { path: string; text: string; url: string }>();
-    const finish = (module: string, stack: Set<string>): string => {
-      const done = finals.get(module);
-      if (done) return done.url;
-      const raw = made.get(module)!;
-      const path = moduleOutput(module);
-      // An import cycle among the side's modules: that import is always new (a cycle of routers is not worth more).
-      if (stack.has(module)) return `${url(path)}?v=cycle${Date.now()}`;
-      stack.add(module);
-      const text = raw.text.replace(SIDE_MARKER, (_, k: string) => JSON.stringify(finish(resolve(root, k), stack)));
-      stack.delete(module);
-      const moduleUrl = `${url(path)}?v=${createHash("sha1").update(text).digest("base64url").slice(0, 16)}`;
-      finals.set(module, { path, text, url: moduleUrl });
-      return moduleUrl;
-    };
-    for (const module of made.keys()) finish(module, new Set());
+    const finals = versioned(made, (module) => url(moduleOutput(module)), (k) => resolve(root, k));
     const exportsOf = (entry: string) => made.get(join(outDir, entry))?.exports ?? null;
     const built: SideBuild = {
       outDir,
-      outputs: new Map([...finals.values()].map((f) => [f.path, f.text])),
+      outputs: new Map([...finals].map(([module, f]) => [moduleOutput(module), f.text])),
       urls: new Map([...finals].map(([module, f]) => [module, f.url])),
       exports: { router: exportsOf("router.gen.ts"), helpers: exportsOf("helpers.gen.ts") },
       registry: [...new Set([...made.values()].flatMap((r) => r.registry))].sort(),
