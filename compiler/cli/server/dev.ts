@@ -349,11 +349,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const done = (answer: SwappedMessage | null | "timeout") => {
         clearTimeout(timer);
         worker.swaps.delete(message.id);
+        // The spare takes the same swap once the app has: sent beside it, the spare's import of
+        // the new modules took one of the two cores from the app's (a router swap compiles ~2 MB).
+        // The caller restarts after any other answer, and drops the spare then.
+        if (spare && answer !== "timeout" && answer && !answer.error) spare.child.send(message, (e) => e && dropSpare());
         resolve(answer);
       };
       worker.swaps.set(message.id, done);
       worker.child.send(message, (e) => e && done(null));
-      if (spare) spare.child.send(message, (e) => e && dropSpare());
     });
   }
 
