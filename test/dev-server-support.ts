@@ -77,13 +77,13 @@ export function removeFixture(dir: string): void {
 
 /**
  * One dev server for a describe block: a copy of the fixture with `files` over it, `fawkes
- * server ARGS` started in it before the block's tests, stopped and the copy removed after them.
+ * server ARGS` (with ENV) started in it before the block's tests, stopped and the copy removed after them.
  */
-export function devServerSuite(files: Record<string, string | null>, args: string[] = []): { readonly dir: string; readonly dev: DevRun } {
+export function devServerSuite(files: Record<string, string | null>, args: string[] = [], env: Record<string, string> = {}): { readonly dir: string; readonly dev: DevRun } {
   const suite = { dir: "", dev: undefined as unknown as DevRun };
   beforeAll(async () => {
     suite.dir = copyFixture(files);
-    suite.dev = await startServer(suite.dir, args);
+    suite.dev = await startServer(suite.dir, args, env);
   }, 2 * WAIT_MS);
   afterAll(async () => {
     await stopAll();

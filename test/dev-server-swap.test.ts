@@ -141,3 +141,36 @@ describe("fawkes server: a template swap the app refuses", () => {
     live.close();
   });
 });
+
+// ES modules cannot be unloaded: the modules a swap replaced stay in the app's heap, and past
+// FAWKES_DEV_SWAP_HEAP_MB of growth the next edit restarts the app (dev.ts, SWAP_HEAP_MB). At 0,
+// every edit after a swap restarts: swap, restart, swap, each edit served.
+describe("fawkes server: an app whose heap grew over its swaps is restarted at the next edit", () => {
+  const app = devServerSuite({ "app/controllers/page-controller.ts": CONTROLLER, [HOME]: `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">Hello 0</h1>\n` }, [], { FAWKES_DEV_SWAP_HEAP_MB: "0" });
+  const edit = async (n: number) => {
+    const live = await app.dev.live();
+    await live.next("hello");
+    const since = app.dev.output().length;
+    app.dev.write(HOME, app.dev.read(HOME).replace(/Hello \d+/, `Hello ${n}`));
+    expect((await live.next("reload")).reason).toBe(`${HOME} changed`);
+    live.close();
+    const page = await pageWithPid(app.dev.url);
+    expect(page.body).toContain(`Hello ${n}</h1>`);
+    return { pid: page.pid, output: app.dev.output().slice(since) };
+  };
+
+  it("swapped, then restarted (a new process, the text served), then swapped into the new process", SLOW, async () => {
+    const first = await pageWithPid(app.dev.url);
+    const swapped = await edit(1);
+    expect(swapped.pid).toBe(first.pid);
+    expect(swapped.output).toMatch(/1 template swapped into the app/);
+    expect(swapped.output).toMatch(/\[fawkes\] the app's heap grew by \d+ MB since it started \(each swap's old modules stay loaded: ES modules cannot be unloaded\); the next edit restarts it/);
+    const restarted = await edit(2);
+    expect(restarted.pid).not.toBe(first.pid);
+    expect(restarted.output).toMatch(/\[fawkes\] rebuilt in \d+ ms, app restarted in \d+ ms \(app\/templates\/page\/home\.html\.eta changed\)/);
+    expect(restarted.output).not.toMatch(/swapped into the app/);
+    const again = await edit(3);
+    expect(again.pid).toBe(restarted.pid);
+    expect(again.output).toMatch(/1 template swapped into the app/);
+  });
+});

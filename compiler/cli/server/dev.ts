@@ -102,6 +102,10 @@ interface Worker {
   exited: Promise<void>;
   /** Swaps sent and not answered yet, by id. */
   swaps: Map<number, (answer: SwappedMessage | null) => void>;
+  /** V8's used heap when it listened (bytes). */
+  heap: number;
+  /** Why the next edit restarts it rather than swap into it (SWAP_HEAP_MB); null: it takes swaps. */
+  recycle: string | null;
 }
 
 /** Why navigations get the error page instead of the app; null while the app serves them. */
@@ -143,6 +147,21 @@ const STOP_GRACE_MS = 5000;
 // restarted from the new build and stopped (SIGKILL when SIGTERM does not end it: its handler
 // cannot run). test/dev-server-blocked.test.ts.
 const SWAP_ANSWER_MS = 5000;
+// ES modules cannot be unloaded: each swap leaves the old instances of what it replaced in the
+// app's heap, for good. Measured (2026-12-07): a 1.3 MB module imported at 40 URLs grew the heap
+// by ~4.7 MB each time; a router swap in bench:build's 1,000-route app brings ~1.9 MB of new
+// modules, so a day of router edits there would end in "JavaScript heap out of memory". Once
+// the app's used heap has grown by this much since it listened, the next edit restarts it (a
+// fresh process, as after an edit of any other file) instead of swapping.
+// FAWKES_DEV_SWAP_HEAP_MB sets it; 0 restarts at the first edit after any swap.
+const SWAP_HEAP_MB = swapHeapMb(process.env.FAWKES_DEV_SWAP_HEAP_MB);
+
+function swapHeapMb(value: string | undefined): number {
+  if (value === undefined || value === "") return 256;
+  const mb = Number(value);
+  if (!Number.isFinite(mb) || mb < 0) throw new Error(`FAWKES_DEV_SWAP_HEAP_MB must be a number of megabytes (0 or more), not ${JSON.stringify(value)}`);
+  return mb;
+}
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const root = options.root;
@@ -273,8 +292,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const templatesOnly = paths.length > 0 && paths.every((p) => gen.isTemplate(join(root, p)));
     // A swap tried and refused: its modules are built already (so the tree reads unchanged below)
     // and the app, and the spare, still run the old ones: restart from a fresh process.
-    let swapRefused = false;
-    if (templatesOnly && !restart && active && (!failure || failure.from === "generate")) {
+    // An app swapped into until its heap grew too much (SWAP_HEAP_MB) is restarted, its spare too (it took the same swaps).
+    let swapRefused = active?.recycle != null;
+    if (templatesOnly && !restart && !swapRefused && active && (!failure || failure.from === "generate")) {
       const modules = gen.written.filter((f) => f.startsWith(`${gen.outDir}/templates/`) && !f.endsWith("/__registry.gen.ts"));
       if (gen.removed.length === 0 && modules.length === gen.written.length) {
         if (await swapTemplates(modules, reason, started)) return;
@@ -283,7 +303,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     // Only the router's files edited (the router, a router it mounts, the router's generated modules).
     const routerOnly = paths.length > 0 && paths.every((p) => side.covers(join(absRoot, p)));
-    if (routerOnly && !restart && active && (!failure || failure.from === "generate") && gen.removed.length === 0) {
+    if (routerOnly && !restart && !swapRefused && active && (!failure || failure.from === "generate") && gen.removed.length === 0) {
       const outcome = await swapRouter(gen, reason, started);
       if (outcome === "done") return;
       swapRefused = outcome === "refused";
@@ -353,6 +373,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         // the new modules took one of the two cores from the app's (a router swap compiles ~2 MB).
         // The caller restarts after any other answer, and drops the spare then.
         if (spare && answer !== "timeout" && answer && !answer.error) spare.child.send(message, (e) => e && dropSpare());
+        if (answer !== "timeout" && answer?.heap !== undefined && !worker.recycle) {
+          const grown = (answer.heap - worker.heap) / 1e6;
+          if (SWAP_HEAP_MB === 0 || grown >= SWAP_HEAP_MB) {
+            worker.recycle = `its heap grew by ${Math.max(0, Math.round(grown))} MB over its swaps (the modules they replaced stay loaded)`;
+            log(`[fawkes] the app's heap grew by ${Math.max(0, Math.round(grown))} MB since it started (each swap's old modules stay loaded: ES modules cannot be unloaded); the next edit restarts it`);
+          }
+        }
         resolve(answer);
       };
       worker.swaps.set(message.id, done);
@@ -490,7 +517,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     child.stdout!.on("data", keep(process.stdout));
     child.stderr!.on("data", keep(process.stderr));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    return { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map() };
+    return { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map(), heap: 0, recycle: null };
   }
 
   // The next app process, started ahead (after each start and each swap): node's own start and
@@ -536,6 +563,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         clearTimeout(slow);
         worker.port = m.port;
         worker.https = m.https;
+        worker.heap = m.heap;
         if (m.https) worker.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: false });
         if (starting === worker) starting = null;
         resolve(worker);

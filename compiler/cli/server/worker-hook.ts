@@ -14,6 +14,7 @@
 import { Server as HttpServer } from "node:http";
 import { Server as HttpsServer } from "node:https";
 import { Server as NetServer, type AddressInfo } from "node:net";
+import { getHeapStatistics } from "node:v8";
 
 /** What the dev server reads from the IPC channel. */
 export interface ListeningMessage {
@@ -22,6 +23,8 @@ export interface ListeningMessage {
   port: number;
   /** Whether the app's server is HTTPS (the proxy then speaks TLS to it). */
   https: boolean;
+  /** V8's used heap once it listens (bytes): what swaps grow it from (dev.ts, SWAP_HEAP_MB). */
+  heap: number;
 }
 
 const publicPort = Number(process.env.FAWKES_DEV_PORT);
@@ -40,7 +43,7 @@ NetServer.prototype.listen = function (this: NetServer, ...args: unknown[]) {
   const server = this;
   server.once("listening", () => {
     const real = address.call(server) as AddressInfo;
-    const message: ListeningMessage = { fawkes: "listening", port: real.port, https: server instanceof HttpsServer };
+    const message: ListeningMessage = { fawkes: "listening", port: real.port, https: server instanceof HttpsServer, heap: getHeapStatistics().used_heap_size };
     process.send!(message);
   });
   server.address = function () {
@@ -66,6 +69,8 @@ export interface SwappedMessage {
   fawkes: "swapped";
   id: number;
   error?: string;
+  /** V8's used heap after the swap (bytes): the old modules stay in it (ES modules are not unloaded). */
+  heap?: number;
 }
 
 async function swap(m: SwapMessage): Promise<void> {
@@ -89,7 +94,7 @@ async function swap(m: SwapMessage): Promise<void> {
   } catch (e) {
     answer = { ...answer, error: (e as Error)?.stack ?? String(e) };
   }
-  process.send?.(answer);
+  process.send?.({ ...answer, heap: getHeapStatistics().used_heap_size });
 }
 
 /** What the dev server sends after a router edit (router-side.ts): the router's modules built anew. */
@@ -135,7 +140,7 @@ async function swapRouter(m: RouterSwapMessage): Promise<void> {
   } catch (e) {
     answer = { ...answer, error: (e as Error)?.stack ?? String(e) };
   }
-  process.send?.(answer);
+  process.send?.({ ...answer, heap: getHeapStatistics().used_heap_size });
 }
 
 if (process.send) {
