@@ -4,7 +4,8 @@
 // First: the code cache wraps the loading of ts-morph, which the imports below start.
 import { afterBuild } from "./_code-cache.js";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { relativePosix } from "./paths.js";
 import { compileRouter, compileRouterFromSyntax, type RouterCompileOptions } from "./build/router.js";
 import { routeHelpers } from "./templates/scope-check.js";
 import type { Project } from "ts-morph";
@@ -175,7 +176,8 @@ export async function buildProject(project: ProjectOptions): Promise<ProjectBuil
   const options: BuildOptions = {
     root: project.root,
     router: project.router ?? c.router,
-    outDir: project.outDir ?? c.outDir,
+    // As the config's (config/load.ts): `--out ./gen/` is `gen`, not `./gen/` written before every file's name.
+    outDir: project.outDir !== undefined ? relativePosix(project.root, resolve(project.root, project.outDir)) || "." : c.outDir,
     templatesDir: project.templatesDir ?? templatesDir,
     templates: templateOptions,
     locateTemplateOption: locate,

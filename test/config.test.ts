@@ -152,6 +152,16 @@ describe("fawkes build reads the config", () => {
     expect(existsSync(join(copy, "elsewhere/templates.gen.ts"))).toBe(true);
   });
 
+  it("--out is a folder however it is typed (./x/ is x), as the config's outDir", () => {
+    const copy = project({});
+    cpSync(FIXTURE, copy, { recursive: true });
+    const r = fawkes(["build", "--root", copy, "--out", "./elsewhere//"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("wrote elsewhere/templates.gen.ts");
+    expect(r.stdout).not.toMatch(/wrote \.\/|\/\//);
+    expect(fawkes(["check", "--root", copy, "--out", "elsewhere/"]).status).toBe(0);
+  });
+
   it("an unknown key fails the build with exit 1, the location and the hint", () => {
     const dir = project({ "fawkes.config.ts": config(`{ templates: { autoEscapee: false } }`), ...TEMPLATE });
     const r = fawkes(["build", "--root", dir]);
