@@ -6,7 +6,7 @@
 // copy of fixtures/dev-app whose API controller has an action that never returns.
 
 import { describe, expect, it } from "vitest";
-import { devServerSuite, pageWithPid, WAIT_MS } from "./dev-server-support.js";
+import { devServerSuite, fixtureText, pageWithPid, WAIT_MS } from "./dev-server-support.js";
 
 const SLOW = { timeout: 4 * WAIT_MS };
 const HOME = "app/templates/page/home.html.eta";
@@ -26,24 +26,9 @@ export function block(conn: Conn): Conn {
 }
 `;
 const home = (text: string) => `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">${text}</h1>\n`;
-const router = (ping: string) => `import { defineRouter, putRootLayout } from "fawkes";
-import * as PageController from "./controllers/page-controller.js";
-import * as ApiController from "./controllers/api-controller.js";
-
-export default defineRouter((r) => {
-  r.pipeline("browser", (p) => {
-    p.plug(putRootLayout, "layouts/root.html");
-  });
-  r.scope("/", () => {
-    r.pipeThrough("browser");
-    r.get("/", PageController, "home");
-  });
-  r.scope("/api", () => {
-    r.get("${ping}", ApiController, "ping");
-    r.get("/block", ApiController, "block");
-  });
-});
-`;
+// The fixture's router, its ping route varied and a route to the blocking action added.
+const router = (ping: string) =>
+  fixtureText("app/router.ts", ['    r.get("/ping", ApiController, "ping");\n', `    r.get(${JSON.stringify(ping)}, ApiController, "ping");\n    r.get("/block", ApiController, "block");\n`]);
 
 describe("fawkes server: an app whose event loop is blocked", () => {
   const app = devServerSuite({

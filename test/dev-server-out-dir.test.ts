@@ -7,48 +7,16 @@
 // any build the edit's writes would have caused), so what came between is all there was.
 
 import { describe, expect, it } from "vitest";
-import { devServerSuite, pageWithPid, WAIT_MS, type DevRun } from "./dev-server-support.js";
+import { devServerSuite, fixtureText, pageWithPid, WAIT_MS, type DevRun } from "./dev-server-support.js";
 
 const SLOW = { timeout: 4 * WAIT_MS };
 const HOME = "app/templates/page/home.html.eta";
 const ROUTER = "app/router.ts";
 const PAGE_CONTROLLER = `import { render, type Conn } from "fawkes";\n\nexport function home(conn: Conn): Conn {\n  return render(conn, "home.html", { pageTitle: "Home", pid: process.pid });\n}\n`;
 const home = (text: string) => `<%/* @type { pageTitle: string; pid: number } */%>\n<h1 id="title" data-pid="<%= it.pid %>">${text}</h1>\n`;
-const endpoint = (out: string) => `import { fileURLToPath } from "node:url";
-import { defineEndpoint, parsers, serveStatic } from "fawkes";
-import * as router from "../${out}/router.gen.js";
-import { templates } from "../${out}/templates.gen.js";
-
-const staticDir = fileURLToPath(new URL("../priv/static", import.meta.url));
-
-export const endpoint = defineEndpoint({
-  router,
-  views: { templates },
-  plugs: [[serveStatic, { root: staticDir }], parsers],
-  config: {
-    http: { port: Number(process.env.PORT ?? 4000) },
-    secretKeyBase: "dev-app-secret-key-base-for-development-only-0123456789abcdef0123",
-    debugErrors: true,
-  },
-});
-`;
-const router = (ping: string) => `import { defineRouter, putRootLayout } from "fawkes";
-import * as PageController from "./controllers/page-controller.js";
-import * as ApiController from "./controllers/api-controller.js";
-
-export default defineRouter((r) => {
-  r.pipeline("browser", (p) => {
-    p.plug(putRootLayout, "layouts/root.html");
-  });
-  r.scope("/", () => {
-    r.pipeThrough("browser");
-    r.get("/", PageController, "home");
-  });
-  r.scope("/api", () => {
-    r.get("${ping}", ApiController, "ping");
-  });
-});
-`;
+// The fixture's endpoint and router, the generated modules' folder and the ping route varied.
+const endpoint = (out: string) => fixtureText("app/endpoint.ts", ["../.fawkes/", `../${out}/`]);
+const router = (ping: string) => fixtureText("app/router.ts", ['r.get("/ping",', `r.get(${JSON.stringify(ping)},`]);
 
 let sentinels = 0;
 /**

@@ -57,6 +57,16 @@ export async function stopAll(): Promise<void> {
 }
 
 /** A fresh copy of the fixture with `files` written over it (null deletes). */
+/** A file of fixtures/dev-app with each `[from, to]` replaced (every occurrence); a `from` it lacks is an error, not the file unvaried. */
+export function fixtureText(rel: string, ...replacements: Array<[from: string, to: string]>): string {
+  let text = readFileSync(join(FIXTURE, rel), "utf8");
+  for (const [from, to] of replacements) {
+    if (!text.includes(from)) throw new Error(`fixtures/dev-app/${rel} has no ${JSON.stringify(from)} to replace: was the fixture changed?`);
+    text = text.replaceAll(from, to);
+  }
+  return text;
+}
+
 export function copyFixture(files: Record<string, string | null> = {}): string {
   mkdirSync(TMP, { recursive: true });
   const dir = mkdtempSync(join(TMP, "dev-server-"));
