@@ -3,6 +3,7 @@
 
 import { readdirSync, statSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { memo } from "./_memo.js";
 
 export function relativePosix(from: string, to: string): string {
   return relative(from, to).split(sep).join("/");
@@ -14,21 +15,10 @@ export function importSpecifier(fromDir: string, file: string): string {
   // routes, 50 files), and path.relative normalises both paths on each call. Not for a path that
   // climbs out (`..`): its answer would depend on the working directory's name.
   if (fromDir.startsWith("..") || file.startsWith("..")) return specifierOf(fromDir, file);
-  let known = specifiers.get(fromDir);
-  if (!known) {
-    if (specifiers.size >= 100) specifiers.clear();
-    specifiers.set(fromDir, (known = new Map()));
-  }
-  let rel = known.get(file);
-  if (rel === undefined) {
-    rel = specifierOf(fromDir, file);
-    if (known.size >= 20_000) known.clear();
-    known.set(file, rel);
-  }
-  return rel;
+  return memo(specifiers, `${fromDir}\0${file}`, () => specifierOf(fromDir, file));
 }
 
-const specifiers = new Map<string, Map<string, string>>();
+const specifiers = new Map<string, string>();
 
 function specifierOf(fromDir: string, file: string): string {
   const rel = relativePosix(fromDir, file).replace(/\.(m|c)?tsx?$/, (_m, k: string | undefined) => `.${k ?? ""}js`);

@@ -6,6 +6,7 @@
 
 import type { ModuleRefIR, PipeIR, RouteIR, RouterIR } from "./ir.js";
 import { parsePath } from "./path.js";
+import { memo } from "../_memo.js";
 
 /**
  * A stable identifier per route from its verb and path: `GET /users/:id/edit` → `GET_users_$id_edit`,
@@ -69,18 +70,9 @@ export function camel(s: string): string {
 
 // camel and underscore are pure and asked of the same few hundred names thousands of times per
 // router edit (every helper, its overloads, the checks, the routes table): each answer is kept.
-// The tables are emptied when they grow past MEMO_MAX, so a long watch session cannot grow them.
+// (compiler/_memo.ts: emptied when it grows too big, so a long watch session cannot grow them.)
 const camels = new Map<string, string>();
 const underscores = new Map<string, string>();
-const MEMO_MAX = 20_000;
-function memo(table: Map<string, string>, s: string, make: () => string): string {
-  let out = table.get(s);
-  if (out === undefined) {
-    if (table.size >= MEMO_MAX) table.clear();
-    table.set(s, (out = make()));
-  }
-  return out;
-}
 
 /** The path helper of a snake-case helper base: `user_comment` → `userCommentPath`. */
 export function helperName(base: string): string {

@@ -104,8 +104,8 @@ interface Worker {
   swaps: Map<number, (answer: SwappedMessage | null) => void>;
   /** V8's used heap when it listened (bytes). */
   heap: number;
-  /** Why the next edit restarts it rather than swap into it (SWAP_HEAP_MB); null: it takes swaps. */
-  recycle: string | null;
+  /** Whether the next edit restarts it rather than swap into it (its heap grew by SWAP_HEAP_MB). */
+  recycle: boolean;
 }
 
 /** Why navigations get the error page instead of the app; null while the app serves them. */
@@ -180,8 +180,6 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   // and each build's writes came back as a change (test/dev-server-out-dir.test.ts).
   const folder = (dir: string) => relativePosix(absRoot, resolve(absRoot, dir));
   let generatedDir = folder(options.plugin.outDir ?? options.outDir ?? ".fawkes");
-  // --out as a folder too: the generated files' names start with it as given (`./gen//router.gen.ts`).
-  const pluginOptions = options.plugin.outDir === undefined ? options.plugin : { ...options.plugin, outDir: generatedDir };
   const inGenerated = (rel: string) => rel === generatedDir || rel.startsWith(generatedDir + "/");
   // What the watcher below reports, for the plugin's ChangeHint: every file under the root but
   // the ignored ones; and the out dir, which it ignores because the plugin writes it (a generated
@@ -232,7 +230,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const side = routerSide(absRoot);
   const tree = templateTree(root, { routeHelpers: "external", plugins: [side.treePlugin(() => generatedDir)] });
   let generate: ((hint?: ChangeHint) => Promise<Generation>) | null = null;
-  const appOptions = bundleOptions(root, options.entry, outfile, { ...pluginOptions, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
+  const appOptions = bundleOptions(root, options.entry, outfile, { ...options.plugin, typeCheck: "deferred", onTypeCheck: (r) => void typeChecked(r).finally(() => options.onTypeCheck?.(r)), exposeGenerate: (g) => (generate = g) });
   const ctx: BuildContext = await context({ ...appOptions, plugins: [devTemplatesPlugin(root, () => generatedDir, tree), side.appPlugin(() => generatedDir), ...(appOptions.plugins ?? [])], write: false, metafile: true });
   /** The project files the running bundle was built from (absolute). */
   let bundleInputs = new Set<string>();
@@ -293,7 +291,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     // A swap tried and refused: its modules are built already (so the tree reads unchanged below)
     // and the app, and the spare, still run the old ones: restart from a fresh process.
     // An app swapped into until its heap grew too much (SWAP_HEAP_MB) is restarted, its spare too (it took the same swaps).
-    let swapRefused = active?.recycle != null;
+    let swapRefused = active?.recycle === true;
     if (templatesOnly && !restart && !swapRefused && active && (!failure || failure.from === "generate")) {
       const modules = gen.written.filter((f) => f.startsWith(`${gen.outDir}/templates/`) && !f.endsWith("/__registry.gen.ts"));
       if (gen.removed.length === 0 && modules.length === gen.written.length) {
@@ -376,7 +374,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         if (answer !== "timeout" && answer?.heap !== undefined && !worker.recycle) {
           const grown = (answer.heap - worker.heap) / 1e6;
           if (SWAP_HEAP_MB === 0 || grown >= SWAP_HEAP_MB) {
-            worker.recycle = `its heap grew by ${Math.max(0, Math.round(grown))} MB over its swaps (the modules they replaced stay loaded)`;
+            worker.recycle = true;
             log(`[fawkes] the app's heap grew by ${Math.max(0, Math.round(grown))} MB since it started (each swap's old modules stay loaded: ES modules cannot be unloaded); the next edit restarts it`);
           }
         }
@@ -517,7 +515,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     child.stdout!.on("data", keep(process.stdout));
     child.stderr!.on("data", keep(process.stderr));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    return { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map(), heap: 0, recycle: null };
+    return { child, port: 0, https: false, agent: new Agent({ keepAlive: true }), output, exited, swaps: new Map(), heap: 0, recycle: false };
   }
 
   // The next app process, started ahead (after each start and each swap): node's own start and
